@@ -1,0 +1,77 @@
+import type { CredentialRole, TransactionState } from '@tax-ledger/ledger';
+import type { CalculatedTaxDocument, CalculatedTaxSummary, TransactionType } from '@tax-ledger/tax-engine';
+
+/** Read model `transactions`: the latest version of each document, its state and key fields. */
+export interface TransactionView {
+  /** The stream name. */
+  id: string;
+  accountId: string;
+  companyCode: string;
+  transactionType: TransactionType;
+  documentCode: string;
+  state: TransactionState;
+  version: number;
+  versionId: string;
+  transactionDate: string;
+  customerCode?: string;
+  vendorCode?: string;
+  currency: string;
+  summary: CalculatedTaxSummary;
+  /** The latest version's calculated document. */
+  document: CalculatedTaxDocument;
+  /** processingInfo.duration of the latest version, seconds. */
+  calculationDuration: number;
+  createdAt: string;
+  /** occurredAt of the most recent event (processingInfo.modifiedDate). */
+  modifiedAt: string;
+  /** Revision of the last event applied: the idempotency guard. */
+  streamRevision: number;
+}
+
+/** Read model `transaction_versions`: one immutable row per version. */
+export interface TransactionVersionView {
+  /** `${streamName}#${version}` */
+  id: string;
+  accountId: string;
+  companyCode: string;
+  transactionType: TransactionType;
+  documentCode: string;
+  version: number;
+  versionId: string;
+  document: CalculatedTaxDocument;
+  contentVersion: string;
+  taxDate: string;
+  calculationDuration: number;
+  recordedAt: string;
+  streamRevision: number;
+}
+
+export interface CredentialView {
+  credentialId: string;
+  accountId: string;
+  role: CredentialRole;
+  keyHash: string;
+  createdAt: string;
+}
+
+export interface CompanyView {
+  accountId: string;
+  companyCode: string;
+  companyName: string;
+  defaultCurrency: string;
+  createdAt: string;
+}
+
+export interface TransactionListFilter {
+  companyCode: string;
+  transactionType?: TransactionType;
+  /** Max rows; the adapter caps nothing, callers validate. */
+  limit: number;
+  /** Inclusive lower bound on documentCode (seed: "starting from this documentCode"). */
+  startCode?: string;
+  /** Inclusive ISO dates on transactionDate. */
+  startDate?: string;
+  endDate?: string;
+  /** States to include; all when absent. */
+  states?: TransactionState[];
+}

@@ -1,0 +1,2 @@
+export * from './tax-document';
+export * from './engine.types';
