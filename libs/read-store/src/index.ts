@@ -1,0 +1,2 @@
+export * from './views';
+export * from './read-store.port';
