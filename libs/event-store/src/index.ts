@@ -1,1 +1,4 @@
 export * from './event-store.port';
+export * from './sqlite/sqlite-database';
+export * from './sqlite/sqlite-event-store';
+export * from './eventstoredb/eventstoredb-event-store';
