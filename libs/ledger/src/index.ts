@@ -4,3 +4,4 @@ export * from './tax-transaction.events';
 export * from './tax-transaction.decider';
 export * from './ledger-error';
 export * from './account.events';
+export * from './account.decider';

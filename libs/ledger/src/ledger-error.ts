@@ -1,8 +1,8 @@
 /**
  * Domain errors. `category` says what kind of refusal it is; the API maps categories to HTTP statuses
- * (not_found 404, conflict 409, not_allowed 405, forbidden 403, invalid 400) in one place.
+ * (not_found 404, conflict 409, not_allowed 405, forbidden 403, invalid 400, precondition_failed 412) in one place.
  */
-export type LedgerErrorCategory = 'not_found' | 'conflict' | 'not_allowed' | 'forbidden' | 'invalid';
+export type LedgerErrorCategory = 'not_found' | 'conflict' | 'not_allowed' | 'forbidden' | 'invalid' | 'precondition_failed';
 
 export class LedgerError extends Error {
   constructor(

@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AccountsController } from './accounts/accounts.controller';
+import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
+import { PartnerAuthGuard } from './auth/partner-auth.guard';
+import { TngAuthGuard } from './auth/tng-auth.guard';
+import { ErrorResponseFilter } from './common/error-response.filter';
+import { LEDGER_CONFIG, type LedgerConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { StorageModule } from './storage/storage.module';
+import { ChangeTransactionStateHandler } from './transactions/commands/change-transaction-state.command';
+import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
+import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
+import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
+import { TransactionsController } from './transactions/transactions.controller';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: LedgerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: ConfigModule, global: true, providers: [{ provide: LEDGER_CONFIG, useValue: config }], exports: [LEDGER_CONFIG] },
+        CqrsModule.forRoot(),
+        StorageModule,
+      ],
+      controllers: [HealthController, AccountsController, TransactionsController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorResponseFilter },
+        TngAuthGuard,
+        PartnerAuthGuard,
+        TaxTransactionRepository,
+        RecordTransactionHandler,
+        ChangeTransactionStateHandler,
+        ProvisionAccountHandler,
+        IssueLicenseKeyHandler,
+        ...TRANSACTION_QUERY_HANDLERS,
+      ],
+    };
+  }
+}
+
+@Module({})
+class ConfigModule {}

@@ -1,0 +1,25 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config';
+import { ApiError } from '../common/api-error';
+import type { RequestWithCaller } from './caller';
+import { secretsEqual } from './license-key';
+
+/** Partner credential: `Authorization: Bearer <LEDGER_PARTNER_KEY>`. No key configured: provisioning is closed. */
+@Injectable()
+export class PartnerAuthGuard implements CanActivate {
+  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
+    const partnerKey = this.config.partnerKey;
+    if (!partnerKey) {
+      throw new ApiError(401, 'PartnerKeyNotConfigured', 'Provisioning is disabled: set LEDGER_PARTNER_KEY on the server.', 'Authorization');
+    }
+    const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match || !secretsEqual(match[1], partnerKey)) {
+      throw new ApiError(401, 'AuthenticationFailed', 'A valid partner key is required: Authorization: Bearer <partner key>.', 'Authorization');
+    }
+    request.caller = { accountId: '', credentialId: 'partner', role: 'partner', actor: 'partner' };
+    return true;
+  }
+}

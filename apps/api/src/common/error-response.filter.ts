@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { LedgerError } from '@tax-ledger/ledger';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error';
+
+const LEDGER_STATUS: Record<LedgerError['category'], number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  not_allowed: 405,
+  conflict: 409,
+  precondition_failed: 412,
+};
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'AuthenticationRequired',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
+
+/** Turns anything thrown into the documented error body; the one place statuses are chosen. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof LedgerError) {
+    return new ApiError(LEDGER_STATUS[error.category], error.code, error.message, error.target, [
+      { code: error.code, message: error.message, severity: 'Error', ...(error.target ? { refersTo: error.target } : {}) },
+    ]);
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return new ApiError(409, 'ConcurrentModification', 'The document was changed by another request at the same time; retry.', 'documentCode');
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const message = status === 404 ? 'No such resource.' : error.message;
+    return new ApiError(status, HTTP_CODES[status] ?? `Http${status}`, message);
+  }
+  // Fastify's own errors (bad JSON, wrong content type, body too large) carry a 4xx statusCode.
+  const statusCode = (error as { statusCode?: number })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const code = statusCode === 400 ? 'InvalidRequestBody' : HTTP_CODES[statusCode] ?? `Http${statusCode}`;
+    return new ApiError(statusCode, code, String((error as Error).message));
+  }
+  return new ApiError(500, 'InternalError', 'An unexpected error occurred; it has been logged with the request id.');
+}
+
+@Catch()
+export class ErrorResponseFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const apiError = toApiError(exception);
+    if (apiError.status >= 500) {
+      this.logger.error(
+        { requestId: request?.id, method: request?.method, url: request?.url, err: exception instanceof Error ? exception.stack : String(exception) },
+        'request failed',
+      );
+    }
+    void reply.status(apiError.status).header('content-type', 'application/json; charset=utf-8').send(apiError.body());
+  }
+}

@@ -1,0 +1,34 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { badRequest, type ErrorDetail } from './api-error';
+
+/** Flattens class-validator's error tree into details naming each bad field by its path. */
+export function validationDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  return errors.flatMap((e) => {
+    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    const own: ErrorDetail[] = Object.entries(e.constraints ?? {}).map(([code, message]) => ({
+      code: `Invalid_${code}`,
+      message: message.replace(/^[^ ]+ /, `${path} `),
+      severity: 'Error',
+      refersTo: path,
+    }));
+    return [...own, ...validationDetails(e.children ?? [], path)];
+  });
+}
+
+/** Body/query validation: unknown fields are dropped, types converted only where declared. */
+export const apiValidationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: false,
+  transform: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => {
+    const details = validationDetails(errors);
+    const first = details[0];
+    return badRequest(
+      'InvalidRequest',
+      details.length === 1 ? first.message : `${details.length} fields are invalid; the first is ${first?.refersTo}: ${first?.message}`,
+      first?.refersTo,
+      details,
+    );
+  },
+});

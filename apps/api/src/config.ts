@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path';
+
+export interface LedgerConfig {
+  port: number;
+  host: string;
+  /** 'embedded' (SQLite, default) or 'eventstoredb' (EventStoreDB + MongoDB). */
+  store: 'embedded' | 'eventstoredb';
+  dataDir: string;
+  /** SQLite file of the embedded profile. */
+  sqlitePath: string;
+  /** 'full' (fsync every commit, the default) or 'normal' (only when asked for: may lose the last commits on power loss). */
+  durability: 'full' | 'normal';
+  partnerKey?: string;
+  eventStoreConnectionString?: string;
+  mongoUri?: string;
+  mongoDb: string;
+  logLevel: string;
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  const store = (env.LEDGER_STORE ?? 'embedded').toLowerCase();
+  if (store !== 'embedded' && store !== 'eventstoredb') {
+    throw new Error(`LEDGER_STORE must be "embedded" or "eventstoredb", not "${env.LEDGER_STORE}"`);
+  }
+  const durability = (env.LEDGER_DURABILITY ?? 'full').toLowerCase();
+  if (durability !== 'full' && durability !== 'normal') {
+    throw new Error(`LEDGER_DURABILITY must be "full" or "normal", not "${env.LEDGER_DURABILITY}"`);
+  }
+  const rawDataDir = env.LEDGER_DATA_DIR ?? './data';
+  const dataDir = rawDataDir === ':memory:' ? rawDataDir : resolve(rawDataDir);
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  if (store === 'eventstoredb' && (!env.EVENTSTORE_CONNECTION_STRING || !env.MONGODB_URI)) {
+    throw new Error('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING and MONGODB_URI');
+  }
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    store,
+    dataDir,
+    sqlitePath: dataDir === ':memory:' ? ':memory:' : join(dataDir, 'ledger.sqlite'),
+    durability,
+    partnerKey: env.LEDGER_PARTNER_KEY || undefined,
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING,
+    mongoUri: env.MONGODB_URI,
+    mongoDb: env.MONGODB_DB ?? 'tax_ledger',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppModule } from './app.module';
+import { loadConfig, type LedgerConfig } from './config';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Builds the HTTP application (used by main and by the e2e tests). */
+export async function createApp(config: LedgerConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const logs = options.logs ?? true;
+  const adapter = new FastifyAdapter({
+    logger: logs ? { level: config.logLevel } : false,
+    bodyLimit: 10 * 1024 * 1024,
+    // Keep a caller's X-Request-Id when it is sane, otherwise mint one; echoed on every response.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
+    logger: logs ? new ConsoleLogger({ json: true, logLevels: ['log', 'warn', 'error', 'fatal'] }) : false,
+    abortOnError: false,
+  });
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('tax-ledger')
+    .setDescription(
+      'Event-sourced sales-tax ledger speaking the TNG Tax API. TNG calls need `Authorization: AvalaraAuth <base64(accountId:licenseKey)>`, ' +
+        '`X-Avalara-AccountId` and `Accept: application/json; tax-version=1`. Errors: `{"error":{code,message,target,details}}`.',
+    )
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'AvalaraAuth <base64(accountId:licenseKey)>' }, 'AvalaraAuth')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Partner key (LEDGER_PARTNER_KEY)' }, 'partner')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+async function main() {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const logger = new Logger('Main');
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal}: finishing in-flight requests, then closing the stores`);
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${String(error)}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen(config.port, config.host);
+  logger.log(`tax-ledger listening on http://${config.host}:${config.port} (store: ${config.store}, data: ${config.store === 'embedded' ? config.sqlitePath : 'eventstoredb+mongodb'}, docs: /docs)`);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    // eslint-disable-next-line no-console
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,31 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { StateTransition, TransactionKey } from '@tax-ledger/ledger';
+import type { EventMetadata } from '@tax-ledger/event-store';
+import type { TransactionView } from '@tax-ledger/read-store';
+import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
+
+/** POST …/{documentCode}/stateTransitions. */
+export class ChangeTransactionStateCommand {
+  constructor(
+    readonly key: TransactionKey,
+    readonly transition: StateTransition,
+    readonly comment: string | undefined,
+    readonly actorIsSystemFiler: boolean,
+    readonly metadata: EventMetadata,
+    readonly options: CommandOptions = {},
+  ) {}
+}
+
+@CommandHandler(ChangeTransactionStateCommand)
+export class ChangeTransactionStateHandler implements ICommandHandler<ChangeTransactionStateCommand, { view: TransactionView }> {
+  constructor(private readonly transactions: TaxTransactionRepository) {}
+
+  execute({ key, transition, comment, actorIsSystemFiler, metadata, options }: ChangeTransactionStateCommand) {
+    return this.transactions.handle(
+      key,
+      metadata,
+      () => ({ type: 'ChangeTransactionState', data: { key, transition, comment, actorIsSystemFiler } }),
+      options,
+    );
+  }
+}

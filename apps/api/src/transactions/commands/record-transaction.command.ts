@@ -1,0 +1,50 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { TransactionKey } from '@tax-ledger/ledger';
+import type { EventMetadata } from '@tax-ledger/event-store';
+import { READ_STORE, type ReadStore, type TransactionView } from '@tax-ledger/read-store';
+import { calculateTax, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { badRequest } from '../../common/api-error';
+import { TAX_CONTENT } from '../../storage/tokens';
+import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
+
+/** POST /transactions (createOrRevise) and PUT on a document (revise): calculate, then record a version. */
+export class RecordTransactionCommand {
+  constructor(
+    readonly key: TransactionKey,
+    readonly document: TaxDocument,
+    readonly intent: 'createOrRevise' | 'revise',
+    readonly metadata: EventMetadata,
+    readonly options: CommandOptions = {},
+  ) {}
+}
+
+/** A new version id: 32 hex characters, as in the seed's example. */
+export const newVersionId = () => randomUUID().replace(/-/g, '');
+
+@CommandHandler(RecordTransactionCommand)
+export class RecordTransactionHandler implements ICommandHandler<RecordTransactionCommand, { view: TransactionView; created: boolean }> {
+  constructor(
+    private readonly transactions: TaxTransactionRepository,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+  ) {}
+
+  async execute({ key, document, intent, metadata, options }: RecordTransactionCommand) {
+    const company = await this.readStore.getCompany(key.accountId, key.companyCode);
+    if (!company) {
+      throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
+    }
+    const started = performance.now();
+    const calculation = calculateTax(document, { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency }, this.content);
+    const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
+    return this.transactions.handle(
+      key,
+      metadata,
+      () => ({ type: 'RecordTransaction', data: { key, intent, calculation, versionId: newVersionId(), calculationDuration } }),
+      options,
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { TransactionKey } from '@tax-ledger/ledger';
+import { READ_STORE, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
+
+export class GetTransactionQuery {
+  constructor(readonly key: TransactionKey) {}
+}
+export class ListTransactionsQuery {
+  constructor(readonly accountId: string, readonly filter: TransactionListFilter) {}
+}
+export class ListTransactionVersionsQuery {
+  constructor(readonly key: TransactionKey) {}
+}
+export class GetTransactionVersionQuery {
+  constructor(readonly key: TransactionKey, readonly version: number) {}
+}
+
+@QueryHandler(GetTransactionQuery)
+export class GetTransactionHandler implements IQueryHandler<GetTransactionQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  execute({ key }: GetTransactionQuery) {
+    return this.readStore.getTransaction(key);
+  }
+}
+
+@QueryHandler(ListTransactionsQuery)
+export class ListTransactionsHandler implements IQueryHandler<ListTransactionsQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  execute({ accountId, filter }: ListTransactionsQuery) {
+    return this.readStore.listTransactions(accountId, filter);
+  }
+}
+
+@QueryHandler(ListTransactionVersionsQuery)
+export class ListTransactionVersionsHandler implements IQueryHandler<ListTransactionVersionsQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  execute({ key }: ListTransactionVersionsQuery) {
+    return this.readStore.listTransactionVersions(key);
+  }
+}
+
+@QueryHandler(GetTransactionVersionQuery)
+export class GetTransactionVersionHandler implements IQueryHandler<GetTransactionVersionQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  execute({ key, version }: GetTransactionVersionQuery) {
+    return this.readStore.getTransactionVersion(key, version);
+  }
+}
+
+export const TRANSACTION_QUERY_HANDLERS = [
+  GetTransactionHandler,
+  ListTransactionsHandler,
+  ListTransactionVersionsHandler,
+  GetTransactionVersionHandler,
+];

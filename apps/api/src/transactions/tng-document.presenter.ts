@@ -1,0 +1,38 @@
+import type { TransactionState } from '@tax-ledger/ledger';
+import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import type { CalculatedTaxDocument, ProcessingInfo } from '@tax-ledger/tax-engine';
+
+/** formatId of the documents this service returns (tax-version=1). */
+export const FORMAT_ID = 1;
+
+export type TngDocument = CalculatedTaxDocument & { processingInfo: ProcessingInfo };
+
+const present = (document: CalculatedTaxDocument, processingInfo: ProcessingInfo): TngDocument => ({
+  header: document.header,
+  lines: document.lines,
+  calculatedTaxSummary: document.calculatedTaxSummary,
+  processingInfo,
+});
+
+/** The latest version of a document, as the TNG API returns it. */
+export const presentTransaction = (view: TransactionView): TngDocument =>
+  present(view.document, {
+    transactionState: view.state,
+    versionId: view.versionId,
+    formatId: FORMAT_ID,
+    duration: view.calculationDuration,
+    modifiedDate: view.modifiedAt,
+  });
+
+/**
+ * One stored version. A superseded version was Recorded when it was replaced (only Recorded documents
+ * can be revised), so only the latest version carries the document's current state.
+ */
+export const presentVersion = (version: TransactionVersionView, latest: { version: number; state: TransactionState }): TngDocument =>
+  present(version.document, {
+    transactionState: version.version === latest.version ? latest.state : 'Recorded',
+    versionId: version.versionId,
+    formatId: FORMAT_ID,
+    duration: version.calculationDuration,
+    modifiedDate: version.recordedAt,
+  });

@@ -1,0 +1,214 @@
+import { Body, Controller, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  LedgerError,
+  parseStateTransition,
+  parseTransactionState,
+  STATE_TRANSITIONS,
+  TRANSACTION_STATES,
+  transactionNotFound,
+  type TransactionKey,
+} from '@tax-ledger/ledger';
+import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import { TRANSACTION_TYPES, type TaxDocument, type TransactionType } from '@tax-ledger/tax-engine';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentCaller, type Caller } from '../auth/caller';
+import { TngAuthGuard } from '../auth/tng-auth.guard';
+import { badRequest } from '../common/api-error';
+import { ValidBody } from '../common/body-validation.pipe';
+import { eventMetadata } from '../common/event-metadata';
+import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
+import { RecordTransactionCommand } from './commands/record-transaction.command';
+import { DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
+import { StateTransitionDto } from './dto/state-transition.dto';
+import { TaxDocumentDto } from './dto/tax-document.dto';
+import {
+  GetTransactionQuery,
+  GetTransactionVersionQuery,
+  ListTransactionsQuery,
+  ListTransactionVersionsQuery,
+} from './queries/transaction.queries';
+import { presentTransaction, presentVersion } from './tng-document.presenter';
+
+const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
+
+function parseTransactionType(value: string): TransactionType {
+  const type = TRANSACTION_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
+  if (!type) throw badRequest('InvalidTransactionType', `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}.`, 'transactionType');
+  return type;
+}
+
+/** "abc", W/"abc" or abc -> abc */
+const parseIfMatch = (value: string | string[] | undefined) =>
+  typeof value === 'string' && value.trim() !== '*' && value.trim() !== '' ? value.trim().replace(/^W\//, '').replace(/^"|"$/g, '') : undefined;
+
+export const documentLocation = (request: FastifyRequest, key: Omit<TransactionKey, 'accountId'>) =>
+  `${request.protocol}://${request.host}/transactions/${[key.companyCode, key.transactionType, key.documentCode].map(encodeURIComponent).join('/')}`;
+
+@ApiTags('TNG transactions')
+@ApiSecurity('AvalaraAuth')
+@ApiHeader({ name: 'Accept', required: true, example: 'application/json; tax-version=1' })
+@ApiHeader({ name: 'X-Avalara-AccountId', required: true })
+@UseGuards(TngAuthGuard)
+@Controller('transactions')
+export class TransactionsController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200)' })
+  async record(
+    @Body(ValidBody) body: TaxDocumentDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
+    const { view, created } = await this.commands.execute(
+      new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller), {
+        expectedVersionId: parseIfMatch(request.headers['if-match']),
+      }),
+    );
+    reply.status(created ? 201 : 200).header('ETag', `"${view.versionId}"`);
+    if (created) reply.header('Location', documentLocation(request, key));
+    return presentTransaction(view);
+  }
+
+  @Get(':companyCode')
+  @ApiOperation({ summary: 'List tax transaction records of a company' })
+  listByCompany(@Param('companyCode') companyCode: string, @Query(ValidBody) query: ListTransactionsQueryDto, @CurrentCaller() caller: Caller) {
+    return this.list(caller, companyCode, undefined, query);
+  }
+
+  @Get(':companyCode/:transactionType')
+  @ApiOperation({ summary: 'List tax transaction records of a company and transaction type' })
+  listByType(
+    @Param('companyCode') companyCode: string,
+    @Param('transactionType') transactionType: string,
+    @Query(ValidBody) query: ListTransactionsQueryDto,
+    @CurrentCaller() caller: Caller,
+  ) {
+    return this.list(caller, companyCode, parseTransactionType(transactionType), query);
+  }
+
+  @Get(DOCUMENT_PATH)
+  @ApiOperation({ summary: 'The latest version of a tax transaction record' })
+  async get(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.findLatest(this.keyFromPath(caller, params));
+    reply.header('ETag', `"${view.versionId}"`);
+    return presentTransaction(view);
+  }
+
+  @Put(DOCUMENT_PATH)
+  @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded)' })
+  async update(
+    @Param() params: Record<string, string>,
+    @Body(ValidBody) body: TaxDocumentDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = this.keyFromPath(caller, params);
+    for (const field of ['companyCode', 'transactionType', 'documentCode'] as const) {
+      if (body.header[field] !== key[field]) {
+        throw badRequest('PathBodyMismatch', `header.${field} "${body.header[field]}" differs from the ${field} in the path "${key[field]}".`, `header.${field}`);
+      }
+    }
+    const { view } = await this.commands.execute(
+      new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller), {
+        expectedVersionId: parseIfMatch(request.headers['if-match']),
+      }),
+    );
+    reply.header('ETag', `"${view.versionId}"`);
+    return presentTransaction(view);
+  }
+
+  @Post(`${DOCUMENT_PATH}/stateTransitions`)
+  @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (FiledByAvalara: system filer only)` })
+  async changeState(
+    @Param() params: Record<string, string>,
+    @Body(ValidBody) body: StateTransitionDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = this.keyFromPath(caller, params);
+    const transition = parseStateTransition(body.type);
+    if (!transition) {
+      throw badRequest('InvalidStateTransitionType', `type must be one of ${STATE_TRANSITIONS.join(', ')} (case-insensitive).`, 'type');
+    }
+    const { view } = await this.commands.execute(
+      new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller), {
+        expectedVersionId: parseIfMatch(request.headers['if-match']),
+      }),
+    );
+    reply.status(201).header('Location', documentLocation(request, key)).header('ETag', `"${view.versionId}"`);
+    return presentTransaction(view);
+  }
+
+  @Get(`${DOCUMENT_PATH}/versions`)
+  @ApiOperation({ summary: 'Every version of a tax transaction record, oldest first' })
+  async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    const latest = await this.findLatest(key);
+    const versions: TransactionVersionView[] = await this.queries.execute(new ListTransactionVersionsQuery(key));
+    return versions.map((v) => presentVersion(v, latest));
+  }
+
+  @Get(`${DOCUMENT_PATH}/versions/:version`)
+  @ApiOperation({ summary: 'One version of a tax transaction record' })
+  async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
+    const latest = await this.findLatest(key);
+    const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(key, Number(params.version)));
+    if (!version) {
+      throw new LedgerError('TransactionVersionNotFound', `Version ${params.version} of "${key.documentCode}" does not exist.`, 'not_found', 'version');
+    }
+    return presentVersion(version, latest);
+  }
+
+  private async list(caller: Caller, companyCode: string, transactionType: TransactionType | undefined, query: ListTransactionsQueryDto) {
+    const states = query.include
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => {
+        const state = parseTransactionState(s);
+        if (!state) throw badRequest('InvalidInclude', `include may list only ${TRANSACTION_STATES.join(', ')}; "${s}" is not a state.`, 'include');
+        return state;
+      });
+    if (query.startDate && query.endDate && query.startDate > query.endDate) {
+      throw badRequest('InvalidDateRange', 'startDate must not be after endDate.', 'startDate');
+    }
+    const views: TransactionView[] = await this.queries.execute(
+      new ListTransactionsQuery(caller.accountId, {
+        companyCode,
+        transactionType,
+        limit: query.limit ?? DEFAULT_LIST_LIMIT,
+        startCode: query.startCode,
+        startDate: query.startDate,
+        endDate: query.endDate,
+        states: states?.length ? states : undefined,
+      }),
+    );
+    return views.map(presentTransaction);
+  }
+
+  private async findLatest(key: TransactionKey): Promise<TransactionView> {
+    const view: TransactionView | null = await this.queries.execute(new GetTransactionQuery(key));
+    if (!view) throw transactionNotFound(key.documentCode);
+    return view;
+  }
+
+  private keyFromPath(caller: Caller, params: Record<string, string>): TransactionKey {
+    return this.keyOf(caller, params.companyCode, parseTransactionType(params.transactionType), params.documentCode);
+  }
+
+  private keyOf(caller: Caller, companyCode: string, transactionType: TransactionType, documentCode: string): TransactionKey {
+    return { accountId: caller.accountId, companyCode, transactionType, documentCode };
+  }
+}
+
+/** The validated DTO as a plain TaxDocument (class instances are not stored in events). */
+const toTaxDocument = (dto: TaxDocumentDto): TaxDocument => JSON.parse(JSON.stringify(dto)) as TaxDocument;

@@ -1,0 +1,418 @@
+import { docPath, expectErrorShape, PARTNER_KEY, provisionAccount, seedDocument, startTestApp, tngHeaders, type Account, type TestApp } from './support/test-app';
+
+describe('TNG /transactions (embedded profile, end to end)', () => {
+  let t: TestApp;
+  let a: Account;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await provisionAccount(t);
+  });
+  afterAll(() => t.close());
+
+  const post = (body: unknown, headers = a.headers) => t.http.post('/transactions').set(headers).send(body as object);
+  const get = (path: string, headers = a.headers) => t.http.get(path).set(headers);
+  const transition = (code: string, type: string, comment?: string, headers = a.headers) =>
+    t.http.post(`${docPath(code)}/stateTransitions`).set(headers).send({ type, comment });
+
+  describe('recording and revising the seed example', () => {
+    let v1: { processingInfo: { versionId: string } };
+
+    it('POST creates version 1 (201) with calculated tax, a versionId and a Location', async () => {
+      const res = await post(seedDocument());
+      expect(res.status).toBe(201);
+      expect(res.headers.location).toMatch(/\/transactions\/A1%20Boats\/Sale\/%2312345$/);
+      expect(res.headers.etag).toBe(`"${res.body.processingInfo.versionId}"`);
+      expect(res.body.header).toMatchObject({ companyCode: 'A1 Boats', transactionType: 'Sale', documentCode: '#12345', currency: 'USD' });
+      // Washington state rate 6.5 %: 32.50 × 0.065 = 2.1125 -> 2.11 (half-up to the cent)
+      expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 2.11, subtotalTaxable: 32.5 });
+      expect(res.body.lines[0].calculatedTax.taxAuthorities[0]).toMatchObject({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince' });
+      expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 2.11, grandTotal: 34.61 });
+      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', formatId: 1 });
+      expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
+      expect(new Date(res.body.processingInfo.modifiedDate).toISOString()).toBe(res.body.processingInfo.modifiedDate);
+      v1 = res.body;
+    });
+
+    it('POST again with a changed line answers 200 with version 2', async () => {
+      const res = await post(seedDocument({ quantity: 2, extendedAmount: 65 }));
+      expect(res.status).toBe(200);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.body.processingInfo.versionId).not.toBe(v1.processingInfo.versionId);
+      // 65.00 × 0.065 = 4.225 -> 4.23
+      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 4.23, grandTotal: 69.23 });
+    });
+
+    it('GET returns version 2 and versions lists both, oldest first', async () => {
+      const latest = await get(docPath('#12345'));
+      expect(latest.status).toBe(200);
+      expect(latest.body.lines[0]).toMatchObject({ quantity: 2, extendedAmount: 65 });
+
+      const versions = await get(`${docPath('#12345')}/versions`);
+      expect(versions.status).toBe(200);
+      expect(versions.body).toHaveLength(2);
+      expect(versions.body.map((v: any) => v.lines[0].extendedAmount)).toEqual([32.5, 65]);
+      expect(versions.body[0].processingInfo.versionId).toBe(v1.processingInfo.versionId);
+      expect(versions.body[1].processingInfo.versionId).toBe(latest.body.processingInfo.versionId);
+
+      const one = await get(`${docPath('#12345')}/versions/1`);
+      expect(one.status).toBe(200);
+      expect(one.body.calculatedTaxSummary.tax).toBe(2.11);
+      expect((await get(`${docPath('#12345')}/versions/3`)).status).toBe(404);
+      const bad = await get(`${docPath('#12345')}/versions/abc`);
+      expect(bad.status).toBe(400);
+      expectErrorShape(bad.body, 'InvalidVersion');
+    });
+
+    it('PUT on the document makes version 3; PUT on an absent document is 404; a body naming another document is 400', async () => {
+      const put = await t.http.put(docPath('#12345')).set(a.headers).send(seedDocument({ extendedAmount: 100 }));
+      expect(put.status).toBe(200);
+      expect(put.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 6.5 });
+      expect((await get(`${docPath('#12345')}/versions`)).body).toHaveLength(3);
+
+      const absent = await t.http.put(docPath('NOPE')).set(a.headers).send(seedDocument({ documentCode: 'NOPE' }));
+      expect(absent.status).toBe(404);
+      expectErrorShape(absent.body, 'TransactionNotFound');
+      expect((await get(docPath('NOPE'))).status).toBe(404);
+
+      const mismatch = await t.http.put(docPath('#12345')).set(a.headers).send(seedDocument({ documentCode: 'OTHER' }));
+      expect(mismatch.status).toBe(400);
+      expectErrorShape(mismatch.body, 'PathBodyMismatch');
+    });
+
+    it('If-Match with a stale versionId is 412 and writes nothing', async () => {
+      const before = await get(docPath('#12345'));
+      const res = await post(seedDocument({ extendedAmount: 1 }), { ...a.headers, 'If-Match': `"${v1.processingInfo.versionId}"` });
+      expect(res.status).toBe(412);
+      expectErrorShape(res.body, 'VersionMismatch');
+      const after = await get(docPath('#12345'));
+      expect(after.body).toEqual(before.body);
+      const ok = await post(seedDocument({ extendedAmount: 100 }), { ...a.headers, 'If-Match': before.headers.etag });
+      expect(ok.status).toBe(200);
+    });
+  });
+
+  describe('state transitions', () => {
+    const code = 'ST-1';
+    beforeAll(async () => {
+      expect((await post(seedDocument({ documentCode: code }))).status).toBe(201);
+    });
+
+    const state = async () => {
+      const res = await get(docPath(code));
+      return { state: res.body.processingInfo.transactionState, versionId: res.body.processingInfo.versionId, modified: res.body.processingInfo.modifiedDate };
+    };
+
+    /** Every transition not legal from the current state is 409 and changes nothing. */
+    async function expectOnlyLegal(legal: string[]) {
+      const before = await state();
+      for (const type of ['Voided', 'UnVoided', 'Reconciled', 'UnReconciled', 'Filed', 'UnFiled'].filter((x) => !legal.includes(x))) {
+        const res = await transition(code, type);
+        expect({ type, status: res.status }).toEqual({ type, status: 409 });
+        expectErrorShape(res.body, 'InvalidStateTransition');
+        expect(res.body.error.message).toContain(before.state);
+      }
+      expect(await state()).toEqual(before);
+    }
+
+    it('walks the seed table: only legal transitions are accepted (201 + Location)', async () => {
+      await expectOnlyLegal(['Voided', 'Reconciled']);
+      const voided = await transition(code, 'voided', 'SR123: corrected fat finger'); // seed's lower-case spelling
+      expect(voided.status).toBe(201);
+      expect(voided.headers.location).toMatch(/\/transactions\/A1%20Boats\/Sale\/ST-1$/);
+      expect(voided.body.processingInfo.transactionState).toBe('Voided');
+      await expectOnlyLegal(['UnVoided']);
+
+      const put = await t.http.put(docPath(code)).set(a.headers).send(seedDocument({ documentCode: code }));
+      expect(put.status).toBe(405);
+      expectErrorShape(put.body, 'TransactionNotEditable');
+      const repost = await post(seedDocument({ documentCode: code }));
+      expect(repost.status).toBe(409);
+      expect((await get(`${docPath(code)}/versions`)).body).toHaveLength(1);
+
+      expect((await transition(code, 'UnVoided')).status).toBe(201);
+      expect((await transition(code, 'Reconciled')).status).toBe(201);
+      await expectOnlyLegal(['UnReconciled', 'Filed']);
+      expect((await t.http.put(docPath(code)).set(a.headers).send(seedDocument({ documentCode: code }))).status).toBe(405);
+      expect((await transition(code, 'Filed')).status).toBe(201);
+      await expectOnlyLegal(['UnFiled']);
+      expect((await transition(code, 'UnFiled')).status).toBe(201);
+      expect((await transition(code, 'UnReconciled')).status).toBe(201);
+      expect((await state()).state).toBe('Recorded');
+    });
+
+    it('FiledByAvalara is refused for an ordinary credential and accepted from the system filer', async () => {
+      expect((await transition(code, 'Reconciled')).status).toBe(201);
+      const refused = await transition(code, 'FiledByAvalara');
+      expect(refused.status).toBe(403);
+      expectErrorShape(refused.body, 'FiledByAvalaraNotPermitted');
+      expect((await state()).state).toBe('Reconciled');
+
+      const filer = await t.http
+        .post(`/accounts/${a.accountId}/licenseKeys`)
+        .set('Authorization', `Bearer ${PARTNER_KEY}`)
+        .send({ role: 'system_filer' });
+      expect(filer.status).toBe(201);
+      const filerHeaders = tngHeaders(a.accountId, filer.body.licenseKey);
+      const filed = await transition(code, 'FiledByAvalara', 'filed by the system', filerHeaders);
+      expect(filed.status).toBe(201);
+      expect((await state()).state).toBe('FiledByAvalara');
+      for (const type of ['Voided', 'UnVoided', 'Reconciled', 'UnReconciled', 'Filed', 'UnFiled', 'FiledByAvalara']) {
+        expect((await transition(code, type, undefined, filerHeaders)).status).toBe(409);
+      }
+    });
+
+    it('an unknown transition type is 400; a transition on an absent document is 404', async () => {
+      const bad = await transition(code, 'Deleted');
+      expect(bad.status).toBe(400);
+      expectErrorShape(bad.body, 'InvalidStateTransitionType');
+      const absent = await transition('NO-SUCH-DOC', 'Voided');
+      expect(absent.status).toBe(404);
+    });
+  });
+
+  describe('lists', () => {
+    let l: Account;
+    beforeAll(async () => {
+      l = await provisionAccount(t, 'ListCo');
+      const docs = [
+        ['L-001', '2024-01-05', 'Sale'],
+        ['L-002', '2024-01-10', 'Sale'],
+        ['L-003', '2024-01-15', 'Sale'],
+        ['L-004', '2024-02-01', 'Sale'],
+        ['L-005', '2024-01-10', 'Purchase'],
+      ];
+      for (const [code, date, type] of docs) {
+        const doc = seedDocument({ documentCode: code, transactionDate: date, companyCode: 'ListCo' }) as any;
+        doc.header.transactionType = type;
+        if (type === 'Purchase') {
+          delete doc.header.customerCode;
+          doc.header.vendorCode = 'A1 Anchors';
+        }
+        expect((await post(doc, l.headers)).status).toBe(201);
+      }
+      const res = await t.http.post(`${docPath('L-002', 'ListCo')}/stateTransitions`).set(l.headers).send({ type: 'Voided' });
+      expect(res.status).toBe(201);
+    });
+
+    const codes = async (query: string, path = '/transactions/ListCo') => {
+      const res = await get(`${path}${query}`, l.headers);
+      expect(res.status).toBe(200);
+      return res.body.map((d: any) => d.header.documentCode);
+    };
+
+    it('lists every state by default, ordered by documentCode', async () => {
+      expect(await codes('')).toEqual(['L-001', 'L-002', 'L-003', 'L-004', 'L-005']);
+    });
+    it('filters by transaction type', async () => {
+      expect(await codes('', '/transactions/ListCo/Sale')).toEqual(['L-001', 'L-002', 'L-003', 'L-004']);
+      expect(await codes('', '/transactions/ListCo/Purchase')).toEqual(['L-005']);
+    });
+    it('filters by date, inclusive', async () => {
+      expect(await codes('?startDate=2024-01-10&endDate=2024-01-15', '/transactions/ListCo/Sale')).toEqual(['L-002', 'L-003']);
+    });
+    it('pages with startCode (inclusive) and limit', async () => {
+      expect(await codes('?startCode=L-003&limit=2')).toEqual(['L-003', 'L-004']);
+    });
+    it('filters by state with include', async () => {
+      expect(await codes('?include=Voided')).toEqual(['L-002']);
+      expect(await codes('?include=recorded,%20Voided')).toEqual(['L-001', 'L-002', 'L-003', 'L-004', 'L-005']);
+      expect(await codes('?include=Filed')).toEqual([]);
+    });
+    it('returns full documents with processingInfo', async () => {
+      const res = await get('/transactions/ListCo/Sale?limit=1', l.headers);
+      expect(res.body[0].processingInfo).toMatchObject({ transactionState: 'Recorded', versionId: expect.any(String) });
+      expect(res.body[0].calculatedTaxSummary.tax).toBe(2.11);
+    });
+    it.each([
+      ['?limit=0', 'limit'],
+      ['?limit=abc', 'limit'],
+      ['?limit=100000', 'limit'],
+      ['?startDate=2024-13-01', 'startDate'],
+      ['?endDate=yesterday', 'endDate'],
+      ['?include=Deleted', 'include'],
+      ['?startDate=2024-02-01&endDate=2024-01-01', 'startDate'],
+    ])('rejects %s with 400 naming %s', async (query, target) => {
+      const res = await get(`/transactions/ListCo${query}`, l.headers);
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+      expect(res.body.error.target).toBe(target);
+    });
+    it('rejects an unknown transaction type in the path', async () => {
+      const res = await get('/transactions/ListCo/Rental', l.headers);
+      expect(res.status).toBe(400);
+      expect(res.body.error.target).toBe('transactionType');
+    });
+  });
+
+  describe('tenant isolation', () => {
+    it("a second account cannot see or touch the first's documents", async () => {
+      const b = await provisionAccount(t, 'A1 Boats');
+      expect((await get(docPath('#12345'), b.headers)).status).toBe(404);
+      expect((await get(`${docPath('#12345')}/versions`, b.headers)).status).toBe(404);
+      expect((await get(`${docPath('#12345')}/versions/1`, b.headers)).status).toBe(404);
+      expect((await get('/transactions/A1%20Boats', b.headers)).body).toEqual([]);
+      expect((await transition('#12345', 'Voided', undefined, b.headers)).status).toBe(404);
+      expect((await t.http.put(docPath('#12345')).set(b.headers).send(seedDocument())).status).toBe(404);
+      // B's own document with the same code is B's alone
+      expect((await post(seedDocument({ extendedAmount: 1 }), b.headers)).status).toBe(201);
+      expect((await get(docPath('#12345'))).body.calculatedTaxSummary.subtotal).toBe(100);
+    });
+
+    it("another account's credentials with this account's id are refused", async () => {
+      const b = await provisionAccount(t, 'Other');
+      const forged = tngHeaders(a.accountId, b.licenseKey);
+      expect((await get(docPath('#12345'), forged)).status).toBe(401);
+      const mismatch = { ...b.headers, 'X-Avalara-AccountId': a.accountId };
+      expect((await get(docPath('#12345'), mismatch)).status).toBe(403);
+    });
+  });
+
+  describe('authentication and headers', () => {
+    it.each([
+      ['no Authorization', (h: Record<string, string>) => ({ ...h, Authorization: '' }), 401],
+      ['a wrong license key', () => tngHeaders(a.accountId, 'wrong'), 401],
+      ['an unknown scheme', (h: Record<string, string>) => ({ ...h, Authorization: 'Token abc' }), 401],
+      ['no X-Avalara-AccountId', (h: Record<string, string>) => ({ ...h, 'X-Avalara-AccountId': '' }), 400],
+      ['no tax-version in Accept', (h: Record<string, string>) => ({ ...h, Accept: 'application/json' }), 406],
+    ])('%s -> %i in the error shape', async (_, headers, status) => {
+      const res = await get(docPath('#12345'), headers(a.headers) as Record<string, string>);
+      expect(res.status).toBe(status);
+      expectErrorShape(res.body);
+    });
+
+    it.each(['AvalaraAuth', 'Avalara :', 'Basic'])('accepts the %s spelling', async (scheme) => {
+      const res = await get(docPath('#12345'), tngHeaders(a.accountId, a.licenseKey, scheme));
+      expect(res.status).toBe(200);
+    });
+
+    it('provisioning needs the partner key, and the key is never echoed', async () => {
+      const res = await t.http.post('/accounts').set('Authorization', 'Bearer nope').send({ accountName: 'x', companyCode: 'x' });
+      expect(res.status).toBe(401);
+      expectErrorShape(res.body);
+      expect(JSON.stringify(res.body)).not.toContain(PARTNER_KEY);
+    });
+  });
+
+  describe('bad input: 400 in the error shape, nothing written', () => {
+    const valid = () => seedDocument({ documentCode: 'BAD-1' }) as any;
+    const cases: [string, (d: any) => unknown, string][] = [
+      ['missing header', (d) => ({ lines: d.lines }), 'header'],
+      ['missing lines', (d) => ({ header: d.header }), 'lines'],
+      ['empty lines', (d) => ({ ...d, lines: [] }), 'lines'],
+      ['extendedAmount as a string', (d) => (d.lines[0].extendedAmount = '32.5', d), 'lines[0].extendedAmount'],
+      ['negative extendedAmount', (d) => (d.lines[0].extendedAmount = -1, d), 'lines[0].extendedAmount'],
+      ['a huge amount', (d) => (d.lines[0].extendedAmount = 1e300, d), 'lines[0].extendedAmount'],
+      ['unknown transactionType', (d) => (d.header.transactionType = 'Rent', d), 'header.transactionType'],
+      ['impossible date', (d) => (d.header.transactionDate = '2014-02-30', d), 'header.transactionDate'],
+      ['non-ISO date', (d) => (d.header.transactionDate = '06/11/2014', d), 'header.transactionDate'],
+      ['missing documentCode', (d) => (delete d.header.documentCode, d), 'header.documentCode'],
+      ['missing customerCode on a Sale', (d) => (delete d.header.customerCode, d), 'header.customerCode'],
+      ['missing itemDescription', (d) => (delete d.lines[0].itemDescription, d), 'lines[0].itemDescription'],
+      ['duplicate lineCode', (d) => ({ ...d, lines: [d.lines[0], { ...d.lines[0] }] }), 'lines'],
+      ['no locations anywhere', (d) => (delete d.header.defaultLocations, d), 'lines'],
+      ['unknown entity use type', (d) => (d.header.defaultEntityUseType = 'Z', d), 'header.defaultEntityUseType'],
+      ['bad currency', (d) => (d.header.currency = 'XYZ1', d), 'header.currency'],
+      ['bad country', (d) => (d.header.defaultLocations.shipTo.address.country = 'United States', d), 'header.defaultLocations.shipTo.address.country'],
+      ['taxIncluded as a string', (d) => (d.lines[0].taxIncluded = 'yes', d), 'lines[0].taxIncluded'],
+      ['an array body', (d) => [d], 'body'],
+    ];
+    it.each(cases)('%s', async (_, mutate, target) => {
+      const res = await post(mutate(valid()));
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+      expect(res.body.error.target).toBe(target);
+      expect(res.body.error.details.map((d: any) => d.refersTo)).toContain(target);
+      expect((await get(docPath('BAD-1'))).status).toBe(404);
+    });
+
+    it('invalid JSON is 400 in the error shape', async () => {
+      const res = await t.http.post('/transactions').set(a.headers).set('Content-Type', 'application/json').send('{"header": ');
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+    });
+
+    it('an unknown company is 400 CompanyNotFound', async () => {
+      const res = await post(seedDocument({ companyCode: 'Nobody Inc', documentCode: 'BAD-1' }));
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'CompanyNotFound');
+    });
+
+    it('an unknown route is 404 in the error shape', async () => {
+      const res = await t.http.get('/nope').set(a.headers);
+      expect(res.status).toBe(404);
+      expectErrorShape(res.body);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('50 concurrent revisions of one document give contiguous versions and lose nothing', async () => {
+      const code = 'RACE-1';
+      expect((await post(seedDocument({ documentCode: code }))).status).toBe(201);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => post(seedDocument({ documentCode: code, extendedAmount: 1000 + i }))),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+      const versions = await get(`${docPath(code)}/versions`);
+      expect(versions.body).toHaveLength(51);
+      const ids = versions.body.map((v: any) => v.processingInfo.versionId);
+      expect(new Set(ids).size).toBe(51);
+      // every accepted write is exactly one version
+      const amounts = versions.body.slice(1).map((v: any) => v.lines[0].extendedAmount).sort((x: number, y: number) => x - y);
+      expect(amounts).toEqual(Array.from({ length: 50 }, (_, i) => 1000 + i));
+      const responded = new Set(results.map((r) => r.body.processingInfo.versionId));
+      expect(responded).toEqual(new Set(ids.slice(1)));
+    });
+  });
+
+  describe('operations', () => {
+    it('GET /health is 200 when ready', async () => {
+      const res = await t.http.get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('ok');
+    });
+    it('serves the OpenAPI document and Swagger UI at /docs', async () => {
+      const spec = await t.http.get('/docs/openapi.json');
+      expect(spec.status).toBe(200);
+      expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/transactions', '/accounts']));
+      const ui = await t.http.get('/docs');
+      expect(ui.status).toBe(200);
+      expect(ui.text).toContain('swagger');
+    });
+    it('echoes a request id', async () => {
+      const res = await t.http.get('/health').set('X-Request-Id', 'abc-123');
+      expect(res.headers['x-request-id']).toBe('abc-123');
+    });
+  });
+});
+
+describe('durability across a restart', () => {
+  it('everything is still there after the server restarts', async () => {
+    let t = await startTestApp();
+    const a = await provisionAccount(t);
+    expect((await t.http.post('/transactions').set(a.headers).send(seedDocument())).status).toBe(201);
+    expect((await t.http.post('/transactions').set(a.headers).send(seedDocument({ extendedAmount: 10 }))).status).toBe(200);
+    expect((await t.http.post(`${docPath('#12345')}/stateTransitions`).set(a.headers).send({ type: 'Voided' })).status).toBe(201);
+    const before = await t.http.get(docPath('#12345')).set(a.headers);
+    t = await t.restart();
+    try {
+      const after = await t.http.get(docPath('#12345')).set(a.headers);
+      expect(after.status).toBe(200);
+      expect(after.body).toEqual(before.body);
+      expect((await t.http.get(`${docPath('#12345')}/versions`).set(a.headers)).body).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('without LEDGER_PARTNER_KEY provisioning is closed', async () => {
+    const t = await startTestApp({ LEDGER_PARTNER_KEY: '' });
+    try {
+      const res = await t.http.post('/accounts').set('Authorization', 'Bearer ').send({ accountName: 'x', companyCode: 'x' });
+      expect(res.status).toBe(401);
+      expectErrorShape(res.body, 'PartnerKeyNotConfigured');
+    } finally {
+      await t.close();
+    }
+  });
+});
