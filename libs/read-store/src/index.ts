@@ -1,2 +1,4 @@
 export * from './views';
 export * from './read-store.port';
+export * from './sqlite/sqlite-read-store';
+export * from './mongodb/mongo-read-store';

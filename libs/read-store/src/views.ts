@@ -51,6 +51,8 @@ export interface CredentialView {
   accountId: string;
   role: CredentialRole;
   keyHash: string;
+  /** Free-text label given when the key was issued. */
+  label?: string;
   createdAt: string;
 }
 

@@ -1,0 +1,66 @@
+/**
+ * Projector (distributed profile): catch-up subscription to EventStoreDB's $all feeding the MongoDB
+ * read models, with compare-and-swap checkpoints so several instances can run (one makes progress,
+ * the others fence themselves off and retry).
+ *
+ * Env: EVENTSTORE_CONNECTION_STRING (required), MONGODB_URI (required), MONGODB_DB (default "tax_ledger"),
+ *      PROJECTOR_RETRY_DELAY_MS (default 1000).
+ */
+import { EventStoreDbEventStore } from '@tax-ledger/event-store';
+import { Projector } from '@tax-ledger/projections';
+import { MongoReadStore } from '@tax-ledger/read-store';
+
+const log = (message: string) => console.log(`${new Date().toISOString()} [projector] ${message}`);
+const logError = (message: string, error?: unknown) =>
+  console.error(`${new Date().toISOString()} [projector] ${message}`, error ?? '');
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    logError(`${name} is required`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const eventStoreConnection = requiredEnv('EVENTSTORE_CONNECTION_STRING');
+  const mongoUri = requiredEnv('MONGODB_URI');
+  const mongoDb = process.env.MONGODB_DB || 'tax_ledger';
+  const retryDelayMs = Number(process.env.PROJECTOR_RETRY_DELAY_MS ?? 1000);
+
+  const eventStore = new EventStoreDbEventStore(eventStoreConnection);
+  const readStore = await MongoReadStore.connect(mongoUri, mongoDb);
+  await readStore.ensureIndexes();
+  const projector = new Projector(eventStore, readStore, {
+    retryDelayMs: Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000,
+    logger: { log, error: logError },
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping after the event in flight (position ${projector.position})`);
+    try {
+      await projector.stop();
+      await eventStore.close();
+      await readStore.close();
+      log('stopped');
+      process.exit(0);
+    } catch (error) {
+      logError('shutdown failed', error);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await projector.start();
+  log(`running: ${mongoDb} <- $all after position ${projector.position}`);
+}
+
+main().catch((error) => {
+  logError('failed to start', error);
+  process.exit(1);
+});

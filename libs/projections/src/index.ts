@@ -1,0 +1,4 @@
+export * from './registry';
+export * from './transactions.projection';
+export * from './account.projections';
+export * from './projector';

@@ -1,0 +1,97 @@
+import type { StateChangeData, TaxTransactionEvent, TransactionVersionData } from '@tax-ledger/ledger';
+import type { RecordedEvent } from '@tax-ledger/event-store';
+import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+
+const VERSION_EVENTS = new Set<string>(['TransactionRecorded', 'TransactionRevised']);
+const STATE_EVENTS = new Set<string>([
+  'TransactionVoided',
+  'TransactionUnvoided',
+  'TransactionReconciled',
+  'TransactionUnreconciled',
+  'TransactionFiled',
+  'TransactionUnfiled',
+  'TransactionFiledByAvalara',
+]);
+
+export function isTransactionVersionEvent(
+  event: RecordedEvent,
+): event is RecordedEvent<'TransactionRecorded' | 'TransactionRevised', TransactionVersionData> {
+  return VERSION_EVENTS.has(event.type);
+}
+
+export function isTransactionStateEvent(event: RecordedEvent): event is RecordedEvent<Exclude<TaxTransactionEvent['type'], 'TransactionRecorded' | 'TransactionRevised'>, StateChangeData> {
+  return STATE_EVENTS.has(event.type);
+}
+
+/** Whether the `transactions` projection reads this event. */
+export function isTransactionEvent(event: RecordedEvent): boolean {
+  return VERSION_EVENTS.has(event.type) || STATE_EVENTS.has(event.type);
+}
+
+/**
+ * Projection `transactions`: the latest version of a document, its state and key fields.
+ * Pure. Returns the same `view` object (===) when the event changes nothing: an event that is not a
+ * TaxTransaction event, an event already applied (revision <= view.streamRevision), or a state change
+ * for a document the view does not know.
+ */
+export function projectTransaction(view: TransactionView | null, event: RecordedEvent): TransactionView | null {
+  if (view && event.revision <= view.streamRevision) return view;
+  const occurredAt = event.metadata.occurredAt;
+
+  if (isTransactionVersionEvent(event)) {
+    const d = event.data;
+    const header = d.document.header;
+    const next: TransactionView = {
+      id: event.streamName,
+      accountId: d.accountId,
+      companyCode: d.companyCode,
+      transactionType: d.transactionType,
+      documentCode: d.documentCode,
+      state: 'Recorded',
+      version: d.version,
+      versionId: d.versionId,
+      transactionDate: header.transactionDate,
+      currency: header.currency,
+      summary: d.document.calculatedTaxSummary,
+      document: d.document,
+      calculationDuration: d.calculationDuration,
+      createdAt: view?.createdAt ?? occurredAt,
+      modifiedAt: occurredAt,
+      streamRevision: event.revision,
+    };
+    // Optional fields only when present: undefined must not reach JSON / BSON (it would become null).
+    if (header.customerCode !== undefined && header.customerCode !== null) next.customerCode = header.customerCode;
+    if (header.vendorCode !== undefined && header.vendorCode !== null) next.vendorCode = header.vendorCode;
+    return next;
+  }
+
+  if (isTransactionStateEvent(event)) {
+    if (!view) return view;
+    return { ...view, state: event.data.to, modifiedAt: occurredAt, streamRevision: event.revision };
+  }
+
+  return view;
+}
+
+/** Projection `transaction_versions`: one immutable row per Recorded / Revised event, else null. */
+export function projectTransactionVersion(event: RecordedEvent): TransactionVersionView | null {
+  if (!isTransactionVersionEvent(event)) return null;
+  const d = event.data;
+  return {
+    id: transactionVersionId(event.streamName, d.version),
+    accountId: d.accountId,
+    companyCode: d.companyCode,
+    transactionType: d.transactionType,
+    documentCode: d.documentCode,
+    version: d.version,
+    versionId: d.versionId,
+    document: d.document,
+    contentVersion: d.contentVersion,
+    taxDate: d.taxDate,
+    calculationDuration: d.calculationDuration,
+    recordedAt: event.metadata.occurredAt,
+    streamRevision: event.revision,
+  };
+}
+
+export const transactionVersionId = (streamName: string, version: number) => `${streamName}#${version}`;

@@ -1,0 +1,360 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { InlineProjection, ReadAllOptions, RecordedEvent } from '@tax-ledger/event-store';
+import type { TransactionKey } from '@tax-ledger/ledger';
+import {
+  PROJECTIONS,
+  isTransactionEvent,
+  projectCompany,
+  projectCredential,
+  projectTransaction,
+  projectTransactionVersion,
+} from '@tax-ledger/projections';
+import type { ReadStore } from '../read-store.port';
+import type {
+  CompanyView,
+  CredentialView,
+  TransactionListFilter,
+  TransactionVersionView,
+  TransactionView,
+} from '../views';
+
+/** Name of the inline projection this store registers with SqliteEventStore. */
+export const SQLITE_READ_STORE_PROJECTION = 'sqlite-read-store';
+
+/** Read-model tables, one per projection name (see PROJECTIONS), plus the checkpoints. */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS transactions (
+  account_id       TEXT    NOT NULL,
+  company_code     TEXT    NOT NULL,
+  transaction_type TEXT    NOT NULL,
+  document_code    TEXT    NOT NULL,
+  stream_id        TEXT    NOT NULL,
+  state            TEXT    NOT NULL,
+  transaction_date TEXT    NOT NULL,
+  version          INTEGER NOT NULL,
+  stream_revision  INTEGER NOT NULL,
+  view             TEXT    NOT NULL,
+  PRIMARY KEY (account_id, company_code, transaction_type, document_code)
+);
+CREATE INDEX IF NOT EXISTS transactions_by_code
+  ON transactions (account_id, company_code, document_code, transaction_type);
+CREATE INDEX IF NOT EXISTS transactions_by_date
+  ON transactions (account_id, company_code, transaction_date);
+
+CREATE TABLE IF NOT EXISTS transaction_versions (
+  account_id       TEXT    NOT NULL,
+  company_code     TEXT    NOT NULL,
+  transaction_type TEXT    NOT NULL,
+  document_code    TEXT    NOT NULL,
+  version          INTEGER NOT NULL,
+  stream_id        TEXT    NOT NULL,
+  stream_revision  INTEGER NOT NULL,
+  view             TEXT    NOT NULL,
+  PRIMARY KEY (account_id, company_code, transaction_type, document_code, version)
+);
+
+CREATE TABLE IF NOT EXISTS credentials (
+  credential_id TEXT NOT NULL PRIMARY KEY,
+  account_id    TEXT NOT NULL,
+  view          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS credentials_by_account ON credentials (account_id, credential_id);
+
+CREATE TABLE IF NOT EXISTS companies (
+  account_id   TEXT NOT NULL,
+  company_code TEXT NOT NULL,
+  view         TEXT NOT NULL,
+  PRIMARY KEY (account_id, company_code)
+);
+
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  name     TEXT    NOT NULL PRIMARY KEY,
+  position INTEGER NOT NULL,
+  version  INTEGER NOT NULL
+);
+`;
+
+interface KeyParams {
+  accountId: string;
+  companyCode: string;
+  transactionType: string;
+  documentCode: string;
+}
+
+type ListParams = {
+  accountId: string;
+  companyCode: string;
+  startCode: string;
+  limit: number;
+  transactionType?: string;
+  startDate?: string;
+  endDate?: string;
+  states?: string;
+};
+
+/** Date part of an ISO date or date-time, so inclusive date bounds compare days. */
+const day = (value: string) => value.slice(0, 10);
+
+const keyParams = (key: TransactionKey): KeyParams => ({
+  accountId: key.accountId,
+  companyCode: key.companyCode,
+  transactionType: key.transactionType,
+  documentCode: key.documentCode,
+});
+
+/** Where a source of events for `catchUp` comes from: any EventStore (port) will do. */
+export interface EventSource {
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+}
+
+/**
+ * Embedded read store: read-model tables in the same better-sqlite3 Database as the event log.
+ *
+ * Wiring (embedded profile):
+ * ```ts
+ * const db = openSqliteDatabase(path);
+ * const readStore = new SqliteReadStore(db);          // creates its tables
+ * const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+ * await readStore.catchUp(eventStore);                 // before serving: fills missing / outdated models
+ * ```
+ * Every append then updates the read models and their checkpoints inside the append's transaction.
+ * `close()` does not close the Database (whoever opened it does).
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly getTxnStmt: BetterSqlite3.Statement<[KeyParams], { view: string }>;
+  private readonly upsertTxnStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
+  private readonly listVersionsStmt: BetterSqlite3.Statement<[KeyParams], { view: string }>;
+  private readonly getVersionStmt: BetterSqlite3.Statement<[KeyParams & { version: number }], { view: string }>;
+  private readonly insertVersionStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
+  private readonly insertCredentialStmt: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly listCredentialsStmt: BetterSqlite3.Statement<[string], { view: string }>;
+  private readonly insertCompanyStmt: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly getCompanyStmt: BetterSqlite3.Statement<[string, string], { view: string }>;
+  private readonly advanceCheckpointStmt: BetterSqlite3.Statement<[string, number, number]>;
+  private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
+  private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
+  /** List statements, one per combination of optional filters, prepared on first use. */
+  private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], { view: string }>>();
+  private readonly applyTx: (events: RecordedEvent[]) => void;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    if (!db.readonly) db.exec(SCHEMA);
+    const keyWhere =
+      'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
+    this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
+    this.upsertTxnStmt = db.prepare(`
+      INSERT INTO transactions (account_id, company_code, transaction_type, document_code, stream_id, state,
+                                transaction_date, version, stream_revision, view)
+      VALUES (@accountId, @companyCode, @transactionType, @documentCode, @streamId, @state,
+              @transactionDate, @version, @streamRevision, @view)
+      ON CONFLICT (account_id, company_code, transaction_type, document_code) DO UPDATE SET
+        stream_id = excluded.stream_id, state = excluded.state, transaction_date = excluded.transaction_date,
+        version = excluded.version, stream_revision = excluded.stream_revision, view = excluded.view
+      WHERE excluded.stream_revision > transactions.stream_revision`);
+    this.listVersionsStmt = db.prepare(`SELECT view FROM transaction_versions WHERE ${keyWhere} ORDER BY version`);
+    this.getVersionStmt = db.prepare(`SELECT view FROM transaction_versions WHERE ${keyWhere} AND version = @version`);
+    this.insertVersionStmt = db.prepare(`
+      INSERT OR IGNORE INTO transaction_versions (account_id, company_code, transaction_type, document_code, version,
+                                                  stream_id, stream_revision, view)
+      VALUES (@accountId, @companyCode, @transactionType, @documentCode, @version, @streamId, @streamRevision, @view)`);
+    this.insertCredentialStmt = db.prepare(
+      'INSERT OR IGNORE INTO credentials (credential_id, account_id, view) VALUES (?, ?, ?)',
+    );
+    this.listCredentialsStmt = db.prepare('SELECT view FROM credentials WHERE account_id = ? ORDER BY credential_id');
+    this.insertCompanyStmt = db.prepare('INSERT OR IGNORE INTO companies (account_id, company_code, view) VALUES (?, ?, ?)');
+    this.getCompanyStmt = db.prepare('SELECT view FROM companies WHERE account_id = ? AND company_code = ?');
+    this.advanceCheckpointStmt = db.prepare(`
+      INSERT INTO projection_checkpoints (name, position, version) VALUES (?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position)`);
+    this.checkpointsStmt = db.prepare('SELECT name, position, version FROM projection_checkpoints');
+    this.resetCheckpointStmt = db.prepare(`
+      INSERT INTO projection_checkpoints (name, position, version) VALUES (?, -1, ?)
+      ON CONFLICT (name) DO UPDATE SET position = -1, version = excluded.version`);
+    // Nested inside the event store's append transaction this becomes a savepoint.
+    this.applyTx = db.transaction((events: RecordedEvent[]) => this.applyInTransaction(events));
+  }
+
+  /**
+   * The inline projection to pass to `new SqliteEventStore(db, { inlineProjections: [...] })`.
+   * `apply` is synchronous and idempotent (guarded by stream revision / insert-if-absent), and advances
+   * every projection's checkpoint in the same transaction.
+   */
+  inlineProjection(): InlineProjection {
+    return { name: SQLITE_READ_STORE_PROJECTION, apply: (events) => this.applyEvents(events) };
+  }
+
+  /** Apply events to every read model in one transaction (a savepoint when already inside one). */
+  applyEvents(events: RecordedEvent[]): void {
+    if (events.length > 0) this.applyTx(events);
+  }
+
+  /**
+   * Bring the read models up to the log: projections whose stored version differs from the registry
+   * (PROJECTIONS) are emptied first, then every event after the lowest checkpoint is applied in
+   * batches. Run it before serving writes (appends made meanwhile are applied inline anyway, but a
+   * crash mid-way could then leave a checkpoint ahead of a gap). Returns the number of events read.
+   */
+  async catchUp(
+    source: EventSource,
+    options: { batchSize?: number; onProgress?: (position: number, applied: number) => void } = {},
+  ): Promise<number> {
+    this.resetOutdatedProjections();
+    const batchSize = options.batchSize ?? 1000;
+    let position = Math.min(...Object.values(this.checkpointsSync()));
+    let applied = 0;
+    for (;;) {
+      const batch = await source.readAll(position >= 0 ? { afterPosition: position, maxCount: batchSize } : { maxCount: batchSize });
+      if (batch.length === 0) break;
+      this.applyEvents(batch);
+      applied += batch.length;
+      position = batch[batch.length - 1].globalPosition;
+      options.onProgress?.(position, applied);
+      if (batch.length < batchSize) break;
+    }
+    return applied;
+  }
+
+  /** Names of projections whose tables were built by another projection version (they need a rebuild). */
+  outdatedProjections(): string[] {
+    const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.version]));
+    return PROJECTIONS.filter((p) => stored.has(p.name) && stored.get(p.name) !== p.version).map((p) => p.name);
+  }
+
+  async getTransaction(key: TransactionKey): Promise<TransactionView | null> {
+    const row = this.getTxnStmt.get(keyParams(key));
+    return row ? (JSON.parse(row.view) as TransactionView) : null;
+  }
+
+  async listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
+    if (!(filter.limit > 0)) return [];
+    const params: ListParams = {
+      accountId,
+      companyCode: filter.companyCode,
+      startCode: filter.startCode ?? '',
+      limit: Math.floor(filter.limit),
+    };
+    if (filter.transactionType !== undefined) params.transactionType = filter.transactionType;
+    if (filter.startDate !== undefined) params.startDate = day(filter.startDate);
+    if (filter.endDate !== undefined) params.endDate = day(filter.endDate);
+    if (filter.states !== undefined) params.states = JSON.stringify(filter.states);
+    return this.listStatement(params)
+      .all(params)
+      .map((r) => JSON.parse(r.view) as TransactionView);
+  }
+
+  async listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]> {
+    return this.listVersionsStmt.all(keyParams(key)).map((r) => JSON.parse(r.view) as TransactionVersionView);
+  }
+
+  async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
+    const row = this.getVersionStmt.get({ ...keyParams(key), version });
+    return row ? (JSON.parse(row.view) as TransactionVersionView) : null;
+  }
+
+  async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
+    const row = this.getCompanyStmt.get(accountId, companyCode);
+    return row ? (JSON.parse(row.view) as CompanyView) : null;
+  }
+
+  async listCredentials(accountId: string): Promise<CredentialView[]> {
+    return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
+  }
+
+  async checkpoints(): Promise<Record<string, number>> {
+    return this.checkpointsSync();
+  }
+
+  /** Checkpoint of every registered projection (-1: none), read synchronously. */
+  checkpointsSync(): Record<string, number> {
+    const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.position]));
+    return Object.fromEntries(PROJECTIONS.map((p) => [p.name, stored.get(p.name) ?? -1]));
+  }
+
+  async close(): Promise<void> {
+    // The Database is shared with the event store; its opener closes it.
+  }
+
+  private applyInTransaction(events: RecordedEvent[]): void {
+    let last = -1;
+    for (const event of events) {
+      this.applyOne(event);
+      if (event.globalPosition > last) last = event.globalPosition;
+    }
+    for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, last, p.version);
+  }
+
+  private applyOne(event: RecordedEvent): void {
+    if (isTransactionEvent(event)) {
+      const key = event.data as KeyParams;
+      const params = {
+        accountId: key.accountId,
+        companyCode: key.companyCode,
+        transactionType: key.transactionType,
+        documentCode: key.documentCode,
+      };
+      const row = this.getTxnStmt.get(params);
+      const current = row ? (JSON.parse(row.view) as TransactionView) : null;
+      const next = projectTransaction(current, event);
+      if (next && next !== current) {
+        this.upsertTxnStmt.run({
+          ...params,
+          streamId: next.id,
+          state: next.state,
+          transactionDate: day(next.transactionDate),
+          version: next.version,
+          streamRevision: next.streamRevision,
+          view: JSON.stringify(next),
+        });
+      }
+      const version = projectTransactionVersion(event);
+      if (version) {
+        this.insertVersionStmt.run({
+          ...params,
+          version: version.version,
+          streamId: event.streamName,
+          streamRevision: version.streamRevision,
+          view: JSON.stringify(version),
+        });
+      }
+      return;
+    }
+    const credential = projectCredential(event);
+    if (credential) {
+      this.insertCredentialStmt.run(credential.credentialId, credential.accountId, JSON.stringify(credential));
+      return;
+    }
+    const company = projectCompany(event);
+    if (company) this.insertCompanyStmt.run(company.accountId, company.companyCode, JSON.stringify(company));
+  }
+
+  private resetOutdatedProjections(): void {
+    const outdated = this.outdatedProjections();
+    if (outdated.length === 0) return;
+    this.db.transaction(() => {
+      for (const name of outdated) {
+        // Table names come from the registry, never from input.
+        this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
+        this.resetCheckpointStmt.run(name, PROJECTIONS.find((p) => p.name === name)!.version);
+      }
+    })();
+  }
+
+  private listStatement(params: ListParams): BetterSqlite3.Statement<[ListParams], { view: string }> {
+    const shape = [params.transactionType, params.startDate, params.endDate, params.states]
+      .map((v) => (v === undefined ? '0' : '1'))
+      .join('');
+    let stmt = this.listStmts.get(shape);
+    if (!stmt) {
+      const where = ['account_id = @accountId', 'company_code = @companyCode', 'document_code >= @startCode'];
+      if (params.transactionType !== undefined) where.push('transaction_type = @transactionType');
+      if (params.startDate !== undefined) where.push('transaction_date >= @startDate');
+      if (params.endDate !== undefined) where.push('transaction_date <= @endDate');
+      if (params.states !== undefined) where.push('state IN (SELECT value FROM json_each(@states))');
+      stmt = this.db.prepare(
+        `SELECT view FROM transactions WHERE ${where.join(' AND ')} ORDER BY document_code, transaction_type LIMIT @limit`,
+      );
+      this.listStmts.set(shape, stmt);
+    }
+    return stmt;
+  }
+}

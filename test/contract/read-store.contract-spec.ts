@@ -1,0 +1,638 @@
+/**
+ * Read-store contract: one suite, run against every adapter.
+ * - SQLite (embedded): always, on an in-memory better-sqlite3 Database.
+ * - MongoDB: only when MONGODB_URI is set (one throw-away database per test, dropped after);
+ *   otherwise the suite is declared with describe.skip so it is reported as skipped.
+ * - MongoReadStore on FakeMongoDb (below): always. It exercises the adapter's own logic (filters,
+ *   guards, CAS, projections of internal fields) against a tiny in-process imitation of the driver
+ *   calls it makes; it is NOT evidence about a real server, which only the MONGODB_URI run gives.
+ */
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { SqliteEventStore, type RecordedEvent } from '@tax-ledger/event-store';
+import type { TransactionKey } from '@tax-ledger/ledger';
+import { PROJECTION_NAMES } from '@tax-ledger/projections';
+import { MongoReadStore, SqliteReadStore, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
+import { EventLog, key } from '../../libs/projections/src/test-fixtures';
+
+export interface ReadStoreHarness {
+  readStore: ReadStore;
+  /** Apply events the way the adapter's runtime does (inline projection / projector + checkpoint CAS). */
+  applyEvents(events: RecordedEvent[]): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function readStoreContract(name: string, factory: () => Promise<ReadStoreHarness>, describeFn: jest.Describe = describe) {
+  describeFn(`ReadStore contract: ${name}`, () => {
+    let h: ReadStoreHarness;
+    let store: ReadStore;
+    beforeEach(async () => {
+      h = await factory();
+      store = h.readStore;
+    });
+    afterEach(async () => {
+      await h?.dispose();
+    });
+
+    const list = (filter: Partial<TransactionListFilter> = {}, accountId = 'acc-1') =>
+      store.listTransactions(accountId, { companyCode: 'DEFAULT', limit: 100, ...filter });
+    const codes = (views: { documentCode: string; transactionType: string }[]) =>
+      views.map((v) => `${v.documentCode}/${v.transactionType}`);
+
+    it('returns a transaction after it is recorded, null for an unknown one', async () => {
+      const log = new EventLog();
+      const k = key('INV-1');
+      const e = log.record(k, { customerCode: 'C-1', transactionDate: '2024-05-06' });
+      await h.applyEvents(log.events);
+      const view = await store.getTransaction(k);
+      expect(view).toMatchObject({
+        id: e.streamName,
+        ...k,
+        state: 'Recorded',
+        version: 1,
+        versionId: e.data.versionId,
+        transactionDate: '2024-05-06',
+        customerCode: 'C-1',
+        currency: 'USD',
+        summary: e.data.document.calculatedTaxSummary,
+        createdAt: e.metadata.occurredAt,
+        modifiedAt: e.metadata.occurredAt,
+        streamRevision: 0,
+      });
+      expect(view!.document).toEqual(e.data.document);
+      expect(view).not.toHaveProperty('vendorCode');
+      expect(view).not.toHaveProperty('_id');
+      expect(await store.getTransaction(key('NOPE'))).toBeNull();
+      expect(await store.getTransaction(key('INV-1', { transactionType: 'Purchase' }))).toBeNull();
+      expect(await store.getTransaction(key('INV-1', { companyCode: 'OTHER' }))).toBeNull();
+    });
+
+    it('a revision shows the latest version; versions are listed and fetched', async () => {
+      const log = new EventLog();
+      const k = key('INV-2');
+      const v1 = log.record(k, { amount: 100 });
+      const v2 = log.record(k, { amount: 250 });
+      await h.applyEvents(log.events);
+      const view = await store.getTransaction(k);
+      expect(view).toMatchObject({ version: 2, versionId: v2.data.versionId, streamRevision: 1, createdAt: v1.metadata.occurredAt });
+      expect(view!.summary.subtotal).toBe(250);
+      const versions = await store.listTransactionVersions(k);
+      expect(versions.map((v) => v.version)).toEqual([1, 2]);
+      expect(versions[0]).toEqual({
+        id: `${v1.streamName}#1`,
+        ...k,
+        version: 1,
+        versionId: v1.data.versionId,
+        document: v1.data.document,
+        contentVersion: v1.data.contentVersion,
+        taxDate: v1.data.taxDate,
+        calculationDuration: v1.data.calculationDuration,
+        recordedAt: v1.metadata.occurredAt,
+        streamRevision: 0,
+      });
+      expect(await store.getTransactionVersion(k, 2)).toEqual(versions[1]);
+      expect(await store.getTransactionVersion(k, 3)).toBeNull();
+      expect(await store.listTransactionVersions(key('NOPE'))).toEqual([]);
+    });
+
+    it('state changes update the state and keep the version', async () => {
+      const log = new EventLog();
+      const k = key('INV-3');
+      log.record(k);
+      log.changeState(k, 'Reconciled');
+      await h.applyEvents(log.events);
+      expect(await store.getTransaction(k)).toMatchObject({ state: 'Reconciled', version: 1, streamRevision: 1 });
+      const filed = log.changeState(k, 'Filed');
+      await h.applyEvents([filed]);
+      expect(await store.getTransaction(k)).toMatchObject({
+        state: 'Filed',
+        version: 1,
+        streamRevision: 2,
+        modifiedAt: filed.metadata.occurredAt,
+      });
+      expect((await store.listTransactionVersions(k)).map((v) => v.version)).toEqual([1]);
+    });
+
+    describe('listTransactions', () => {
+      /** Seven documents of acc-1/DEFAULT, one of acc-1/OTHER, one of acc-2/DEFAULT. */
+      async function seed() {
+        const log = new EventLog();
+        log.record(key('B-200'), { transactionDate: '2024-01-31' });
+        log.record(key('A-100'), { transactionDate: '2024-01-01' });
+        log.record(key('A-100', { transactionType: 'Purchase' }), { transactionDate: '2024-02-01' });
+        log.record(key('C-300'), { transactionDate: '2024-02-15' });
+        log.record(key('A-20'), { transactionDate: '2023-12-31' });
+        log.record(key('D-400'), { transactionDate: '2024-03-01' });
+        log.record(key('B-200', { transactionType: 'Transfer' }), { transactionDate: '2024-02-29' });
+        log.changeState(key('C-300'), 'Voided');
+        log.changeState(key('D-400'), 'Reconciled');
+        log.changeState(key('D-400'), 'Filed');
+        log.record(key('A-000', { companyCode: 'OTHER' }));
+        log.record(key('A-001', { accountId: 'acc-2' }));
+        await h.applyEvents(log.events);
+      }
+
+      it('filters on companyCode and orders by documentCode, then transactionType', async () => {
+        await seed();
+        expect(codes(await list())).toEqual([
+          'A-100/Purchase',
+          'A-100/Sale',
+          'A-20/Sale',
+          'B-200/Sale',
+          'B-200/Transfer',
+          'C-300/Sale',
+          'D-400/Sale',
+        ]);
+        expect(codes(await list({ companyCode: 'OTHER' }))).toEqual(['A-000/Sale']);
+        expect(await list({ companyCode: 'NONE' })).toEqual([]);
+      });
+
+      it('filters on transactionType', async () => {
+        await seed();
+        expect(codes(await list({ transactionType: 'Purchase' }))).toEqual(['A-100/Purchase']);
+        expect(codes(await list({ transactionType: 'Transfer' }))).toEqual(['B-200/Transfer']);
+      });
+
+      it('startCode is an inclusive lower bound on documentCode', async () => {
+        await seed();
+        expect(codes(await list({ startCode: 'B-200' }))).toEqual(['B-200/Sale', 'B-200/Transfer', 'C-300/Sale', 'D-400/Sale']);
+        expect(codes(await list({ startCode: 'B' }))).toEqual(['B-200/Sale', 'B-200/Transfer', 'C-300/Sale', 'D-400/Sale']);
+        expect(await list({ startCode: 'E' })).toEqual([]);
+      });
+
+      it('startDate and endDate are inclusive', async () => {
+        await seed();
+        expect(codes(await list({ startDate: '2024-01-31', endDate: '2024-02-29' }))).toEqual([
+          'A-100/Purchase',
+          'B-200/Sale',
+          'B-200/Transfer',
+          'C-300/Sale',
+        ]);
+        expect(codes(await list({ startDate: '2024-02-29' }))).toEqual(['B-200/Transfer', 'D-400/Sale']);
+        expect(codes(await list({ endDate: '2024-01-01' }))).toEqual(['A-100/Sale', 'A-20/Sale']);
+        expect(await list({ startDate: '2024-03-02' })).toEqual([]);
+      });
+
+      it('filters on states', async () => {
+        await seed();
+        expect(codes(await list({ states: ['Voided', 'Filed'] }))).toEqual(['C-300/Sale', 'D-400/Sale']);
+        expect(codes(await list({ states: ['Filed'] }))).toEqual(['D-400/Sale']);
+        expect(await list({ states: ['Reconciled'] })).toEqual([]);
+        expect((await list({ states: ['Recorded'] })).length).toBe(5);
+      });
+
+      it('limit caps the rows; filters combine', async () => {
+        await seed();
+        expect(codes(await list({ limit: 3 }))).toEqual(['A-100/Purchase', 'A-100/Sale', 'A-20/Sale']);
+        expect(codes(await list({ limit: 2, startCode: 'B-200' }))).toEqual(['B-200/Sale', 'B-200/Transfer']);
+        expect(await list({ limit: 0 })).toEqual([]);
+        expect(
+          codes(await list({ transactionType: 'Sale', startCode: 'A-20', startDate: '2024-01-01', states: ['Recorded', 'Voided'], limit: 2 })),
+        ).toEqual(['B-200/Sale', 'C-300/Sale']);
+      });
+
+      it('returns full views', async () => {
+        await seed();
+        const [first] = await list({ limit: 1 });
+        expect(first).toEqual(await store.getTransaction(key('A-100', { transactionType: 'Purchase' })));
+      });
+    });
+
+    it('never returns another account’s documents, versions, companies or credentials', async () => {
+      const log = new EventLog();
+      const mine = key('SHARED-1');
+      const theirs = key('SHARED-1', { accountId: 'acc-2' });
+      log.record(mine, { amount: 10 });
+      log.record(theirs, { amount: 99 });
+      log.record(theirs, { amount: 98 });
+      log.record(key('ONLY-2', { accountId: 'acc-2' }));
+      log.changeState(theirs, 'Voided');
+      log.companyCreated('acc-2', 'DEFAULT');
+      log.licenseKeyIssued('acc-2', 'cred-2');
+      log.companyCreated('acc-1', 'DEFAULT');
+      log.licenseKeyIssued('acc-1', 'cred-1');
+      await h.applyEvents(log.events);
+
+      expect(await store.getTransaction(mine)).toMatchObject({ accountId: 'acc-1', version: 1, state: 'Recorded', summary: { subtotal: 10 } });
+      expect(await store.getTransaction(key('ONLY-2'))).toBeNull();
+      expect(codes(await list())).toEqual(['SHARED-1/Sale']);
+      expect((await list()).every((v) => v.accountId === 'acc-1')).toBe(true);
+      expect((await store.listTransactionVersions(mine)).map((v) => [v.accountId, v.version])).toEqual([['acc-1', 1]]);
+      expect(await store.getTransactionVersion(mine, 2)).toBeNull();
+      expect((await store.listCredentials('acc-1')).map((c) => c.credentialId)).toEqual(['cred-1']);
+      expect((await store.getCompany('acc-1', 'DEFAULT'))?.accountId).toBe('acc-1');
+      expect(await store.getCompany('acc-3', 'DEFAULT')).toBeNull();
+      expect(await store.listCredentials('acc-3')).toEqual([]);
+      expect(await store.getTransaction(theirs)).toMatchObject({ accountId: 'acc-2', version: 2, state: 'Voided' });
+    });
+
+    it('projects companies and credentials', async () => {
+      const log = new EventLog();
+      log.accountProvisioned('acc-1');
+      const company = log.companyCreated('acc-1', 'DEFAULT', 'Default Co');
+      const c2 = log.licenseKeyIssued('acc-1', 'cred-b', 'api_user', 'billing');
+      const c1 = log.licenseKeyIssued('acc-1', 'cred-a');
+      await h.applyEvents(log.events);
+      expect(await store.getCompany('acc-1', 'DEFAULT')).toEqual({
+        accountId: 'acc-1',
+        companyCode: 'DEFAULT',
+        companyName: 'Default Co',
+        defaultCurrency: 'USD',
+        createdAt: company.metadata.occurredAt,
+      });
+      expect(await store.getCompany('acc-1', 'OTHER')).toBeNull();
+      expect(await store.listCredentials('acc-1')).toEqual([
+        { credentialId: 'cred-a', accountId: 'acc-1', role: 'account_admin', keyHash: (c1.data as { keyHash: string }).keyHash, createdAt: c1.metadata.occurredAt },
+        {
+          credentialId: 'cred-b',
+          accountId: 'acc-1',
+          role: 'api_user',
+          keyHash: (c2.data as { keyHash: string }).keyHash,
+          label: 'billing',
+          createdAt: c2.metadata.occurredAt,
+        },
+      ]);
+    });
+
+    describe('idempotency', () => {
+      function history() {
+        const log = new EventLog();
+        const a = key('A');
+        const b = key('B', { transactionType: 'Purchase' });
+        const c = key('C', { accountId: 'acc-2' });
+        log.companyCreated('acc-1', 'DEFAULT');
+        log.licenseKeyIssued('acc-1', 'cred-1');
+        log.record(a, { amount: 1 });
+        log.record(b);
+        log.record(a, { amount: 2 });
+        log.changeState(a, 'Reconciled');
+        log.record(c);
+        log.changeState(b, 'Voided');
+        log.changeState(a, 'Filed');
+        log.changeState(b, 'UnVoided');
+        log.record(b, { amount: 7 });
+        log.changeState(a, 'UnFiled');
+        return { log, keys: [a, b, c] };
+      }
+
+      async function snapshot(keys: TransactionKey[]) {
+        const out: Record<string, unknown> = {};
+        for (const k of keys) {
+          out[`get:${k.accountId}/${k.documentCode}`] = await store.getTransaction(k);
+          out[`versions:${k.accountId}/${k.documentCode}`] = await store.listTransactionVersions(k);
+        }
+        for (const accountId of ['acc-1', 'acc-2']) {
+          out[`list:${accountId}`] = await list({}, accountId);
+          out[`credentials:${accountId}`] = await store.listCredentials(accountId);
+          out[`company:${accountId}`] = await store.getCompany(accountId, 'DEFAULT');
+        }
+        out.checkpoints = await store.checkpoints();
+        return out;
+      }
+
+      it('applying every event again yields identical read models', async () => {
+        const { log, keys } = history();
+        await h.applyEvents(log.events);
+        const once = await snapshot(keys);
+        await h.applyEvents(log.events);
+        expect(await snapshot(keys)).toEqual(once);
+        // An older event re-delivered on its own changes nothing either.
+        await h.applyEvents([log.events[2], log.events[4]]);
+        expect(await snapshot(keys)).toEqual(once);
+        expect(once[`get:acc-1/A`]).toMatchObject({ state: 'Reconciled', version: 2 });
+        expect(once[`get:acc-1/B`]).toMatchObject({ state: 'Recorded', version: 2 });
+      });
+
+      it('applying each event twice in a row yields the same read models as once', async () => {
+        const { log, keys } = history();
+        await h.applyEvents(log.events);
+        const once = await snapshot(keys);
+        const other = await factory();
+        try {
+          const first = h;
+          h = other;
+          store = other.readStore;
+          for (const e of log.events) {
+            await h.applyEvents([e]);
+            await h.applyEvents([e]);
+          }
+          const twice = await snapshot(keys);
+          h = first;
+          store = first.readStore;
+          expect(twice).toEqual(once);
+        } finally {
+          await other.dispose();
+        }
+      });
+    });
+
+    it('checkpoints start at -1 and advance to the last applied position', async () => {
+      const initial = await store.checkpoints();
+      for (const name of PROJECTION_NAMES) expect(initial[name]).toBe(-1);
+      const log = new EventLog();
+      log.record(key('X'));
+      log.companyCreated('acc-1', 'DEFAULT');
+      await h.applyEvents(log.events);
+      let cps = await store.checkpoints();
+      for (const name of PROJECTION_NAMES) expect(cps[name]).toBe(2);
+      log.changeState(key('X'), 'Voided');
+      log.licenseKeyIssued('acc-1', 'c-1');
+      await h.applyEvents(log.events.slice(2));
+      cps = await store.checkpoints();
+      for (const name of PROJECTION_NAMES) expect(cps[name]).toBe(4);
+      await h.applyEvents(log.events.slice(0, 1)); // a replay never moves a checkpoint back
+      expect(await store.checkpoints()).toEqual(cps);
+    });
+  });
+}
+
+// ---- SQLite (embedded): always ----------------------------------------------------------------
+readStoreContract('SqliteReadStore (in-memory better-sqlite3)', async () => {
+  const db = new Database(':memory:');
+  const readStore = new SqliteReadStore(db);
+  return {
+    readStore,
+    applyEvents: async (events) => readStore.inlineProjection().apply(events),
+    dispose: async () => {
+      await readStore.close();
+      db.close();
+    },
+  };
+});
+
+// ---- SQLite read store wired into SqliteEventStore (embedded profile) ------------------------------
+describe('SqliteReadStore inline in SqliteEventStore (embedded profile)', () => {
+  let db: Database.Database;
+  afterEach(() => db?.close());
+
+  /** Append fixture events through the real event store, stream by stream, in order. */
+  async function appendAll(eventStore: SqliteEventStore, events: RecordedEvent[]) {
+    for (const e of events) await eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }]);
+  }
+
+  it('an append is visible in the read models as soon as it returns (read-your-writes)', async () => {
+    db = new Database(':memory:');
+    const readStore = new SqliteReadStore(db);
+    const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+    const log = new EventLog();
+    const k = key('RYW-1');
+    const recorded = log.record(k);
+    const result = await eventStore.append(recorded.streamName, [{ type: recorded.type, data: recorded.data, metadata: recorded.metadata }]);
+    expect(await readStore.getTransaction(k)).toMatchObject({ version: 1, state: 'Recorded', streamRevision: 0 });
+    for (const name of PROJECTION_NAMES) expect((await readStore.checkpoints())[name]).toBe(result.lastGlobalPosition);
+    const voided = log.changeState(k, 'Voided');
+    await eventStore.append(voided.streamName, [{ type: voided.type, data: voided.data, metadata: voided.metadata }], { expectedRevision: 0 });
+    expect((await readStore.getTransaction(k))?.state).toBe('Voided');
+  });
+
+  it('a failing projection rolls back the append and the read models together', async () => {
+    db = new Database(':memory:');
+    const readStore = new SqliteReadStore(db);
+    const boom = { name: 'boom', apply: () => { throw new Error('boom'); } };
+    const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection(), boom] });
+    const log = new EventLog();
+    const e = log.record(key('RB-1'));
+    await expect(eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }])).rejects.toThrow('boom');
+    expect(await eventStore.readStream(e.streamName)).toEqual([]);
+    expect(await readStore.getTransaction(key('RB-1'))).toBeNull();
+    expect((await readStore.checkpoints()).transactions).toBe(-1);
+  });
+
+  it('catchUp fills read models from an existing log, and rebuilds a projection whose version changed', async () => {
+    db = new Database(':memory:');
+    const log = new EventLog();
+    const a = key('CU-A');
+    log.record(a);
+    log.record(key('CU-B'));
+    log.changeState(a, 'Reconciled');
+    log.companyCreated('acc-1', 'DEFAULT');
+    await appendAll(new SqliteEventStore(db), log.events); // no read store yet
+    const readStore = new SqliteReadStore(db);
+    const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+    expect(await readStore.getTransaction(a)).toBeNull();
+
+    const progress: number[] = [];
+    expect(await readStore.catchUp(eventStore, { batchSize: 3, onProgress: (p) => progress.push(p) })).toBe(4);
+    expect(progress).toEqual([3, 4]);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'Reconciled', version: 1 });
+    expect(codes(await readStore.listTransactions('acc-1', { companyCode: 'DEFAULT', limit: 10 }))).toEqual(['CU-A/Sale', 'CU-B/Sale']);
+    expect(await readStore.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
+    expect(await readStore.catchUp(eventStore)).toBe(0); // up to date: nothing to read
+
+    // Pretend `transactions` was built by another projection version: catchUp empties and refills it.
+    db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'transactions'").run();
+    db.prepare("UPDATE transactions SET view = '{}' WHERE document_code = 'CU-A'").run();
+    expect(readStore.outdatedProjections()).toEqual(['transactions']);
+    expect(await readStore.catchUp(eventStore)).toBe(4);
+    expect(readStore.outdatedProjections()).toEqual([]);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'Reconciled', version: 1 });
+    for (const name of PROJECTION_NAMES) expect((await readStore.checkpoints())[name]).toBe(4);
+  });
+});
+
+function codes(views: { documentCode: string; transactionType: string }[]) {
+  return views.map((v) => `${v.documentCode}/${v.transactionType}`);
+}
+
+// ---- MongoDB: only with MONGODB_URI -------------------------------------------------------------
+const mongoUri = process.env.MONGODB_URI;
+readStoreContract(
+  'MongoReadStore (MONGODB_URI)',
+  async () => {
+    const client = new MongoClient(mongoUri!);
+    await client.connect();
+    const harness = await mongoHarness(client.db(`tax_ledger_contract_${process.pid}_${randomBytes(6).toString('hex')}`));
+    return { ...harness, dispose: async () => (await harness.dispose(), await client.close()) };
+  },
+  mongoUri ? describe : describe.skip,
+);
+
+// ---- MongoReadStore on an in-process fake of the few driver calls it makes: always -----------------
+type Doc = Record<string, unknown> & { _id: string };
+type Cond = Record<string, unknown>;
+
+const compare = (a: unknown, b: unknown): number =>
+  typeof a === 'string' && typeof b === 'string'
+    ? Buffer.compare(Buffer.from(a), Buffer.from(b)) // BSON compares strings by UTF-8 bytes
+    : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+
+function matches(doc: Doc, filter: Cond): boolean {
+  return Object.entries(filter).every(([field, cond]) => {
+    const value = doc[field];
+    if (cond !== null && typeof cond === 'object' && !Array.isArray(cond)) {
+      return Object.entries(cond as Cond).every(([op, arg]) => {
+        if (value === undefined) return false;
+        if (op === '$gte') return compare(value, arg) >= 0;
+        if (op === '$lte') return compare(value, arg) <= 0;
+        if (op === '$lt') return compare(value, arg) < 0;
+        if (op === '$in') return (arg as unknown[]).includes(value);
+        throw new Error(`FakeMongo: operator ${op} not supported`);
+      });
+    }
+    return value === cond;
+  });
+}
+
+const duplicateKey = () => new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 });
+/** BSON round trip with ignoreUndefined: undefined fields vanish, nothing is shared with the caller. */
+const bson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+class FakeCollection {
+  docs = new Map<string, Doc>();
+  private unique: string[][] = [];
+
+  async createIndexes(specs: { key: Record<string, number>; unique?: boolean }[]) {
+    for (const s of specs) if (s.unique) this.unique.push(Object.keys(s.key));
+    return specs.map((s) => Object.keys(s.key).join('_'));
+  }
+  private check(doc: Doc, replacing?: string) {
+    for (const other of this.docs.values()) {
+      if (other._id === replacing) continue;
+      if (other._id === doc._id) throw duplicateKey();
+      if (this.unique.some((fields) => fields.every((f) => other[f] === doc[f]))) throw duplicateKey();
+    }
+  }
+  private project(doc: Doc, projection?: Record<string, 0>) {
+    const out: Record<string, unknown> = bson(doc);
+    for (const f of Object.keys(projection ?? {})) delete out[f];
+    return out;
+  }
+  async insertOne(doc: Doc) {
+    this.check(doc);
+    this.docs.set(doc._id, bson(doc));
+    return { acknowledged: true, insertedId: doc._id };
+  }
+  async findOne(filter: Cond, options: { projection?: Record<string, 0> } = {}) {
+    const doc = [...this.docs.values()].find((d) => matches(d, filter));
+    return doc ? this.project(doc, options.projection) : null;
+  }
+  find(filter: Cond, options: { projection?: Record<string, 0> } = {}) {
+    let sortSpec: Record<string, number> = {};
+    let max = 0;
+    const cursor = {
+      sort: (spec: Record<string, number>) => ((sortSpec = spec), cursor),
+      limit: (n: number) => ((max = n), cursor),
+      toArray: async () => {
+        const found = [...this.docs.values()].filter((d) => matches(d, filter));
+        found.sort((a, b) => {
+          for (const [f, dir] of Object.entries(sortSpec)) {
+            const c = compare(a[f], b[f]) * dir;
+            if (c !== 0) return c;
+          }
+          return 0;
+        });
+        return (max > 0 ? found.slice(0, max) : found).map((d) => this.project(d, options.projection));
+      },
+    };
+    return cursor;
+  }
+  async replaceOne(filter: Cond, doc: Doc) {
+    const current = [...this.docs.values()].find((d) => matches(d, filter));
+    if (!current) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+    this.check(doc, current._id);
+    this.docs.set(current._id, bson({ ...doc, _id: current._id }));
+    return { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 };
+  }
+  async updateOne(filter: Cond, update: { $set?: Cond; $setOnInsert?: Cond }, options: { upsert?: boolean } = {}) {
+    const current = [...this.docs.values()].find((d) => matches(d, filter));
+    if (current) {
+      Object.assign(current, bson(update.$set ?? {}));
+      return { matchedCount: 1, modifiedCount: update.$set ? 1 : 0, upsertedCount: 0 };
+    }
+    if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
+    const equalities = Object.fromEntries(Object.entries(filter).filter(([, v]) => v === null || typeof v !== 'object'));
+    const doc = bson({ ...equalities, ...update.$setOnInsert, ...update.$set }) as Doc;
+    this.check(doc);
+    this.docs.set(doc._id, doc);
+    return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
+  }
+}
+
+class FakeMongoDb {
+  private readonly collections = new Map<string, FakeCollection>();
+  collection(name: string) {
+    let c = this.collections.get(name);
+    if (!c) this.collections.set(name, (c = new FakeCollection()));
+    return c;
+  }
+  async dropDatabase() {
+    this.collections.clear();
+    return true;
+  }
+}
+
+async function mongoHarness(db: Db): Promise<ReadStoreHarness> {
+  const readStore = new MongoReadStore(db);
+  await readStore.ensureIndexes();
+  return {
+    readStore,
+    // What the projector does: apply, then move each checkpoint forward by compare-and-swap.
+    applyEvents: async (events) => {
+      for (const event of events) {
+        await readStore.apply(event);
+        const current = await readStore.checkpoints();
+        for (const name of PROJECTION_NAMES) {
+          if (event.globalPosition > current[name] && !(await readStore.saveCheckpoint(name, current[name], event.globalPosition))) {
+            throw new Error(`checkpoint ${name}: CAS lost`);
+          }
+        }
+      }
+    },
+    dispose: async () => {
+      await db.dropDatabase();
+    },
+  };
+}
+
+readStoreContract('MongoReadStore on FakeMongoDb (adapter logic only, not a server)', async () =>
+  mongoHarness(new FakeMongoDb() as unknown as Db),
+);
+
+describe.each([
+  ['FakeMongoDb', false],
+  ['MONGODB_URI', true],
+] as const)('MongoReadStore specifics (%s)', (_name, real) => {
+  const describeOrSkip = real && !mongoUri ? describe.skip : describe;
+  describeOrSkip('adapter', () => {
+    let client: MongoClient | undefined;
+    let store: MongoReadStore;
+    beforeEach(async () => {
+      if (real) {
+        client = new MongoClient(mongoUri!);
+        await client.connect();
+        store = new MongoReadStore(client.db(`tax_ledger_cas_${process.pid}_${randomBytes(6).toString('hex')}`));
+      } else {
+        store = new MongoReadStore(new FakeMongoDb() as unknown as Db);
+      }
+      await store.ensureIndexes();
+    });
+    afterEach(async () => {
+      await store.db.dropDatabase();
+      await client?.close();
+    });
+
+    it('saveCheckpoint moves a checkpoint only from the expected position', async () => {
+      expect(await store.saveCheckpoint('transactions', -1, 5)).toBe(true);
+      expect(await store.saveCheckpoint('transactions', -1, 6)).toBe(false);
+      expect(await store.saveCheckpoint('transactions', 4, 6)).toBe(false);
+      expect(await store.saveCheckpoint('transactions', 5, 9)).toBe(true);
+      expect(await store.saveCheckpoint('companies', 3, 9)).toBe(false);
+      expect((await store.checkpoints()).transactions).toBe(9);
+      expect((await store.checkpoints()).companies).toBe(-1);
+    });
+
+    it('concurrent applies of the same events converge (revision CAS, duplicate-key races)', async () => {
+      const log = new EventLog();
+      const k = key('RACE');
+      log.record(k);
+      log.record(k);
+      log.changeState(k, 'Reconciled');
+      log.companyCreated('acc-1', 'DEFAULT');
+      for (const e of log.events) await Promise.all([store.apply(e), store.apply(e), store.apply(e)]);
+      expect(await store.getTransaction(k)).toMatchObject({ version: 2, state: 'Reconciled', streamRevision: 2 });
+      expect((await store.listTransactionVersions(k)).map((v) => v.version)).toEqual([1, 2]);
+      expect(await store.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
+    });
+  });
+});
