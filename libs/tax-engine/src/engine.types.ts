@@ -37,8 +37,12 @@ export interface RateEntry {
   taxType: string; // e.g. "WASHINGTON STATE Sales"
   /** Decimal fraction as a string, e.g. "0.065". */
   rate: string;
+  /** ISO date the rate starts (inclusive). */
   effectiveDate: string;
+  /** ISO date the rate ends (inclusive); open-ended when absent. */
   endDate?: string;
+  /** Keys of the content file's `sources` this figure comes from. */
+  sources?: string[];
 }
 
 export type SourcingRule = 'origin' | 'destination' | 'mixed';

@@ -1,0 +1,429 @@
+import type Decimal from 'decimal.js';
+import type { CalculateTax, CompanySetup, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import { TaxCalculationError } from './errors';
+import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
+import { Dec, allocate, minorUnits, moneyOut, rateOut, roundMoney, sum, toDecimal } from './money';
+import type {
+  CalculatedTax,
+  CalculatedTaxDocument,
+  CalculatedTaxSummary,
+  EntityUseType,
+  LocationContent,
+  LocationPurpose,
+  Locations,
+  TaxAuthority,
+  TaxDetail,
+  TaxDocument,
+  TaxDocumentHeader,
+  TaxDocumentLine,
+} from './tax-document';
+import { LOCATION_PURPOSES } from './tax-document';
+
+/** First present purpose wins (line `locations` override header `defaultLocations` per purpose). */
+export const DESTINATION_ORDER: readonly LocationPurpose[] = [
+  'shipTo',
+  'pos',
+  'poo',
+  'billingLocation',
+  'callReceived',
+  'serviceRendered',
+  'firstUse',
+];
+export const ORIGIN_ORDER: readonly LocationPurpose[] = ['shipFrom', 'pos', 'callPlaced', 'pom', 'poa', 'dropship'];
+
+/** Entity use type descriptions (seed header table), used in exemption reasons. */
+export const ENTITY_USE_DESCRIPTIONS: Readonly<Record<EntityUseType, string>> = {
+  A: 'Federal Government',
+  B: 'State/Local Govt.',
+  C: 'Tribal Government',
+  D: 'Foreign Diplomat',
+  E: 'Charitable Organization',
+  F: 'Religious/Education',
+  G: 'Resale',
+  H: 'Agricultural Production',
+  I: 'Industrial Prod/Mfg.',
+  J: 'Direct Pay Permit',
+  K: 'Direct Mail',
+  L: 'Other',
+  N: 'Local Government',
+  P: 'Commercial Aquaculture',
+  Q: 'Commercial Fishery',
+  R: 'Non-resident',
+};
+
+export const EXEMPTION_NO_NEXUS = 'No nexus';
+export const EXEMPTION_TAX_PAYER_CODE = 'Tax payer code on file';
+export const entityUseExemptionReason = (code: string): string =>
+  `Entity use code ${code}${code in ENTITY_USE_DESCRIPTIONS ? ` (${ENTITY_USE_DESCRIPTIONS[code as EntityUseType]})` : ''}`;
+
+type Role = 'origin' | 'destination';
+
+interface LocationRef {
+  purpose: LocationPurpose;
+  content: LocationContent;
+  fromLine: boolean;
+}
+
+interface Place {
+  country?: string;
+  state?: UsStateInfo;
+}
+
+interface DetailPlan {
+  jurisdictionName: string;
+  jurisdictionType: string;
+  jurisdictionCode: string;
+  taxType: string;
+  rate: Decimal;
+}
+
+interface LinePlan {
+  amount: Decimal;
+  taxIncluded: boolean;
+  /** Empty: no jurisdiction found (non-US, unknown state, no location, no rate on the tax date). */
+  details: DetailPlan[];
+  exemptionReason?: string;
+  /** Tax fixed by the line's taxOverrideAmount and/or its share of the header totalTaxOverrideAmount. */
+  forcedTax?: Decimal;
+  hasLineOverride: boolean;
+  origin?: LocationRef;
+  destination?: LocationRef;
+  role?: Role;
+}
+
+interface LineResult {
+  calculatedTax: CalculatedTax;
+  appliedTax: Decimal;
+  subtotalTaxable: Decimal;
+  subtotalExempt: Decimal;
+}
+
+/** ISO date (YYYY-MM-DD) of a date or date-time string. */
+function isoDate(value: unknown, path: string): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  throw new TaxCalculationError('InvalidDate', `${path} must be an ISO 8601 date (YYYY-MM-DD)`, path);
+}
+
+const activeOn = (from: string, to: string | undefined, date: string): boolean => from <= date && (to === undefined || date <= to);
+
+const isPresent = (v: unknown): v is LocationContent => typeof v === 'object' && v !== null;
+
+function effectiveLocations(header: TaxDocumentHeader, line: TaxDocumentLine): Map<LocationPurpose, LocationRef> {
+  const out = new Map<LocationPurpose, LocationRef>();
+  for (const purpose of LOCATION_PURPOSES) {
+    const own = line.locations?.[purpose];
+    const inherited = header.defaultLocations?.[purpose];
+    if (isPresent(own)) out.set(purpose, { purpose, content: own, fromLine: true });
+    else if (isPresent(inherited)) out.set(purpose, { purpose, content: inherited, fromLine: false });
+  }
+  return out;
+}
+
+function firstOf(order: readonly LocationPurpose[], locations: Map<LocationPurpose, LocationRef>): LocationRef | undefined {
+  for (const p of order) {
+    const ref = locations.get(p);
+    if (ref) return ref;
+  }
+  return undefined;
+}
+
+/** Country and US state of a location's address; an address with a US state and no country is taken as US. */
+function placeOf(ref: LocationRef | undefined): Place | undefined {
+  const address = ref?.content.address;
+  if (!address) return undefined;
+  const state = resolveUsState(address.state ?? address.province);
+  const country = normaliseCountry(address.country) ?? (state ? 'US' : undefined);
+  return country === 'US' ? { country, state } : { country };
+}
+
+const nonEmpty = (s: string | undefined | null): s is string => typeof s === 'string' && s.trim() !== '';
+
+function hasNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo, date: string): boolean {
+  if (nexus === undefined) return true;
+  return nexus.some(
+    (n) =>
+      normaliseCountry(n.country) === 'US' &&
+      resolveUsState(n.region)?.code === state.code &&
+      activeOn(n.effectiveDate.slice(0, 10), n.endDate?.slice(0, 10), date),
+  );
+}
+
+/** State-level rate entries per state code, effective on `date`; one entry per (jurisdiction, taxType), latest start wins. */
+function stateRatesOn(content: TaxContent, date: string): Map<string, RateEntry[]> {
+  const chosen = new Map<string, RateEntry>();
+  for (const r of content.rates) {
+    if (r.jurisdictionType !== 'StateOrProvince' || normaliseCountry(r.country) !== 'US') continue;
+    if (!activeOn(r.effectiveDate, r.endDate, date)) continue;
+    const region = resolveUsState(r.region)?.code ?? r.region;
+    const key = `${region}|${r.jurisdictionCode}|${r.jurisdictionName}|${r.taxType}`;
+    const prev = chosen.get(key);
+    if (!prev || r.effectiveDate > prev.effectiveDate) chosen.set(key, r);
+  }
+  const byState = new Map<string, RateEntry[]>();
+  for (const [key, r] of [...chosen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const region = key.split('|')[0];
+    byState.set(region, [...(byState.get(region) ?? []), r]);
+  }
+  return byState;
+}
+
+/**
+ * Back a tax-inclusive amount A out into a taxable base and tax, for rates r_i:
+ * 1. exact base B = A / (1 + Σr_i);
+ * 2. look for the cent amount x near B whose forward calculation x + Σ round(x·r_i) equals A exactly
+ *    (x ↦ x + Σ round(x·r_i) is strictly increasing, so there is at most one); if found, base = x and
+ *    tax_i = round(x·r_i): the tax-exclusive calculation of x reproduces the same tax;
+ * 3. otherwise (that total is skipped by the forward function) tax = round(A − B), base = A − tax,
+ *    split over the rates.
+ * Either way base + Σ tax_i = A to the cent.
+ */
+export function backOutTaxIncluded(amount: Decimal, rates: readonly Decimal[], places: number): { base: Decimal; taxes: Decimal[] } {
+  const total = sum(rates);
+  if (total.isZero()) return { base: amount, taxes: rates.map(() => new Dec(0)) };
+  const exact = amount.div(total.plus(1));
+  const unit = new Dec(10).pow(-places);
+  const x0 = roundMoney(exact, places);
+  for (const k of [0, -1, 1, -2, 2]) {
+    const x = x0.plus(unit.times(k));
+    const taxes = rates.map((r) => roundMoney(x.times(r), places));
+    if (x.plus(sum(taxes)).eq(amount)) return { base: x, taxes };
+  }
+  const tax = roundMoney(amount.minus(exact), places);
+  return { base: amount.minus(tax), taxes: allocate(tax, rates, places) };
+}
+
+function planLine(
+  line: TaxDocumentLine,
+  index: number,
+  header: TaxDocumentHeader,
+  company: CompanySetup,
+  content: TaxContent,
+  ratesByState: Map<string, RateEntry[]>,
+  date: string,
+  places: number,
+): LinePlan {
+  const amount = toDecimal(line.extendedAmount, `/lines/${index}/extendedAmount`);
+  const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], hasLineOverride: false };
+  if (line.taxOverrideAmount != null) {
+    plan.forcedTax = roundMoney(toDecimal(line.taxOverrideAmount, `/lines/${index}/taxOverrideAmount`), places);
+    plan.hasLineOverride = true;
+  }
+
+  const locations = effectiveLocations(header, line);
+  const origin = firstOf(ORIGIN_ORDER, locations);
+  const destination = firstOf(DESTINATION_ORDER, locations);
+  if (!origin && !destination) return plan;
+
+  let role: Role;
+  if (origin && destination) {
+    const o = placeOf(origin);
+    const d = placeOf(destination);
+    const intrastate = o?.state !== undefined && d?.state !== undefined && o.state.code === d.state.code;
+    // Interstate (and international) is destination; in-state follows the state's rule, 'mixed' read as destination.
+    role = intrastate && content.sourcing[o.state!.code] === 'origin' ? 'origin' : 'destination';
+  } else {
+    role = origin ? 'origin' : 'destination';
+  }
+  const sourced = role === 'origin' ? origin! : destination!;
+  const state = placeOf(sourced)?.state;
+  const entries = state ? ratesByState.get(state.code) : undefined;
+  if (!state || !entries || entries.length === 0) return plan;
+
+  const purchase = header.transactionType === 'Purchase';
+  plan.details = entries.map((r) => ({
+    jurisdictionName: r.jurisdictionName,
+    jurisdictionType: r.jurisdictionType,
+    jurisdictionCode: r.jurisdictionCode,
+    taxType: purchase ? r.taxType.replace(/ Sales$/, ' Use') : r.taxType,
+    rate: new Dec(r.rate),
+  }));
+  plan.origin = origin;
+  plan.destination = destination;
+  plan.role = role;
+
+  const sourcedContent = sourced.content;
+  const entityUse = sourcedContent.addressEntityUseType ?? line.entityUseType ?? header.defaultEntityUseType;
+  const taxPayerCode = [sourcedContent.addressTaxPayerCode, line.taxPayerCode, header.defaultTaxPayerCode].find(nonEmpty);
+  if (!hasNexus(company.nexus, state, date)) plan.exemptionReason = EXEMPTION_NO_NEXUS;
+  else if (nonEmpty(entityUse) && entityUse.trim().toUpperCase() !== 'L') plan.exemptionReason = entityUseExemptionReason(entityUse.trim().toUpperCase());
+  else if (taxPayerCode !== undefined) plan.exemptionReason = EXEMPTION_TAX_PAYER_CODE;
+  return plan;
+}
+
+/**
+ * Header totalTaxOverrideAmount: what remains after line overrides is spread over the taxable lines
+ * (with a jurisdiction, not exempt, no line override) in proportion to extendedAmount; the rounding
+ * remainder goes to the largest line. Fallbacks so the document total is exact: lines without a line
+ * override (even if exempt), then all lines with a jurisdiction (added on top of their override).
+ * Lines without a jurisdiction cannot carry tax; with none at all the header override is not applied.
+ */
+function spreadHeaderOverride(plans: LinePlan[], headerOverride: Decimal, places: number): void {
+  const withJurisdiction = plans.filter((p) => p.details.length > 0);
+  const lineOverrides = sum(withJurisdiction.filter((p) => p.hasLineOverride).map((p) => p.forcedTax!));
+  const remaining = headerOverride.minus(lineOverrides);
+  const tiers = [
+    withJurisdiction.filter((p) => !p.hasLineOverride && p.exemptionReason === undefined),
+    withJurisdiction.filter((p) => !p.hasLineOverride),
+    withJurisdiction,
+  ];
+  const targets = tiers.find((t) => t.length > 0);
+  if (!targets) return;
+  const shares = allocate(remaining, targets.map((p) => p.amount), places);
+  targets.forEach((p, i) => {
+    p.forcedTax = (p.forcedTax ?? new Dec(0)).plus(shares[i]);
+  });
+}
+
+function calculateLine(plan: LinePlan, places: number): LineResult {
+  const A = plan.amount;
+  const zero = new Dec(0);
+  if (plan.details.length === 0) {
+    return {
+      calculatedTax: { appliedTax: 0, subtotalTaxable: 0, subtotalExempt: moneyOut(A, places), taxAuthorities: [] },
+      appliedTax: zero,
+      subtotalTaxable: zero,
+      subtotalExempt: roundMoney(A, places),
+    };
+  }
+  const rates = plan.details.map((d) => d.rate);
+  let taxable: Decimal[];
+  let exemptAmt: Decimal[];
+  let taxes: Decimal[];
+  let exempt = false;
+  if (plan.forcedTax !== undefined) {
+    // An override is tax already charged: it wins over exemptions, the rate is still reported.
+    taxes = allocate(plan.forcedTax, rates, places);
+    const base = plan.taxIncluded ? A.minus(plan.forcedTax) : A;
+    taxable = rates.map(() => base);
+    exemptAmt = rates.map(() => zero);
+  } else if (plan.exemptionReason !== undefined) {
+    exempt = true;
+    taxes = rates.map(() => zero);
+    taxable = rates.map(() => zero);
+    exemptAmt = rates.map(() => A);
+  } else if (plan.taxIncluded) {
+    const { base, taxes: t } = backOutTaxIncluded(A, rates, places);
+    taxes = t;
+    taxable = rates.map(() => base);
+    exemptAmt = rates.map(() => zero);
+  } else {
+    taxes = rates.map((r) => roundMoney(A.times(r), places));
+    taxable = rates.map(() => A);
+    exemptAmt = rates.map(() => zero);
+  }
+
+  const authorities: TaxAuthority[] = [];
+  plan.details.forEach((d, i) => {
+    const detail: TaxDetail = {
+      taxType: d.taxType,
+      subtotalTaxable: moneyOut(taxable[i], places),
+      subtotalExempt: moneyOut(exemptAmt[i], places),
+      rate: rateOut(d.rate),
+      tax: moneyOut(taxes[i], places),
+      exempt,
+      ...(exempt ? { exemptionReason: plan.exemptionReason } : {}),
+      passthrough: false,
+      ...(plan.origin ? { originLocation: plan.origin.purpose } : {}),
+      ...(plan.destination ? { destinationLocation: plan.destination.purpose } : {}),
+    };
+    let authority = authorities.find(
+      (a) => a.jurisdictionName === d.jurisdictionName && a.jurisdictionType === d.jurisdictionType && a.jurisdictionCode === d.jurisdictionCode,
+    );
+    if (!authority) {
+      authority = { jurisdictionName: d.jurisdictionName, jurisdictionType: d.jurisdictionType, jurisdictionCode: d.jurisdictionCode, details: [] };
+      authorities.push(authority);
+    }
+    authority.details.push(detail);
+  });
+
+  const appliedTax = sum(taxes.map((t) => roundMoney(t, places)));
+  // Line subtotalTaxable: the highest amount taxed by any tax; exempt: what is left of the net amount.
+  const lineTaxable = taxable.reduce((m, t) => (t.abs().gt(m.abs()) ? t : m), zero);
+  const net = plan.taxIncluded ? A.minus(appliedTax) : A;
+  const lineExempt = net.minus(lineTaxable);
+  return {
+    calculatedTax: {
+      appliedTax: moneyOut(appliedTax, places),
+      subtotalTaxable: moneyOut(lineTaxable, places),
+      subtotalExempt: moneyOut(lineExempt, places),
+      taxAuthorities: authorities,
+    },
+    appliedTax,
+    subtotalTaxable: roundMoney(lineTaxable, places),
+    subtotalExempt: roundMoney(lineExempt, places),
+  };
+}
+
+function stripTaxLocationPurpose(locations: Locations | undefined): void {
+  if (!locations) return;
+  for (const value of Object.values(locations)) if (isPresent(value)) delete value.taxLocationPurpose;
+}
+
+/**
+ * Calculate tax on a TNG TaxDocument. Pure and deterministic: no I/O, no clock, the input is not mutated.
+ * See docs/tax-engine.md for the rules of this first cut.
+ */
+export const calculateTax: CalculateTax = (document, company, content) => {
+  const inHeader = document.header;
+  const taxDate = isoDate(inHeader.taxCalculationDate ?? inHeader.transactionDate, inHeader.taxCalculationDate != null ? '/header/taxCalculationDate' : '/header/transactionDate');
+  const currency = (nonEmpty(inHeader.currency) ? inHeader.currency : nonEmpty(company.defaultCurrency) ? company.defaultCurrency : 'USD').trim().toUpperCase();
+  const places = minorUnits(currency);
+
+  const header: TaxDocumentHeader & { currency: string } = { ...structuredClone(inHeader), currency };
+  stripTaxLocationPurpose(header.defaultLocations);
+  const inLines = document.lines ?? [];
+  const lines = inLines.map((l) => {
+    const { calculatedTax: _ignored, ...rest } = structuredClone(l);
+    stripTaxLocationPurpose(rest.locations);
+    return rest as TaxDocumentLine;
+  });
+
+  const ratesByState = stateRatesOn(content, taxDate);
+  // Plans read the clones, so the location contents they reference are the output's own objects.
+  const plans = lines.map((l, i) => planLine(l, i, header, company, content, ratesByState, taxDate, places));
+  if (inHeader.totalTaxOverrideAmount != null) {
+    spreadHeaderOverride(plans, roundMoney(toDecimal(inHeader.totalTaxOverrideAmount, '/header/totalTaxOverrideAmount'), places), places);
+  }
+
+  const results = plans.map((p) => calculateLine(p, places));
+
+  // taxLocationPurpose on the location contents used (first line to use a header location decides).
+  plans.forEach((p) => {
+    if (p.details.length === 0) return;
+    const mark = (ref: LocationRef | undefined, role: Role) => {
+      if (ref && (ref.fromLine || ref.content.taxLocationPurpose === undefined)) ref.content.taxLocationPurpose = role;
+    };
+    if (p.origin && p.destination && p.origin.purpose === p.destination.purpose) mark(p.origin, p.role!);
+    else {
+      mark(p.origin, 'origin');
+      mark(p.destination, 'destination');
+    }
+  });
+
+  const outLines = lines.map((l, i) => ({
+    ...l,
+    quantity: l.quantity ?? 1,
+    unitOfMeasure: l.unitOfMeasure ?? 'Each',
+    avalaraGoodsAndServicesModifierType: l.avalaraGoodsAndServicesModifierType ?? header.defaultAvalaraGoodsAndServicesModifierType ?? 'Title',
+    calculatedTax: results[i].calculatedTax,
+  }));
+
+  const subtotal = sum(plans.map((p) => p.amount));
+  const tax = sum(results.map((r) => r.appliedTax));
+  const includedTax = sum(results.filter((_, i) => plans[i].taxIncluded).map((r) => r.appliedTax));
+  const taxableLines = results.filter((r) => !r.appliedTax.isZero() || !r.subtotalTaxable.isZero()).length;
+  const summary: CalculatedTaxSummary = {
+    numberOfTaxableLines: taxableLines,
+    numberOfExemptLines: results.length - taxableLines,
+    numberOfLines: results.length,
+    subtotal: moneyOut(subtotal, places),
+    subtotalTaxable: moneyOut(sum(results.map((r) => r.subtotalTaxable)), places),
+    subtotalExempt: moneyOut(sum(results.map((r) => r.subtotalExempt)), places),
+    tax: moneyOut(tax, places),
+    // What the buyer pays: tax-included lines already contain their tax.
+    grandTotal: moneyOut(subtotal.plus(tax).minus(includedTax), places),
+  };
+
+  const calculated: CalculatedTaxDocument = { header, lines: outLines, calculatedTaxSummary: summary };
+  return { document: calculated, contentVersion: content.version, taxDate };
+};
