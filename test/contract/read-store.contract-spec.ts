@@ -3,9 +3,6 @@
  * - SQLite (embedded): always, on an in-memory better-sqlite3 Database.
  * - MongoDB: only when MONGODB_URI is set (one throw-away database per test, dropped after);
  *   otherwise the suite is declared with describe.skip so it is reported as skipped.
- * - MongoReadStore on FakeMongoDb (below): always. It exercises the adapter's own logic (filters,
- *   guards, CAS, projections of internal fields) against a tiny in-process imitation of the driver
- *   calls it makes; it is NOT evidence about a real server, which only the MONGODB_URI run gives.
  */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -448,120 +445,6 @@ readStoreContract(
   mongoUri ? describe : describe.skip,
 );
 
-// ---- MongoReadStore on an in-process fake of the few driver calls it makes: always -----------------
-type Doc = Record<string, unknown> & { _id: string };
-type Cond = Record<string, unknown>;
-
-const compare = (a: unknown, b: unknown): number =>
-  typeof a === 'string' && typeof b === 'string'
-    ? Buffer.compare(Buffer.from(a), Buffer.from(b)) // BSON compares strings by UTF-8 bytes
-    : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
-
-function matches(doc: Doc, filter: Cond): boolean {
-  return Object.entries(filter).every(([field, cond]) => {
-    const value = doc[field];
-    if (cond !== null && typeof cond === 'object' && !Array.isArray(cond)) {
-      return Object.entries(cond as Cond).every(([op, arg]) => {
-        if (value === undefined) return false;
-        if (op === '$gte') return compare(value, arg) >= 0;
-        if (op === '$lte') return compare(value, arg) <= 0;
-        if (op === '$lt') return compare(value, arg) < 0;
-        if (op === '$in') return (arg as unknown[]).includes(value);
-        throw new Error(`FakeMongo: operator ${op} not supported`);
-      });
-    }
-    return value === cond;
-  });
-}
-
-const duplicateKey = () => new MongoServerError({ message: 'E11000 duplicate key error', code: 11000 });
-/** BSON round trip with ignoreUndefined: undefined fields vanish, nothing is shared with the caller. */
-const bson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-class FakeCollection {
-  docs = new Map<string, Doc>();
-  private unique: string[][] = [];
-
-  async createIndexes(specs: { key: Record<string, number>; unique?: boolean }[]) {
-    for (const s of specs) if (s.unique) this.unique.push(Object.keys(s.key));
-    return specs.map((s) => Object.keys(s.key).join('_'));
-  }
-  private check(doc: Doc, replacing?: string) {
-    for (const other of this.docs.values()) {
-      if (other._id === replacing) continue;
-      if (other._id === doc._id) throw duplicateKey();
-      if (this.unique.some((fields) => fields.every((f) => other[f] === doc[f]))) throw duplicateKey();
-    }
-  }
-  private project(doc: Doc, projection?: Record<string, 0>) {
-    const out: Record<string, unknown> = bson(doc);
-    for (const f of Object.keys(projection ?? {})) delete out[f];
-    return out;
-  }
-  async insertOne(doc: Doc) {
-    this.check(doc);
-    this.docs.set(doc._id, bson(doc));
-    return { acknowledged: true, insertedId: doc._id };
-  }
-  async findOne(filter: Cond, options: { projection?: Record<string, 0> } = {}) {
-    const doc = [...this.docs.values()].find((d) => matches(d, filter));
-    return doc ? this.project(doc, options.projection) : null;
-  }
-  find(filter: Cond, options: { projection?: Record<string, 0> } = {}) {
-    let sortSpec: Record<string, number> = {};
-    let max = 0;
-    const cursor = {
-      sort: (spec: Record<string, number>) => ((sortSpec = spec), cursor),
-      limit: (n: number) => ((max = n), cursor),
-      toArray: async () => {
-        const found = [...this.docs.values()].filter((d) => matches(d, filter));
-        found.sort((a, b) => {
-          for (const [f, dir] of Object.entries(sortSpec)) {
-            const c = compare(a[f], b[f]) * dir;
-            if (c !== 0) return c;
-          }
-          return 0;
-        });
-        return (max > 0 ? found.slice(0, max) : found).map((d) => this.project(d, options.projection));
-      },
-    };
-    return cursor;
-  }
-  async replaceOne(filter: Cond, doc: Doc) {
-    const current = [...this.docs.values()].find((d) => matches(d, filter));
-    if (!current) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
-    this.check(doc, current._id);
-    this.docs.set(current._id, bson({ ...doc, _id: current._id }));
-    return { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 };
-  }
-  async updateOne(filter: Cond, update: { $set?: Cond; $setOnInsert?: Cond }, options: { upsert?: boolean } = {}) {
-    const current = [...this.docs.values()].find((d) => matches(d, filter));
-    if (current) {
-      Object.assign(current, bson(update.$set ?? {}));
-      return { matchedCount: 1, modifiedCount: update.$set ? 1 : 0, upsertedCount: 0 };
-    }
-    if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
-    const equalities = Object.fromEntries(Object.entries(filter).filter(([, v]) => v === null || typeof v !== 'object'));
-    const doc = bson({ ...equalities, ...update.$setOnInsert, ...update.$set }) as Doc;
-    this.check(doc);
-    this.docs.set(doc._id, doc);
-    return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 };
-  }
-}
-
-class FakeMongoDb {
-  private readonly collections = new Map<string, FakeCollection>();
-  collection(name: string) {
-    let c = this.collections.get(name);
-    if (!c) this.collections.set(name, (c = new FakeCollection()));
-    return c;
-  }
-  async dropDatabase() {
-    this.collections.clear();
-    return true;
-  }
-}
-
 async function mongoHarness(db: Db): Promise<ReadStoreHarness> {
   const readStore = new MongoReadStore(db);
   await readStore.ensureIndexes();
@@ -585,26 +468,15 @@ async function mongoHarness(db: Db): Promise<ReadStoreHarness> {
   };
 }
 
-readStoreContract('MongoReadStore on FakeMongoDb (adapter logic only, not a server)', async () =>
-  mongoHarness(new FakeMongoDb() as unknown as Db),
-);
-
-describe.each([
-  ['FakeMongoDb', false],
-  ['MONGODB_URI', true],
-] as const)('MongoReadStore specifics (%s)', (_name, real) => {
-  const describeOrSkip = real && !mongoUri ? describe.skip : describe;
+describe('MongoReadStore specifics (MONGODB_URI)', () => {
+  const describeOrSkip = mongoUri ? describe : describe.skip;
   describeOrSkip('adapter', () => {
     let client: MongoClient | undefined;
     let store: MongoReadStore;
     beforeEach(async () => {
-      if (real) {
-        client = new MongoClient(mongoUri!);
-        await client.connect();
-        store = new MongoReadStore(client.db(`tax_ledger_cas_${process.pid}_${randomBytes(6).toString('hex')}`));
-      } else {
-        store = new MongoReadStore(new FakeMongoDb() as unknown as Db);
-      }
+      client = new MongoClient(mongoUri!);
+      await client.connect();
+      store = new MongoReadStore(client.db(`tax_ledger_cas_${process.pid}_${randomBytes(6).toString('hex')}`));
       await store.ensureIndexes();
     });
     afterEach(async () => {

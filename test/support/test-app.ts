@@ -63,7 +63,7 @@ export async function provisionAccount(t: TestApp, companyCode = 'A1 Boats'): Pr
   return { ...res.body, companyCode, headers: tngHeaders(res.body.accountId, res.body.licenseKey) };
 }
 
-const SEATTLE = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };
+const seattle = () => ({ line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' });
 
 /** The seed's example document (A1 Boats, #12345). */
 export function seedDocument(overrides: { documentCode?: string; transactionDate?: string; extendedAmount?: number; quantity?: number; companyCode?: string } = {}) {
@@ -74,7 +74,7 @@ export function seedDocument(overrides: { documentCode?: string; transactionDate
       documentCode: overrides.documentCode ?? '#12345',
       customerCode: 'ArgosyCruises',
       transactionDate: overrides.transactionDate ?? '2014-06-11',
-      defaultLocations: { shipTo: { address: SEATTLE }, shipFrom: { address: SEATTLE } },
+      defaultLocations: { shipTo: { address: seattle() }, shipFrom: { address: seattle() } },
     },
     lines: [
       {
