@@ -54,9 +54,10 @@ export type TransactionStateChanged =
 
 export type TaxTransactionEvent = TransactionRecorded | TransactionRevised | TransactionStateChanged;
 
-export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][] = [
-  'TransactionRecorded',
-  'TransactionRevised',
+/** Events that record a version of the document. */
+export const TRANSACTION_VERSION_EVENT_TYPES = ['TransactionRecorded', 'TransactionRevised'] as const;
+/** Events that move the document between the five states. */
+export const TRANSACTION_STATE_EVENT_TYPES = [
   'TransactionVoided',
   'TransactionUnvoided',
   'TransactionReconciled',
@@ -64,6 +65,11 @@ export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][]
   'TransactionFiled',
   'TransactionUnfiled',
   'TransactionFiledByAvalara',
+] as const satisfies readonly TransactionStateChanged['type'][];
+
+export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][] = [
+  ...TRANSACTION_VERSION_EVENT_TYPES,
+  ...TRANSACTION_STATE_EVENT_TYPES,
 ];
 
 export function isTaxTransactionEvent(event: { type: string }): event is TaxTransactionEvent {

@@ -1,3 +1,5 @@
+import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
  * the same events changes: a rebuild compares the version stored with each checkpoint against this
@@ -11,27 +13,16 @@ export interface ProjectionDefinition {
   eventTypes: readonly string[];
 }
 
-const TRANSACTION_VERSION_EVENTS = ['TransactionRecorded', 'TransactionRevised'] as const;
-const TRANSACTION_STATE_EVENTS = [
-  'TransactionVoided',
-  'TransactionUnvoided',
-  'TransactionReconciled',
-  'TransactionUnreconciled',
-  'TransactionFiled',
-  'TransactionUnfiled',
-  'TransactionFiledByAvalara',
-] as const;
-
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
   version: 1,
-  eventTypes: [...TRANSACTION_VERSION_EVENTS, ...TRANSACTION_STATE_EVENTS],
+  eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
 export const TRANSACTION_VERSIONS_PROJECTION: ProjectionDefinition = {
   name: 'transaction_versions',
   version: 1,
-  eventTypes: TRANSACTION_VERSION_EVENTS,
+  eventTypes: TRANSACTION_VERSION_EVENT_TYPES,
 };
 
 export const CREDENTIALS_PROJECTION: ProjectionDefinition = {

@@ -1,17 +1,15 @@
-import type { StateChangeData, TaxTransactionEvent, TransactionVersionData } from '@tax-ledger/ledger';
+import {
+  TRANSACTION_STATE_EVENT_TYPES,
+  TRANSACTION_VERSION_EVENT_TYPES,
+  type StateChangeData,
+  type TaxTransactionEvent,
+  type TransactionVersionData,
+} from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
 import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
 
-const VERSION_EVENTS = new Set<string>(['TransactionRecorded', 'TransactionRevised']);
-const STATE_EVENTS = new Set<string>([
-  'TransactionVoided',
-  'TransactionUnvoided',
-  'TransactionReconciled',
-  'TransactionUnreconciled',
-  'TransactionFiled',
-  'TransactionUnfiled',
-  'TransactionFiledByAvalara',
-]);
+const VERSION_EVENTS = new Set<string>(TRANSACTION_VERSION_EVENT_TYPES);
+const STATE_EVENTS = new Set<string>(TRANSACTION_STATE_EVENT_TYPES);
 
 export function isTransactionVersionEvent(
   event: RecordedEvent,
