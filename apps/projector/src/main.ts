@@ -32,6 +32,12 @@ async function main(): Promise<void> {
   const eventStore = new EventStoreDbEventStore(eventStoreConnection);
   const readStore = await MongoReadStore.connect(mongoUri, mongoDb);
   await readStore.ensureIndexes();
+  // A projection whose version changed in the registry is rebuilt from the start of the log: empty it
+  // and move its checkpoint back to -1 before the projector reads the checkpoints.
+  for (const name of await readStore.outdatedProjections()) {
+    log(`projection ${name} was built by another version: emptying it for a rebuild`);
+    await readStore.resetProjection(name);
+  }
   const projector = new Projector(eventStore, readStore, {
     retryDelayMs: Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000,
     logger: { log, error: logError },

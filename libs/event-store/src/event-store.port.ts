@@ -78,6 +78,21 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Raised when an append is larger than the store accepts in one write (EventStoreDB's
+ * MaxAppendSize). Nothing was written. `maxBytes`: the store's limit, when it reports one.
+ */
+export class AppendTooLargeError extends Error {
+  readonly code = 'AppendTooLarge';
+  constructor(
+    message: string,
+    readonly maxBytes?: number,
+  ) {
+    super(message);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
 export interface ReadStreamOptions {
   fromRevision?: number;
   maxCount?: number;

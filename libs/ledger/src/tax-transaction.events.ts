@@ -72,9 +72,5 @@ export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][]
   ...TRANSACTION_STATE_EVENT_TYPES,
 ];
 
-export function isTaxTransactionEvent(event: { type: string }): event is TaxTransactionEvent {
-  return (TAX_TRANSACTION_EVENT_TYPES as readonly string[]).includes(event.type);
-}
-
 /** Current schema version of TaxTransaction event data. */
 export const TAX_TRANSACTION_SCHEMA_VERSION = 1;

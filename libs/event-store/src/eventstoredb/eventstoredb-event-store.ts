@@ -2,9 +2,11 @@ import {
   ANY,
   AppendExpectedRevision,
   DeadlineExceededError,
+  ErrorType,
   EventStoreDBClient,
   FORWARDS,
   JSONType,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   NotLeaderError,
   Position,
@@ -19,6 +21,7 @@ import {
 } from '@eventstore/db-client';
 import {
   AppendResult,
+  AppendTooLargeError,
   EventMetadata,
   EventStore,
   EventStoreUnavailableError,
@@ -33,7 +36,10 @@ import {
 
 export interface EventStoreDbSubscribeOptions {
   afterPosition?: number;
-  /** Called when the handler throws or the subscription fails; the subscription then stops. Default: console.error. */
+  /**
+   * Called when the handler throws, the subscription fails, or the server ends it without us closing
+   * it; the subscription then stops. Default: console.error.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -92,6 +98,19 @@ function isSystemEvent(event: ClientRecordedEvent): boolean {
 }
 
 function mapClientError(error: unknown, streamName?: string, expected?: ExpectedRevision): unknown {
+  // The server refused the append as a whole (MaxAppendSize, 1 MiB unless configured); nothing was written.
+  if (
+    error instanceof MaxAppendSizeExceededError ||
+    (error as { type?: unknown } | null)?.type === ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED
+  ) {
+    const limit = (error as { maxAppendSize?: unknown }).maxAppendSize;
+    const maxBytes = typeof limit === 'number' && Number.isFinite(limit) ? limit : undefined;
+    return new AppendTooLargeError(
+      `Append${streamName !== undefined ? ` to ${streamName}` : ''} exceeds EventStoreDB's maximum append size` +
+        (maxBytes !== undefined ? ` of ${maxBytes} bytes` : ''),
+      maxBytes,
+    );
+  }
   if (error instanceof WrongExpectedVersionError && streamName !== undefined && expected !== undefined) {
     const actual = error.actualVersion === NO_STREAM ? -1 : Number(error.actualVersion);
     return new WrongExpectedRevisionError(streamName, expected, actual);
@@ -231,6 +250,11 @@ export class EventStoreDbEventStore implements EventStore {
         const recorded = toRecorded(event);
         if (after !== undefined && recorded.globalPosition <= after) continue;
         await handler(recorded);
+      }
+      // The server ended the stream (e.g. it shut down or dropped us) while we still wanted events:
+      // report it like any other failure so the caller can resubscribe, rather than go quiet.
+      if (!closed) {
+        throw new EventStoreUnavailableError('EventStoreDB catch-up subscription ended without being closed');
       }
     };
     run().catch(async (error) => {

@@ -8,7 +8,9 @@ import {
   projectCredential,
   projectTransaction,
   projectTransactionVersion,
+  projectionVersion,
 } from '@tax-ledger/projections';
+import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
 import type {
   CompanyView,
@@ -18,7 +20,10 @@ import type {
   TransactionView,
 } from '../views';
 
-/** Collection names (one per projection, see PROJECTIONS, plus the checkpoints). */
+/**
+ * Collection names (one per projection, see PROJECTIONS, plus the checkpoints). Every projection
+ * collection is meant to be sharded by accountId; the checkpoints collection is not.
+ */
 export const MONGO_COLLECTIONS = {
   transactions: 'transactions',
   transactionVersions: 'transaction_versions',
@@ -41,9 +46,6 @@ interface CheckpointDoc {
 const DUPLICATE_KEY = 11000;
 const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 
-/** Date part of an ISO date or date-time, so inclusive date bounds compare days. */
-const day = (value: string) => value.slice(0, 10);
-
 const keyFilter = (key: TransactionKey) => ({
   accountId: key.accountId,
   companyCode: key.companyCode,
@@ -60,7 +62,8 @@ const MAX_APPLY_ATTEMPTS = 10;
 
 /**
  * Distributed-profile read store on MongoDB. Writes come from the projector (`apply` + the checkpoint
- * CAS); every query filters on accountId first (the shard key; every index leads with it).
+ * CAS); every query and every write filter on a projection collection includes accountId (the shard
+ * key; every index leads with it, and MongoDB < 7.1 rejects upserts whose filter lacks it).
  *
  * ```ts
  * const store = await MongoReadStore.connect(process.env.MONGODB_URI!, 'tax_ledger');
@@ -74,6 +77,9 @@ export class MongoReadStore implements ReadStore {
   private readonly companies: Collection<CompanyDoc>;
   private readonly checkpointsColl: Collection<CheckpointDoc>;
 
+  /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
+  private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
+
   /** `client`: closed by `close()` when given (connect() passes the client it opened). */
   constructor(
     readonly db: Db,
@@ -86,6 +92,12 @@ export class MongoReadStore implements ReadStore {
     this.credentials = db.collection<CredentialDoc>(MONGO_COLLECTIONS.credentials, options);
     this.companies = db.collection<CompanyDoc>(MONGO_COLLECTIONS.companies, options);
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
+    this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
+      [MONGO_COLLECTIONS.transactions, this.transactions as unknown as Collection<{ _id: string }>],
+      [MONGO_COLLECTIONS.transactionVersions, this.versions as unknown as Collection<{ _id: string }>],
+      [MONGO_COLLECTIONS.credentials, this.credentials as unknown as Collection<{ _id: string }>],
+      [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
+    ]);
   }
 
   static async connect(uri: string, dbName = 'tax_ledger'): Promise<MongoReadStore> {
@@ -148,7 +160,7 @@ export class MongoReadStore implements ReadStore {
    * A missing checkpoint counts as -1.
    */
   async saveCheckpoint(name: string, expected: number, next: number): Promise<boolean> {
-    const version = PROJECTIONS.find((p) => p.name === name)?.version ?? 0;
+    const version = projectionVersion(name) ?? 0;
     if (expected === -1) {
       try {
         const result = await this.checkpointsColl.updateOne(
@@ -165,6 +177,33 @@ export class MongoReadStore implements ReadStore {
     }
     const result = await this.checkpointsColl.updateOne({ _id: name, position: expected }, { $set: { position: next } });
     return result.matchedCount === 1;
+  }
+
+  /**
+   * Names of projections whose collection was built by another projection version than the registry's
+   * (PROJECTIONS): they need `resetProjection` before the projector starts. Projections without a
+   * checkpoint are new, not outdated.
+   */
+  async outdatedProjections(): Promise<string[]> {
+    const stored = await this.checkpointsColl.find({}).toArray();
+    const versions = new Map(stored.map((c) => [c._id, c.version]));
+    return PROJECTIONS.filter((p) => versions.has(p.name) && versions.get(p.name) !== p.version).map((p) => p.name);
+  }
+
+  /**
+   * Empty a projection's collection and set its checkpoint to -1 with the registry's version, so the
+   * projector rebuilds it from the start of the log. Contents go first: a crash in between leaves the
+   * old version on the checkpoint, so the projection is still reported outdated and reset again.
+   * Run it before starting the projector; a projector already running fails its next checkpoint CAS
+   * and resubscribes from -1.
+   */
+  async resetProjection(name: string): Promise<void> {
+    const collection = this.projectionCollections.get(name);
+    const version = projectionVersion(name);
+    if (version === undefined) throw new Error(`MongoReadStore: no projection named "${name}"`);
+    if (!collection) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
+    await collection.deleteMany({});
+    await this.checkpointsColl.updateOne({ _id: name }, { $set: { position: -1, version } }, { upsert: true });
   }
 
   async checkpoints(): Promise<Record<string, number>> {
@@ -239,18 +278,23 @@ export class MongoReadStore implements ReadStore {
           throw error;
         }
       }
-      const result = await this.transactions.replaceOne({ _id: stored._id, streamRevision: stored.streamRevision }, doc);
+      const result = await this.transactions.replaceOne(
+        { _id: stored._id, accountId: stored.accountId, streamRevision: stored.streamRevision },
+        doc,
+      );
       if (result.matchedCount === 1) return;
       // Another projector changed it since we read it: re-read and re-apply (the guard decides).
     }
     throw new Error(`MongoReadStore: gave up applying ${event.type} #${event.revision} of ${event.streamName} after ${MAX_APPLY_ATTEMPTS} races`);
   }
 
-  private async insertIfAbsent<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<void> {
+  private async insertIfAbsent<T extends { _id: string; accountId: string }>(collection: Collection<T>, doc: T): Promise<void> {
     try {
-      // $setOnInsert never touches an existing document: a replay is a no-op.
-      const { _id, ...rest } = doc;
-      await collection.updateOne({ _id } as Filter<T>, { $setOnInsert: rest as Partial<T> }, { upsert: true });
+      // $setOnInsert never touches an existing document: a replay is a no-op. The filter carries the
+      // shard key (accountId), which an upsert on a sharded collection needs; an upsert copies the
+      // filter's equality fields into the new document, so they are left out of $setOnInsert.
+      const { _id, accountId, ...rest } = doc;
+      await collection.updateOne({ _id, accountId } as Filter<T>, { $setOnInsert: rest as Partial<T> }, { upsert: true });
     } catch (error) {
       // Two concurrent upserts of the same _id: the loser gets a duplicate key; the row is there.
       if (!isDuplicateKey(error)) throw error;

@@ -8,7 +8,9 @@ import {
   projectCredential,
   projectTransaction,
   projectTransactionVersion,
+  projectionVersion,
 } from '@tax-ledger/projections';
+import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
 import type {
   CompanyView,
@@ -91,9 +93,6 @@ type ListParams = {
   endDate?: string;
   states?: string;
 };
-
-/** Date part of an ISO date or date-time, so inclusive date bounds compare days. */
-const day = (value: string) => value.slice(0, 10);
 
 const keyParams = (key: TransactionKey): KeyParams => ({
   accountId: key.accountId,
@@ -334,7 +333,7 @@ export class SqliteReadStore implements ReadStore {
       for (const name of outdated) {
         // Table names come from the registry, never from input.
         this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
-        this.resetCheckpointStmt.run(name, PROJECTIONS.find((p) => p.name === name)!.version);
+        this.resetCheckpointStmt.run(name, projectionVersion(name)!);
       }
     })();
   }
