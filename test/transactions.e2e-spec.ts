@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { docPath, expectErrorShape, PARTNER_KEY, provisionAccount, seedDocument, startTestApp, tngHeaders, type Account, type TestApp } from './support/test-app';
 
 describe('TNG /transactions (embedded profile, end to end)', () => {
@@ -92,6 +94,48 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     });
   });
 
+  describe('edges of recording', () => {
+    it('keeps metadata keys that shadow Object.prototype members, and refuses "constructor" rather than drop it', async () => {
+      const doc = seedDocument({ documentCode: 'META-1' }) as any;
+      doc.header.metadata = { valueOf: 'v', toString: 't', hasOwnProperty: 'h', keep: 'k' };
+      const res = await post(doc);
+      expect(res.status).toBe(201);
+      expect((await get(docPath('META-1'))).body.header.metadata).toEqual({ valueOf: 'v', toString: 't', hasOwnProperty: 'h', keep: 'k' });
+
+      doc.header.documentCode = 'META-2';
+      doc.header.metadata = { constructor: 'c' };
+      const refused = await post(doc);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.target).toBe('header.metadata.constructor');
+      expect((await get(docPath('META-2'))).status).toBe(404);
+    });
+
+    it('PUT under an unknown company is 404, like GET', async () => {
+      const res = await t.http.put(docPath('X', 'NoSuchCo')).set(a.headers).send(seedDocument({ documentCode: 'X', companyCode: 'NoSuchCo' }));
+      expect(res.status).toBe(404);
+      expectErrorShape(res.body, 'TransactionNotFound');
+    });
+
+    it('Location is never built from the Host header, and dot-only codes survive in it', async () => {
+      const res = await post(seedDocument({ documentCode: '..' }), { ...a.headers, Host: 'evil.example' });
+      expect(res.status).toBe(201);
+      expect(res.headers.location).toBe('/transactions/A1%20Boats/Sale/%2E%2E');
+      const back = await get(res.headers.location);
+      expect(back.status).toBe(200);
+      expect(back.body.header.documentCode).toBe('..');
+    });
+
+    it('If-Match: a list is honoured, and a precondition on an absent document is 412', async () => {
+      const absent = await post(seedDocument({ documentCode: 'IFM-1' }), { ...a.headers, 'If-Match': '"abc"' });
+      expect(absent.status).toBe(412);
+      expect((await get(docPath('IFM-1'))).status).toBe(404);
+      const created = await post(seedDocument({ documentCode: 'IFM-1' }));
+      const listed = await post(seedDocument({ documentCode: 'IFM-1' }), { ...a.headers, 'If-Match': `"zzz", W/${created.headers.etag}` });
+      expect(listed.status).toBe(200);
+      expect((await post(seedDocument({ documentCode: 'IFM-1' }), { ...a.headers, 'If-Match': '*' })).status).toBe(200);
+    });
+  });
+
   describe('state transitions', () => {
     const code = 'ST-1';
     beforeAll(async () => {
@@ -125,6 +169,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
 
       const put = await t.http.put(docPath(code)).set(a.headers).send(seedDocument({ documentCode: code }));
       expect(put.status).toBe(405);
+      expect(put.headers.allow).toBe('GET');
       expectErrorShape(put.body, 'TransactionNotEditable');
       const repost = await post(seedDocument({ documentCode: code }));
       expect(repost.status).toBe(409);
@@ -316,14 +361,41 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       ['bad country', (d) => (d.header.defaultLocations.shipTo.address.country = 'United States', d), 'header.defaultLocations.shipTo.address.country'],
       ['taxIncluded as a string', (d) => (d.lines[0].taxIncluded = 'yes', d), 'lines[0].taxIncluded'],
       ['an array body', (d) => [d], 'body'],
+      ['an amount in exponent form below a millionth', (d) => (d.lines[0].extendedAmount = 1e-7, d), 'lines[0].extendedAmount'],
+      ['the smallest double as an amount', (d) => (d.lines[0].extendedAmount = 5e-324, d), 'lines[0].extendedAmount'],
+      ['seven decimals', (d) => (d.lines[0].extendedAmount = 0.1234567, d), 'lines[0].extendedAmount'],
+      ['a quantity of 1e-9', (d) => (d.lines[0].quantity = 1e-9, d), 'lines[0].quantity'],
+      ['a 5000-character description', (d) => (d.lines[0].itemDescription = 'x'.repeat(5000), d), 'lines[0].itemDescription'],
+      ['a body nested 40 levels deep', (d) => {
+        let deep: any = {};
+        const root = deep;
+        for (let i = 0; i < 40; i++) deep = deep.x = {};
+        d.lines[0].metadata = root;
+        return d;
+      }, 'body'],
     ];
+    const allDocuments = async () => (await get('/transactions/A1%20Boats?limit=1000')).body.map((x: any) => x.processingInfo.versionId).sort();
     it.each(cases)('%s', async (_, mutate, target) => {
+      const before = await allDocuments();
       const res = await post(mutate(valid()));
       expect(res.status).toBe(400);
       expectErrorShape(res.body);
       expect(res.body.error.target).toBe(target);
       expect(res.body.error.details.map((d: any) => d.refersTo)).toContain(target);
-      expect((await get(docPath('BAD-1'))).status).toBe(404);
+      expect(await allDocuments()).toEqual(before);
+    });
+
+    it('a body nested 20,000 levels deep is 400, not a crash', async () => {
+      const body = `{"header":${'{"x":'.repeat(20000)}1${'}'.repeat(20000)},"lines":[]}`;
+      const res = await t.http.post('/transactions').set(a.headers).set('Content-Type', 'application/json').send(body);
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+    });
+
+    it('oversized headers are answered in the error shape (431)', async () => {
+      const res = await t.http.get('/health').set('X-Junk', 'x'.repeat(100_000));
+      expect(res.status).toBe(431);
+      expectErrorShape(res.body, 'MalformedHttpRequest');
     });
 
     it('invalid JSON is 400 in the error shape', async () => {
@@ -383,6 +455,38 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       const res = await t.http.get('/health').set('X-Request-Id', 'abc-123');
       expect(res.headers['x-request-id']).toBe('abc-123');
     });
+  });
+});
+
+describe('secrets and throttling', () => {
+  it('the license key text appears nowhere in the data directory', async () => {
+    const t = await startTestApp();
+    try {
+      const a = await provisionAccount(t);
+      expect((await t.http.post('/transactions').set(a.headers).send(seedDocument())).status).toBe(201);
+      const files = readdirSync(t.dataDir);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) expect(readFileSync(join(t.dataDir, file)).includes(a.licenseKey)).toBe(false);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a burst of bad credentials is throttled with 429 and Retry-After', async () => {
+    const t = await startTestApp();
+    try {
+      const a = await provisionAccount(t);
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) statuses.push((await t.http.get(docPath('#12345')).set(tngHeaders(a.accountId, `guess-${i}`))).status);
+      expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+      expect(statuses.slice(20)).toEqual(Array(5).fill(429));
+      const throttled = await t.http.get(docPath('#12345')).set(a.headers);
+      expect(throttled.status).toBe(429);
+      expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+      expectErrorShape(throttled.body, 'TooManyFailedAuthentications');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -15,6 +15,10 @@ export interface LedgerConfig {
   mongoUri?: string;
   mongoDb: string;
   logLevel: string;
+  /** Absolute base for Location headers (e.g. https://tax.example.com); relative Locations when unset. */
+  publicUrl?: string;
+  /** Distributed profile: how long a command waits for the projector to reach its write before answering. */
+  projectionWaitMs: number;
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -32,6 +36,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const dataDir = rawDataDir === ':memory:' ? rawDataDir : resolve(rawDataDir);
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const projectionWaitMs = Number(env.LEDGER_PROJECTION_WAIT_MS ?? 5000);
+  if (!Number.isInteger(projectionWaitMs) || projectionWaitMs < 0) {
+    throw new Error(`LEDGER_PROJECTION_WAIT_MS must be a whole number of milliseconds, not "${env.LEDGER_PROJECTION_WAIT_MS}"`);
+  }
   if (store === 'eventstoredb' && (!env.EVENTSTORE_CONNECTION_STRING || !env.MONGODB_URI)) {
     throw new Error('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING and MONGODB_URI');
   }
@@ -47,5 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     mongoUri: env.MONGODB_URI,
     mongoDb: env.MONGODB_DB ?? 'tax_ledger',
     logLevel: env.LOG_LEVEL ?? 'info',
+    publicUrl: env.LEDGER_PUBLIC_URL ? env.LEDGER_PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    projectionWaitMs,
   };
 }

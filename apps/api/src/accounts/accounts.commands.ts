@@ -12,6 +12,7 @@ import {
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { generateLicenseKey, hashLicenseKey } from '../auth/license-key';
+import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
 export class ProvisionAccountCommand {
   constructor(
@@ -35,7 +36,10 @@ export interface IssuedCredential {
 
 @CommandHandler(ProvisionAccountCommand)
 export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccountCommand, IssuedCredential> {
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+  ) {}
 
   async execute({ accountName, company, metadata }: ProvisionAccountCommand): Promise<IssuedCredential> {
     const accountId = randomUUID();
@@ -47,14 +51,20 @@ export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccount
       company,
       credential: { credentialId, keyHash: await hashLicenseKey(licenseKey), role: 'account_admin' },
     });
-    await this.eventStore.append(accountStreamName(accountId), events.map((e) => ({ ...e, metadata })), { expectedRevision: 'no_stream' });
+    const { lastGlobalPosition } = await this.eventStore.append(accountStreamName(accountId), events.map((e) => ({ ...e, metadata })), {
+      expectedRevision: 'no_stream',
+    });
+    await this.waitForProjection(lastGlobalPosition); // the new key works on the very next call
     return { accountId, credentialId, role: 'account_admin', licenseKey };
   }
 }
 
 @CommandHandler(IssueLicenseKeyCommand)
 export class IssueLicenseKeyHandler implements ICommandHandler<IssueLicenseKeyCommand, IssuedCredential> {
-  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+  ) {}
 
   async execute({ accountId, role, label, metadata }: IssueLicenseKeyCommand): Promise<IssuedCredential> {
     const stream = accountStreamName(accountId);
@@ -63,7 +73,10 @@ export class IssueLicenseKeyHandler implements ICommandHandler<IssueLicenseKeyCo
     const credentialId = randomUUID();
     const licenseKey = generateLicenseKey();
     const events = issueLicenseKey(account, { accountId, credentialId, keyHash: await hashLicenseKey(licenseKey), role, ...(label ? { label } : {}) });
-    await this.eventStore.append(stream, events.map((e) => ({ ...e, metadata })), { expectedRevision: history.length - 1 });
+    const { lastGlobalPosition } = await this.eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
+      expectedRevision: history.length - 1,
+    });
+    await this.waitForProjection(lastGlobalPosition);
     return { accountId, credentialId, role, licenseKey };
   }
 }

@@ -3,6 +3,7 @@ import { READ_STORE, type CredentialView, type ReadStore } from '@tax-ledger/rea
 import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import type { Caller, RequestWithCaller } from './caller';
+import { FailureThrottle } from './failure-throttle';
 import { verifyLicenseKey } from './license-key';
 
 const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
@@ -20,12 +21,25 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
 export class TngAuthGuard implements CanActivate {
   /** sha256(accountId:key) -> credential, so the slow hash runs once per key per minute, not per request. */
   private readonly verified = new Map<string, { credential: CredentialView; until: number }>();
+  private readonly throttle = new FailureThrottle();
 
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
-    const credential = await this.authenticate(request.headers.authorization);
+    const retryAfter = this.throttle.retryAfter(request.ip);
+    if (retryAfter > 0) {
+      throw new ApiError(429, 'TooManyFailedAuthentications', `Too many failed authentications from this address; retry in ${retryAfter} s.`, 'Authorization', [], {
+        'Retry-After': String(retryAfter),
+      });
+    }
+    let credential: CredentialView;
+    try {
+      credential = await this.authenticate(request.headers.authorization);
+    } catch (error) {
+      this.throttle.fail(request.ip);
+      throw error;
+    }
 
     const headerAccount = request.headers['x-avalara-accountid'];
     if (typeof headerAccount !== 'string' || headerAccount.trim() === '') {

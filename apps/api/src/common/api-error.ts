@@ -18,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly target?: string,
     readonly details: ErrorDetail[] = [],
+    /** Extra response headers, e.g. Retry-After on 429, Allow on 405. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'ApiError';

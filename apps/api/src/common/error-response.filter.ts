@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import { LedgerError } from '@tax-ledger/ledger';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ApiError } from './api-error';
 
 const LEDGER_STATUS: Record<LedgerError['category'], number> = {
@@ -27,19 +28,37 @@ const HTTP_CODES: Record<number, string> = {
   503: 'ServiceUnavailable',
 };
 
+/** "/lines/0/extendedAmount" -> "lines[0].extendedAmount", the path style of validation errors. */
+const pointerToPath = (pointer: string) =>
+  pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+
 /** Turns anything thrown into the documented error body; the one place statuses are chosen. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof LedgerError) {
-    return new ApiError(LEDGER_STATUS[error.category], error.code, error.message, error.target, [
-      { code: error.code, message: error.message, severity: 'Error', ...(error.target ? { refersTo: error.target } : {}) },
-    ]);
+    return new ApiError(
+      LEDGER_STATUS[error.category],
+      error.code,
+      error.message,
+      error.target,
+      [{ code: error.code, message: error.message, severity: 'Error', ...(error.target ? { refersTo: error.target } : {}) }],
+      // 405 names what the document still allows: reading it.
+      error.category === 'not_allowed' ? { Allow: 'GET' } : {},
+    );
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ApiError(409, 'ConcurrentModification', 'The document was changed by another request at the same time; retry.', 'documentCode');
   }
   if (error instanceof EventStoreUnavailableError) {
     return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
+  }
+  // Input the engine cannot calculate is the caller's; broken content is ours (a 500, below).
+  if (error instanceof TaxCalculationError && error.code !== 'InvalidContent') {
+    return new ApiError(400, error.code, error.message, error.path && pointerToPath(error.path));
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -69,6 +88,6 @@ export class ErrorResponseFilter implements ExceptionFilter {
         'request failed',
       );
     }
-    void reply.status(apiError.status).header('content-type', 'application/json; charset=utf-8').send(apiError.body());
+    void reply.status(apiError.status).headers(apiError.headers).header('content-type', 'application/json; charset=utf-8').send(apiError.body());
   }
 }

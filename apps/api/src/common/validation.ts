@@ -7,7 +7,8 @@ export function validationDetails(errors: ValidationError[], prefix = ''): Error
     const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     const own: ErrorDetail[] = Object.entries(e.constraints ?? {}).map(([code, message]) => ({
       code: `Invalid_${code}`,
-      message: message.replace(/^[^ ]+ /, `${path} `),
+      // class-validator starts messages with the property name; show the full path instead.
+      message: message.startsWith(`${e.property} `) ? `${path}${message.slice(e.property.length)}` : message,
       severity: 'Error',
       refersTo: path,
     }));

@@ -9,16 +9,40 @@ import {
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
 import { loadDefaultContent } from '@tax-ledger/tax-engine';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
-import { TAX_CONTENT } from './tokens';
+import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
 
 /** The two stores behind their ports, chosen by LEDGER_STORE. */
 export interface Stores {
   eventStore: EventStore;
   readStore: ReadStore;
+  /** Resolves once every read model has applied the log up to `position` (bounded; see below). */
+  waitForProjection(position: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const STORES = Symbol('STORES');
+
+
+/**
+ * Distributed profile: the projector writes the read models after the append. Poll the checkpoints until
+ * they pass the write's position, at most `timeoutMs`; past that the write stands (it is in the log) and
+ * the answer goes out with a warning logged: a read may then briefly miss it.
+ */
+function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
+  const logger = new Logger('ProjectionWait');
+  return async (position) => {
+    const deadline = Date.now() + timeoutMs;
+    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
+      const positions = Object.values(await readStore.checkpoints());
+      if (positions.length > 0 && Math.min(...positions) >= position) return;
+      if (Date.now() >= deadline) {
+        logger.warn(`read models had not reached position ${position} after ${timeoutMs} ms; answering anyway`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  };
+}
 
 export async function openStores(config: LedgerConfig): Promise<Stores> {
   if (config.store === 'eventstoredb') {
@@ -28,6 +52,7 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
     return {
       eventStore,
       readStore,
+      waitForProjection: projectionWaiter(readStore, config.projectionWaitMs),
       close: async () => {
         await eventStore.close();
         await readStore.close();
@@ -42,6 +67,7 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
   return {
     eventStore,
     readStore,
+    waitForProjection: async () => undefined, // projections ran inside the append's transaction
     close: async () => {
       await eventStore.close();
       await readStore.close();
@@ -56,9 +82,10 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
     { provide: STORES, inject: [LEDGER_CONFIG], useFactory: (config: LedgerConfig) => openStores(config) },
     { provide: EVENT_STORE, inject: [STORES], useFactory: (s: Stores) => s.eventStore },
     { provide: READ_STORE, inject: [STORES], useFactory: (s: Stores) => s.readStore },
+    { provide: WAIT_FOR_PROJECTION, inject: [STORES], useFactory: (s: Stores) => s.waitForProjection },
     { provide: TAX_CONTENT, useFactory: () => loadDefaultContent() },
   ],
-  exports: [EVENT_STORE, READ_STORE, TAX_CONTENT],
+  exports: [EVENT_STORE, READ_STORE, WAIT_FOR_PROJECTION, TAX_CONTENT],
 })
 export class StorageModule implements OnApplicationShutdown {
   private readonly logger = new Logger(StorageModule.name);

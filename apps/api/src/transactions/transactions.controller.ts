@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
@@ -14,6 +14,7 @@ import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-s
 import { TRANSACTION_TYPES, type TaxDocument, type TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
@@ -39,12 +40,19 @@ function parseTransactionType(value: string): TransactionType {
   return type;
 }
 
-/** "abc", W/"abc" or abc -> abc */
-const parseIfMatch = (value: string | string[] | undefined) =>
-  typeof value === 'string' && value.trim() !== '*' && value.trim() !== '' ? value.trim().replace(/^W\//, '').replace(/^"|"$/g, '') : undefined;
+/** If-Match: `"a", W/"b"` -> ['a', 'b']; `*` stays '*'; absent -> undefined. */
+export function parseIfMatch(value: string | string[] | undefined): string[] | undefined {
+  const text = Array.isArray(value) ? value.join(',') : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  return text
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
+    .filter((tag) => tag !== '');
+}
 
-export const documentLocation = (request: FastifyRequest, key: Omit<TransactionKey, 'accountId'>) =>
-  `${request.protocol}://${request.host}/transactions/${[key.companyCode, key.transactionType, key.documentCode].map(encodeURIComponent).join('/')}`;
+/** A path segment that no client will normalise away: "." and ".." are written as %2E. */
+export const encodeSegment = (segment: string) =>
+  /^\.+$/.test(segment) ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
 
 @ApiTags('TNG transactions')
 @ApiSecurity('AvalaraAuth')
@@ -53,7 +61,17 @@ export const documentLocation = (request: FastifyRequest, key: Omit<TransactionK
 @UseGuards(TngAuthGuard)
 @Controller('transactions')
 export class TransactionsController {
-  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  /** Location of a document: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
+  private location(key: TransactionKey): string {
+    const path = `/transactions/${[key.companyCode, key.transactionType, key.documentCode].map(encodeSegment).join('/')}`;
+    return `${this.config.publicUrl ?? ''}${path}`;
+  }
 
   @Post()
   @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200)' })
@@ -66,11 +84,11 @@ export class TransactionsController {
     const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
     const { view, created } = await this.commands.execute(
       new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller), {
-        expectedVersionId: parseIfMatch(request.headers['if-match']),
+        ifMatch: parseIfMatch(request.headers['if-match']),
       }),
     );
     reply.status(created ? 201 : 200).header('ETag', `"${view.versionId}"`);
-    if (created) reply.header('Location', documentLocation(request, key));
+    if (created) reply.header('Location', this.location(key));
     return presentTransaction(view);
   }
 
@@ -116,7 +134,7 @@ export class TransactionsController {
     }
     const { view } = await this.commands.execute(
       new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller), {
-        expectedVersionId: parseIfMatch(request.headers['if-match']),
+        ifMatch: parseIfMatch(request.headers['if-match']),
       }),
     );
     reply.header('ETag', `"${view.versionId}"`);
@@ -139,10 +157,10 @@ export class TransactionsController {
     }
     const { view } = await this.commands.execute(
       new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller), {
-        expectedVersionId: parseIfMatch(request.headers['if-match']),
+        ifMatch: parseIfMatch(request.headers['if-match']),
       }),
     );
-    reply.status(201).header('Location', documentLocation(request, key)).header('ETag', `"${view.versionId}"`);
+    reply.status(201).header('Location', this.location(key)).header('ETag', `"${view.versionId}"`);
     return presentTransaction(view);
   }
 

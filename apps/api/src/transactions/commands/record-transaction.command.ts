@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { TransactionKey } from '@tax-ledger/ledger';
+import { transactionNotFound, type TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import { READ_STORE, type ReadStore, type TransactionView } from '@tax-ledger/read-store';
 import { calculateTax, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
@@ -35,6 +35,8 @@ export class RecordTransactionHandler implements ICommandHandler<RecordTransacti
   async execute({ key, document, intent, metadata, options }: RecordTransactionCommand) {
     const company = await this.readStore.getCompany(key.accountId, key.companyCode);
     if (!company) {
+      // Without the company the document cannot exist either: PUT on it is simply not found.
+      if (intent === 'revise') throw transactionNotFound(key.documentCode);
       throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
     }
     const started = performance.now();

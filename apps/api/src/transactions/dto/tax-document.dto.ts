@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import Decimal from 'decimal.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,14 +12,11 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
   registerDecorator,
@@ -101,11 +99,36 @@ function LocationsOnHeaderOrLines(options?: ValidationOptions) {
     });
 }
 
+/** Keeps a free-form dictionary as sent: class-transformer would drop keys such as "constructor". */
+const rawValue = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key];
+
 const hasLocation = (locations?: LocationsDto) =>
   !!locations && typeof locations === 'object' && Object.values(locations).some((v) => v !== undefined && v !== null);
 
-const MONEY = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 } as const;
 const MAX_AMOUNT = 1e12;
+const MAX_DECIMALS = 6;
+
+/**
+ * A JSON number from 0 to 10^12 with at most 6 decimals, judged on its decimal text (1e-7 has 7).
+ * class-validator's own maxDecimalPlaces check throws on exponent notation, hence this one.
+ */
+function IsAmount(options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAmount',
+      target: object.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a number from 0 to ${MAX_AMOUNT} with at most ${MAX_DECIMALS} decimals`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' &&
+          Number.isFinite(value) &&
+          value >= 0 &&
+          value <= MAX_AMOUNT &&
+          new Decimal(String(value)).decimalPlaces() <= MAX_DECIMALS,
+      },
+    });
+}
 const CODE = 50;
 
 export class AddressDto {
@@ -186,7 +209,7 @@ export class TaxDocumentHeaderDto {
   @IsOptional() @IsISO4217CurrencyCode()
   currency?: string;
 
-  @IsOptional() @IsNumber(MONEY) @Min(0) @Max(MAX_AMOUNT)
+  @IsOptional() @IsAmount()
   totalTaxOverrideAmount?: number;
 
   @IsOptional() @IsCalendarDate()
@@ -208,7 +231,7 @@ export class TaxDocumentHeaderDto {
   @IsOptional() @IsString() @MaxLength(CODE)
   purchaseOrderNumber?: string;
 
-  @IsOptional() @IsStringMap()
+  @IsOptional() @IsStringMap() @Transform(rawValue)
   metadata?: Record<string, string>;
 }
 
@@ -228,11 +251,11 @@ export class TaxDocumentLineDto {
   avalaraGoodsAndServicesModifierType?: string;
 
   @ApiPropertyOptional({ example: 1 })
-  @IsOptional() @IsNumber(MONEY) @Min(0) @Max(MAX_AMOUNT)
+  @IsOptional() @IsAmount()
   quantity?: number;
 
   @ApiProperty({ example: 32.5, description: 'Positive, also for returns' })
-  @IsDefined({ message: 'extendedAmount is required' }) @IsNumber(MONEY) @Min(0) @Max(MAX_AMOUNT)
+  @IsDefined({ message: 'extendedAmount is required' }) @IsAmount()
   extendedAmount: number;
 
   @ApiProperty({ example: "Men's adidas FREEFOOTBALL JANEIRINHA Soccer Shoes" })
@@ -251,13 +274,13 @@ export class TaxDocumentLineDto {
   @IsOptional() @IsIn(ENTITY_USE_TYPES, { message: `entityUseType must be one of ${ENTITY_USE_TYPES.join(', ')}` })
   entityUseType?: EntityUseType;
 
-  @IsOptional() @IsNumber(MONEY) @Min(0) @Max(MAX_AMOUNT)
+  @IsOptional() @IsAmount()
   taxOverrideAmount?: number;
 
   @IsOptional() @IsBoolean()
   taxIncluded?: boolean;
 
-  @IsOptional() @IsStringMap()
+  @IsOptional() @IsStringMap() @Transform(rawValue)
   metadata?: Record<string, string>;
 }
 
