@@ -107,4 +107,20 @@ describe('server process (npm start build)', () => {
     const stored = new Map<string, string>(listed.body.map((d: any) => [d.header.documentCode, d.processingInfo.versionId]));
     expect(stored).toEqual(new Map([...load.acknowledged].map(([code, ack]) => [code, ack.versionId])));
   });
+
+  it('no secret reaches the logs, even at trace level', async () => {
+    server = await startServer(dataDir, { LEDGER_PARTNER_KEY: PARTNER, LOG_LEVEL: 'trace' });
+    const res = await call(server.port, 'POST', '/accounts', { Authorization: `Bearer ${PARTNER}` }, { accountName: 'Logs', companyCode: 'A1 Boats' });
+    expect(res.status).toBe(201);
+    const headers = tngHeaders(res.body.accountId, res.body.licenseKey);
+    expect((await call(server.port, 'POST', '/transactions', headers, seedDocument())).status).toBe(201);
+    expect((await call(server.port, 'GET', '/transactions/A1%20Boats', tngHeaders(res.body.accountId, 'a-wrong-guess'))).status).toBe(401);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const logs = server.output();
+    expect(logs).toContain('"reqId"'); // the request logs are there...
+    for (const secret of [PARTNER, res.body.licenseKey, headers.Authorization.split(' ')[1], 'a-wrong-guess']) {
+      expect(logs.includes(secret)).toBe(false); // ...without any secret
+    }
+  });
 });

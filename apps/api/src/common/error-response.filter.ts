@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { LedgerError } from '@tax-ledger/ledger';
-import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
+import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ApiError } from './api-error';
@@ -52,6 +52,9 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ApiError(409, 'ConcurrentModification', 'The document was changed by another request at the same time; retry.', 'documentCode');
+  }
+  if (error instanceof AppendTooLargeError) {
+    return new ApiError(413, 'DocumentTooLarge', 'The calculated document is larger than the event store accepts in one write; nothing was written.', 'lines');
   }
   if (error instanceof EventStoreUnavailableError) {
     return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
