@@ -30,7 +30,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 2.11, subtotalTaxable: 32.5 });
       expect(res.body.lines[0].calculatedTax.taxAuthorities[0]).toMatchObject({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince' });
       expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 2.11, grandTotal: 34.61 });
-      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', formatId: 1 });
+      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 1 });
       expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
       expect(new Date(res.body.processingInfo.modifiedDate).toISOString()).toBe(res.body.processingInfo.modifiedDate);
       v1 = res.body;
@@ -39,6 +39,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     it('POST again with a changed line answers 200 with version 2', async () => {
       const res = await post(seedDocument({ quantity: 2, extendedAmount: 65 }));
       expect(res.status).toBe(200);
+      expect(res.body.processingInfo.version).toBe(2);
       expect(res.headers.location).toBeUndefined();
       expect(res.body.processingInfo.versionId).not.toBe(v1.processingInfo.versionId);
       // 65.00 × 0.065 = 4.225 -> 4.23
@@ -54,6 +55,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(versions.status).toBe(200);
       expect(versions.body).toHaveLength(2);
       expect(versions.body.map((v: any) => v.lines[0].extendedAmount)).toEqual([32.5, 65]);
+      expect(versions.body.map((v: any) => v.processingInfo.version)).toEqual([1, 2]);
       expect(versions.body[0].processingInfo.versionId).toBe(v1.processingInfo.versionId);
       expect(versions.body[1].processingInfo.versionId).toBe(latest.body.processingInfo.versionId);
 
@@ -150,7 +152,8 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     /** Every transition not legal from the current state is 409 and changes nothing. */
     async function expectOnlyLegal(legal: string[]) {
       const before = await state();
-      for (const type of ['Voided', 'UnVoided', 'Reconciled', 'UnReconciled', 'Filed', 'UnFiled'].filter((x) => !legal.includes(x))) {
+      const all = ['Voided', 'UnVoided', 'Reconciled', 'UnReconciled', 'Filed', 'UnFiled', 'FiledByAvalara'];
+      for (const type of all.filter((x) => !legal.includes(x) && !(x === 'FiledByAvalara' && before.state === 'Reconciled'))) {
         const res = await transition(code, type);
         expect({ type, status: res.status }).toEqual({ type, status: 409 });
         expectErrorShape(res.body, 'InvalidStateTransition');

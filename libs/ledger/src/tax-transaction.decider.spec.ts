@@ -151,8 +151,10 @@ describe('TaxTransaction decider', () => {
       });
     });
 
-    it.each(TRANSACTION_STATES)('FiledByAvalara from %s is forbidden to an ordinary credential', (state) => {
-      expectLedgerError(() => then(givenDocumentIn(state), transition('FiledByAvalara', false)), 'FiledByAvalaraNotPermitted', 'forbidden');
+    it.each(TRANSACTION_STATES)('FiledByAvalara from %s by an ordinary credential: forbidden where legal, a conflict elsewhere', (state) => {
+      const when = transition('FiledByAvalara', false);
+      if (state === 'Reconciled') expectLedgerError(() => then(givenDocumentIn(state), when), 'FiledByAvalaraNotPermitted', 'forbidden');
+      else expectLedgerError(() => then(givenDocumentIn(state), when), 'InvalidStateTransition', 'conflict');
     });
 
     it.each(STATE_TRANSITIONS)('%s on a document that does not exist is TransactionNotFound', (t) => {

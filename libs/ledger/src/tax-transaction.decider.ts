@@ -98,14 +98,6 @@ function recordTransaction(cmd: RecordTransaction['data'], current: TaxTransacti
 function changeTransactionState(cmd: ChangeTransactionState['data'], current: TaxTransaction): TransactionStateChanged {
   const { key, transition } = cmd;
   if (!current.exists) throw transactionNotFound(key.documentCode);
-  if (transition === 'FiledByAvalara' && !cmd.actorIsSystemFiler) {
-    throw new LedgerError(
-      'FiledByAvalaraNotPermitted',
-      'Only the system filer credential may send FiledByAvalara.',
-      'forbidden',
-      'type',
-    );
-  }
   const rule = TRANSITION_TABLE[transition];
   if (current.state !== rule.from) {
     throw new LedgerError(
@@ -114,6 +106,15 @@ function changeTransactionState(cmd: ChangeTransactionState['data'], current: Ta
       'conflict',
       'type',
       { state: current.state, version: current.version, transition, allowedFrom: rule.from },
+    );
+  }
+  // Checked after the state: an impossible transition is a conflict whoever sends it.
+  if (transition === 'FiledByAvalara' && !cmd.actorIsSystemFiler) {
+    throw new LedgerError(
+      'FiledByAvalaraNotPermitted',
+      'Only the system filer credential may send FiledByAvalara.',
+      'forbidden',
+      'type',
     );
   }
   return {

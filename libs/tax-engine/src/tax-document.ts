@@ -159,6 +159,8 @@ export interface CalculatedTaxDocument {
 export interface ProcessingInfo {
   transactionState: string;
   versionId: string;
+  /** Extension to the seed: the version number (1, 2, …), as used by …/versions/{n}. */
+  version?: number;
   formatId: number;
   /** Seconds taken by the calculation. */
   duration: number;

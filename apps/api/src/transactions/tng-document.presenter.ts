@@ -19,6 +19,7 @@ export const presentTransaction = (view: TransactionView): TngDocument =>
   present(view.document, {
     transactionState: view.state,
     versionId: view.versionId,
+    version: view.version,
     formatId: FORMAT_ID,
     duration: view.calculationDuration,
     modifiedDate: view.modifiedAt,
@@ -32,6 +33,7 @@ export const presentVersion = (version: TransactionVersionView, latest: { versio
   present(version.document, {
     transactionState: version.version === latest.version ? latest.state : 'Recorded',
     versionId: version.versionId,
+    version: version.version,
     formatId: FORMAT_ID,
     duration: version.calculationDuration,
     modifiedDate: version.recordedAt,
