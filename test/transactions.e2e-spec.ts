@@ -138,6 +138,57 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     });
   });
 
+  describe('Idempotency-Key', () => {
+    const withKey = (key: string) => ({ ...a.headers, 'Idempotency-Key': key });
+
+    it('the same key and body replayed 100 times gives one version and the same response', async () => {
+      const first = await post(seedDocument({ documentCode: 'IDEM-1' }), withKey('k-idem-1'));
+      expect(first.status).toBe(201);
+      for (let i = 0; i < 100; i++) {
+        const again = await post(seedDocument({ documentCode: 'IDEM-1' }), withKey('k-idem-1'));
+        expect(again.status).toBe(201);
+        expect(again.body).toEqual(first.body);
+      }
+      expect((await get(`${docPath('IDEM-1')}/versions`)).body).toHaveLength(1);
+    });
+
+    it('concurrent retries with one key write exactly once', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => post(seedDocument({ documentCode: 'IDEM-2', extendedAmount: 7 }), withKey('k-idem-2'))),
+      );
+      expect(new Set(results.map((r) => r.status))).toEqual(new Set([201]));
+      expect(new Set(results.map((r) => r.body.processingInfo.versionId)).size).toBe(1);
+      expect((await get(`${docPath('IDEM-2')}/versions`)).body).toHaveLength(1);
+    });
+
+    it('the same key with another body is 422 and writes nothing', async () => {
+      expect((await post(seedDocument({ documentCode: 'IDEM-3' }), withKey('k-idem-3'))).status).toBe(201);
+      const reused = await post(seedDocument({ documentCode: 'IDEM-3', extendedAmount: 99 }), withKey('k-idem-3'));
+      expect(reused.status).toBe(422);
+      expectErrorShape(reused.body, 'IdempotencyKeyReused');
+      const elsewhere = await post(seedDocument({ documentCode: 'IDEM-4' }), withKey('k-idem-3'));
+      expect(elsewhere.status).toBe(422);
+      expect((await get(`${docPath('IDEM-3')}/versions`)).body).toHaveLength(1);
+      expect((await get(docPath('IDEM-4'))).status).toBe(404);
+    });
+
+    it('a retried state transition answers like the first instead of 409', async () => {
+      expect((await post(seedDocument({ documentCode: 'IDEM-5' }))).status).toBe(201);
+      const send = () => t.http.post(`${docPath('IDEM-5')}/stateTransitions`).set(withKey('k-idem-5')).send({ type: 'Voided' });
+      const first = await send();
+      const retry = await send();
+      expect([first.status, retry.status]).toEqual([201, 201]);
+      expect(retry.body).toEqual(first.body);
+      expect((await t.http.post(`${docPath('IDEM-5')}/stateTransitions`).set(a.headers).send({ type: 'Voided' })).status).toBe(409);
+    });
+
+    it('a key that is not 1..255 visible ASCII characters is 400', async () => {
+      const res = await post(seedDocument({ documentCode: 'IDEM-6' }), withKey('x'.repeat(256)));
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'InvalidIdempotencyKey');
+    });
+  });
+
   describe('state transitions', () => {
     const code = 'ST-1';
     beforeAll(async () => {

@@ -252,6 +252,26 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       ]);
     });
 
+    it('records which command an Idempotency-Key produced, per account, unchanged by a replay', async () => {
+      const log = new EventLog();
+      const a = key('IDEM');
+      const first = log.record(a);
+      Object.assign(first.metadata, { idempotencyKey: 'k-1', requestHash: 'h-1' });
+      log.record(a);
+      await h.applyEvents(log.events);
+      await h.applyEvents(log.events);
+      expect(await store.getIdempotencyRecord('acc-1', 'k-1')).toEqual({
+        accountId: 'acc-1',
+        key: 'k-1',
+        requestHash: 'h-1',
+        streamName: first.streamName,
+        revision: first.revision,
+        recordedAt: first.metadata.occurredAt,
+      });
+      expect(await store.getIdempotencyRecord('acc-2', 'k-1')).toBeNull();
+      expect(await store.getIdempotencyRecord('acc-1', 'k-2')).toBeNull();
+    });
+
     describe('idempotency', () => {
       function history() {
         const log = new EventLog();
@@ -394,6 +414,22 @@ describe('SqliteReadStore inline in SqliteEventStore (embedded profile)', () => 
     expect(await eventStore.readStream(e.streamName)).toEqual([]);
     expect(await readStore.getTransaction(key('RB-1'))).toBeNull();
     expect((await readStore.checkpoints()).transactions).toBe(-1);
+  });
+
+  it('an Idempotency-Key already recorded for another request rolls the second append back', async () => {
+    db = new Database(':memory:');
+    const readStore = new SqliteReadStore(db);
+    const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+    const log = new EventLog();
+    const first = log.record(key('IK-1'));
+    const second = log.record(key('IK-2'));
+    const append = (e: RecordedEvent, requestHash: string) =>
+      eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: { ...e.metadata, idempotencyKey: 'k', requestHash } }]);
+    await append(first, 'h-1');
+    await expect(append(second, 'h-2')).rejects.toMatchObject({ code: 'IdempotencyKeyConflict' });
+    expect(await eventStore.readStream(second.streamName)).toEqual([]);
+    expect(await readStore.getTransaction(key('IK-2'))).toBeNull();
+    expect(await readStore.getIdempotencyRecord('acc-1', 'k')).toMatchObject({ requestHash: 'h-1', streamName: first.streamName });
   });
 
   it('catchUp fills read models from an existing log, and rebuilds a projection whose version changed', async () => {

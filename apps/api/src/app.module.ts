@@ -13,6 +13,7 @@ import { ChangeTransactionStateHandler } from './transactions/commands/change-tr
 import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
 import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
+import { Idempotency } from './transactions/idempotency';
 import { TransactionsController } from './transactions/transactions.controller';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         TngAuthGuard,
         PartnerAuthGuard,
         TaxTransactionRepository,
+        Idempotency,
         RecordTransactionHandler,
         ChangeTransactionStateHandler,
         ProvisionAccountHandler,

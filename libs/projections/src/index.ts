@@ -2,3 +2,4 @@ export * from './registry';
 export * from './transactions.projection';
 export * from './account.projections';
 export * from './projector';
+export * from './idempotency.projection';

@@ -37,12 +37,19 @@ export const COMPANIES_PROJECTION: ProjectionDefinition = {
   eventTypes: ['CompanyCreated'],
 };
 
+export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
+  name: 'idempotency_keys',
+  version: 1,
+  eventTypes: TAX_TRANSACTION_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
   TRANSACTION_VERSIONS_PROJECTION,
   CREDENTIALS_PROJECTION,
   COMPANIES_PROJECTION,
+  IDEMPOTENCY_KEYS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

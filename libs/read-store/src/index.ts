@@ -2,3 +2,4 @@ export * from './views';
 export * from './read-store.port';
 export * from './sqlite/sqlite-read-store';
 export * from './mongodb/mongo-read-store';
+export * from './idempotency-key-conflict';

@@ -1,5 +1,12 @@
 import type { TransactionKey } from '@tax-ledger/ledger';
-import type { CompanyView, CredentialView, TransactionListFilter, TransactionVersionView, TransactionView } from './views';
+import type {
+  CompanyView,
+  CredentialView,
+  IdempotencyRecord,
+  TransactionListFilter,
+  TransactionVersionView,
+  TransactionView,
+} from './views';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -14,6 +21,9 @@ export interface ReadStore {
   getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
+  /** The command an Idempotency-Key produced in this account, if any. */
+  getIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null>;
+
   /** Credentials of one account (for authentication). */
   listCredentials(accountId: string): Promise<CredentialView[]>;
 

@@ -77,3 +77,18 @@ export interface TransactionListFilter {
   /** States to include; all when absent. */
   states?: TransactionState[];
 }
+
+/**
+ * Read model `idempotency_keys`: which command an Idempotency-Key produced. Derived from the events'
+ * metadata, so it is written atomically with them (embedded: in the append's transaction).
+ */
+export interface IdempotencyRecord {
+  accountId: string;
+  key: string;
+  /** sha256 of method, path and canonical body of the first request with this key. */
+  requestHash: string;
+  streamName: string;
+  /** Revision of the (last) event the command appended: the response is the stream folded up to it. */
+  revision: number;
+  recordedAt: string;
+}

@@ -8,7 +8,7 @@ const header = (request: FastifyRequest, name: string, max = 200) => {
 };
 
 /** Who, when and why for the events a request causes. */
-export function eventMetadata(request: FastifyRequest, caller: Caller, schemaVersion = 1): EventMetadata {
+export function eventMetadata(request: FastifyRequest, caller: Caller, extra: Record<string, string> = {}, schemaVersion = 1): EventMetadata {
   const requestId = String(request.id);
   return {
     schemaVersion,
@@ -19,5 +19,6 @@ export function eventMetadata(request: FastifyRequest, caller: Caller, schemaVer
     causationId: requestId,
     userAgent: header(request, 'user-agent') ?? 'unknown',
     occurredAt: new Date().toISOString(),
+    ...extra,
   };
 }

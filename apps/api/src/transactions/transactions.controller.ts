@@ -30,6 +30,7 @@ import {
   ListTransactionsQuery,
   ListTransactionVersionsQuery,
 } from './queries/transaction.queries';
+import { Idempotency, idempotentRequest } from './idempotency';
 import { presentTransaction, presentVersion } from './tng-document.presenter';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
@@ -65,6 +66,7 @@ export class TransactionsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly idempotency: Idempotency,
   ) {}
 
   /** Location of a document: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
@@ -82,10 +84,12 @@ export class TransactionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
-    const { view, created } = await this.commands.execute(
-      new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller), {
-        ifMatch: parseIfMatch(request.headers['if-match']),
-      }),
+    const { view, created } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+      this.commands.execute(
+        new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller, extra), {
+          ifMatch: parseIfMatch(request.headers['if-match']),
+        }),
+      ),
     );
     reply.status(created ? 201 : 200).header('ETag', `"${view.versionId}"`);
     if (created) reply.header('Location', this.location(key));
@@ -132,10 +136,12 @@ export class TransactionsController {
         throw badRequest('PathBodyMismatch', `header.${field} "${body.header[field]}" differs from the ${field} in the path "${key[field]}".`, `header.${field}`);
       }
     }
-    const { view } = await this.commands.execute(
-      new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller), {
-        ifMatch: parseIfMatch(request.headers['if-match']),
-      }),
+    const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+      this.commands.execute(
+        new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller, extra), {
+          ifMatch: parseIfMatch(request.headers['if-match']),
+        }),
+      ),
     );
     reply.header('ETag', `"${view.versionId}"`);
     return presentTransaction(view);
@@ -155,10 +161,12 @@ export class TransactionsController {
     if (!transition) {
       throw badRequest('InvalidStateTransitionType', `type must be one of ${STATE_TRANSITIONS.join(', ')} (case-insensitive).`, 'type');
     }
-    const { view } = await this.commands.execute(
-      new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller), {
-        ifMatch: parseIfMatch(request.headers['if-match']),
-      }),
+    const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+      this.commands.execute(
+        new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller, extra), {
+          ifMatch: parseIfMatch(request.headers['if-match']),
+        }),
+      ),
     );
     reply.status(201).header('Location', this.location(key)).header('ETag', `"${view.versionId}"`);
     return presentTransaction(view);

@@ -8,6 +8,7 @@ import {
   projectCredential,
   projectTransaction,
   projectTransactionVersion,
+  projectIdempotencyRecord,
   projectionVersion,
 } from '@tax-ledger/projections';
 import { day } from '../dates';
@@ -15,6 +16,7 @@ import type { ReadStore } from '../read-store.port';
 import type {
   CompanyView,
   CredentialView,
+  IdempotencyRecord,
   TransactionListFilter,
   TransactionVersionView,
   TransactionView,
@@ -29,6 +31,7 @@ export const MONGO_COLLECTIONS = {
   transactionVersions: 'transaction_versions',
   credentials: 'credentials',
   companies: 'companies',
+  idempotencyKeys: 'idempotency_keys',
   checkpoints: 'projection_checkpoints',
 } as const;
 
@@ -37,6 +40,7 @@ type TransactionDoc = TransactionView & { _id: string; transactionDay: string };
 type VersionDoc = TransactionVersionView & { _id: string };
 type CredentialDoc = CredentialView & { _id: string };
 type CompanyDoc = CompanyView & { _id: string };
+type IdempotencyDoc = IdempotencyRecord & { _id: string };
 interface CheckpointDoc {
   _id: string;
   position: number;
@@ -74,6 +78,7 @@ export class MongoReadStore implements ReadStore {
   private readonly transactions: Collection<TransactionDoc>;
   private readonly versions: Collection<VersionDoc>;
   private readonly credentials: Collection<CredentialDoc>;
+  private readonly idempotencyKeys: Collection<IdempotencyDoc>;
   private readonly companies: Collection<CompanyDoc>;
   private readonly checkpointsColl: Collection<CheckpointDoc>;
 
@@ -90,6 +95,7 @@ export class MongoReadStore implements ReadStore {
     this.transactions = db.collection<TransactionDoc>(MONGO_COLLECTIONS.transactions, options);
     this.versions = db.collection<VersionDoc>(MONGO_COLLECTIONS.transactionVersions, options);
     this.credentials = db.collection<CredentialDoc>(MONGO_COLLECTIONS.credentials, options);
+    this.idempotencyKeys = db.collection<IdempotencyDoc>(MONGO_COLLECTIONS.idempotencyKeys, options);
     this.companies = db.collection<CompanyDoc>(MONGO_COLLECTIONS.companies, options);
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
     this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
@@ -97,6 +103,7 @@ export class MongoReadStore implements ReadStore {
       [MONGO_COLLECTIONS.transactionVersions, this.versions as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.credentials, this.credentials as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
+      [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
     ]);
   }
 
@@ -127,6 +134,7 @@ export class MongoReadStore implements ReadStore {
       ]),
       this.credentials.createIndexes([{ key: { accountId: 1, credentialId: 1 }, name: 'account_credential' }]),
       this.companies.createIndexes([{ key: { accountId: 1, companyCode: 1 }, name: 'account_company', unique: true }]),
+      this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
     ]);
   }
 
@@ -136,6 +144,13 @@ export class MongoReadStore implements ReadStore {
    * race); versions, credentials and companies are inserted if absent.
    */
   async apply(event: RecordedEvent): Promise<void> {
+    // First writer of a key wins; a later command reusing it (possible here, where the projector runs
+    // after the append) is not recorded, so retries keep answering from the first command.
+    const idempotency = projectIdempotencyRecord(event);
+    if (idempotency) {
+      const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
+      await this.insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
+    }
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -249,6 +264,10 @@ export class MongoReadStore implements ReadStore {
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
     return this.companies.findOne<CompanyView>({ accountId, companyCode }, { projection: HIDE_ID });
   }
+  async getIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.idempotencyKeys.findOne({ accountId, key }, { projection: HIDE_ID });
+  }
+
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.credentials

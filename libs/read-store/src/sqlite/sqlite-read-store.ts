@@ -9,12 +9,16 @@ import {
   projectTransaction,
   projectTransactionVersion,
   projectionVersion,
+  projectIdempotencyRecord,
+  sameIdempotentCommand,
 } from '@tax-ledger/projections';
 import { day } from '../dates';
+import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import type { ReadStore } from '../read-store.port';
 import type {
   CompanyView,
   CredentialView,
+  IdempotencyRecord,
   TransactionListFilter,
   TransactionVersionView,
   TransactionView,
@@ -67,6 +71,16 @@ CREATE TABLE IF NOT EXISTS companies (
   company_code TEXT NOT NULL,
   view         TEXT NOT NULL,
   PRIMARY KEY (account_id, company_code)
+);
+
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  account_id   TEXT    NOT NULL,
+  key          TEXT    NOT NULL,
+  request_hash TEXT    NOT NULL,
+  stream_name  TEXT    NOT NULL,
+  revision     INTEGER NOT NULL,
+  view         TEXT    NOT NULL,
+  PRIMARY KEY (account_id, key)
 );
 
 CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -129,6 +143,8 @@ export class SqliteReadStore implements ReadStore {
   private readonly listCredentialsStmt: BetterSqlite3.Statement<[string], { view: string }>;
   private readonly insertCompanyStmt: BetterSqlite3.Statement<[string, string, string]>;
   private readonly getCompanyStmt: BetterSqlite3.Statement<[string, string], { view: string }>;
+  private readonly getIdempotencyStmt: BetterSqlite3.Statement<[string, string], { view: string }>;
+  private readonly upsertIdempotencyStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly advanceCheckpointStmt: BetterSqlite3.Statement<[string, number, number]>;
   private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
   private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
@@ -162,6 +178,12 @@ export class SqliteReadStore implements ReadStore {
     this.listCredentialsStmt = db.prepare('SELECT view FROM credentials WHERE account_id = ? ORDER BY credential_id');
     this.insertCompanyStmt = db.prepare('INSERT OR IGNORE INTO companies (account_id, company_code, view) VALUES (?, ?, ?)');
     this.getCompanyStmt = db.prepare('SELECT view FROM companies WHERE account_id = ? AND company_code = ?');
+    this.getIdempotencyStmt = db.prepare('SELECT view FROM idempotency_keys WHERE account_id = ? AND key = ?');
+    this.upsertIdempotencyStmt = db.prepare(`
+      INSERT INTO idempotency_keys (account_id, key, request_hash, stream_name, revision, view)
+      VALUES (@accountId, @key, @requestHash, @streamName, @revision, @view)
+      ON CONFLICT (account_id, key) DO UPDATE SET revision = excluded.revision, view = excluded.view
+      WHERE excluded.revision > idempotency_keys.revision`);
     this.advanceCheckpointStmt = db.prepare(`
       INSERT INTO projection_checkpoints (name, position, version) VALUES (?, ?, ?)
       ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position)`);
@@ -254,6 +276,11 @@ export class SqliteReadStore implements ReadStore {
     const row = this.getCompanyStmt.get(accountId, companyCode);
     return row ? (JSON.parse(row.view) as CompanyView) : null;
   }
+  async getIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null> {
+    const row = this.getIdempotencyStmt.get(accountId, key);
+    return row ? (JSON.parse(row.view) as IdempotencyRecord) : null;
+  }
+
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
@@ -283,6 +310,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private applyOne(event: RecordedEvent): void {
+    this.recordIdempotencyKey(event);
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {
@@ -324,6 +352,20 @@ export class SqliteReadStore implements ReadStore {
     }
     const company = projectCompany(event);
     if (company) this.insertCompanyStmt.run(company.accountId, company.companyCode, JSON.stringify(company));
+  }
+
+  /**
+   * Runs inside the append's transaction: a key already recorded for another request or stream throws,
+   * which rolls the whole append back (the caller then answers from the first record).
+   */
+  private recordIdempotencyKey(event: RecordedEvent): void {
+    const record = projectIdempotencyRecord(event);
+    if (!record) return;
+    const row = this.getIdempotencyStmt.get(record.accountId, record.key);
+    if (row && !sameIdempotentCommand(JSON.parse(row.view) as IdempotencyRecord, record)) {
+      throw new IdempotencyKeyConflict(record.accountId, record.key);
+    }
+    this.upsertIdempotencyStmt.run({ ...record, view: JSON.stringify(record) });
   }
 
   private resetOutdatedProjections(): void {
