@@ -28,6 +28,22 @@ export interface SqliteEventStoreOptions {
   inlineProjections?: InlineProjection[];
   /** Fallback poll interval of live subscriptions (catches appends made by other processes). Default 1000 ms. */
   pollIntervalMs?: number;
+  /**
+   * Group commit (default true): appends issued in the same event-loop turn share one transaction and
+   * so one fsync, each in its own savepoint (own expected-revision check, own error). false: one
+   * transaction per append, committed before `append` returns (the pre-group-commit behaviour).
+   */
+  groupCommit?: boolean;
+  /** Most commands written by one group commit. Default 256. */
+  maxBatchCommands?: number;
+  /** Most serialized event bytes (data + metadata) written by one group commit. Default 4 MiB. */
+  maxBatchBytes?: number;
+}
+
+/** Counters since construction: committed transactions and the append commands they carried. */
+export interface SqliteEventStoreStats {
+  commits: number;
+  commands: number;
 }
 
 export interface SqliteSubscribeOptions {
@@ -62,6 +78,28 @@ CREATE TABLE IF NOT EXISTS events (
 const COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata';
 const UNAVAILABLE_CODES = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY'];
 const SUBSCRIPTION_BATCH = 500;
+const DEFAULT_MAX_BATCH_COMMANDS = 256;
+const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+// Captured at load: a test that later installs fake timers must not be able to stall pending appends.
+const scheduleFlush: (callback: () => void) => unknown = setImmediate;
+
+/** An event serialized when `append` is called (later changes to the caller's objects are not written). */
+interface SerializedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/** One `append` call waiting for (or being written by) a group commit. */
+interface PendingAppend {
+  streamName: string;
+  events: SerializedEvent[];
+  expected: ExpectedRevision;
+  bytes: number;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
 
 /** Maps "the store cannot take writes" SQLite failures (incl. their extended codes) to EventStoreUnavailableError. */
 export function mapSqliteError(error: unknown): unknown {
@@ -97,9 +135,17 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 /**
- * Embedded event store on better-sqlite3. All SQLite work is synchronous; the port's Promises only
- * wrap it. `close()` stops subscriptions but does not close the Database (it is shared with the read
+ * Embedded event store on better-sqlite3. All SQLite work is synchronous. `close()` writes the appends
+ * still queued and stops subscriptions, but does not close the Database (it is shared with the read
  * store; whoever opened it closes it).
+ *
+ * Group commit (default): `append` serializes its events and queues the command; a flush scheduled with
+ * setImmediate writes every queued command (in call order, at most maxBatchCommands / maxBatchBytes per
+ * transaction) in ONE `BEGIN IMMEDIATE … COMMIT`, i.e. one fsync under synchronous=FULL. Each command runs
+ * in its own SAVEPOINT: its expected-revision check sees the earlier commands of the batch, its inline
+ * projections run there too, and a failure rolls back to that savepoint and rejects that command only.
+ * Promises resolve after COMMIT returns; a failed COMMIT rolls the whole batch back and rejects all of it.
+ * The flush is synchronous, so no other code on this connection ever sees the transaction open.
  */
 export class SqliteEventStore implements EventStore {
   private readonly projections: InlineProjection[];
@@ -112,7 +158,20 @@ export class SqliteEventStore implements EventStore {
   private readonly readStreamStmt: BetterSqlite3.Statement<[string, number, number], EventRow>;
   private readonly readAllStmt: BetterSqlite3.Statement<[number, number], EventRow>;
   private readonly headStmt: BetterSqlite3.Statement<[], { pos: number | null }>;
-  private readonly appendTx: (streamName: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendTx: (command: PendingAppend, recordedAt: string) => AppendResult;
+  private readonly beginStmt: BetterSqlite3.Statement<[]>;
+  private readonly commitStmt: BetterSqlite3.Statement<[]>;
+  private readonly rollbackStmt: BetterSqlite3.Statement<[]>;
+  private readonly savepointStmt: BetterSqlite3.Statement<[]>;
+  private readonly releaseStmt: BetterSqlite3.Statement<[]>;
+  private readonly rollbackToStmt: BetterSqlite3.Statement<[]>;
+
+  private readonly groupCommit: boolean;
+  private readonly maxBatchCommands: number;
+  private readonly maxBatchBytes: number;
+  private readonly queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly counters: SqliteEventStoreStats = { commits: 0, commands: 0 };
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -120,6 +179,9 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.projections = options.inlineProjections ?? [];
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.groupCommit = options.groupCommit ?? true;
+    this.maxBatchCommands = Math.max(1, Math.floor(options.maxBatchCommands ?? DEFAULT_MAX_BATCH_COMMANDS));
+    this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
     guard(() => {
       if (!db.readonly) db.exec(SCHEMA);
     });
@@ -137,9 +199,22 @@ export class SqliteEventStore implements EventStore {
     this.headStmt = db.prepare('SELECT MAX(global_position) AS pos FROM events');
     // BEGIN IMMEDIATE: take the write lock before reading the stream's revision, so the check and the
     // insert are atomic even against other processes writing the same file.
-    this.appendTx = db.transaction((streamName: string, events: NewEvent[], expected: ExpectedRevision) =>
-      this.appendInTransaction(streamName, events, expected),
+    this.appendTx = db.transaction((command: PendingAppend, recordedAt: string) =>
+      this.appendInTransaction(command, recordedAt),
     ).immediate;
+    // Group commit: the same BEGIN IMMEDIATE, plus one savepoint per command (one name suffices: the
+    // savepoints are never nested in each other; better-sqlite3's nested transactions use their own).
+    this.beginStmt = db.prepare('BEGIN IMMEDIATE');
+    this.commitStmt = db.prepare('COMMIT');
+    this.rollbackStmt = db.prepare('ROLLBACK');
+    this.savepointStmt = db.prepare('SAVEPOINT tax_ledger_append');
+    this.releaseStmt = db.prepare('RELEASE tax_ledger_append');
+    this.rollbackToStmt = db.prepare('ROLLBACK TO tax_ledger_append');
+  }
+
+  /** Committed transactions and the append commands they carried, since construction (a copy). */
+  get stats(): SqliteEventStoreStats {
+    return { ...this.counters };
   }
 
   async append(
@@ -147,9 +222,31 @@ export class SqliteEventStore implements EventStore {
     events: NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    const result = guard(() => this.appendTx(streamName, events, options.expectedRevision ?? 'any'));
-    if (events.length > 0) for (const notify of this.listeners) notify();
-    return result;
+    let bytes = 0;
+    const serialized = events.map((event): SerializedEvent => {
+      const data = JSON.stringify(event.data ?? null);
+      const metadata = JSON.stringify(event.metadata ?? {});
+      bytes += data.length + metadata.length;
+      return { id: event.id ?? randomUUID(), type: event.type, data, metadata };
+    });
+    const expected = options.expectedRevision ?? 'any';
+
+    if (!this.groupCommit) {
+      const command: PendingAppend = { streamName, events: serialized, expected, bytes, resolve: noop, reject: noop };
+      const result = guard(() => this.appendTx(command, new Date().toISOString()));
+      this.counters.commits++;
+      this.counters.commands++;
+      if (events.length > 0) this.notifyListeners();
+      return result;
+    }
+
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamName, events: serialized, expected, bytes, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        scheduleFlush(() => this.flushScheduledBatch());
+      }
+    });
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -246,11 +343,100 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  /** Writes the appends still queued (each settles: committed or rejected), then stops every subscription. */
   async close(): Promise<void> {
+    while (this.queue.length > 0) this.writeBatch();
     await Promise.all([...this.subscriptions].map((s) => s.close()));
   }
 
-  private appendInTransaction(streamName: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+  private flushScheduledBatch(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0) return; // drained by close() meanwhile
+    this.writeBatch();
+    if (this.queue.length > 0 && !this.flushScheduled) {
+      // More than one batch was queued: let the event loop breathe between batches.
+      this.flushScheduled = true;
+      scheduleFlush(() => this.flushScheduledBatch());
+    }
+  }
+
+  /** Takes the oldest commands (bounded) off the queue and writes them in one transaction. */
+  private writeBatch(): void {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.queue.length && count < this.maxBatchCommands) {
+      bytes += this.queue[count].bytes;
+      if (count > 0 && bytes > this.maxBatchBytes) break;
+      count++;
+    }
+    const batch = this.queue.splice(0, count);
+
+    try {
+      this.beginStmt.run();
+    } catch (error) {
+      rejectAll(batch, mapSqliteError(error));
+      return;
+    }
+
+    const recordedAt = new Date().toISOString();
+    const applied: Array<{ command: PendingAppend; result: AppendResult }> = [];
+    for (let i = 0; i < batch.length; i++) {
+      const command = batch[i];
+      try {
+        this.savepointStmt.run();
+        const result = this.appendInTransaction(command, recordedAt);
+        this.releaseStmt.run();
+        applied.push({ command, result });
+        continue;
+      } catch (error) {
+        if (this.db.inTransaction && this.tryRun(this.rollbackToStmt) && this.tryRun(this.releaseStmt)) {
+          command.reject(mapSqliteError(error)); // this command only; the batch goes on
+          continue;
+        }
+        // The transaction itself is gone (SQLite rolled it back, e.g. after an I/O error) or unusable:
+        // nothing of this batch was committed. This command fails with its error; the others did
+        // nothing wrong and go back to the front of the queue, in order, for the next transaction.
+        if (this.db.inTransaction && !this.tryRun(this.rollbackStmt)) {
+          const failure = mapSqliteError(error);
+          command.reject(failure);
+          rejectAll([...applied.map((a) => a.command), ...batch.slice(i + 1)], failure);
+          return;
+        }
+        command.reject(mapSqliteError(error));
+        this.queue.unshift(...applied.map((a) => a.command), ...batch.slice(i + 1));
+        return;
+      }
+    }
+
+    try {
+      this.commitStmt.run();
+    } catch (error) {
+      // Nothing of the batch is durable: undo it all and fail every command that was in it.
+      if (this.db.inTransaction) this.tryRun(this.rollbackStmt);
+      rejectAll(applied.map((a) => a.command), mapSqliteError(error));
+      return;
+    }
+    this.counters.commits++;
+    this.counters.commands += applied.length;
+    for (const { command, result } of applied) command.resolve(result);
+    if (applied.some((a) => a.command.events.length > 0)) this.notifyListeners();
+  }
+
+  private tryRun(statement: BetterSqlite3.Statement<[]>): boolean {
+    try {
+      statement.run();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private notifyListeners(): void {
+    for (const notify of this.listeners) notify();
+  }
+
+  private appendInTransaction(command: PendingAppend, recordedAt: string): AppendResult {
+    const { streamName, events, expected } = command;
     const current = this.lastRevisionStmt.get(streamName)?.rev ?? -1;
     const ok =
       expected === 'any' ||
@@ -259,32 +445,42 @@ export class SqliteEventStore implements EventStore {
       (typeof expected === 'number' && expected === current);
     if (!ok) throw new WrongExpectedRevisionError(streamName, expected, current);
 
-    const recordedAt = new Date().toISOString();
-    const recorded: RecordedEvent[] = events.map((event, i) => {
-      const id = event.id ?? randomUUID();
+    const withProjections = this.projections.length > 0;
+    const recorded: RecordedEvent[] = [];
+    let lastGlobalPosition = 0;
+    for (let i = 0; i < events.length; i++) {
+      const { id, type, data, metadata } = events[i];
       const revision = current + 1 + i;
-      const data = JSON.stringify(event.data ?? null);
-      const metadata = JSON.stringify(event.metadata ?? {});
-      const info = this.insertStmt.run(id, streamName, revision, event.type, data, metadata, recordedAt);
+      const info = this.insertStmt.run(id, streamName, revision, type, data, metadata, recordedAt);
+      lastGlobalPosition = Number(info.lastInsertRowid);
       // Parsed back from the stored JSON, so projections see exactly what a later read returns.
-      return toRecorded({
-        global_position: Number(info.lastInsertRowid),
-        event_id: id,
-        stream_name: streamName,
-        stream_revision: revision,
-        event_type: event.type,
-        data,
-        metadata,
-      });
-    });
+      if (withProjections) {
+        recorded.push(
+          toRecorded({
+            global_position: lastGlobalPosition,
+            event_id: id,
+            stream_name: streamName,
+            stream_revision: revision,
+            event_type: type,
+            data,
+            metadata,
+          }),
+        );
+      }
+    }
     if (recorded.length > 0) for (const projection of this.projections) projection.apply(recorded);
 
-    const last = recorded[recorded.length - 1];
     return {
-      nextExpectedRevision: current + recorded.length,
-      lastGlobalPosition: last ? last.globalPosition : (this.headStmt.get()?.pos ?? 0),
+      nextExpectedRevision: current + events.length,
+      lastGlobalPosition: events.length > 0 ? lastGlobalPosition : (this.headStmt.get()?.pos ?? 0),
     };
   }
+}
+
+function noop(): void {}
+
+function rejectAll(commands: PendingAppend[], error: unknown): void {
+  for (const command of commands) command.reject(error);
 }
 
 function limit(maxCount: number | undefined): number {
