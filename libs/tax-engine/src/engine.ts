@@ -149,7 +149,26 @@ function hasNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo, dat
 }
 
 /** State-level rate entries per state code, effective on `date`; one entry per (jurisdiction, taxType), latest start wins. */
+/**
+ * Rates by state in force on a date, memoised per content snapshot and date: content is immutable (a
+ * new import is a new TaxContent object), so the answer for one (content, date) never changes. The
+ * cache is bounded per content; dropping it only costs a recomputation.
+ */
+const ratesCache = new WeakMap<TaxContent, Map<string, Map<string, RateEntry[]>>>();
+const RATES_CACHE_DATES = 4096;
+
 function stateRatesOn(content: TaxContent, date: string): Map<string, RateEntry[]> {
+  let byDate = ratesCache.get(content);
+  if (!byDate) ratesCache.set(content, (byDate = new Map()));
+  let rates = byDate.get(date);
+  if (!rates) {
+    if (byDate.size >= RATES_CACHE_DATES) byDate.clear();
+    byDate.set(date, (rates = computeStateRatesOn(content, date)));
+  }
+  return rates;
+}
+
+function computeStateRatesOn(content: TaxContent, date: string): Map<string, RateEntry[]> {
   const chosen = new Map<string, RateEntry>();
   for (const r of content.rates) {
     if (r.jurisdictionType !== 'StateOrProvince' || normaliseCountry(r.country) !== 'US') continue;

@@ -39,7 +39,8 @@ export function roundMoney(d: Decimal, places: number): Decimal {
 
 /** Output form: a JS number built from the decimal's fixed string (never -0). */
 export function moneyOut(d: Decimal, places: number): number {
-  const n = Number(roundMoney(d, places).toFixed(places));
+  // toFixed rounds (half-up, like roundMoney) and prints in one step.
+  const n = Number(d.toFixed(places, Decimal.ROUND_HALF_UP));
   return n === 0 ? 0 : n;
 }
 

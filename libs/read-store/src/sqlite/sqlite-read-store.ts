@@ -44,8 +44,9 @@ CREATE TABLE IF NOT EXISTS transactions (
 );
 CREATE INDEX IF NOT EXISTS transactions_by_code
   ON transactions (account_id, company_code, document_code, transaction_type);
-CREATE INDEX IF NOT EXISTS transactions_by_date
-  ON transactions (account_id, company_code, transaction_date);
+DROP INDEX IF EXISTS transactions_by_date;
+CREATE INDEX IF NOT EXISTS transactions_by_date_code
+  ON transactions (account_id, company_code, transaction_date, document_code, transaction_type, state);
 
 CREATE TABLE IF NOT EXISTS transaction_versions (
   account_id       TEXT    NOT NULL,
@@ -391,8 +392,17 @@ export class SqliteReadStore implements ReadStore {
       if (params.startDate !== undefined) where.push('transaction_date >= @startDate');
       if (params.endDate !== undefined) where.push('transaction_date <= @endDate');
       if (params.states !== undefined) where.push('state IN (SELECT value FROM json_each(@states))');
+      const order = 'ORDER BY document_code, transaction_type';
+      // With a date window, walk the date index (covering: no table row is read while filtering) and
+      // sort only the window's keys; walking the code index instead would skip every document outside
+      // the window one by one, and invoice numbers usually grow with the date.
+      const dated = params.startDate !== undefined || params.endDate !== undefined;
       stmt = this.db.prepare(
-        `SELECT view FROM transactions WHERE ${where.join(' AND ')} ORDER BY document_code, transaction_type LIMIT @limit`,
+        dated
+          ? `SELECT view FROM transactions WHERE rowid IN (
+               SELECT rowid FROM transactions INDEXED BY transactions_by_date_code
+               WHERE ${where.join(' AND ')} ${order} LIMIT @limit) ${order}`
+          : `SELECT view FROM transactions WHERE ${where.join(' AND ')} ${order} LIMIT @limit`,
       );
       this.listStmts.set(shape, stmt);
     }
