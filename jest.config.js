@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec|contract-spec)\\.ts$',
+  testRegex: '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
     // content-disposition 3 (used by @fastify/static, which serves Swagger UI) ships only ES modules;
