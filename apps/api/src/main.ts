@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
@@ -23,7 +24,14 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // While closing, requests on kept-alive connections get our 503 (hook below), in the error shape.
+    return503OnClosing: false,
+    // Errors Fastify raises before routing (a malformed percent-encoding in the path, an over-long
+    // parameter) answer in the documented error shape too.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const apiError = new ApiError(400, 'MalformedUrl', error.message);
+      void reply.code(400).type('application/json; charset=utf-8').send(apiError.body());
+    },
     // Errors Node's HTTP parser raises before any route runs (oversized headers, garbage) still answer
     // in the documented error shape.
     clientErrorHandler: (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -39,9 +47,35 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: logs ? new ConsoleLogger({ json: true, logLevels: ['log', 'warn', 'error', 'fatal'] }) : false,
     abortOnError: false,
+    bodyParser: false, // the strict UTF-8 JSON parser below replaces Nest's
   });
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    const apiError = new ApiError(503, 'ShuttingDown', 'The server is shutting down; retry on another instance or in a moment. Nothing was written.');
+    void reply.code(503).header('Connection', 'close').type('application/json; charset=utf-8').send(apiError.body());
+  });
+  // JSON bodies must be valid UTF-8: the default parser would turn invalid bytes into U+FFFD and store
+  // them. Decode strictly, then hand the text to Fastify's own JSON parser (prototype-poisoning checks).
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      return done(new ApiError(400, 'InvalidRequestBody', 'The request body is not valid UTF-8.', 'body'), undefined);
+    }
+    parseJson(request, text, done);
   });
 
   const openApi = new DocumentBuilder()

@@ -44,6 +44,27 @@ function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProje
   };
 }
 
+/**
+ * The embedded store needs a writable data directory: SQLite's write-ahead log and its shared-memory
+ * index live next to the database file, and even reading a WAL database needs them. A directory that is
+ * read-only at start-up is refused with a message naming it (the server exits 1); one that turns
+ * read-only or full while running only refuses writes (503) and keeps answering reads.
+ */
+function openWritableDatabase(config: LedgerConfig) {
+  try {
+    return openSqliteDatabase(config.sqlitePath, { durability: config.durability });
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') {
+      throw new Error(
+        `Cannot open the ledger in LEDGER_DATA_DIR=${config.dataDir} for writing (${code}): the embedded store needs a writable directory. Nothing was changed.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 export async function openStores(config: LedgerConfig): Promise<Stores> {
   if (config.store === 'eventstoredb') {
     const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!);
@@ -60,7 +81,7 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
     };
   }
   // Embedded: one SQLite file holds the log and the read models; projections run inside each append.
-  const db = openSqliteDatabase(config.sqlitePath, { durability: config.durability });
+  const db = openWritableDatabase(config);
   const readStore = new SqliteReadStore(db);
   const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
   await readStore.catchUp(eventStore);
