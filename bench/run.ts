@@ -1,0 +1,164 @@
+/*
+ * `npm run bench`: builds (npm does), then runs every part in its own child process, one after the
+ * other, and writes bench/results.json plus a readable table. See docs/benchmarks.md.
+ *
+ * Environment:
+ *   BENCH_DURATION=10     seconds measured per HTTP load (POST, GET, list); BENCH_WARMUP=3 before each
+ *   BENCH_CONNECTIONS=16  HTTP connections
+ *   BENCH_QUICK=1         replay at 10k/100k events instead of 100k/1M, 2 s per event-store system
+ *   BENCH_REPLAY_SIZES=…  explicit replay sizes, e.g. 100000,1000000
+ *   BENCH_STORE_SECONDS=4 seconds per event-store system and case
+ *   BENCH_ENGINE_SECONDS=2 seconds per tax-engine document
+ *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, replay, reads; reads needs replay)
+ *   BENCH_LOG_LEVEL=info  LOG_LEVEL of the API server under load (its default)
+ *   BENCH_PROFILE=1       run the servers and the rebuild under --cpu-prof (bench/profiles/) and summarize
+ *   BENCH_TMPDIR=/path    where the temporary data directories go (default: the OS temp directory)
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, tmpdir, type as osType } from 'node:os';
+import { delimiter, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { DIST_ROOT, log, profileDir, profiling, quick, REPO_ROOT, round, runChild } from './lib/common';
+import { renderTable } from './lib/table';
+
+const PARTS = [
+  { name: 'taxEngine', script: 'tax-engine.js' },
+  { name: 'eventStore', script: 'event-store.js' },
+  { name: 'http', script: 'http.js' },
+  { name: 'replay', script: 'replay.js' },
+  { name: 'reads', script: 'reads.js' },
+] as const;
+
+function git(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function machine() {
+  const cpuList = cpus();
+  const db = new BetterSqlite3(':memory:');
+  const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  db.close();
+  return {
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpuList.length,
+    totalMemoryGiB: round(totalmem() / 2 ** 30, 1),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    sqlite,
+    packages: Object.fromEntries(
+      ['better-sqlite3', 'fastify', '@nestjs/core', 'autocannon', '@event-driven-io/emmett-sqlite', '@event-driven-io/emmett', 'sqlite3'].map((p) => [p, packageVersion(p)]),
+    ),
+    gitCommit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+    gitDirty: (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function targets(parts: Record<string, any>) {
+  const list: { target: string; measured: string; met: boolean | undefined }[] = [];
+  const h = parts.http;
+  if (h && !h.error) {
+    list.push({
+      target: 'HTTP POST /transactions >= 4,000 req/s and p99 <= 10 ms at 16 connections, durability FULL',
+      measured: `${h.ledger.load.requestsPerSec} req/s, p99 ${h.ledger.load.latencyMs.p99} ms`,
+      met: h.target.met,
+    });
+  }
+  const e = parts.eventStore;
+  if (e && !e.error) {
+    list.push({
+      target: 'concurrent single-event appends >= 50 % of raw better-sqlite3 inserts grouped the same way',
+      measured: `${round((e.ratios.k1.oursVsRawGrouped ?? 0) * 100, 1)} %`,
+      met: e.target.met,
+    });
+  }
+  const r = parts.replay;
+  if (r && !r.error) {
+    list.push({
+      target: 'rebuild >= 50,000 events/s with flat memory',
+      measured: r.runs.map((x: any) => `${x.log.events} events: ${x.rebuild.eventsPerSec} events/s, peak RSS ${x.rebuild.peakRssMb} MB`).join('; '),
+      met: r.target.met,
+    });
+  }
+  const t = parts.taxEngine;
+  if (t && !t.error) {
+    list.push({ target: 'tax engine, 100 lines < 1 ms', measured: `${t.hundredLines.meanUs} µs mean`, met: t.target.met });
+  }
+  return list;
+}
+
+async function main() {
+  const started = Date.now();
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const selected = PARTS.filter((p) => !only || only.includes(p.name) || (p.name === 'replay' && only.includes('reads')));
+  const tmp = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'tax-ledger-bench-'));
+  // Run from a private copy of the build: a concurrent `npm run build` (rm -rf dist) cannot pull the
+  // code out from under a running part. Packages still resolve from the repository's node_modules.
+  const dist = join(tmp, 'dist');
+  cpSync(DIST_ROOT, dist, { recursive: true });
+  const nodePath = [join(REPO_ROOT, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter);
+  const env = { BENCH_TMP: tmp, BENCH_REPO_ROOT: REPO_ROOT, NODE_PATH: nodePath };
+  if (profiling()) mkdirSync(profileDir(), { recursive: true });
+  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+
+  const results: any = {
+    machine: machine(),
+    run: {
+      command: 'npm run bench',
+      startedAt: new Date(started).toISOString(),
+      settings: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))),
+      quick: quick(),
+      parts: selected.map((p) => p.name),
+    },
+    parts: {} as Record<string, any>,
+  };
+  log(`running ${selected.map((p) => p.name).join(', ')} (temporary data under ${tmp})`);
+  try {
+    for (const part of selected) {
+      const t0 = Date.now();
+      log(`part ${part.name}`);
+      try {
+        if (part.name === 'reads' && results.parts.replay?.error) throw new Error('skipped: the replay part failed');
+        results.parts[part.name] = await runChild(join(dist, 'bench', part.script), [], { env });
+      } catch (error) {
+        results.parts[part.name] = { error: error instanceof Error ? error.message : String(error) };
+      }
+      results.parts[part.name].elapsedSeconds = round((Date.now() - t0) / 1000, 1);
+      log(`part ${part.name} done in ${results.parts[part.name].elapsedSeconds} s`);
+    }
+  } finally {
+    cleanup();
+  }
+  results.run.totalSeconds = round((Date.now() - started) / 1000, 1);
+  results.run.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  results.targets = targets(results.parts);
+  const file = join(REPO_ROOT, 'bench', 'results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${renderTable(results)}\n\nTargets:\n`);
+  for (const t of results.targets) process.stdout.write(`  [${t.met ? 'MET' : 'MISSED'}] ${t.target}: ${t.measured}\n`);
+  process.stdout.write(`\nwritten to ${file}\n`);
+  const failed = Object.values(results.parts).some((p: any) => p.error);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
