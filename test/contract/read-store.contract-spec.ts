@@ -368,9 +368,20 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
 readStoreContract('SqliteReadStore (in-memory better-sqlite3)', async () => {
   const db = new Database(':memory:');
   const readStore = new SqliteReadStore(db);
+  new SqliteEventStore(db); // creates the log's tables: the embedded read store reads documents from them
+  // Fixture events keep their own revisions and positions: put them in the log as they are (a replay
+  // finds them already there), then project them as the inline projection does.
+  const logEvent = db.prepare(`INSERT OR IGNORE INTO events
+    (global_position, event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   return {
     readStore,
-    applyEvents: async (events) => readStore.inlineProjection().apply(events),
+    applyEvents: async (events) => {
+      for (const e of events) {
+        logEvent.run(e.globalPosition, e.id, e.streamName, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.metadata.occurredAt);
+      }
+      readStore.inlineProjection().apply(events);
+    },
     dispose: async () => {
       await readStore.close();
       db.close();
@@ -430,6 +441,24 @@ describe('SqliteReadStore inline in SqliteEventStore (embedded profile)', () => 
     expect(await eventStore.readStream(second.streamName)).toEqual([]);
     expect(await readStore.getTransaction(key('IK-2'))).toBeNull();
     expect(await readStore.getIdempotencyRecord('acc-1', 'k')).toMatchObject({ requestHash: 'h-1', streamName: first.streamName });
+  });
+
+  it('opens a database whose read-model table has an older shape: the table is rebuilt from the log', async () => {
+    db = new Database(':memory:');
+    const log = new EventLog();
+    const k = key('OLD-1');
+    log.record(k);
+    await appendAll(new SqliteEventStore(db), log.events);
+    // What version 1 of the `transactions` projection left behind: no document_revision column.
+    db.exec(`CREATE TABLE transactions (account_id TEXT, company_code TEXT, transaction_type TEXT, document_code TEXT,
+      stream_id TEXT, state TEXT, transaction_date TEXT, version INTEGER, stream_revision INTEGER, view TEXT,
+      PRIMARY KEY (account_id, company_code, transaction_type, document_code));
+      CREATE TABLE projection_checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, version INTEGER NOT NULL);
+      INSERT INTO projection_checkpoints VALUES ('transactions', 1, 1);`);
+    const readStore = new SqliteReadStore(db);
+    const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+    await readStore.catchUp(eventStore);
+    expect(await readStore.getTransaction(k)).toMatchObject({ version: 1, documentRevision: 0, document: (log.events[0].data as { document: unknown }).document });
   });
 
   it('catchUp fills read models from an existing log, and rebuilds a projection whose version changed', async () => {

@@ -15,7 +15,7 @@ export interface ProjectionDefinition {
 
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
-  version: 1,
+  version: 2, // 2: documentRevision
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 

@@ -10,6 +10,17 @@ const fold = (events: RecordedEvent[], from: TransactionView | null = null) => e
 describe('projection transactions', () => {
   const k = key('INV-1');
 
+  it('documentRevision points at the event holding the latest document, across state changes', () => {
+    const log = new EventLog();
+    const k = key('DOCREV');
+    log.record(k);
+    log.record(k, { amount: 5 });
+    log.changeState(k, 'Voided');
+    const view = log.events.reduce<TransactionView | null>(projectTransaction, null)!;
+    expect(view).toMatchObject({ streamRevision: 2, documentRevision: 1, state: 'Voided', version: 2 });
+    expect(view.document).toBe((log.events[1].data as { document: unknown }).document);
+  });
+
   it('TransactionRecorded creates the view from the document', () => {
     const log = new EventLog();
     const e = log.record(k, { transactionDate: '2024-02-03', customerCode: 'CUST-9', amount: 200 });
@@ -32,6 +43,7 @@ describe('projection transactions', () => {
       createdAt: e.metadata.occurredAt,
       modifiedAt: e.metadata.occurredAt,
       streamRevision: 0,
+      documentRevision: 0,
     });
     expect(view).not.toHaveProperty('vendorCode');
   });

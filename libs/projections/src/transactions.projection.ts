@@ -52,6 +52,7 @@ export function projectTransaction(view: TransactionView | null, event: Recorded
       currency: header.currency,
       summary: d.document.calculatedTaxSummary,
       document: d.document,
+      documentRevision: event.revision,
       calculationDuration: d.calculationDuration,
       createdAt: view?.createdAt ?? occurredAt,
       modifiedAt: occurredAt,

@@ -19,6 +19,8 @@ export interface TransactionView {
   summary: CalculatedTaxSummary;
   /** The latest version's calculated document. */
   document: CalculatedTaxDocument;
+  /** Stream revision of the event that holds `document` (the latest Recorded / Revised event). */
+  documentRevision: number;
   /** processingInfo.duration of the latest version, seconds. */
   calculationDuration: number;
   createdAt: string;

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS transactions (
   transaction_date TEXT    NOT NULL,
   version          INTEGER NOT NULL,
   stream_revision  INTEGER NOT NULL,
+  document_revision INTEGER NOT NULL,
   view             TEXT    NOT NULL,
   PRIMARY KEY (account_id, company_code, transaction_type, document_code)
 );
@@ -116,6 +117,56 @@ const keyParams = (key: TransactionKey): KeyParams => ({
   documentCode: key.documentCode,
 });
 
+/**
+ * Documents are not copied into the read models: the embedded read store shares its file with the
+ * event log, so a view row keeps the revision of the event that holds its document and queries join
+ * that event back in. Writing a version costs one copy of the document (the event), not three, and a
+ * state change touches no document at all.
+ */
+interface DocumentRow {
+  view: string;
+  data: string;
+}
+
+const JOIN_DOCUMENT = (alias: string, revisionColumn: string) =>
+  `JOIN events e ON e.stream_name = ${alias}.stream_id AND e.stream_revision = ${alias}.${revisionColumn}`;
+
+/** Prefixes the bare column names of a WHERE clause with a table alias. */
+const qualify = (alias: string, where: string) =>
+  where.replace(/\b(account_id|company_code|transaction_type|document_code|transaction_date|state|version)\b(?=\s*(=|>=|<=|IN))/g, `${alias}.$1`);
+
+/**
+ * A projection built by another version may also have had another table shape: its table is dropped
+ * (before any statement is prepared against it) and its checkpoint moved back to the start, so SCHEMA
+ * recreates the table and catchUp refills it from the log.
+ */
+function dropOutdatedTables(db: BetterSqlite3.Database): void {
+  const hasCheckpoints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get();
+  if (!hasCheckpoints) return;
+  const stored = db.prepare('SELECT name, version FROM projection_checkpoints').all() as { name: string; version: number }[];
+  const outdated = stored.filter((c) => projectionVersion(c.name) !== undefined && projectionVersion(c.name) !== c.version);
+  if (outdated.length === 0) return;
+  db.transaction(() => {
+    for (const { name } of outdated) {
+      db.exec(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`); // names come from the registry
+      db.prepare('UPDATE projection_checkpoints SET position = -1, version = ? WHERE name = ?').run(projectionVersion(name)!, name);
+    }
+  })();
+}
+
+function prepareOnFirstUse<P extends unknown[], R>(db: BetterSqlite3.Database, sql: string): () => BetterSqlite3.Statement<P, R> {
+  let stmt: BetterSqlite3.Statement<P, R> | undefined;
+  return () => (stmt ??= db.prepare<P, R>(sql));
+}
+
+const withoutDocument = (view: { document?: unknown }) => JSON.stringify({ ...view, document: undefined });
+
+function withDocument<V extends { document: unknown }>(row: DocumentRow): V {
+  const view = JSON.parse(row.view) as V;
+  view.document = (JSON.parse(row.data) as { document: unknown }).document;
+  return view;
+}
+
 /** Where a source of events for `catchUp` comes from: any EventStore (port) will do. */
 export interface EventSource {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -137,8 +188,11 @@ export interface EventSource {
 export class SqliteReadStore implements ReadStore {
   private readonly getTxnStmt: BetterSqlite3.Statement<[KeyParams], { view: string }>;
   private readonly upsertTxnStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
-  private readonly listVersionsStmt: BetterSqlite3.Statement<[KeyParams], { view: string }>;
-  private readonly getVersionStmt: BetterSqlite3.Statement<[KeyParams & { version: number }], { view: string }>;
+  // Statements that read documents from the log's `events` table are prepared on first use: the event
+  // store creating that table is constructed after this store (it takes this store's inline projection).
+  private readonly getTxnWithDocumentStmt: () => BetterSqlite3.Statement<[KeyParams], DocumentRow>;
+  private readonly listVersionsStmt: () => BetterSqlite3.Statement<[KeyParams], DocumentRow>;
+  private readonly getVersionStmt: () => BetterSqlite3.Statement<[KeyParams & { version: number }], DocumentRow>;
   private readonly insertVersionStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly insertCredentialStmt: BetterSqlite3.Statement<[string, string, string]>;
   private readonly listCredentialsStmt: BetterSqlite3.Statement<[string], { view: string }>;
@@ -150,25 +204,36 @@ export class SqliteReadStore implements ReadStore {
   private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
   private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
   /** List statements, one per combination of optional filters, prepared on first use. */
-  private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], { view: string }>>();
+  private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
 
   constructor(private readonly db: BetterSqlite3.Database) {
-    if (!db.readonly) db.exec(SCHEMA);
+    if (!db.readonly) {
+      dropOutdatedTables(db);
+      db.exec(SCHEMA);
+    }
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
+    this.getTxnWithDocumentStmt = prepareOnFirstUse(db,
+      `SELECT t.view, e.data FROM transactions t ${JOIN_DOCUMENT('t', 'document_revision')} WHERE ${qualify('t', keyWhere)}`,
+    );
     this.upsertTxnStmt = db.prepare(`
       INSERT INTO transactions (account_id, company_code, transaction_type, document_code, stream_id, state,
-                                transaction_date, version, stream_revision, view)
+                                transaction_date, version, stream_revision, document_revision, view)
       VALUES (@accountId, @companyCode, @transactionType, @documentCode, @streamId, @state,
-              @transactionDate, @version, @streamRevision, @view)
+              @transactionDate, @version, @streamRevision, @documentRevision, @view)
       ON CONFLICT (account_id, company_code, transaction_type, document_code) DO UPDATE SET
         stream_id = excluded.stream_id, state = excluded.state, transaction_date = excluded.transaction_date,
-        version = excluded.version, stream_revision = excluded.stream_revision, view = excluded.view
+        version = excluded.version, stream_revision = excluded.stream_revision,
+        document_revision = excluded.document_revision, view = excluded.view
       WHERE excluded.stream_revision > transactions.stream_revision`);
-    this.listVersionsStmt = db.prepare(`SELECT view FROM transaction_versions WHERE ${keyWhere} ORDER BY version`);
-    this.getVersionStmt = db.prepare(`SELECT view FROM transaction_versions WHERE ${keyWhere} AND version = @version`);
+    this.listVersionsStmt = prepareOnFirstUse(db,
+      `SELECT v.view, e.data FROM transaction_versions v ${JOIN_DOCUMENT('v', 'stream_revision')} WHERE ${qualify('v', keyWhere)} ORDER BY v.version`,
+    );
+    this.getVersionStmt = prepareOnFirstUse(db,
+      `SELECT v.view, e.data FROM transaction_versions v ${JOIN_DOCUMENT('v', 'stream_revision')} WHERE ${qualify('v', keyWhere)} AND v.version = @version`,
+    );
     this.insertVersionStmt = db.prepare(`
       INSERT OR IGNORE INTO transaction_versions (account_id, company_code, transaction_type, document_code, version,
                                                   stream_id, stream_revision, view)
@@ -243,8 +308,8 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async getTransaction(key: TransactionKey): Promise<TransactionView | null> {
-    const row = this.getTxnStmt.get(keyParams(key));
-    return row ? (JSON.parse(row.view) as TransactionView) : null;
+    const row = this.getTxnWithDocumentStmt().get(keyParams(key));
+    return row ? withDocument<TransactionView>(row) : null;
   }
 
   async listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
@@ -261,16 +326,16 @@ export class SqliteReadStore implements ReadStore {
     if (filter.states !== undefined) params.states = JSON.stringify(filter.states);
     return this.listStatement(params)
       .all(params)
-      .map((r) => JSON.parse(r.view) as TransactionView);
+      .map((r) => withDocument<TransactionView>(r));
   }
 
   async listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]> {
-    return this.listVersionsStmt.all(keyParams(key)).map((r) => JSON.parse(r.view) as TransactionVersionView);
+    return this.listVersionsStmt().all(keyParams(key)).map((r) => withDocument<TransactionVersionView>(r));
   }
 
   async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
-    const row = this.getVersionStmt.get({ ...keyParams(key), version });
-    return row ? (JSON.parse(row.view) as TransactionVersionView) : null;
+    const row = this.getVersionStmt().get({ ...keyParams(key), version });
+    return row ? withDocument<TransactionVersionView>(row) : null;
   }
 
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
@@ -331,7 +396,8 @@ export class SqliteReadStore implements ReadStore {
           transactionDate: day(next.transactionDate),
           version: next.version,
           streamRevision: next.streamRevision,
-          view: JSON.stringify(next),
+          documentRevision: next.documentRevision,
+          view: withoutDocument(next),
         });
       }
       const version = projectTransactionVersion(event);
@@ -341,7 +407,7 @@ export class SqliteReadStore implements ReadStore {
           version: version.version,
           streamId: event.streamName,
           streamRevision: version.streamRevision,
-          view: JSON.stringify(version),
+          view: withoutDocument(version),
         });
       }
       return;
@@ -381,7 +447,7 @@ export class SqliteReadStore implements ReadStore {
     })();
   }
 
-  private listStatement(params: ListParams): BetterSqlite3.Statement<[ListParams], { view: string }> {
+  private listStatement(params: ListParams): BetterSqlite3.Statement<[ListParams], DocumentRow> {
     const shape = [params.transactionType, params.startDate, params.endDate, params.states]
       .map((v) => (v === undefined ? '0' : '1'))
       .join('');
@@ -397,12 +463,14 @@ export class SqliteReadStore implements ReadStore {
       // sort only the window's keys; walking the code index instead would skip every document outside
       // the window one by one, and invoice numbers usually grow with the date.
       const dated = params.startDate !== undefined || params.endDate !== undefined;
+      const select = `SELECT t.view, e.data FROM transactions t ${JOIN_DOCUMENT('t', 'document_revision')}`;
+      const tOrder = 'ORDER BY t.document_code, t.transaction_type';
       stmt = this.db.prepare(
         dated
-          ? `SELECT view FROM transactions WHERE rowid IN (
+          ? `${select} WHERE t.rowid IN (
                SELECT rowid FROM transactions INDEXED BY transactions_by_date_code
-               WHERE ${where.join(' AND ')} ${order} LIMIT @limit) ${order}`
-          : `SELECT view FROM transactions WHERE ${where.join(' AND ')} ${order} LIMIT @limit`,
+               WHERE ${where.join(' AND ')} ${order} LIMIT @limit) ${tOrder}`
+          : `${select} WHERE ${qualify('t', where.join(' AND '))} ${tOrder} LIMIT @limit`,
       );
       this.listStmts.set(shape, stmt);
     }
