@@ -54,6 +54,11 @@ export interface AppendResult {
   nextExpectedRevision: number;
   /** Global position of the last event appended. */
   lastGlobalPosition: number;
+  /**
+   * The appended events as stored, when the adapter has them at hand (the embedded store does), so a
+   * caller need not read them back; absent otherwise.
+   */
+  events?: RecordedEvent[];
 }
 
 export class WrongExpectedRevisionError extends Error {

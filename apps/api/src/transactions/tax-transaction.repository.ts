@@ -9,7 +9,7 @@ import {
   type TaxTransactionEvent,
   type TransactionKey,
 } from '@tax-ledger/ledger';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
 import { projectTransaction } from '@tax-ledger/projections';
 import type { TransactionView } from '@tax-ledger/read-store';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
@@ -69,22 +69,23 @@ export class TaxTransactionRepository {
       checkPrecondition(current, options.ifMatch);
       const decided = decide(command(current), current);
       const lastRevision = history.length ? history[history.length - 1].revision : -1;
-      let lastGlobalPosition: number;
+      let appendResult: AppendResult;
       try {
-        ({ lastGlobalPosition } = await this.eventStore.append(
+        appendResult = await this.eventStore.append(
           stream,
           decided.map((e) => ({ type: e.type, data: e.data, metadata })),
           { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
-        ));
+        );
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
       // Exactly the events this command appended, as stored (later writers' events are not ours to show).
-      const appended = await this.eventStore.readStream(stream, { fromRevision: lastRevision + 1, maxCount: decided.length });
+      const appended =
+        appendResult.events ?? (await this.eventStore.readStream(stream, { fromRevision: lastRevision + 1, maxCount: decided.length }));
       const view = [...history, ...appended].reduce<TransactionView | null>(projectTransaction, null);
       if (!view) throw new Error(`stream ${stream} did not project to a transaction`);
-      await this.waitForProjection(lastGlobalPosition);
+      await this.waitForProjection(appendResult.lastGlobalPosition);
       return { view, created: lastRevision < 0 };
     }
   }

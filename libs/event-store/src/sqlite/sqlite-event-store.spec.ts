@@ -52,7 +52,15 @@ describe('SqliteEventStore (embedded profile)', () => {
   });
 
   describe('openSqliteDatabase', () => {
-    it('creates the parent directory and sets WAL, synchronous=FULL, busy_timeout and foreign keys by default', () => {
+    it('append returns the appended events exactly as a later read returns them', async () => {
+    const store = new SqliteEventStore(openDb(':memory:'));
+    await store.append('s', [ev('A')]);
+    const result = await store.append('s', [ev('B', { n: 1 }), ev('C', { n: 2 })], { expectedRevision: 0 });
+    expect(result.events).toEqual(await store.readStream('s', { fromRevision: 1 }));
+    expect(result.events?.map((e) => e.revision)).toEqual([1, 2]);
+  });
+
+  it('creates the parent directory and sets WAL, synchronous=FULL, busy_timeout and foreign keys by default', () => {
       const path = join(dir, 'a', 'b', 'ledger.db');
       const db = openDb(path);
       expect(existsSync(path)).toBe(true);

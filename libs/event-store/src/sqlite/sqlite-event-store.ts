@@ -445,7 +445,6 @@ export class SqliteEventStore implements EventStore {
       (typeof expected === 'number' && expected === current);
     if (!ok) throw new WrongExpectedRevisionError(streamName, expected, current);
 
-    const withProjections = this.projections.length > 0;
     const recorded: RecordedEvent[] = [];
     let lastGlobalPosition = 0;
     for (let i = 0; i < events.length; i++) {
@@ -453,26 +452,25 @@ export class SqliteEventStore implements EventStore {
       const revision = current + 1 + i;
       const info = this.insertStmt.run(id, streamName, revision, type, data, metadata, recordedAt);
       lastGlobalPosition = Number(info.lastInsertRowid);
-      // Parsed back from the stored JSON, so projections see exactly what a later read returns.
-      if (withProjections) {
-        recorded.push(
-          toRecorded({
-            global_position: lastGlobalPosition,
-            event_id: id,
-            stream_name: streamName,
-            stream_revision: revision,
-            event_type: type,
-            data,
-            metadata,
-          }),
-        );
-      }
+      // Parsed back from the stored JSON, so projections and the caller see exactly what a later read returns.
+      recorded.push(
+        toRecorded({
+          global_position: lastGlobalPosition,
+          event_id: id,
+          stream_name: streamName,
+          stream_revision: revision,
+          event_type: type,
+          data,
+          metadata,
+        }),
+      );
     }
     if (recorded.length > 0) for (const projection of this.projections) projection.apply(recorded);
 
     return {
       nextExpectedRevision: current + events.length,
       lastGlobalPosition: events.length > 0 ? lastGlobalPosition : (this.headStmt.get()?.pos ?? 0),
+      events: recorded,
     };
   }
 }
