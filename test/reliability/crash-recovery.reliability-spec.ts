@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { call, type ServerProcess } from '../support/server-process';
 import { docPath, seedDocument } from '../support/test-app';
+import { prng } from '../../bench/lib/common'; // the seeded PRNG the benchmarks use
 import {
   compareReadModelsWithRebuild,
   integrityCheck,
@@ -37,17 +38,6 @@ interface DocumentRecord {
 const CLIENTS = 8;
 const SHARED = ['S-0', 'S-1', 'S-2', 'S-3'];
 
-/** Small deterministic PRNG (mulberry32) so a failing run can be reasoned about. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('reliability: kill -9 while 8 clients write', () => {
   let dataDir: string;

@@ -52,8 +52,8 @@ describe('SqliteEventStore (embedded profile)', () => {
   });
 
   describe('openSqliteDatabase', () => {
-    it('append returns the appended events exactly as a later read returns them', async () => {
-    const store = new SqliteEventStore(openDb(':memory:'));
+    it('with inline projections, append returns the appended events exactly as a later read returns them', async () => {
+    const store = new SqliteEventStore(openDb(':memory:'), { inlineProjections: [{ name: 'noop', apply: () => undefined }] });
     await store.append('s', [ev('A')]);
     const result = await store.append('s', [ev('B', { n: 1 }), ev('C', { n: 2 })], { expectedRevision: 0 });
     expect(result.events).toEqual(await store.readStream('s', { fromRevision: 1 }));

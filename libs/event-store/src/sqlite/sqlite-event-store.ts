@@ -445,6 +445,8 @@ export class SqliteEventStore implements EventStore {
       (typeof expected === 'number' && expected === current);
     if (!ok) throw new WrongExpectedRevisionError(streamName, expected, current);
 
+    // Events are parsed back only when inline projections need them (the caller then gets them too).
+    const withProjections = this.projections.length > 0;
     const recorded: RecordedEvent[] = [];
     let lastGlobalPosition = 0;
     for (let i = 0; i < events.length; i++) {
@@ -453,24 +455,26 @@ export class SqliteEventStore implements EventStore {
       const info = this.insertStmt.run(id, streamName, revision, type, data, metadata, recordedAt);
       lastGlobalPosition = Number(info.lastInsertRowid);
       // Parsed back from the stored JSON, so projections and the caller see exactly what a later read returns.
-      recorded.push(
-        toRecorded({
-          global_position: lastGlobalPosition,
-          event_id: id,
-          stream_name: streamName,
-          stream_revision: revision,
-          event_type: type,
-          data,
-          metadata,
-        }),
-      );
+      if (withProjections) {
+        recorded.push(
+          toRecorded({
+            global_position: lastGlobalPosition,
+            event_id: id,
+            stream_name: streamName,
+            stream_revision: revision,
+            event_type: type,
+            data,
+            metadata,
+          }),
+        );
+      }
     }
     if (recorded.length > 0) for (const projection of this.projections) projection.apply(recorded);
 
     return {
       nextExpectedRevision: current + events.length,
       lastGlobalPosition: events.length > 0 ? lastGlobalPosition : (this.headStmt.get()?.pos ?? 0),
-      events: recorded,
+      ...(withProjections ? { events: recorded } : {}),
     };
   }
 }
