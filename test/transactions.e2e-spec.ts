@@ -385,11 +385,17 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(res.status).toBe(200);
     });
 
-    it('provisioning needs the partner key, and the key is never echoed', async () => {
+    it('provisioning needs the partner key; a license key is shown once and never again', async () => {
       const res = await t.http.post('/accounts').set('Authorization', 'Bearer nope').send({ accountName: 'x', companyCode: 'x' });
       expect(res.status).toBe(401);
       expectErrorShape(res.body);
-      expect(JSON.stringify(res.body)).not.toContain(PARTNER_KEY);
+      const issued = await t.http.post(`/accounts/${a.accountId}/licenseKeys`).set('Authorization', `Bearer ${PARTNER_KEY}`).send({ role: 'api_user' });
+      expect(issued.status).toBe(201);
+      expect(issued.body.licenseKey).toMatch(/^[0-9a-f]{48}$/);
+      const later = await get(docPath('#12345'), tngHeaders(a.accountId, issued.body.licenseKey));
+      expect(later.status).toBe(200);
+      expect(JSON.stringify(later.body)).not.toContain(issued.body.licenseKey);
+      expect(JSON.stringify(later.headers)).not.toContain(issued.body.licenseKey);
     });
   });
 
