@@ -104,9 +104,13 @@ export async function freePort(): Promise<number> {
 export interface HttpResult {
   status: number;
   body: any;
+  headers: Record<string, string | string[] | undefined>;
 }
 
-/** One JSON request on its own connection. */
+/**
+ * One JSON request on its own connection (no keep-alive), so a refused connection is told apart from a
+ * cut one. Also the HTTP client of the process-level test suites (test/support/server-process.ts).
+ */
 export function httpCall(port: number, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<HttpResult> {
   return new Promise((resolveCall, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -130,7 +134,7 @@ export function httpCall(port: number, method: string, path: string, headers: Re
           } catch {
             // not JSON: keep the text
           }
-          resolveCall({ status: res.statusCode ?? 0, body: parsed });
+          resolveCall({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
         });
         res.on('error', reject);
       },
