@@ -41,7 +41,8 @@ export interface ChangeTransactionState {
 
 export type TaxTransactionCommand = RecordTransaction | ChangeTransactionState;
 
-const STATE_CHANGE_EVENT: Record<StateTransition, TransactionStateChanged['type']> = {
+/** The event each state transition records. */
+export const STATE_CHANGE_EVENT: Record<StateTransition, TransactionStateChanged['type']> = {
   Voided: 'TransactionVoided',
   UnVoided: 'TransactionUnvoided',
   Reconciled: 'TransactionReconciled',

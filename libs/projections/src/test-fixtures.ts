@@ -5,6 +5,7 @@
  */
 import type { EventMetadata, RecordedEvent } from '@tax-ledger/event-store';
 import {
+  STATE_CHANGE_EVENT,
   TRANSITION_TABLE,
   accountStreamName,
   transactionStreamName,
@@ -83,15 +84,6 @@ export const key = (
   overrides: Partial<TransactionKey> = {},
 ): TransactionKey => ({ accountId: 'acc-1', companyCode: 'DEFAULT', transactionType: 'Sale', documentCode, ...overrides });
 
-const STATE_EVENT: Record<StateTransition, string> = {
-  Voided: 'TransactionVoided',
-  UnVoided: 'TransactionUnvoided',
-  Reconciled: 'TransactionReconciled',
-  UnReconciled: 'TransactionUnreconciled',
-  Filed: 'TransactionFiled',
-  UnFiled: 'TransactionUnfiled',
-  FiledByAvalara: 'TransactionFiledByAvalara',
-};
 
 /** Appends events to an in-memory log; each method returns the RecordedEvent it created. */
 export class EventLog {
@@ -140,7 +132,7 @@ export class EventLog {
       to: rule.to,
     };
     if (comment !== undefined) data.comment = comment;
-    return this.push(stream, STATE_EVENT[transition], data);
+    return this.push(stream, STATE_CHANGE_EVENT[transition], data);
   }
 
   accountProvisioned(accountId: string, accountName = accountId): RecordedEvent {
