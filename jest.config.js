@@ -13,7 +13,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@tax-ledger/(ledger|tax-engine|event-store|read-store|projections)$': '<rootDir>/libs/$1/src',
+    '^@tax-ledger/(ledger|tax-engine|event-store|read-store|projections|addresses)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
 };

@@ -5,6 +5,7 @@ import { AccountsController } from './accounts/accounts.controller';
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
+import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -29,6 +30,7 @@ export class AppModule {
       controllers: [HealthController, AccountsController, TransactionsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
+        { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
         TngAuthGuard,
         PartnerAuthGuard,
         TaxTransactionRepository,

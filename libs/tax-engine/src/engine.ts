@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import type { CalculateTax, CompanySetup, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import type { CalculateTax, CompanySetup, ExemptionCategory, Jurisdiction, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
 import { TaxCalculationError } from './errors';
 import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
 import { Dec, allocate, minorUnits, moneyOut, rateOut, roundMoney, sum, toDecimal } from './money';
@@ -446,3 +446,37 @@ export const calculateTax: CalculateTax = (document, company, content) => {
   const calculated: CalculatedTaxDocument = { header, lines: outLines, calculatedTaxSummary: summary };
   return { document: calculated, contentVersion: content.version, taxDate };
 };
+
+/**
+ * Maps an exemptionReason the engine wrote back to its filing-report category. Every reason text the
+ * engine produces must be covered here (engine.spec checks the known ones).
+ */
+export function exemptionCategoryOf(reason: string | undefined): ExemptionCategory | undefined {
+  if (reason === undefined) return undefined;
+  if (reason === EXEMPTION_NO_NEXUS) return 'no_nexus';
+  if (reason === EXEMPTION_TAX_PAYER_CODE || reason.startsWith('Entity use code') || reason.startsWith('Exemption certificate')) {
+    return 'certificate_or_entity_use';
+  }
+  if (reason.startsWith('Non-taxable')) return 'non_taxable';
+  return 'other';
+}
+
+/**
+ * The jurisdictions an address lies in on a date (default: every jurisdiction content knows for it),
+ * outermost first. First cut: the US state level from the state rates; the tax-engine issue extends
+ * this with county / city / special districts from ZIP boundaries. Pure: no I/O.
+ */
+export function jurisdictionsForAddress(
+  address: { country?: string | null; region?: string | null; postalCode?: string | null },
+  content: TaxContent,
+  date?: string,
+): Jurisdiction[] {
+  const state = resolveUsState(address.region ?? undefined);
+  const country = normaliseCountry(address.country ?? undefined) ?? (state ? 'US' : undefined);
+  if (country !== 'US' || !state) return [];
+  const known = content.rates.some(
+    (r) => r.jurisdictionType === 'StateOrProvince' && resolveUsState(r.region)?.code === state.code && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
+  );
+  if (!known) return [];
+  return [{ country: 'US', region: state.code, jurisTypeId: 'STA', jurisCode: state.fips, jurisName: state.name }];
+}

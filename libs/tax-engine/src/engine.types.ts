@@ -1,8 +1,10 @@
 import type { CalculatedTaxDocument, TaxDocument } from './tax-document';
 
 /**
- * What the engine needs to know about the company a document belongs to. Kept small and plain so the
- * onboarding issue can grow it (items, certificates, locations) without touching callers.
+ * What the engine needs to know about the company a document belongs to: the contract between the
+ * onboarding side (which keeps companies, nexus, items and certificates as events and projects them)
+ * and the engine (which only reads this plain object). Every field but companyCode is optional; the
+ * API builds it per request through the COMPANY_SETUP port (apps/api/src/company-setup).
  */
 export interface CompanySetup {
   companyCode: string;
@@ -14,17 +16,75 @@ export interface CompanySetup {
    * anywhere: every line is exempt with reason "No nexus".
    */
   nexus?: NexusDeclaration[];
+  /** Item catalogue: a line's itemCode maps to its tax code (the line's own taxCode wins). */
+  items?: ItemMapping[];
+  /** Item used for lines whose itemCode is unknown (and which carry no taxCode). */
+  fallbackItemCode?: string;
+  /** Exemption certificates on file, matched by the document's customerCode and the sourced region. */
+  certificates?: ExemptionCertificate[];
 }
+
+/** Jurisdiction levels, as REST v2 jurisTypeId spells them. */
+export type JurisTypeId = 'CNT' | 'STA' | 'CTY' | 'CIT' | 'STJ';
+
+export type NexusTypeId = 'SalesOrSellersUseTax' | 'SalesTax' | 'SellersUseTax' | 'ConsumersUseTax' | 'VendorsUseTax' | 'None';
+export type LocalNexusTypeId = 'Selected' | 'StateAdministered' | 'All';
 
 export interface NexusDeclaration {
   /** ISO 3166-1 alpha-2 or alpha-3 country code. */
   country: string;
   /** State / province code, e.g. "WA". */
   region: string;
+  /** Level of the jurisdiction declared; state level ('STA') when absent. */
+  jurisTypeId?: JurisTypeId;
+  /** Jurisdiction code (content's jurisdictionCode); the state's own code when absent. */
+  jurisCode?: string;
+  jurisName?: string;
   /** ISO date the nexus starts (inclusive). */
   effectiveDate: string;
   /** ISO date the nexus ends (inclusive); open-ended when absent. */
   endDate?: string;
+  /** Default SalesOrSellersUseTax. */
+  nexusTypeId?: NexusTypeId;
+  /** State-level nexus only: also collect local taxes (per localNexusTypeId). */
+  hasLocalNexus?: boolean;
+  localNexusTypeId?: LocalNexusTypeId;
+  hasPermanentEstablishment?: boolean;
+}
+
+export interface ItemMapping {
+  itemCode: string;
+  taxCode: string;
+  description?: string;
+}
+
+export interface ExemptionCertificate {
+  certificateId: string;
+  customerCode: string;
+  /** Regions covered: `${country}-${region}` pairs, e.g. { country: 'US', region: 'WA' }. */
+  regions: Array<{ country: string; region: string }>;
+  /** Entity use code (A..R) or a free-text exemption reason; at least one is given. */
+  entityUseCode?: string;
+  exemptionReason?: string;
+  /** ISO dates, inclusive; open-ended when expirationDate is absent. */
+  effectiveDate: string;
+  expirationDate?: string;
+}
+
+/**
+ * Why an amount was exempt, grouped as filing reports need it. The engine sets `exemptionReason` text
+ * on details; `exemptionCategoryOf` (engine.ts) maps any reason it produces back to one of these.
+ */
+export type ExemptionCategory = 'certificate_or_entity_use' | 'non_taxable' | 'no_nexus' | 'other';
+
+/** A jurisdiction an address falls in (nexus by address, jurisdiction lookups). */
+export interface Jurisdiction {
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  region: string;
+  jurisTypeId: JurisTypeId;
+  jurisCode: string;
+  jurisName: string;
 }
 
 /** One dated rate of one tax in one jurisdiction. */

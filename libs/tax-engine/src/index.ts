@@ -9,6 +9,8 @@ export {
   EXEMPTION_NO_NEXUS,
   EXEMPTION_TAX_PAYER_CODE,
   entityUseExemptionReason,
+  exemptionCategoryOf,
+  jurisdictionsForAddress,
 } from './engine';
 export { TaxCalculationError } from './errors';
 export { US_STATES, US_STATE_CODES_50_DC, resolveUsState, normaliseCountry, type UsStateInfo } from './geo';

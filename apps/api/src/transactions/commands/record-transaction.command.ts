@@ -2,11 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { transactionNotFound, type TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
-import { READ_STORE, type ReadStore, type TransactionView } from '@tax-ledger/read-store';
+import type { TransactionView } from '@tax-ledger/read-store';
 import { calculateTax, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { badRequest } from '../../common/api-error';
+import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
 
@@ -28,19 +29,19 @@ export const newVersionId = () => randomUUID().replace(/-/g, '');
 export class RecordTransactionHandler implements ICommandHandler<RecordTransactionCommand, { view: TransactionView; created: boolean }> {
   constructor(
     private readonly transactions: TaxTransactionRepository,
-    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
   ) {}
 
   async execute({ key, document, intent, metadata, options }: RecordTransactionCommand) {
-    const company = await this.readStore.getCompany(key.accountId, key.companyCode);
+    const company = await this.companies.companySetup(key.accountId, key.companyCode);
     if (!company) {
       // Without the company the document cannot exist either: PUT on it is simply not found.
       if (intent === 'revise') throw transactionNotFound(key.documentCode);
       throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
     }
     const started = performance.now();
-    const calculation = calculateTax(document, { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency }, this.content);
+    const calculation = calculateTax(document, company, this.content);
     const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
     return this.transactions.handle(
       key,

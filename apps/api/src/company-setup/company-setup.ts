@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import type { CompanySetup } from '@tax-ledger/tax-engine';
+
+/**
+ * Where command handlers get the CompanySetup the tax engine reads (nexus, items, certificates).
+ * One port so /transactions, /calculations and /api/v2 all calculate with the same company data.
+ */
+export interface CompanySetupSource {
+  /** The company's setup in this account, or null when the account has no such company. */
+  companySetup(accountId: string, companyCode: string): Promise<CompanySetup | null>;
+}
+
+export const COMPANY_SETUP = Symbol('COMPANY_SETUP');
+
+/** Setup built from the companies read model. */
+@Injectable()
+export class ReadModelCompanySetup implements CompanySetupSource {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async companySetup(accountId: string, companyCode: string): Promise<CompanySetup | null> {
+    const company = await this.readStore.getCompany(accountId, companyCode);
+    if (!company) return null;
+    return { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency };
+  }
+}
