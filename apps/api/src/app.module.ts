@@ -3,6 +3,15 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
+import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/accounts.commands';
+import { LicenseKeysController } from './accounts/license-keys.controller';
+import { AccountAuthGuard } from './auth/account-auth.guard';
+import { CredentialVerifier } from './auth/credential-verifier';
+import { CompaniesController } from './onboarding/companies.controller';
+import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
+import { CompanyQueries } from './onboarding/company.queries';
+import { NexusController, NexusV2Controller } from './onboarding/nexus.controller';
+import { TaxSetupController } from './onboarding/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
@@ -27,7 +36,8 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController],
+      controllers: [HealthController, AccountsController, TransactionsController,
+        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -39,6 +49,8 @@ export class AppModule {
         ChangeTransactionStateHandler,
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
+        CredentialVerifier, AccountAuthGuard, CompanyQueries,
+        RevokeLicenseKeyHandler, RotateLicenseKeyHandler, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
       ],
     };

@@ -22,19 +22,36 @@ export type LicenseKeyIssued = {
   };
 };
 
-export type CompanyCreated = {
-  type: 'CompanyCreated';
+export type LicenseKeyRevoked = {
+  type: 'LicenseKeyRevoked';
+  data: { accountId: string; credentialId: string; reason?: string };
+};
+
+/**
+ * A user who logs in with username and password (HTTP Basic username:password). It lives in its own
+ * stream `User-<username>`, appended with no_stream: usernames are unique across accounts.
+ */
+export type UserCreated = {
+  type: 'UserCreated';
   data: {
     accountId: string;
-    companyCode: string;
-    companyName: string;
-    defaultCurrency: string;
+    userId: string;
+    username: string;
+    /** scrypt hash of the password, same format as keyHash. */
+    passwordHash: string;
+    role: CredentialRole;
+    email?: string;
+    firstName?: string;
+    lastName?: string;
   };
 };
 
-export type AccountEvent = AccountProvisioned | LicenseKeyIssued | CompanyCreated;
+export type AccountEvent = AccountProvisioned | LicenseKeyIssued | LicenseKeyRevoked;
 
-export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = ['AccountProvisioned', 'LicenseKeyIssued', 'CompanyCreated'];
+export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = ['AccountProvisioned', 'LicenseKeyIssued', 'LicenseKeyRevoked'];
 
 export const ACCOUNT_CATEGORY = 'Account';
 export const accountStreamName = (accountId: string) => `${ACCOUNT_CATEGORY}-${encodeURIComponent(accountId)}`;
+
+export const USER_CATEGORY = 'User';
+export const userStreamName = (username: string) => `${USER_CATEGORY}-${encodeURIComponent(username.toLowerCase())}`;

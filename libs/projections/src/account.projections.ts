@@ -29,6 +29,7 @@ export function projectCompany(event: RecordedEvent): CompanyView | null {
     companyCode: d.companyCode,
     companyName: d.companyName,
     defaultCurrency: d.defaultCurrency,
+    ...(d.companyId !== undefined ? { companyId: d.companyId } : {}),
     createdAt: event.metadata.occurredAt,
   };
 }

@@ -1,4 +1,4 @@
-import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+import { COMPANY_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
 
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
@@ -27,13 +27,13 @@ export const TRANSACTION_VERSIONS_PROJECTION: ProjectionDefinition = {
 
 export const CREDENTIALS_PROJECTION: ProjectionDefinition = {
   name: 'credentials',
-  version: 1,
-  eventTypes: ['LicenseKeyIssued'],
+  version: 2, // 2: LicenseKeyRevoked sets revokedAt
+  eventTypes: ['LicenseKeyIssued', 'LicenseKeyRevoked'],
 };
 
 export const COMPANIES_PROJECTION: ProjectionDefinition = {
   name: 'companies',
-  version: 1,
+  version: 2, // 2: companyId
   eventTypes: ['CompanyCreated'],
 };
 
@@ -43,6 +43,18 @@ export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
+export const COMPANY_SETUPS_PROJECTION: ProjectionDefinition = {
+  name: 'company_setups',
+  version: 1,
+  eventTypes: COMPANY_EVENT_TYPES,
+};
+
+export const USERS_PROJECTION: ProjectionDefinition = {
+  name: 'users',
+  version: 1,
+  eventTypes: ['UserCreated'],
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -50,6 +62,8 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   CREDENTIALS_PROJECTION,
   COMPANIES_PROJECTION,
   IDEMPOTENCY_KEYS_PROJECTION,
+  COMPANY_SETUPS_PROJECTION,
+  USERS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

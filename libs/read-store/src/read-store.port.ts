@@ -7,6 +7,7 @@ import type {
   TransactionVersionView,
   TransactionView,
 } from './views';
+import type { CompanySetupView, UserView } from './onboarding-views';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -26,6 +27,14 @@ export interface ReadStore {
 
   /** Credentials of one account (for authentication). */
   listCredentials(accountId: string): Promise<CredentialView[]>;
+
+  /** Company tax setup (read model company_setups), by code or numeric id; null when not in this account. */
+  getCompanySetup(accountId: string, companyCode: string): Promise<CompanySetupView | null>;
+  getCompanySetupById(accountId: string, companyId: number): Promise<CompanySetupView | null>;
+  /** Ordered by companyCode. */
+  listCompanySetups(accountId: string): Promise<CompanySetupView[]>;
+  /** A user by username (case-insensitive; usernames are unique across accounts), for authentication. */
+  findUser(username: string): Promise<UserView | null>;
 
   /** Global position of the last event each projection has applied (-1: none). */
   checkpoints(): Promise<Record<string, number>>;

@@ -56,6 +56,8 @@ export interface CredentialView {
   /** Free-text label given when the key was issued. */
   label?: string;
   createdAt: string;
+  /** Set when the key was revoked: authentication ignores it from then on. */
+  revokedAt?: string;
 }
 
 export interface CompanyView {
@@ -63,6 +65,8 @@ export interface CompanyView {
   companyCode: string;
   companyName: string;
   defaultCurrency: string;
+  /** Numeric id (AvaTax companyId). */
+  companyId?: number;
   createdAt: string;
 }
 

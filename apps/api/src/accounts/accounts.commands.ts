@@ -1,29 +1,64 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   accountStreamName,
   evolveAccount,
   initialAccount,
   issueLicenseKey,
+  LedgerError,
   provisionAccount,
+  revokeLicenseKey,
+  rotateLicenseKey,
+  userStreamName,
+  type Account,
   type AccountEvent,
+  type CompanyLocation,
   type CredentialRole,
+  type UserCreated,
 } from '@tax-ledger/ledger';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
 import { randomUUID } from 'node:crypto';
+import { CredentialVerifier } from '../auth/credential-verifier';
 import { generateLicenseKey, hashLicenseKey } from '../auth/license-key';
+import { CreateCompanyCommand, type CompanyResult } from '../onboarding/company.commands';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
+export interface NewAdminUser {
+  username: string;
+  /** Absent: one is generated and returned once. */
+  password?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** POST /accounts: account, admin license key, admin user, default company with one location and its nexus. */
 export class ProvisionAccountCommand {
   constructor(
     readonly accountName: string,
-    readonly company: { companyCode: string; companyName: string; defaultCurrency: string },
+    readonly company: {
+      companyCode: string;
+      companyName: string;
+      defaultCurrency: string;
+      location?: Omit<CompanyLocation, 'id'>;
+      nexusEffectiveDate?: string | null;
+    },
     readonly metadata: EventMetadata,
+    /** Absent: "admin-<first 8 characters of the account id>" with a generated password. */
+    readonly user?: Partial<NewAdminUser>,
   ) {}
 }
 
 export class IssueLicenseKeyCommand {
   constructor(readonly accountId: string, readonly role: CredentialRole, readonly label: string | undefined, readonly metadata: EventMetadata) {}
+}
+
+export class RevokeLicenseKeyCommand {
+  constructor(readonly accountId: string, readonly credentialId: string, readonly reason: string | undefined, readonly metadata: EventMetadata) {}
+}
+
+export class RotateLicenseKeyCommand {
+  constructor(readonly accountId: string, readonly credentialId: string, readonly metadata: EventMetadata) {}
 }
 
 /** The one place a license key exists in clear: returned to the caller once, never stored or logged. */
@@ -34,28 +69,85 @@ export interface IssuedCredential {
   licenseKey: string;
 }
 
+export interface ProvisionedAccount extends IssuedCredential {
+  username: string;
+  /** Only when the server generated it: shown once, like the key. */
+  userPassword?: string;
+  company: CompanyResult['company'];
+}
+
+/** Load an account, decide, append under the expected revision, wait for the read models. */
+async function changeAccount(
+  eventStore: EventStore,
+  waitForProjection: WaitForProjection,
+  accountId: string,
+  decide: (account: Account) => AccountEvent[],
+  metadata: EventMetadata,
+): Promise<AccountEvent[]> {
+  const stream = accountStreamName(accountId);
+  const history = await eventStore.readStream(stream);
+  const account = history.reduce((s, e) => evolveAccount(s, e), initialAccount);
+  const events = decide(account);
+  const { lastGlobalPosition } = await eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
+    expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
+  });
+  await waitForProjection(lastGlobalPosition); // a new key works, a revoked one fails, on the very next call
+  return events;
+}
+
 @CommandHandler(ProvisionAccountCommand)
-export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccountCommand, IssuedCredential> {
+export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccountCommand, ProvisionedAccount> {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+    private readonly commands: CommandBus,
   ) {}
 
-  async execute({ accountName, company, metadata }: ProvisionAccountCommand): Promise<IssuedCredential> {
+  async execute({ accountName, company, metadata, user }: ProvisionAccountCommand): Promise<ProvisionedAccount> {
     const accountId = randomUUID();
     const credentialId = randomUUID();
     const licenseKey = generateLicenseKey();
-    const events = provisionAccount(initialAccount, {
+    const username = (user?.username ?? user?.email ?? `admin-${accountId.slice(0, 8)}`).toLowerCase();
+    const generatedPassword = user?.password ? undefined : generateLicenseKey();
+    const password = user?.password ?? generatedPassword!;
+
+    // The username first: its stream is appended with no_stream, so a taken name stops everything here.
+    const userCreated: UserCreated = {
+      type: 'UserCreated',
+      data: {
+        accountId,
+        userId: randomUUID(),
+        username,
+        passwordHash: await hashLicenseKey(password),
+        role: 'account_admin',
+        ...(user?.email ? { email: user.email } : {}),
+        ...(user?.firstName ? { firstName: user.firstName } : {}),
+        ...(user?.lastName ? { lastName: user.lastName } : {}),
+      },
+    };
+    try {
+      await this.eventStore.append(userStreamName(username), [{ ...userCreated, metadata }], { expectedRevision: 'no_stream' });
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) {
+        throw new LedgerError('UsernameTaken', 'This username is already in use; choose another.', 'conflict', 'username');
+      }
+      throw error;
+    }
+    const keyHash = await hashLicenseKey(licenseKey);
+    await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
+      provisionAccount(account, { accountId, accountName, credential: { credentialId, keyHash, role: 'account_admin' } }),
+      metadata,
+    );
+    const created: CompanyResult = await this.commands.execute(new CreateCompanyCommand(accountId, company, metadata));
+    return {
       accountId,
-      accountName,
-      company,
-      credential: { credentialId, keyHash: await hashLicenseKey(licenseKey), role: 'account_admin' },
-    });
-    const { lastGlobalPosition } = await this.eventStore.append(accountStreamName(accountId), events.map((e) => ({ ...e, metadata })), {
-      expectedRevision: 'no_stream',
-    });
-    await this.waitForProjection(lastGlobalPosition); // the new key works on the very next call
-    return { accountId, credentialId, role: 'account_admin', licenseKey };
+      credentialId,
+      role: 'account_admin',
+      licenseKey,
+      username,
+      ...(generatedPassword ? { userPassword: generatedPassword } : {}),
+      company: created.company,
+    };
   }
 }
 
@@ -67,16 +159,52 @@ export class IssueLicenseKeyHandler implements ICommandHandler<IssueLicenseKeyCo
   ) {}
 
   async execute({ accountId, role, label, metadata }: IssueLicenseKeyCommand): Promise<IssuedCredential> {
-    const stream = accountStreamName(accountId);
-    const history = await this.eventStore.readStream(stream);
-    const account = (history as unknown as AccountEvent[]).reduce(evolveAccount, initialAccount);
     const credentialId = randomUUID();
     const licenseKey = generateLicenseKey();
-    const events = issueLicenseKey(account, { accountId, credentialId, keyHash: await hashLicenseKey(licenseKey), role, ...(label ? { label } : {}) });
-    const { lastGlobalPosition } = await this.eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
-      expectedRevision: history.length - 1,
-    });
-    await this.waitForProjection(lastGlobalPosition);
+    const keyHash = await hashLicenseKey(licenseKey);
+    await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
+      issueLicenseKey(account, { accountId, credentialId, keyHash, role, ...(label ? { label } : {}) }),
+      metadata,
+    );
     return { accountId, credentialId, role, licenseKey };
+  }
+}
+
+@CommandHandler(RevokeLicenseKeyCommand)
+export class RevokeLicenseKeyHandler implements ICommandHandler<RevokeLicenseKeyCommand, void> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+    private readonly verifier: CredentialVerifier,
+  ) {}
+
+  async execute({ accountId, credentialId, reason, metadata }: RevokeLicenseKeyCommand): Promise<void> {
+    await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
+      revokeLicenseKey(account, { accountId, credentialId, ...(reason ? { reason } : {}) }),
+      metadata,
+    );
+    this.verifier.forget(credentialId);
+  }
+}
+
+@CommandHandler(RotateLicenseKeyCommand)
+export class RotateLicenseKeyHandler implements ICommandHandler<RotateLicenseKeyCommand, IssuedCredential> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+    private readonly verifier: CredentialVerifier,
+  ) {}
+
+  async execute({ accountId, credentialId, metadata }: RotateLicenseKeyCommand): Promise<IssuedCredential> {
+    const newCredentialId = randomUUID();
+    const licenseKey = generateLicenseKey();
+    const keyHash = await hashLicenseKey(licenseKey);
+    const events = await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
+      rotateLicenseKey(account, { accountId, credentialId, newCredentialId, keyHash }),
+      metadata,
+    );
+    this.verifier.forget(credentialId);
+    const issued = events.find((e) => e.type === 'LicenseKeyIssued')!;
+    return { accountId, credentialId: newCredentialId, role: (issued.data as { role: CredentialRole }).role, licenseKey };
   }
 }

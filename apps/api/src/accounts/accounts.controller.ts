@@ -6,10 +6,13 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { ValidBody } from '../common/body-validation.pipe';
 import { eventMetadata } from '../common/event-metadata';
-import { IssueLicenseKeyCommand, ProvisionAccountCommand, type IssuedCredential } from './accounts.commands';
-import { IssueLicenseKeyDto, ProvisionAccountDto } from './accounts.dto';
+import { presentCompany, presentLocation } from '../onboarding/company.queries';
+import { presentNexus } from '../onboarding/nexus';
+import { ProvisionAccountDto } from '../onboarding/onboarding.dto';
+import { IssueLicenseKeyCommand, ProvisionAccountCommand, type IssuedCredential, type ProvisionedAccount } from './accounts.commands';
+import { IssueLicenseKeyDto } from './accounts.dto';
 
-const SHOWN_ONCE = 'Store the license key now: it is shown only in this response and kept only as a hash.';
+export const SHOWN_ONCE = 'Store the license key now: it is shown only in this response and kept only as a hash.';
 
 @ApiTags('Onboarding')
 @ApiBearerAuth('partner')
@@ -20,17 +23,42 @@ export class AccountsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Provision an account, its default company and an admin license key (partner key required)' })
+  @ApiOperation({
+    summary:
+      'Provision an account (partner key required): account admin user, license key, default company, one location and nexus for every jurisdiction its address triggers',
+  })
   async provision(@Body(ValidBody) body: ProvisionAccountDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = {
       companyCode: body.companyCode,
       companyName: body.companyName ?? body.companyCode,
       defaultCurrency: body.defaultCurrency ?? 'USD',
+      ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: { ...body.companyAddress } } } : {}),
+      nexusEffectiveDate: body.effectiveDate ?? null,
     };
-    const issued: IssuedCredential = await this.commands.execute(
-      new ProvisionAccountCommand(body.accountName, company, eventMetadata(request, caller)),
-    );
-    return { ...issued, accountName: body.accountName, companyCode: company.companyCode, notice: SHOWN_ONCE };
+    const user = {
+      ...(body.username ? { username: body.username } : {}),
+      ...(body.userPassword ? { password: body.userPassword } : {}),
+      ...(body.email ? { email: body.email } : {}),
+      ...(body.firstName ? { firstName: body.firstName } : {}),
+      ...(body.lastName ? { lastName: body.lastName } : {}),
+    };
+    const p: ProvisionedAccount = await this.commands.execute(new ProvisionAccountCommand(body.accountName, company, eventMetadata(request, caller), user));
+    const companyId = p.company.companyId ?? 0;
+    return {
+      accountId: p.accountId,
+      accountName: body.accountName,
+      licenseKey: p.licenseKey,
+      credentialId: p.credentialId,
+      role: p.role,
+      username: p.username,
+      ...(p.userPassword ? { userPassword: p.userPassword } : {}),
+      companyId,
+      companyCode: p.company.companyCode,
+      company: presentCompany(p.company),
+      locations: p.company.locations.map((l) => presentLocation(p.company, l)),
+      nexus: p.company.nexus.map((n) => presentNexus(n, companyId)),
+      notice: SHOWN_ONCE,
+    };
   }
 
   @Post(':accountId/licenseKeys')

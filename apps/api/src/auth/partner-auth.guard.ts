@@ -2,12 +2,19 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { ApiError } from '../common/api-error';
 import type { RequestWithCaller } from './caller';
+import { CredentialVerifier } from './credential-verifier';
 import { secretsEqual } from './license-key';
 
-/** Partner credential: `Authorization: Bearer <LEDGER_PARTNER_KEY>`. No key configured: provisioning is closed. */
+/**
+ * Partner credential: `Authorization: Bearer <LEDGER_PARTNER_KEY>`. No key configured: provisioning is
+ * closed. Failed attempts count in the same per-address throttle as license keys (429).
+ */
 @Injectable()
 export class PartnerAuthGuard implements CanActivate {
-  constructor(@Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+  constructor(
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly verifier: CredentialVerifier,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
@@ -15,8 +22,10 @@ export class PartnerAuthGuard implements CanActivate {
     if (!partnerKey) {
       throw new ApiError(401, 'PartnerKeyNotConfigured', 'Provisioning is disabled: set LEDGER_PARTNER_KEY on the server.', 'Authorization');
     }
+    this.verifier.checkThrottle(request.ip);
     const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match || !secretsEqual(match[1], partnerKey)) {
+      this.verifier.throttle.fail(request.ip);
       throw new ApiError(401, 'AuthenticationFailed', 'A valid partner key is required: Authorization: Bearer <partner key>.', 'Authorization');
     }
     request.caller = { accountId: '', credentialId: 'partner', role: 'partner', actor: 'partner' };

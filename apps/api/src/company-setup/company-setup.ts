@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
 import type { CompanySetup } from '@tax-ledger/tax-engine';
+import { companySetupOf } from '../onboarding/nexus';
 
 /**
  * Where command handlers get the CompanySetup the tax engine reads (nexus, items, certificates).
@@ -13,12 +14,18 @@ export interface CompanySetupSource {
 
 export const COMPANY_SETUP = Symbol('COMPANY_SETUP');
 
-/** Setup built from the companies read model. */
+/**
+ * Setup built from the company_setups read model (nexus with dates and types, items and the fallback
+ * item, certificates on file); a company known only to the older companies read model (written before
+ * company streams) gets its code and currency.
+ */
 @Injectable()
 export class ReadModelCompanySetup implements CompanySetupSource {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async companySetup(accountId: string, companyCode: string): Promise<CompanySetup | null> {
+    const setup = await this.readStore.getCompanySetup(accountId, companyCode);
+    if (setup) return companySetupOf(setup);
     const company = await this.readStore.getCompany(accountId, companyCode);
     if (!company) return null;
     return { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency };

@@ -13,6 +13,8 @@ import {
 } from '@tax-ledger/projections';
 import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
+import type { CompanySetupView, UserView } from '../onboarding-views';
+import { MongoOnboardingCollections } from './mongo-onboarding-collections';
 import type {
   CompanyView,
   CredentialView,
@@ -81,6 +83,7 @@ export class MongoReadStore implements ReadStore {
   private readonly idempotencyKeys: Collection<IdempotencyDoc>;
   private readonly companies: Collection<CompanyDoc>;
   private readonly checkpointsColl: Collection<CheckpointDoc>;
+  private readonly onboarding: MongoOnboardingCollections;
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
@@ -98,7 +101,10 @@ export class MongoReadStore implements ReadStore {
     this.idempotencyKeys = db.collection<IdempotencyDoc>(MONGO_COLLECTIONS.idempotencyKeys, options);
     this.companies = db.collection<CompanyDoc>(MONGO_COLLECTIONS.companies, options);
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
+    this.onboarding = new MongoOnboardingCollections(db, this.credentials);
     this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
+      ['company_setups', this.onboarding.companySetups as unknown as Collection<{ _id: string }>],
+      ['users', this.onboarding.users as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.transactions, this.transactions as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.transactionVersions, this.versions as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.credentials, this.credentials as unknown as Collection<{ _id: string }>],
@@ -135,6 +141,7 @@ export class MongoReadStore implements ReadStore {
       this.credentials.createIndexes([{ key: { accountId: 1, credentialId: 1 }, name: 'account_credential' }]),
       this.companies.createIndexes([{ key: { accountId: 1, companyCode: 1 }, name: 'account_company', unique: true }]),
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
+      this.onboarding.ensureIndexes(),
     ]);
   }
 
@@ -151,6 +158,7 @@ export class MongoReadStore implements ReadStore {
       const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
       await this.insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
     }
+    if (await this.onboarding.apply(event)) return;
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -268,6 +276,22 @@ export class MongoReadStore implements ReadStore {
     return this.idempotencyKeys.findOne({ accountId, key }, { projection: HIDE_ID });
   }
 
+
+  async getCompanySetup(accountId: string, companyCode: string): Promise<CompanySetupView | null> {
+    return this.onboarding.companySetup(accountId, companyCode);
+  }
+
+  async getCompanySetupById(accountId: string, companyId: number): Promise<CompanySetupView | null> {
+    return this.onboarding.companySetupById(accountId, companyId);
+  }
+
+  async listCompanySetups(accountId: string): Promise<CompanySetupView[]> {
+    return this.onboarding.listCompanySetups(accountId);
+  }
+
+  async findUser(username: string): Promise<UserView | null> {
+    return this.onboarding.user(username);
+  }
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.credentials

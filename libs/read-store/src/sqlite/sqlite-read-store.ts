@@ -15,6 +15,8 @@ import {
 import { day } from '../dates';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import type { ReadStore } from '../read-store.port';
+import type { CompanySetupView, UserView } from '../onboarding-views';
+import { SqliteOnboardingTables } from './sqlite-onboarding-tables';
 import type {
   CompanyView,
   CredentialView,
@@ -206,12 +208,14 @@ export class SqliteReadStore implements ReadStore {
   /** List statements, one per combination of optional filters, prepared on first use. */
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
+  private readonly onboarding: SqliteOnboardingTables;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
       dropOutdatedTables(db);
       db.exec(SCHEMA);
     }
+    this.onboarding = new SqliteOnboardingTables(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
@@ -348,6 +352,22 @@ export class SqliteReadStore implements ReadStore {
   }
 
 
+  async getCompanySetup(accountId: string, companyCode: string): Promise<CompanySetupView | null> {
+    return this.onboarding.companySetup(accountId, companyCode);
+  }
+
+  async getCompanySetupById(accountId: string, companyId: number): Promise<CompanySetupView | null> {
+    return this.onboarding.companySetupById(accountId, companyId);
+  }
+
+  async listCompanySetups(accountId: string): Promise<CompanySetupView[]> {
+    return this.onboarding.companySetups(accountId);
+  }
+
+  async findUser(username: string): Promise<UserView | null> {
+    return this.onboarding.user(username);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
   }
@@ -377,6 +397,7 @@ export class SqliteReadStore implements ReadStore {
 
   private applyOne(event: RecordedEvent): void {
     this.recordIdempotencyKey(event);
+    if (this.onboarding.apply(event)) return;
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {

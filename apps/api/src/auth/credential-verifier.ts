@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { createHash } from 'node:crypto';
+import { ApiError } from '../common/api-error';
+import type { Caller } from './caller';
+import { FailureThrottle } from './failure-throttle';
+import { verifyLicenseKey } from './license-key';
+
+const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
+/**
+ * How long a verified key is trusted without re-running scrypt. Revoking a key clears it from this
+ * process at once; another API replica (distributed profile) may accept it for at most this long.
+ */
+export const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
+export const unauthenticated = (message: string) => new ApiError(401, 'AuthenticationFailed', message, 'Authorization');
+
+/**
+ * The one place secrets are checked: license keys (accountId:licenseKey) and user passwords
+ * (username:password), both scrypt-hashed and compared in constant time; failures are throttled per
+ * client address (429 before any hash is computed). Error messages never repeat what was sent.
+ */
+@Injectable()
+export class CredentialVerifier {
+  /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+  readonly throttle = new FailureThrottle();
+
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  /** 429 when this client has failed too often lately. */
+  checkThrottle(client: string): void {
+    const retryAfter = this.throttle.retryAfter(client);
+    if (retryAfter > 0) {
+      throw new ApiError(429, 'TooManyFailedAuthentications', `Too many failed authentications from this address; retry in ${retryAfter} s.`, 'Authorization', [], {
+        'Retry-After': String(retryAfter),
+      });
+    }
+  }
+
+  /** Throttle check, then `authenticate`; a failure counts against the client. */
+  async authenticateRequest(client: string, header: string | undefined): Promise<Caller> {
+    this.checkThrottle(client);
+    try {
+      return await this.authenticate(header);
+    } catch (error) {
+      this.throttle.fail(client);
+      throw error;
+    }
+  }
+
+  /** `AvalaraAuth|Basic base64(accountId:licenseKey | username:password)` -> the caller, or 401. */
+  async authenticate(header: string | undefined): Promise<Caller> {
+    if (!header) throw unauthenticated('The Authorization header is required: AvalaraAuth <base64(accountId:licenseKey)> or Basic <base64(accountId:licenseKey)>.');
+    const match = AUTH_PATTERN.exec(header);
+    if (!match) throw unauthenticated('Unsupported Authorization scheme; use AvalaraAuth or Basic with base64 of "accountId:licenseKey".');
+    const decoded = Buffer.from(match[2], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw unauthenticated('The Authorization value must be base64 of "accountId:licenseKey" or "username:password".');
+    const left = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+
+    const cacheKey = createHash('sha256').update(decoded).digest('hex');
+    const hit = this.verified.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.caller;
+
+    const caller = (await this.byLicenseKey(left, secret)) ?? (await this.byPassword(left, secret));
+    if (!caller) throw unauthenticated('Invalid credentials.');
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(cacheKey, { caller, until: Date.now() + VERIFIED_TTL_MS });
+    return caller;
+  }
+
+  /** Drop every cached verification of a credential: a revoked key is refused on its very next use. */
+  forget(credentialId: string): void {
+    for (const [cacheKey, entry] of this.verified) if (entry.caller.credentialId === credentialId) this.verified.delete(cacheKey);
+  }
+
+  private async byLicenseKey(accountId: string, key: string): Promise<Caller | null> {
+    for (const credential of await this.readStore.listCredentials(accountId)) {
+      if (credential.revokedAt) continue;
+      if (await verifyLicenseKey(key, credential.keyHash)) {
+        return { accountId, credentialId: credential.credentialId, role: credential.role, actor: `credential:${credential.credentialId}` };
+      }
+    }
+    return null;
+  }
+
+  private async byPassword(username: string, password: string): Promise<Caller | null> {
+    const user = await this.readStore.findUser(username);
+    if (!user || !(await verifyLicenseKey(password, user.passwordHash))) return null;
+    return { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` };
+  }
+}

@@ -1,0 +1,26 @@
+import { SetMetadata } from '@nestjs/common';
+import type { CredentialRole } from '@tax-ledger/ledger';
+import { ApiError } from '../common/api-error';
+import type { Caller } from './caller';
+
+/**
+ * Who may call what (enforced with 403 by AccountAuthGuard; see docs/onboarding.md):
+ * - partner: provisions accounts (POST /accounts) and nothing inside them;
+ * - account_admin: everything in its account: license keys, companies, locations, nexus, items,
+ *   certificates, filing calendar, and transactions;
+ * - api_user: records and reads transactions, reads the company setup;
+ * - system_filer: reads, and the only one that may send FiledByAvalara (enforced by the ledger).
+ */
+export const MANAGE_ACCOUNT: readonly CredentialRole[] = ['account_admin'];
+export const READ_ACCOUNT: readonly CredentialRole[] = ['account_admin', 'api_user', 'system_filer'];
+export const RECORD_TRANSACTIONS: readonly CredentialRole[] = ['account_admin', 'api_user', 'system_filer'];
+
+export const ROLES_KEY = 'tax-ledger:roles';
+/** Roles allowed on a controller or route (the route's list wins). */
+export const AllowRoles = (roles: readonly CredentialRole[]) => SetMetadata(ROLES_KEY, roles);
+
+export function assertRole(caller: Caller, roles: readonly CredentialRole[] | undefined): void {
+  if (!roles) return;
+  if (caller.role !== 'partner' && roles.includes(caller.role)) return;
+  throw new ApiError(403, 'PermissionDenied', `The ${caller.role} role may not do this; allowed: ${roles.join(', ')}.`, 'Authorization');
+}

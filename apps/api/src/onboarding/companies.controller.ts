@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { LedgerError } from '@tax-ledger/ledger';
+import type { FastifyRequest } from 'fastify';
+import { AccountAuthGuard } from '../auth/account-auth.guard';
+import { CurrentCaller, type Caller } from '../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
+import { ValidBody } from '../common/body-validation.pipe';
+import { eventMetadata } from '../common/event-metadata';
+import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from './company.commands';
+import { CompanyQueries, presentCompany, presentLocation, recordset } from './company.queries';
+import { presentNexus } from './nexus';
+import { AddLocationDto, CompanyQueryDto, CreateCompanyDto } from './onboarding.dto';
+
+@ApiTags('Onboarding: companies and locations')
+@ApiSecurity('basic')
+@UseGuards(AccountAuthGuard)
+@AllowRoles(READ_ACCOUNT)
+@Controller()
+export class CompaniesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly companies: CompanyQueries,
+  ) {}
+
+  @Post('companies')
+  @HttpCode(201)
+  @AllowRoles(MANAGE_ACCOUNT)
+  @ApiOperation({ summary: 'Create a company; with companyAddress also its first location and nexus for every jurisdiction the address triggers' })
+  async create(@Body(ValidBody) body: CreateCompanyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const { company }: CompanyResult = await this.commands.execute(
+      new CreateCompanyCommand(
+        caller.accountId,
+        {
+          companyCode: body.companyCode,
+          companyName: body.companyName ?? body.companyCode,
+          defaultCurrency: body.defaultCurrency ?? 'USD',
+          ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: { ...body.companyAddress } } } : {}),
+          nexusEffectiveDate: body.effectiveDate ?? null,
+        },
+        eventMetadata(request, caller),
+      ),
+    );
+    return {
+      ...presentCompany(company),
+      locations: company.locations.map((l) => presentLocation(company, l)),
+      nexus: company.nexus.map((n) => presentNexus(n, company.companyId ?? 0)),
+    };
+  }
+
+  @Get('companies')
+  @ApiOperation({ summary: 'List the account\'s companies' })
+  async list(@CurrentCaller() caller: Caller) {
+    return recordset((await this.companies.list(caller.accountId)).map(presentCompany));
+  }
+
+  @Get('companies/:companyCode')
+  @ApiOperation({ summary: 'One company by code' })
+  async get(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
+    return presentCompany(await this.companies.byCode(caller.accountId, companyCode));
+  }
+
+  @Post('locations')
+  @HttpCode(201)
+  @AllowRoles(MANAGE_ACCOUNT)
+  @ApiOperation({ summary: 'Add a reporting location to a company (nexus is declared separately: POST /nexus)' })
+  async addLocation(@Body(ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const location = { locationCode: body.locationCode, address: { ...body.address }, ...(body.description ? { description: body.description } : {}) };
+    const { company, events }: CompanyResult = await this.commands.execute(
+      new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'AddLocation', location }, eventMetadata(request, caller)),
+    );
+    const added = events[0].type === 'LocationAdded' ? events[0].data.location : company.locations[company.locations.length - 1];
+    return presentLocation(company, added);
+  }
+
+  @Get('locations')
+  @ApiOperation({ summary: 'List a company\'s locations (?companyCode=)' })
+  async listLocations(@Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
+    const company = await this.companies.byCode(caller.accountId, query.companyCode);
+    return recordset(company.locations.map((l) => presentLocation(company, l)));
+  }
+
+  @Get('locations/:locationId')
+  @ApiOperation({ summary: 'One location of a company (?companyCode=)' })
+  async getLocation(@Param('locationId') locationId: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
+    const company = await this.companies.byCode(caller.accountId, query.companyCode);
+    const location = company.locations.find((l) => String(l.id) === locationId);
+    if (!location) throw new LedgerError('LocationNotFound', `No location ${locationId} in company "${query.companyCode}".`, 'not_found', 'locationId');
+    return presentLocation(company, location);
+  }
+}

@@ -1,0 +1,150 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  companyExists,
+  companyIdStreamName,
+  companyStreamName,
+  decideCompany,
+  evolveCompany,
+  initialCompany,
+  type CompanyCommand,
+  type CompanyEvent,
+  type CompanyIdReserved,
+  type CompanyLocation,
+  type CompanyState,
+} from '@tax-ledger/ledger';
+import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
+import type { TaxContent } from '@tax-ledger/tax-engine';
+import { randomInt } from 'node:crypto';
+import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
+import { nexusChoice, nexusForAddresses } from './nexus';
+
+/** Create a company (with its first location and nexus for every jurisdiction that location's address triggers). */
+export class CreateCompanyCommand {
+  constructor(
+    readonly accountId: string,
+    readonly company: {
+      companyCode: string;
+      companyName: string;
+      defaultCurrency: string;
+      location?: Omit<CompanyLocation, 'id'>;
+      /** Start of the address nexus; null: all dates. */
+      nexusEffectiveDate?: string | null;
+    },
+    readonly metadata: EventMetadata,
+  ) {}
+}
+
+/** Any change to an existing company's setup (see CompanyCommand in libs/ledger). */
+export class ChangeCompanyCommand {
+  constructor(
+    readonly accountId: string,
+    readonly companyCode: string,
+    readonly change: CompanyCommand,
+    readonly metadata: EventMetadata,
+  ) {}
+}
+
+/** What a company command returns: the company after the change, and the events it caused. */
+export interface CompanyResult {
+  company: CompanyState;
+  events: CompanyEvent[];
+}
+
+const MAX_ATTEMPTS = 3;
+const MAX_COMPANY_ID = 2 ** 31 - 1; // AvaTax company ids are 32-bit integers
+
+const fold = (events: RecordedEvent[]) =>
+  events.reduce((s, e) => evolveCompany(s, e as unknown as CompanyEvent, e.metadata.occurredAt), initialCompany);
+
+/**
+ * Load, decide, append with the expected revision; a lost race is decided again on the new state
+ * (at most MAX_ATTEMPTS times, then 409). Resolves once read models include the change.
+ */
+async function changeCompany(
+  eventStore: EventStore,
+  waitForProjection: WaitForProjection,
+  accountId: string,
+  companyCode: string,
+  decide: (state: CompanyState) => CompanyCommand,
+  metadata: EventMetadata,
+): Promise<CompanyResult> {
+  const stream = companyStreamName(accountId, companyCode);
+  for (let attempt = 1; ; attempt++) {
+    const history = await eventStore.readStream(stream);
+    const state = fold(history);
+    const events = decideCompany(state, decide(state), { accountId, companyCode });
+    try {
+      const result = await eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
+        expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
+      });
+      await waitForProjection(result.lastGlobalPosition);
+      const company = events.reduce((s, e) => evolveCompany(s, e, metadata.occurredAt), state);
+      return { company, events };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+/** A random 32-bit company id, made unique across accounts by appending to its own stream with no_stream. */
+async function reserveCompanyId(eventStore: EventStore, accountId: string, companyCode: string, metadata: EventMetadata): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const companyId = randomInt(1, MAX_COMPANY_ID);
+    const event: CompanyIdReserved = { type: 'CompanyIdReserved', data: { companyId, accountId, companyCode } };
+    try {
+      await eventStore.append(companyIdStreamName(companyId), [{ ...event, metadata }], { expectedRevision: 'no_stream' });
+      return companyId;
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError && attempt < 20) continue;
+      throw error;
+    }
+  }
+}
+
+@CommandHandler(CreateCompanyCommand)
+export class CreateCompanyHandler implements ICommandHandler<CreateCompanyCommand, CompanyResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+  ) {}
+
+  async execute({ accountId, company, metadata }: CreateCompanyCommand): Promise<CompanyResult> {
+    const existing = await this.eventStore.readStream(companyStreamName(accountId, company.companyCode), { maxCount: 1 });
+    // Refused before an id is spent; the append below checks again (no_stream).
+    if (existing.length > 0) throw companyExists(company.companyCode);
+    const companyId = await reserveCompanyId(this.eventStore, accountId, company.companyCode, metadata);
+    const nexus = company.location
+      ? nexusForAddresses([company.location.address], this.content, nexusChoice({ effectiveDate: company.nexusEffectiveDate ?? null }))
+      : [];
+    return changeCompany(
+      this.eventStore,
+      this.waitForProjection,
+      accountId,
+      company.companyCode,
+      () => ({
+        type: 'CreateCompany',
+        companyId,
+        companyName: company.companyName,
+        defaultCurrency: company.defaultCurrency,
+        locations: company.location ? [company.location] : [],
+        nexus,
+      }),
+      metadata,
+    );
+  }
+}
+
+@CommandHandler(ChangeCompanyCommand)
+export class ChangeCompanyHandler implements ICommandHandler<ChangeCompanyCommand, CompanyResult> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+  ) {}
+
+  execute({ accountId, companyCode, change, metadata }: ChangeCompanyCommand): Promise<CompanyResult> {
+    return changeCompany(this.eventStore, this.waitForProjection, accountId, companyCode, () => change, metadata);
+  }
+}

@@ -1,0 +1,137 @@
+import type { CompanySetupView } from '@tax-ledger/read-store';
+import type { Address, CompanyNexus, NewNexus, NexusChoice, NexusJurisdiction, NexusRecord } from '@tax-ledger/ledger';
+import { jurisdictionsForAddress, normaliseCountry, type CompanySetup, type Jurisdiction, type JurisTypeId, type TaxContent } from '@tax-ledger/tax-engine';
+
+/** What a declaration by address chooses: every triggered jurisdiction, locals chosen one by one. */
+export const DEFAULT_NEXUS_CHOICE: NexusChoice = {
+  effectiveDate: null,
+  endDate: null,
+  nexusTypeId: 'SalesOrSellersUseTax',
+  hasLocalNexus: false,
+  localNexusTypeId: 'Selected',
+  hasPermanentEstablishment: true,
+};
+
+const JURIS_TYPE_OF: Record<string, JurisTypeId> = { Country: 'CNT', StateOrProvince: 'STA', County: 'CTY', City: 'CIT', Special: 'STJ' };
+const isoDate = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
+
+/** The jurisdictions an address triggers, as nexus jurisdictions (content's codes and names). */
+export function jurisdictionsAt(address: { country?: string; region?: string; postalCode?: string }, content: TaxContent, date?: string): NexusJurisdiction[] {
+  return jurisdictionsForAddress({ country: address.country, region: address.region, postalCode: address.postalCode }, content, date).map(toNexusJurisdiction);
+}
+
+const toNexusJurisdiction = (j: Jurisdiction): NexusJurisdiction => ({
+  country: j.country,
+  region: j.region,
+  jurisTypeId: j.jurisTypeId,
+  jurisCode: j.jurisCode,
+  jurisName: j.jurisName,
+});
+
+/**
+ * The content jurisdiction a nexus object names, or undefined when its codes match none ("nexus not
+ * found"): the state level as jurisdictionsForAddress gives it, other levels from the content's rates.
+ */
+export function findJurisdiction(
+  content: TaxContent,
+  j: { country: string; region: string; jurisTypeId: string; jurisCode: string; jurisName?: string; shortName?: string },
+): NexusJurisdiction | undefined {
+  const country = normaliseCountry(j.country);
+  const region = j.region.trim().toUpperCase();
+  const candidates = [
+    ...jurisdictionsAt({ country: j.country, region }, content),
+    ...content.rates
+      .filter((r) => normaliseCountry(r.country) === country && r.region.toUpperCase() === region && r.jurisdictionType !== 'StateOrProvince')
+      .map((r): NexusJurisdiction => ({ country: country!, region, jurisTypeId: JURIS_TYPE_OF[r.jurisdictionType], jurisCode: r.jurisdictionCode, jurisName: r.jurisdictionName })),
+  ];
+  return candidates.find(
+    (c) =>
+      c.jurisTypeId === j.jurisTypeId &&
+      c.jurisCode === j.jurisCode &&
+      (j.jurisName === undefined || j.jurisName === c.jurisName) &&
+      (j.shortName === undefined || j.shortName === shortNameOf(c)),
+  );
+}
+
+export const shortNameOf = (j: NexusJurisdiction) => (j.jurisTypeId === 'STA' ? j.region : j.jurisCode);
+
+/** The caller's choices, defaults filled in, dates as ISO dates. */
+export function nexusChoice(input: Partial<Record<keyof NexusChoice, unknown>>, defaults: NexusChoice = DEFAULT_NEXUS_CHOICE): NexusChoice {
+  return {
+    effectiveDate: input.effectiveDate === undefined ? defaults.effectiveDate : isoDate(input.effectiveDate as string | null),
+    endDate: input.endDate === undefined ? defaults.endDate : isoDate(input.endDate as string | null),
+    nexusTypeId: (input.nexusTypeId as NexusChoice['nexusTypeId']) ?? defaults.nexusTypeId,
+    hasLocalNexus: (input.hasLocalNexus as boolean | undefined) ?? defaults.hasLocalNexus,
+    localNexusTypeId: input.localNexusTypeId === undefined ? defaults.localNexusTypeId : (input.localNexusTypeId as NexusChoice['localNexusTypeId']),
+    hasPermanentEstablishment: (input.hasPermanentEstablishment as boolean | undefined) ?? defaults.hasPermanentEstablishment,
+  };
+}
+
+/** New nexus for every jurisdiction the addresses trigger (each jurisdiction once). */
+export function nexusForAddresses(addresses: Address[], content: TaxContent, choice: NexusChoice): NewNexus[] {
+  const out: NewNexus[] = [];
+  for (const address of addresses) {
+    for (const j of jurisdictionsAt(address, content)) {
+      if (!out.some((n) => n.jurisTypeId === j.jurisTypeId && n.jurisCode === j.jurisCode && n.region === j.region)) out.push({ ...j, ...choice });
+    }
+  }
+  return out;
+}
+
+/** The REST v2 nexus object. */
+export function presentNexus(n: CompanyNexus & Partial<Pick<NexusRecord, 'createdDate' | 'modifiedDate'>>, companyId: number) {
+  return {
+    id: n.id,
+    companyId,
+    country: n.country,
+    region: n.region,
+    jurisTypeId: n.jurisTypeId,
+    jurisCode: n.jurisCode,
+    jurisName: n.jurisName,
+    shortName: shortNameOf(n),
+    signatureCode: '',
+    stateAssignedNo: '',
+    nexusTypeId: n.nexusTypeId,
+    hasLocalNexus: n.hasLocalNexus,
+    localNexusTypeId: n.localNexusTypeId,
+    hasPermanentEstablishment: n.hasPermanentEstablishment,
+    effectiveDate: n.effectiveDate,
+    endDate: n.endDate,
+    createdDate: n.createdDate ?? null,
+    createdUserId: 0,
+    modifiedDate: n.modifiedDate ?? null,
+    modifiedUserId: 0,
+  };
+}
+
+/** A jurisdiction's nexus definition (byaddress): id 0, not declared by anyone yet. */
+export const presentDefinition = (j: NexusJurisdiction, companyId = 0) => presentNexus({ ...j, ...DEFAULT_NEXUS_CHOICE, id: 0 }, companyId);
+
+/** Far past date standing for "no start date" (the engine needs one). */
+const ALL_DATES_FROM = '1900-01-01';
+
+/** The CompanySetup the engine reads, from the company_setups read model. */
+export function companySetupOf(view: CompanySetupView): CompanySetup {
+  const setup: CompanySetup = { companyCode: view.companyCode, defaultCurrency: view.defaultCurrency };
+  if (view.nexusConfigured) {
+    setup.nexus = view.nexus
+      .filter((n) => n.nexusTypeId !== 'None')
+      .map((n) => ({
+        country: n.country,
+        region: n.region,
+        jurisTypeId: n.jurisTypeId,
+        jurisCode: n.jurisCode,
+        jurisName: n.jurisName,
+        effectiveDate: n.effectiveDate ?? ALL_DATES_FROM,
+        ...(n.endDate ? { endDate: n.endDate } : {}),
+        nexusTypeId: n.nexusTypeId,
+        hasLocalNexus: n.hasLocalNexus,
+        ...(n.localNexusTypeId ? { localNexusTypeId: n.localNexusTypeId } : {}),
+        hasPermanentEstablishment: n.hasPermanentEstablishment,
+      }));
+  }
+  if (view.items.length) setup.items = view.items.map((i) => ({ ...i }));
+  if (view.fallbackItemCode) setup.fallbackItemCode = view.fallbackItemCode;
+  if (view.certificates.length) setup.certificates = view.certificates.map((c) => ({ ...c, regions: c.regions.map((r) => ({ ...r })) }));
+  return setup;
+}
