@@ -87,6 +87,7 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
     .setVersion('1')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'AvalaraAuth <base64(accountId:licenseKey)>' }, 'AvalaraAuth')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Partner key (LEDGER_PARTNER_KEY)' }, 'partner')
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'accountId:licenseKey or username:password (onboarding and /api/v2)' }, 'basic')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
 
