@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { TransactionKey } from '@tax-ledger/ledger';
+import { companyNotFound, type TransactionKey } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
 
 export class GetTransactionQuery {
@@ -27,7 +27,9 @@ export class GetTransactionHandler implements IQueryHandler<GetTransactionQuery>
 @QueryHandler(ListTransactionsQuery)
 export class ListTransactionsHandler implements IQueryHandler<ListTransactionsQuery> {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
-  execute({ accountId, filter }: ListTransactionsQuery) {
+  async execute({ accountId, filter }: ListTransactionsQuery) {
+    // A company of another account (or none) is a 404, like any other resource outside the caller's account.
+    if (!(await this.readStore.getCompany(accountId, filter.companyCode))) throw companyNotFound(filter.companyCode);
     return this.readStore.listTransactions(accountId, filter);
   }
 }

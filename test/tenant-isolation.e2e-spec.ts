@@ -1,0 +1,106 @@
+/**
+ * Tenant isolation, whatever the path: every route of the OpenAPI document that names a resource is
+ * called with account B's credentials on account A's resources, and must answer 404 in the error shape
+ * (after the same call with A's credentials answered 2xx for the reads). Lists never show A's data to B.
+ */
+import { startTestApp, type TestApp } from './support/test-app';
+import { onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
+
+/** Routes that name no account resource: health, docs, partner provisioning, content definitions, creation. */
+const UNSCOPED = [/^\/health/, /^\/docs/, /^\/accounts/, /^\/api\/v2\/definitions\//, /^\/api\/v2\/utilities\//];
+
+describe('Tenant isolation', () => {
+  let t: TestApp;
+  let a: OnboardedAccount;
+  let b: OnboardedAccount;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await onboard(t, 'Alpha Co', SEATTLE);
+    b = await onboard(t, 'Beta Co', SEATTLE);
+    expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
+    expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
+    expect(
+      (await t.http.post('/certificates').set(a.auth).send({ companyCode: 'Alpha Co', certificateId: 'CERT-1', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], entityUseCode: 'G', effectiveDate: '2024-01-01' })).status,
+    ).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('every resource route answers 404 to another account', async () => {
+    const doc = (await t.http.get('/docs/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const values: Record<string, string> = {
+      companyCode: 'Alpha Co',
+      transactionType: 'Sale',
+      documentCode: 'DOC-1',
+      version: '1',
+      companyId: String(a.companyId),
+      id: '1',
+      nexusId: '1',
+      locationId: '1',
+      itemCode: 'SKU-1',
+      certificateId: 'CERT-1',
+      credentialId: a.credentialId,
+    };
+    const nexusObject = a.body.nexus[0];
+    /** A valid body for each write, so that the answer is about the resource, not the input. */
+    const bodyFor = (method: string, path: string): unknown => {
+      if (path.endsWith('/stateTransitions')) return { type: 'Voided' };
+      if (path === '/api/v2/companies/{companyId}/nexus') return [{ ...nexusObject, effectiveDate: '2031-01-01' }];
+      if (path.startsWith('/api/v2/companies/{companyId}/nexus/')) return { ...nexusObject, endDate: '2020-01-01' };
+      if (path.startsWith('/transactions/')) return sale('Alpha Co', 'DOC-1', '2024-05-02', SEATTLE);
+      if (path === '/locations') return { companyCode: 'Alpha Co', locationCode: 'X', address: SEATTLE };
+      if (path === '/nexus') return { companyCode: 'Alpha Co', addresses: [SEATTLE], effectiveDate: '2040-01-01' };
+      if (path === '/items') return { companyCode: 'Alpha Co', itemCode: 'SKU-2', taxCode: 'P0000000' };
+      if (path === '/certificates') return { companyCode: 'Alpha Co', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], entityUseCode: 'G', effectiveDate: '2024-01-01' };
+      if (path === '/filingCalendar') return { companyCode: 'Alpha Co', country: 'US', region: 'WA', filingFrequency: 'Monthly', effectiveDate: '2024-01-01' };
+      return method === 'get' || method === 'delete' ? undefined : {};
+    };
+    const scoped = (path: string) => /\{/.test(path) || ['/locations', '/nexus', '/items', '/certificates', '/filingCalendar'].includes(path);
+    let walked = 0;
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      if (UNSCOPED.some((r) => r.test(template)) || !scoped(template)) continue;
+      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+        if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
+        return encodeURIComponent(values[name]);
+      });
+      const url = `${path}${path.includes('?') ? '&' : '?'}companyCode=${encodeURIComponent('Alpha Co')}${template.endsWith('/byaddress') ? '&region=WA&country=US' : ''}`;
+      for (const method of Object.keys(operations)) {
+        const body = bodyFor(method, template);
+        const call = (headers: Record<string, string>) => {
+          const req = (t.http as any)[method](url).set(headers);
+          return body === undefined ? req : req.send(body);
+        };
+        const other = await call(b.tng);
+        expect({ method, template, status: other.status, code: other.body?.error?.code !== undefined }).toEqual({ method, template, status: 404, code: true });
+        // The answer may repeat what B asked for, never what A stored.
+        for (const secret of [a.accountId, '255 S King St', 'CUST-1', 'P0000000']) expect(JSON.stringify(other.body)).not.toContain(secret);
+        if (method === 'get') {
+          const own = await call(a.tng);
+          expect({ method, template, own: own.status }).toEqual({ method, template, own: 200 });
+        }
+        walked++;
+      }
+    }
+    expect(walked).toBeGreaterThanOrEqual(25);
+  });
+
+  it('lists show only the caller\'s own account', async () => {
+    const companies = await t.http.get('/companies').set(b.auth);
+    expect(companies.body.value.map((c: { companyCode: string }) => c.companyCode)).toEqual(['Beta Co']);
+    const keys = await t.http.get('/licenseKeys').set(b.auth);
+    expect(keys.body.value.map((k: { credentialId: string }) => k.credentialId)).toEqual([b.credentialId]);
+    const own = await t.http.get(`/api/v2/companies/${b.companyId}/nexus`).set(b.auth);
+    expect(own.body.value.every((n: { companyId: number }) => n.companyId === b.companyId)).toBe(true);
+  });
+
+  it('A\'s data is unchanged by everything B sent', async () => {
+    const nexus = await t.http.get(`/api/v2/companies/${a.companyId}/nexus`).set(a.auth);
+    expect(nexus.body.value).toEqual([expect.objectContaining({ id: 1, region: 'WA', endDate: null })]);
+    const docRes = await t.http.get('/transactions/Alpha%20Co/Sale/DOC-1').set(a.tng);
+    expect(docRes.body).toMatchObject({ header: expect.objectContaining({ transactionDate: '2024-05-01' }) });
+    const keys = await t.http.get('/licenseKeys').set(a.auth);
+    expect(keys.body.value).toEqual([expect.objectContaining({ credentialId: a.credentialId, active: true })]);
+  });
+});
