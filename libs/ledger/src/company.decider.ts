@@ -92,8 +92,11 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent, occurred
     }
     case 'NexusDeleted':
       return { ...s, nexus: s.nexus.filter((x) => x.id !== event.data.nexusId) };
-    case 'ItemMapped':
-      return { ...s, items: [...s.items.filter((i) => i.itemCode !== event.data.item.itemCode), event.data.item] };
+    case 'ItemMapped': {
+      const item = event.data.item;
+      const known = s.items.some((i) => i.itemCode === item.itemCode);
+      return { ...s, items: known ? s.items.map((i) => (i.itemCode === item.itemCode ? item : i)) : [...s.items, item] };
+    }
     case 'ItemRemoved':
       return {
         ...s,
