@@ -247,4 +247,48 @@ describe('Onboarding acceptance scenario', () => {
       await fresh.close();
     }
   });
+
+  it('no license key or password appears in the server\'s logs (request logs on, failures included)', async () => {
+    // Nest's logger writes through process.stdout/stderr, Fastify's (pino) straight to fd 1 with fs.
+    const written: string[] = [];
+    const capture = <T extends object>(target: T, method: keyof T) => {
+      const original = (target[method] as (...args: unknown[]) => unknown).bind(target);
+      return jest.spyOn(target as any, method as any).mockImplementation((...args: unknown[]) => {
+        const toConsole = typeof args[0] !== 'number' || args[0] === 1 || args[0] === 2;
+        if (toConsole) written.push(String(typeof args[0] === 'number' ? args[1] : args[0]));
+        // Keep the test output quiet: console writes are captured, not printed.
+        if (toConsole && method === 'writeSync') return Buffer.byteLength(String(args[1]));
+        if (toConsole && method === 'write' && typeof args[0] !== 'number') return true;
+        return original(...args);
+      });
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('fs') as typeof import('fs'); // the CommonJS object sonic-boom calls
+    const spies = [capture(process.stdout, 'write'), capture(process.stderr, 'write'), capture(fs, 'writeSync'), capture(fs, 'write')];
+    const { createApp } = await import('../apps/api/src/main');
+    const { loadConfig } = await import('../apps/api/src/config');
+    const config = loadConfig({ LEDGER_DATA_DIR: ':memory:', LEDGER_PARTNER_KEY: PARTNER_KEY, LOG_LEVEL: 'trace' });
+    const app = await createApp(config, { logs: true });
+    try {
+      const http = (await import('supertest')).default(app.getHttpServer());
+      const res = await http.post('/accounts').set('Authorization', `Bearer ${PARTNER_KEY}`).send({ accountName: 'Logs', companyCode: 'Logs', companyAddress: SEATTLE, username: 'logs-admin', userPassword: 'a-password-for-logs' });
+      expect(res.status).toBe(201);
+      const key = res.body.licenseKey as string;
+      expect((await http.get('/companies').set(basic(res.body.accountId, key))).status).toBe(200);
+      expect((await http.get('/companies').set(basic('logs-admin', 'a-password-for-logs'))).status).toBe(200);
+      expect((await http.get('/companies').set(basic(res.body.accountId, `${key}x`))).status).toBe(401);
+      expect((await http.post('/accounts').set('Authorization', `Bearer ${PARTNER_KEY}x`).send({})).status).toBe(401);
+      const created = await http.post('/licenseKeys').set(basic(res.body.accountId, key)).send({ role: 'api_user' });
+      expect(created.status).toBe(201);
+      const logged = written.join('');
+      expect(logged).toContain('incoming request'); // Fastify's request log is on and captured
+      expect(logged).toContain('/licenseKeys');
+      for (const secret of [key, created.body.licenseKey, 'a-password-for-logs', PARTNER_KEY, Buffer.from(`${res.body.accountId}:${key}`).toString('base64')]) {
+        expect(logged.includes(secret)).toBe(false);
+      }
+    } finally {
+      await app.close();
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
 });
