@@ -16,6 +16,7 @@ describe('Role matrix', () => {
   beforeAll(async () => {
     t = await startTestApp();
     a = await onboard(t, 'Roles Co', SEATTLE);
+    expect((await t.http.post('/transactions').set(a.tng).send(sale('Roles Co', 'REV-1', '2024-05-01', SEATTLE))).status).toBe(201);
     auth.account_admin = a.auth;
     tng.account_admin = a.tng;
     auth.admin_password = basic(a.username, a.password);
@@ -48,7 +49,9 @@ describe('Role matrix', () => {
     ['POST /api/v2/companies/{id}/nexus', (w) => t.http.post(`/api/v2/companies/${a.companyId}/nexus`).set(auth[w]).send([{ country: 'US', region: 'ID', jurisTypeId: 'STA', jurisCode: '16', jurisName: 'IDAHO', effectiveDate: `${1900 + ++n}-01-01`, endDate: `${1900 + n}-12-31` }]), ['account_admin', 'admin_password']],
     ['GET /licenseKeys', (w) => t.http.get('/licenseKeys').set(auth[w]), ['account_admin', 'admin_password']],
     ['POST /licenseKeys', (w) => t.http.post('/licenseKeys').set(auth[w]).send({ role: 'api_user' }), ['account_admin', 'admin_password']],
-    ['POST /transactions', (w) => t.http.post('/transactions').set(tng[w]).send(sale('Roles Co', `D-${++n}`, '2024-05-01', SEATTLE)), ['account_admin', 'admin_password', 'api_user', 'system_filer']],
+    ['POST /transactions', (w) => t.http.post('/transactions').set(tng[w]).send(sale('Roles Co', `D-${++n}`, '2024-05-01', SEATTLE)), ['account_admin', 'admin_password', 'api_user']],
+    ['PUT /transactions/{…}', (w) => t.http.put(`/transactions/${C}/Sale/REV-1`).set(tng[w]).send(sale('Roles Co', 'REV-1', '2024-05-02', SEATTLE, ++n)), ['account_admin', 'admin_password', 'api_user']],
+    ['GET /transactions/{…}', (w) => t.http.get(`/transactions/${C}/Sale/REV-1`).set(tng[w]), ['account_admin', 'admin_password', 'api_user', 'system_filer']],
   ];
 
   for (const [route, call, allowed] of routes) {

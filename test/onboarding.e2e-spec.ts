@@ -78,6 +78,7 @@ describe('Onboarding acceptance scenario', () => {
     expect(declared.body).toEqual({
       '@recordsetCount': 1,
       value: [expect.objectContaining({ id: 2, region: 'ID', jurisTypeId: 'STA', jurisCode: '16', jurisName: 'IDAHO', effectiveDate: '2024-07-01', endDate: null })],
+      alreadyDeclared: [],
     });
     const before = await t.http.post('/transactions').set(a.tng).send(sale('A1 Boats', 'ID-JUNE', '2024-06-30', BOISE, 100));
     expect(before.body.calculatedTaxSummary).toMatchObject({ tax: 0, subtotalExempt: 100 });
@@ -85,10 +86,14 @@ describe('Onboarding acceptance scenario', () => {
     const after = await t.http.post('/transactions').set(a.tng).send(sale('A1 Boats', 'ID-JULY', '2024-07-01', BOISE, 100));
     expect(after.status).toBe(201);
     expect(after.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, subtotalTaxable: 100, tax: 6, grandTotal: 106 });
-    // Declaring the same jurisdiction again for overlapping dates is refused and writes nothing.
-    const again = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'A1 Boats', addresses: [BOISE] });
-    expect(again.status).toBe(409);
-    expectErrorShape(again.body, 'NexusAlreadyDeclared');
+    // An address whose jurisdictions are already declared for those dates declares nothing twice.
+    const again = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'A1 Boats', addresses: [{ ...BOISE, line1: '700 W Jefferson St' }, SEATTLE] });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ '@recordsetCount': 0, value: [], alreadyDeclared: [expect.objectContaining({ id: 2, region: 'ID' }), expect.objectContaining({ id: 1, region: 'WA' })] });
+    // The v2 API, which names jurisdictions one by one, refuses an overlapping declaration (409).
+    const dup = await t.http.post(`/api/v2/companies/${a.companyId}/nexus`).set(a.auth).send([declared.body.value[0]]);
+    expect(dup.status).toBe(409);
+    expectErrorShape(dup.body, 'NexusAlreadyDeclared');
     const list = await t.http.get('/nexus').query({ companyCode: 'A1 Boats' }).set(a.auth);
     expect(list.body['@recordsetCount']).toBe(2);
   });

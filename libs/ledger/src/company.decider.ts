@@ -151,7 +151,8 @@ export const sameJurisdiction = (a: NexusJurisdiction, b: NexusJurisdiction) =>
 
 const MIN_DATE = '0000-01-01';
 const MAX_DATE = '9999-12-31';
-const overlaps = (a: NexusChoice, b: NexusChoice) =>
+/** Do two declarations' date windows share a day (null dates are open ends)? */
+export const nexusOverlaps = (a: NexusChoice, b: NexusChoice) =>
   (a.effectiveDate ?? MIN_DATE) <= (b.endDate ?? MAX_DATE) && (b.effectiveDate ?? MIN_DATE) <= (a.endDate ?? MAX_DATE);
 
 function checkDates(choice: NexusChoice, target: string) {
@@ -165,7 +166,7 @@ function checkNoOverlap(existing: NexusRecord[], incoming: NewNexus[], ignoreId?
   const seen: NewNexus[] = existing.filter((n) => n.id !== ignoreId);
   incoming.forEach((n, i) => {
     checkDates(n, `nexus[${i}]`);
-    const clash = seen.find((x) => sameJurisdiction(x, n) && overlaps(x, n));
+    const clash = seen.find((x) => sameJurisdiction(x, n) && nexusOverlaps(x, n));
     if (clash) {
       throw new LedgerError(
         'NexusAlreadyDeclared',

@@ -9,11 +9,13 @@ import type { Caller } from './caller';
  * - account_admin: everything in its account: license keys, companies, locations, nexus, items,
  *   certificates, filing calendar, and transactions;
  * - api_user: records and reads transactions, reads the company setup;
- * - system_filer: reads, and the only one that may send FiledByAvalara (enforced by the ledger).
+ * - system_filer: reads and sends state transitions; the only one that may send FiledByAvalara (the
+ *   ledger enforces that); it does not record documents.
  */
 export const MANAGE_ACCOUNT: readonly CredentialRole[] = ['account_admin'];
 export const READ_ACCOUNT: readonly CredentialRole[] = ['account_admin', 'api_user', 'system_filer'];
-export const RECORD_TRANSACTIONS: readonly CredentialRole[] = ['account_admin', 'api_user', 'system_filer'];
+/** Recording and revising documents; reading them and state transitions are open to every account role. */
+export const RECORD_TRANSACTIONS: readonly CredentialRole[] = ['account_admin', 'api_user'];
 
 export const ROLES_KEY = 'tax-ledger:roles';
 /** Roles allowed on a controller or route (the route's list wins). */

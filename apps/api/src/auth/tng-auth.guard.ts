@@ -1,18 +1,25 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
 import type { RequestWithCaller } from './caller';
 import { CredentialVerifier } from './credential-verifier';
+import { assertRole, ROLES_KEY } from './roles';
 
 export { unauthenticated } from './credential-verifier';
 
 /**
  * TNG authentication (seed "HTTP headers"): `Authorization: AvalaraAuth <base64(accountId:licenseKey)>`
  * (also the seed's example spelling `Avalara : <base64>` and HTTP Basic), `X-Avalara-AccountId` naming
- * the same account, and `Accept` carrying `tax-version=1`. Secrets are checked by CredentialVerifier.
+ * the same account, and `Accept` carrying `tax-version=1`. Secrets are checked by CredentialVerifier;
+ * a route's AllowRoles, when it has one, is enforced (403).
  */
 @Injectable()
 export class TngAuthGuard implements CanActivate {
-  constructor(private readonly verifier: CredentialVerifier) {}
+  constructor(
+    private readonly verifier: CredentialVerifier,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
@@ -30,6 +37,7 @@ export class TngAuthGuard implements CanActivate {
       throw new ApiError(406, 'TaxVersionRequired', 'The Accept header must carry tax-version=1, e.g. "application/json; tax-version=1".', 'Accept');
     }
     request.caller = caller;
+    assertRole(caller, this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]));
     return true;
   }
 }

@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { nexusNotFound, type CompanyState, type NewNexus } from '@tax-ledger/ledger';
+import { nexusNotFound, nexusOverlaps, sameJurisdiction, type CompanyState, type NewNexus } from '@tax-ledger/ledger';
 import type { TaxContent } from '@tax-ledger/tax-engine';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
@@ -70,14 +70,32 @@ export class NexusController {
   @Post()
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
-  @ApiOperation({ summary: 'Declare nexus in every jurisdiction the given addresses trigger, from effectiveDate (all dates when absent)' })
-  async declare(@Body(ValidBody) body: DeclareNexusByAddressDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const nexus = nexusForAddresses(body.addresses, this.content, nexusChoice(body));
-    if (nexus.length === 0) throw badRequest('NoJurisdictionsAtAddress', 'None of the addresses lies in a jurisdiction the tax content knows.', 'addresses');
+  @ApiOperation({
+    summary:
+      'Declare nexus in every jurisdiction the given addresses trigger, from effectiveDate (all dates when absent); jurisdictions already declared for those dates come back in alreadyDeclared (200 when nothing was new)',
+  })
+  async declare(
+    @Body(ValidBody) body: DeclareNexusByAddressDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const triggered = nexusForAddresses(body.addresses, this.content, nexusChoice(body));
+    if (triggered.length === 0) throw badRequest('NoJurisdictionsAtAddress', 'None of the addresses lies in a jurisdiction the tax content knows.', 'addresses');
+    // Jurisdictions already declared for these dates (e.g. a second address in the same state) are
+    // reported, not declared twice; the append still checks overlaps against the stream itself.
+    const current = await this.companies.byCode(caller.accountId, body.companyCode);
+    const covering = (n: NewNexus) => current.nexus.find((x) => sameJurisdiction(x, n) && nexusOverlaps(x, n));
+    const nexus = triggered.filter((n) => !covering(n));
+    const alreadyDeclared = triggered.flatMap((n) => covering(n) ?? []).map((n) => presentNexus(n, current.companyId ?? 0));
+    if (nexus.length === 0) {
+      reply.status(200);
+      return { ...recordset([]), alreadyDeclared };
+    }
     const { company, events }: CompanyResult = await this.commands.execute(
       new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'DeclareNexus', nexus }, eventMetadata(request, caller)),
     );
-    return recordset(declaredIn(company, events));
+    return { ...recordset(declaredIn(company, events)), alreadyDeclared };
   }
 
   @Get()

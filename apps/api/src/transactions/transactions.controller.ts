@@ -16,6 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
+import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
 import { eventMetadata } from '../common/event-metadata';
@@ -76,6 +77,7 @@ export class TransactionsController {
   }
 
   @Post()
+  @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200)' })
   async record(
     @Body(ValidBody) body: TaxDocumentDto,
@@ -122,6 +124,7 @@ export class TransactionsController {
   }
 
   @Put(DOCUMENT_PATH)
+  @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded)' })
   async update(
     @Param() params: Record<string, string>,
