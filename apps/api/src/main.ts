@@ -69,6 +69,9 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // The avatax SDK sends DELETE (and bodiless POST) with Content-Type: application/json and no body:
+    // no body is no body; routes that need one refuse it (ValidBody: 400).
+    if ((body as Buffer).length === 0) return done(null, undefined);
     let text: string;
     try {
       text = strictUtf8.decode(body as Buffer);
