@@ -157,6 +157,24 @@ describe('Nexus (REST v2) and company tax setup', () => {
     expect((await setup.companySetup(a.accountId, 'Setup Co'))!.certificates).toBeUndefined();
   });
 
+  it('every setup change is in the company\'s history with who, when and why (X-Change-Reason)', async () => {
+    const res = await t.http.post('/items').set(a.auth).set('X-Change-Reason', 'ticket SR-42: new SKU').send({ companyCode: 'Setup Co', itemCode: 'AUDITED', taxCode: 'P0000000' });
+    expect(res.status).toBe(201);
+    const history = await t.http.get(`/companies/${encodeURIComponent('Setup Co')}/history`).set(a.auth);
+    expect(history.status).toBe(200);
+    const types = history.body.value.map((e: { type: string }) => e.type);
+    expect(types.slice(0, 3)).toEqual(['CompanyCreated', 'LocationAdded', 'NexusDeclared']);
+    expect(types).toEqual(expect.arrayContaining(['NexusUpdated', 'NexusDeleted', 'ItemMapped', 'FallbackItemSet', 'ItemRemoved', 'CertificateAdded', 'CertificateRevoked']));
+    expect(history.body.value[0]).toMatchObject({ revision: 0, actor: 'partner', occurredAt: expect.any(String) });
+    expect(history.body.value[history.body.value.length - 1]).toMatchObject({
+      type: 'ItemMapped',
+      data: { accountId: a.accountId, companyCode: 'Setup Co', item: { itemCode: 'AUDITED', taxCode: 'P0000000' } },
+      actor: `credential:${a.credentialId}`,
+      credentialId: a.credentialId,
+      reason: 'ticket SR-42: new SKU',
+    });
+  });
+
   it('filing calendar: a frequency per region from a date', async () => {
     const put = (filingFrequency: string, effectiveDate: string) =>
       t.http.put('/filingCalendar').set(a.auth).send({ companyCode: 'Setup Co', country: 'US', region: 'WA', filingFrequency, effectiveDate });

@@ -114,6 +114,7 @@ describe('Onboarding acceptance scenario', () => {
     const c = a.companyId;
     const reads: [string, string][] = [
       ['GET', `/companies/${A}`],
+      ['GET', `/companies/${A}/history`],
       ['GET', `/locations?companyCode=${A}`],
       ['GET', `/locations/1?companyCode=${A}`],
       ['GET', `/nexus?companyCode=${A}`],
@@ -180,7 +181,7 @@ describe('Onboarding acceptance scenario', () => {
       (p) => /^\/(companies|locations|nexus|items|certificates|filingCalendar|licenseKeys|api\/v2\/companies)/.test(p) && /\{|^\/(locations|nexus|items|certificates|filingCalendar)$/.test(p),
     );
     const covered = [
-      '/companies/{companyCode}', '/locations', '/locations/{locationId}', '/nexus', '/nexus/{nexusId}', '/items', '/items/{itemCode}',
+      '/companies/{companyCode}', '/companies/{companyCode}/history', '/locations', '/locations/{locationId}', '/nexus', '/nexus/{nexusId}', '/items', '/items/{itemCode}',
       '/certificates', '/certificates/{certificateId}', '/filingCalendar', '/api/v2/companies/{companyId}/nexus', '/api/v2/companies/{companyId}/nexus/{id}',
       '/api/v2/companies/{companyId}/nexus/byaddress', '/licenseKeys/{credentialId}', '/licenseKeys/{credentialId}/rotate',
     ];

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { ValidBody } from '../common/body-validation.pipe';
-import { eventMetadata } from '../common/event-metadata';
+import { changeMetadata } from '../onboarding/change-metadata';
 import { presentCompany, presentLocation } from '../onboarding/company.queries';
 import { presentNexus } from '../onboarding/nexus';
 import { ProvisionAccountDto } from '../onboarding/onboarding.dto';
@@ -42,7 +42,7 @@ export class AccountsController {
       ...(body.firstName ? { firstName: body.firstName } : {}),
       ...(body.lastName ? { lastName: body.lastName } : {}),
     };
-    const p: ProvisionedAccount = await this.commands.execute(new ProvisionAccountCommand(body.accountName, company, eventMetadata(request, caller), user));
+    const p: ProvisionedAccount = await this.commands.execute(new ProvisionAccountCommand(body.accountName, company, changeMetadata(request, caller), user));
     const companyId = p.company.companyId ?? 0;
     return {
       accountId: p.accountId,
@@ -71,7 +71,7 @@ export class AccountsController {
     @Req() request: FastifyRequest,
   ) {
     const issued: IssuedCredential = await this.commands.execute(
-      new IssueLicenseKeyCommand(accountId, body.role, body.label, eventMetadata(request, caller)),
+      new IssueLicenseKeyCommand(accountId, body.role, body.label, changeMetadata(request, caller)),
     );
     return { ...issued, notice: SHOWN_ONCE };
   }

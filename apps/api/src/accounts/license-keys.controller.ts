@@ -7,7 +7,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
-import { eventMetadata } from '../common/event-metadata';
+import { changeMetadata } from '../onboarding/change-metadata';
 import { recordset } from '../onboarding/company.queries';
 import { IssueLicenseKeyCommand, RevokeLicenseKeyCommand, RotateLicenseKeyCommand, type IssuedCredential } from './accounts.commands';
 import { SHOWN_ONCE } from './accounts.controller';
@@ -46,7 +46,7 @@ export class LicenseKeysController {
   @ApiOperation({ summary: 'Create a license key (roles: account_admin, api_user, system_filer); the key is in this response only' })
   async create(@Body(ValidBody) body: IssueLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const issued: IssuedCredential = await this.commands.execute(
-      new IssueLicenseKeyCommand(caller.accountId, body.role, body.label, eventMetadata(request, caller)),
+      new IssueLicenseKeyCommand(caller.accountId, body.role, body.label, changeMetadata(request, caller)),
     );
     return { ...issued, notice: SHOWN_ONCE };
   }
@@ -55,7 +55,7 @@ export class LicenseKeysController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Replace a key: a new key with the same role, the old one revoked at once' })
   async rotate(@Param('credentialId') credentialId: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const issued: IssuedCredential = await this.commands.execute(new RotateLicenseKeyCommand(caller.accountId, credentialId, eventMetadata(request, caller)));
+    const issued: IssuedCredential = await this.commands.execute(new RotateLicenseKeyCommand(caller.accountId, credentialId, changeMetadata(request, caller)));
     return { ...issued, replaces: credentialId, notice: SHOWN_ONCE };
   }
 
@@ -63,7 +63,7 @@ export class LicenseKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key (optional ?reason=): refused (401) from the next request on' })
   async revoke(@Param('credentialId') credentialId: string, @Query(ValidBody) query: RevokeLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    await this.commands.execute(new RevokeLicenseKeyCommand(caller.accountId, credentialId, query.reason, eventMetadata(request, caller)));
+    await this.commands.execute(new RevokeLicenseKeyCommand(caller.accountId, credentialId, query.reason, changeMetadata(request, caller)));
     return { credentialId, revoked: true };
   }
 }

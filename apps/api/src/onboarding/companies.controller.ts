@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { LedgerError } from '@tax-ledger/ledger';
+import { companyNotFound, companyStreamName, LedgerError } from '@tax-ledger/ledger';
 import type { FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
-import { eventMetadata } from '../common/event-metadata';
+import { changeMetadata } from './change-metadata';
 import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, presentCompany, presentLocation, recordset } from './company.queries';
 import { presentNexus } from './nexus';
@@ -22,6 +23,7 @@ export class CompaniesController {
   constructor(
     private readonly commands: CommandBus,
     private readonly companies: CompanyQueries,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
   @Post('companies')
@@ -39,7 +41,7 @@ export class CompaniesController {
           ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: { ...body.companyAddress } } } : {}),
           nexusEffectiveDate: body.effectiveDate ?? null,
         },
-        eventMetadata(request, caller),
+        changeMetadata(request, caller),
       ),
     );
     return {
@@ -61,6 +63,25 @@ export class CompaniesController {
     return presentCompany(await this.companies.byCode(caller.accountId, companyCode));
   }
 
+  @Get('companies/:companyCode/history')
+  @ApiOperation({ summary: 'Audit: every event of the company\'s setup, oldest first, with who, when and why' })
+  async history(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
+    const events = await this.eventStore.readStream(companyStreamName(caller.accountId, companyCode));
+    if (events.length === 0) throw companyNotFound(companyCode);
+    return recordset(
+      events.map((e) => ({
+        revision: e.revision,
+        type: e.type,
+        data: e.data,
+        occurredAt: e.metadata.occurredAt,
+        actor: e.metadata.actor,
+        credentialId: e.metadata.credentialId,
+        requestId: e.metadata.requestId,
+        reason: (e.metadata.reason as string | undefined) ?? null,
+      })),
+    );
+  }
+
   @Post('locations')
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
@@ -68,7 +89,7 @@ export class CompaniesController {
   async addLocation(@Body(ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const location = { locationCode: body.locationCode, address: { ...body.address }, ...(body.description ? { description: body.description } : {}) };
     const { company, events }: CompanyResult = await this.commands.execute(
-      new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'AddLocation', location }, eventMetadata(request, caller)),
+      new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'AddLocation', location }, changeMetadata(request, caller)),
     );
     const added = events[0].type === 'LocationAdded' ? events[0].data.location : company.locations[company.locations.length - 1];
     return presentLocation(company, added);

@@ -9,7 +9,7 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError, badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
-import { eventMetadata } from '../common/event-metadata';
+import { changeMetadata } from './change-metadata';
 import { apiValidationPipe } from '../common/validation';
 import { TAX_CONTENT } from '../storage/tokens';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
@@ -93,7 +93,7 @@ export class NexusController {
       return { ...recordset([]), alreadyDeclared };
     }
     const { company, events }: CompanyResult = await this.commands.execute(
-      new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'DeclareNexus', nexus }, eventMetadata(request, caller)),
+      new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'DeclareNexus', nexus }, changeMetadata(request, caller)),
     );
     return { ...recordset(declaredIn(company, events)), alreadyDeclared };
   }
@@ -158,7 +158,7 @@ export class NexusV2Controller {
     const models = await validNexusModels(body);
     const nexus = models.map((m, i) => toNewNexus(this.content, m, i));
     const result: CompanyResult = await this.commands.execute(
-      new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'DeclareNexus', nexus }, eventMetadata(request, caller)),
+      new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'DeclareNexus', nexus }, changeMetadata(request, caller)),
     );
     return declaredIn(result.company, result.events);
   }
@@ -178,7 +178,7 @@ export class NexusV2Controller {
     const current = nexusById(company, id);
     const nexus = toNewNexus(this.content, body);
     const result: CompanyResult = await this.commands.execute(
-      new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'UpdateNexus', nexusId: current.id, nexus: { ...nexus, ...nexusChoice(body, current) } }, eventMetadata(request, caller)),
+      new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'UpdateNexus', nexusId: current.id, nexus: { ...nexus, ...nexusChoice(body, current) } }, changeMetadata(request, caller)),
     );
     return declaredIn(result.company, result.events)[0];
   }
@@ -189,7 +189,7 @@ export class NexusV2Controller {
   async remove(@Param('companyId') companyId: string, @Param('id') id: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const current = nexusById(company, id);
-    await this.commands.execute(new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'DeleteNexus', nexusId: current.id }, eventMetadata(request, caller)));
+    await this.commands.execute(new ChangeCompanyCommand(caller.accountId, company.companyCode, { type: 'DeleteNexus', nexusId: current.id }, changeMetadata(request, caller)));
     return [];
   }
 }

@@ -9,7 +9,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
-import { eventMetadata } from '../common/event-metadata';
+import { changeMetadata } from './change-metadata';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, recordset } from './company.queries';
 import { AddCertificateDto, CompanyQueryDto, FilingFrequencyDto, MapItemDto } from './onboarding.dto';
@@ -37,7 +37,7 @@ export class TaxSetupController {
   ) {}
 
   private change(caller: Caller, request: FastifyRequest, companyCode: string, change: ChangeCompanyCommand['change']): Promise<CompanyResult> {
-    return this.commands.execute(new ChangeCompanyCommand(caller.accountId, companyCode, change, eventMetadata(request, caller)));
+    return this.commands.execute(new ChangeCompanyCommand(caller.accountId, companyCode, change, changeMetadata(request, caller)));
   }
 
   @Post('items')
