@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsISO4217CurrencyCode,
   IsISO8601,
@@ -51,7 +52,7 @@ export class ProvisionAccountDto extends CreateCompanyDto {
   @IsOptional() @IsString() @Matches(/^[^\s:]{3,100}$/, { message: 'username must be 3-100 characters without spaces or ":"' }) username?: string;
   @ApiPropertyOptional({ description: 'Account admin password (min 12 characters); generated and returned once when absent' })
   @IsOptional() @IsString() @Matches(/^.{12,200}$/s, { message: 'userPassword must be 12 to 200 characters' }) userPassword?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) email?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(100) email?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) firstName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50) lastName?: string;
 }
