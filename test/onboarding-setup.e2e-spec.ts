@@ -223,6 +223,11 @@ describe('Nexus (REST v2) and company tax setup', () => {
     const short = await t.http.post('/accounts').set(partner).send({ accountName: 'x', companyCode: 'x', userPassword: 'short' });
     expect(short.status).toBe(400);
     expect(JSON.stringify(short.body)).not.toContain('short"');
+    // AvaTax's account request spells the street `line`.
+    const avataxShape = await t.http.post('/accounts').set(partner).send({ accountName: 'Av', companyCode: 'Av', companyAddress: { line: '1 Main St', city: 'Boise', region: 'ID', postalCode: '83702', country: 'US' } });
+    expect(avataxShape.status).toBe(201);
+    expect(avataxShape.body.locations[0].address).toEqual({ line1: '1 Main St', city: 'Boise', region: 'ID', postalCode: '83702', country: 'US' });
+    expect(avataxShape.body.nexus).toEqual([expect.objectContaining({ region: 'ID' })]);
     const generated = await t.http.post('/accounts').set(partner).send({ accountName: 'Gen', companyCode: 'Gen' });
     expect(generated.status).toBe(201);
     expect(generated.body).toMatchObject({ username: expect.stringMatching(/^admin-/), userPassword: expect.any(String), nexus: [] });

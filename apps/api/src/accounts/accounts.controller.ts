@@ -8,7 +8,7 @@ import { ValidBody } from '../common/body-validation.pipe';
 import { changeMetadata } from '../onboarding/change-metadata';
 import { presentCompany, presentLocation } from '../onboarding/company.queries';
 import { presentNexus } from '../onboarding/nexus';
-import { ProvisionAccountDto } from '../onboarding/onboarding.dto';
+import { addressOf, ProvisionAccountDto } from '../onboarding/onboarding.dto';
 import { IssueLicenseKeyCommand, ProvisionAccountCommand, type IssuedCredential, type ProvisionedAccount } from './accounts.commands';
 import { IssueLicenseKeyDto } from './accounts.dto';
 
@@ -32,7 +32,7 @@ export class AccountsController {
       companyCode: body.companyCode,
       companyName: body.companyName ?? body.companyCode,
       defaultCurrency: body.defaultCurrency ?? 'USD',
-      ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: { ...body.companyAddress } } } : {}),
+      ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: addressOf(body.companyAddress) } } : {}),
       nexusEffectiveDate: body.effectiveDate ?? null,
     };
     const user = {

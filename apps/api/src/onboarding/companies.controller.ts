@@ -12,7 +12,7 @@ import { changeMetadata } from './change-metadata';
 import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, presentCompany, presentLocation, recordset } from './company.queries';
 import { presentNexus } from './nexus';
-import { AddLocationDto, CompanyQueryDto, CreateCompanyDto } from './onboarding.dto';
+import { AddLocationDto, addressOf, CompanyQueryDto, CreateCompanyDto } from './onboarding.dto';
 
 @ApiTags('Onboarding: companies and locations')
 @ApiSecurity('basic')
@@ -38,7 +38,7 @@ export class CompaniesController {
           companyCode: body.companyCode,
           companyName: body.companyName ?? body.companyCode,
           defaultCurrency: body.defaultCurrency ?? 'USD',
-          ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: { ...body.companyAddress } } } : {}),
+          ...(body.companyAddress ? { location: { locationCode: body.locationCode ?? 'DEFAULT', address: addressOf(body.companyAddress) } } : {}),
           nexusEffectiveDate: body.effectiveDate ?? null,
         },
         changeMetadata(request, caller),
@@ -87,7 +87,7 @@ export class CompaniesController {
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Add a reporting location to a company (nexus is declared separately: POST /nexus)' })
   async addLocation(@Body(ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const location = { locationCode: body.locationCode, address: { ...body.address }, ...(body.description ? { description: body.description } : {}) };
+    const location = { locationCode: body.locationCode, address: addressOf(body.address), ...(body.description ? { description: body.description } : {}) };
     const { company, events }: CompanyResult = await this.commands.execute(
       new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'AddLocation', location }, changeMetadata(request, caller)),
     );

@@ -15,7 +15,7 @@ import { TAX_CONTENT } from '../storage/tokens';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, recordset } from './company.queries';
 import { findJurisdiction, jurisdictionsAt, nexusChoice, nexusForAddresses, presentDefinition, presentNexus } from './nexus';
-import { AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
+import { AddressQueryDto, addressOf, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
 
 const declaredIn = (company: CompanyState, events: CompanyResult['events']) =>
   events.flatMap((e) => (e.type === 'NexusDeclared' || e.type === 'NexusUpdated' ? [e.data.nexus.id] : []))
@@ -80,7 +80,7 @@ export class NexusController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const triggered = nexusForAddresses(body.addresses, this.content, nexusChoice(body));
+    const triggered = nexusForAddresses(body.addresses.map(addressOf), this.content, nexusChoice(body));
     if (triggered.length === 0) throw badRequest('NoJurisdictionsAtAddress', 'None of the addresses lies in a jurisdiction the tax content knows.', 'addresses');
     // Jurisdictions already declared for these dates (e.g. a second address in the same state) are
     // reported, not declared twice; the append still checks overlaps against the stream itself.

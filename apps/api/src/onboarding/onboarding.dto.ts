@@ -14,9 +14,10 @@ import {
   IsString,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { FILING_FREQUENCIES, type FilingFrequency } from '@tax-ledger/ledger';
+import { FILING_FREQUENCIES, type Address, type FilingFrequency } from '@tax-ledger/ledger';
 
 const ISO_DATE = { strict: true } as const;
 export const NEXUS_TYPES = ['SalesOrSellersUseTax', 'SalesTax', 'SellersUseTax', 'ConsumersUseTax', 'VendorsUseTax', 'None'] as const;
@@ -24,13 +25,24 @@ export const LOCAL_NEXUS_TYPES = ['Selected', 'StateAdministered', 'All'] as con
 export const JURIS_TYPES = ['CNT', 'STA', 'CTY', 'CIT', 'STJ'] as const;
 
 export class AddressDto {
-  @ApiProperty({ example: '255 S King St' }) @IsString() @IsNotEmpty() @MaxLength(100) line1: string;
+  @ApiProperty({ example: '255 S King St', description: 'Required unless `line` is given' })
+  @ValidateIf((o: AddressDto) => o.line === undefined) @IsString() @IsNotEmpty() @MaxLength(100) line1: string;
+  /** AvaTax's account-request CompanyAddress calls the street `line`: taken as line1. */
+  @ApiPropertyOptional({ description: 'AvaTax CompanyAddress spelling of line1' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) line?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) line2?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) line3?: string;
   @ApiPropertyOptional({ example: 'Seattle' }) @IsOptional() @IsString() @MaxLength(50) city?: string;
   @ApiProperty({ example: 'WA', description: 'State / province code' }) @IsString() @IsNotEmpty() @MaxLength(3) region: string;
   @ApiPropertyOptional({ example: '98104' }) @IsOptional() @IsString() @MaxLength(11) postalCode?: string;
   @ApiProperty({ example: 'US' }) @IsString() @IsNotEmpty() @MaxLength(3) country: string;
+}
+
+/** The address as stored: `line` folded into line1, absent fields left out. */
+export function addressOf(dto: AddressDto): Address {
+  const { line, line1, ...rest } = dto;
+  const address: Address = { line1: line1 ?? line!, region: rest.region, country: rest.country };
+  for (const key of ['line2', 'line3', 'city', 'postalCode'] as const) if (rest[key] !== undefined && rest[key] !== null) address[key] = rest[key];
+  return address;
 }
 
 export class CompanyCodeDto {
