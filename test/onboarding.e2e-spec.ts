@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { REVOCATION_CHECK_MS } from '../apps/api/src/auth/credential-verifier';
 import { expectErrorShape, PARTNER_KEY, startTestApp, type TestApp } from './support/test-app';
 import { basic, BOISE, onboard, PORTLAND, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
 
@@ -217,6 +218,28 @@ describe('Onboarding acceptance scenario', () => {
     expect(list.body.value.filter((k: { active: boolean }) => k.active).map((k: { credentialId: string }) => k.credentialId).sort()).toEqual(
       [a.credentialId, rotated.body.credentialId].sort(),
     );
+  });
+
+  it('another server on the same ledger refuses a revoked key within REVOCATION_CHECK_MS (the distributed bound)', async () => {
+    const created = await t.http.post('/licenseKeys').set(a.auth).send({ role: 'api_user', label: 'replica test' });
+    secrets.push(created.body.licenseKey);
+    const auth = basic(a.accountId, created.body.licenseKey);
+    const replica = await startTestApp({}, t.dataDir); // a second API process on the same data
+    try {
+      expect((await replica.http.get('/companies').set(auth)).status).toBe(200); // verified and cached there
+      expect((await t.http.delete(`/licenseKeys/${created.body.credentialId}`).set(a.auth)).status).toBe(200);
+      expect((await t.http.get('/companies').set(auth)).status).toBe(401); // the revoking server: at once
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + REVOCATION_CHECK_MS + 1);
+      try {
+        const later = await replica.http.get('/companies').set(auth);
+        expect(later.status).toBe(401); // the other one: once its cache entry is re-checked
+      } finally {
+        clock.mockRestore();
+      }
+    } finally {
+      await replica.close({ keepData: true });
+    }
   });
 
   it('no license key or password text appears anywhere in the data directory', async () => {

@@ -7,11 +7,14 @@ import { FailureThrottle } from './failure-throttle';
 import { verifyLicenseKey } from './license-key';
 
 const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
-/**
- * How long a verified key is trusted without re-running scrypt. Revoking a key clears it from this
- * process at once; another API replica (distributed profile) may accept it for at most this long.
- */
+/** How long a verified key is trusted without re-running scrypt. */
 export const VERIFIED_TTL_MS = 60_000;
+/**
+ * How long a cached key is used without asking the read model whether it was revoked since (a cheap
+ * read, no hash). Revoking clears the cache of the process that handled it at once; another API
+ * replica (distributed profile) refuses the key at most this long (plus projection lag) later.
+ */
+export const REVOCATION_CHECK_MS = 5_000;
 const VERIFIED_MAX = 10_000;
 
 export const unauthenticated = (message: string) => new ApiError(401, 'AuthenticationFailed', message, 'Authorization');
@@ -24,7 +27,7 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
 @Injectable()
 export class CredentialVerifier {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
-  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+  private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number }>();
   readonly throttle = new FailureThrottle();
 
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
@@ -62,19 +65,35 @@ export class CredentialVerifier {
     const secret = decoded.slice(colon + 1);
 
     const cacheKey = createHash('sha256').update(decoded).digest('hex');
+    const now = Date.now();
     const hit = this.verified.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.caller;
+    if (hit && hit.until > now) {
+      if (now - hit.checkedAt < REVOCATION_CHECK_MS) return hit.caller;
+      if (await this.stillInForce(hit.caller)) {
+        hit.checkedAt = now;
+        return hit.caller;
+      }
+      this.verified.delete(cacheKey);
+      throw unauthenticated('Invalid credentials.');
+    }
 
     const caller = (await this.byLicenseKey(left, secret)) ?? (await this.byPassword(left, secret));
     if (!caller) throw unauthenticated('Invalid credentials.');
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-    this.verified.set(cacheKey, { caller, until: Date.now() + VERIFIED_TTL_MS });
+    this.verified.set(cacheKey, { caller, until: now + VERIFIED_TTL_MS, checkedAt: now });
     return caller;
   }
 
   /** Drop every cached verification of a credential: a revoked key is refused on its very next use. */
   forget(credentialId: string): void {
     for (const [cacheKey, entry] of this.verified) if (entry.caller.credentialId === credentialId) this.verified.delete(cacheKey);
+  }
+
+  /** A cached key is still in force (not revoked); users cannot be revoked. */
+  private async stillInForce(caller: Caller): Promise<boolean> {
+    if (caller.credentialId.startsWith('user:')) return true;
+    const credentials = await this.readStore.listCredentials(caller.accountId);
+    return credentials.some((c) => c.credentialId === caller.credentialId && !c.revokedAt);
   }
 
   private async byLicenseKey(accountId: string, key: string): Promise<Caller | null> {
