@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
-import type { CalculateTax, CompanySetup, ExemptionCategory, Jurisdiction, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import type { CalculateTax, CompanySetup, ExemptionCategory, Jurisdiction, LocalJurisdiction, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import { zipLookup } from './content/lookup';
 import { TaxCalculationError } from './errors';
 import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
 import { Dec, allocate, minorUnits, moneyOut, rateOut, roundMoney, sum, toDecimal } from './money';
@@ -463,8 +464,8 @@ export function exemptionCategoryOf(reason: string | undefined): ExemptionCatego
 
 /**
  * The jurisdictions an address lies in on a date (default: every jurisdiction content knows for it),
- * outermost first. First cut: the US state level from the state rates; the tax-engine issue extends
- * this with county / city / special districts from ZIP boundaries. Pure: no I/O.
+ * outermost first: the US state (when content has a state rate), then the county / city / special
+ * districts of the address's ZIP5 boundary (postalCode, first five digits). Pure: no I/O.
  */
 export function jurisdictionsForAddress(
   address: { country?: string | null; region?: string | null; postalCode?: string | null },
@@ -478,5 +479,26 @@ export function jurisdictionsForAddress(
     (r) => r.jurisdictionType === 'StateOrProvince' && resolveUsState(r.region)?.code === state.code && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
   );
   if (!known) return [];
-  return [{ country: 'US', region: state.code, jurisTypeId: 'STA', jurisCode: state.fips, jurisName: state.name }];
+  const out: Jurisdiction[] = [{ country: 'US', region: state.code, jurisTypeId: 'STA', jurisCode: state.fips, jurisName: state.name }];
+  const zip = zip5(address.postalCode ?? undefined);
+  const seen = new Set<string>();
+  const add = (j: LocalJurisdiction) => {
+    if (seen.has(j.jurisCode)) return;
+    seen.add(j.jurisCode);
+    out.push({ country: 'US', region: j.region, jurisTypeId: j.jurisTypeId, jurisCode: j.jurisCode, jurisName: j.jurisName });
+  };
+  if (zip && date !== undefined) {
+    for (const l of zipLookup(content, state.code, zip, date)?.locals ?? []) add(l.jurisdiction);
+  } else if (zip) {
+    const byCode = new Map((content.localJurisdictions ?? []).filter((j) => j.region === state.code).map((j) => [j.jurisCode, j]));
+    for (const b of content.boundaries ?? []) if (b.zip === zip && b.region === state.code) for (const c of b.jurisCodes) if (byCode.has(c)) add(byCode.get(c)!);
+  }
+  const order: Record<string, number> = { STA: 0, CTY: 1, CIT: 2, STJ: 3 };
+  return out.sort((a, b) => order[a.jurisTypeId] - order[b.jurisTypeId]);
+}
+
+/** First five digits of a US ZIP ("98101-1234" → "98101"); undefined when it is not one. */
+export function zip5(value: string | undefined | null): string | undefined {
+  const m = typeof value === 'string' ? /^\s*(\d{5})(?:[-\s]?\d{4})?\s*$/.exec(value) : null;
+  return m ? m[1] : undefined;
 }
