@@ -62,15 +62,35 @@ describe('Nexus (REST v2) and company tax setup', () => {
       expect({ changed, status: res.status }).toEqual({ changed, status: 400 });
       expectErrorShape(res.body, 'NexusNotFound');
     }
-    expect((await t.http.get(v2()).set(a.auth)).body['@recordsetCount']).toBe(1); // only WA from the address
+    expect((await t.http.get(v2()).set(a.auth)).body['@recordsetCount']).toBe(2); // only WA and Seattle, from the address
 
     const created = await t.http.post(v2()).set(a.auth).send([{ ...def, companyId: 999, id: 12345, effectiveDate: '2024-03-01T00:00:00.0', endDate: '2024-03-31', nexusTypeId: 'SalesTax' }]);
     expect(created.status).toBe(201);
     expect(created.body).toEqual([
-      expect.objectContaining({ id: 2, companyId: a.companyId, region: 'ID', jurisCode: '16', effectiveDate: '2024-03-01', endDate: '2024-03-31', nexusTypeId: 'SalesTax', createdDate: expect.any(String) }),
+      expect.objectContaining({ id: 3, companyId: a.companyId, region: 'ID', jurisCode: '16', effectiveDate: '2024-03-01', endDate: '2024-03-31', nexusTypeId: 'SalesTax', createdDate: expect.any(String) }),
     ]);
-    const one = await t.http.get(`${v2()}/2`).set(a.auth);
+    const one = await t.http.get(`${v2()}/3`).set(a.auth);
     expect(one.body).toEqual(created.body[0]);
+  });
+
+  it('a local jurisdiction from the definitions can be declared alone; changed local codes are not found', async () => {
+    const other = await t.http.post('/companies').set(a.auth).send({ companyCode: 'Locals Co' });
+    const companyId = other.body.companyId;
+    const defs = (await t.http.get('/api/v2/definitions/nexus/byaddress').query({ region: 'WA', country: 'US', postalCode: '98101' }).set(a.auth)).body.value;
+    expect(defs.map((d: { jurisTypeId: string; jurisCode: string }) => `${d.jurisTypeId} ${d.jurisCode}`)).toEqual(['STA 53', 'CIT 1726']);
+    const bad = await t.http.post(`/api/v2/companies/${companyId}/nexus`).set(a.auth).send([{ ...defs[1], jurisCode: '1727' }]);
+    expect(bad.status).toBe(400);
+    expectErrorShape(bad.body, 'NexusNotFound');
+    const both = await t.http.post(`/api/v2/companies/${companyId}/nexus`).set(a.auth).send(defs);
+    expect(both.status).toBe(201);
+    expect(both.body.map((n: { id: number; jurisName: string }) => [n.id, n.jurisName])).toEqual([[1, 'WASHINGTON'], [2, 'SEATTLE']]);
+    // A Seattle sale of 100 on 2024-05-01: 6.5% state + 3.75% city = 10.25.
+    const taxed = await t.http.post('/transactions').set(a.tng).send(sale('Locals Co', 'L-1', '2024-05-01', SEATTLE, 100));
+    expect(taxed.body.calculatedTaxSummary).toMatchObject({ tax: 10.25 });
+    // Without the city declaration only the state's 6.5 is collected.
+    expect((await t.http.delete(`/api/v2/companies/${companyId}/nexus/2`).set(a.auth)).status).toBe(200);
+    const stateOnly = await t.http.post('/transactions').set(a.tng).send(sale('Locals Co', 'L-2', '2024-05-01', SEATTLE, 100));
+    expect(stateOnly.body.calculatedTaxSummary).toMatchObject({ tax: 6.5 });
   });
 
   it('the engine honours nexus dates: taxed inside the window, no nexus outside', async () => {
@@ -81,34 +101,37 @@ describe('Nexus (REST v2) and company tax setup', () => {
   });
 
   it('PUT changes dates and types (not codes); nexusTypeId None means no nexus; DELETE removes it', async () => {
-    const current = (await t.http.get(`${v2()}/2`).set(a.auth)).body;
-    const badCode = await t.http.put(`${v2()}/2`).set(a.auth).send({ ...current, jurisCode: '41', region: 'OR', jurisName: 'OREGON', shortName: 'OR' });
+    const current = (await t.http.get(`${v2()}/3`).set(a.auth)).body;
+    const badCode = await t.http.put(`${v2()}/3`).set(a.auth).send({ ...current, jurisCode: '41', region: 'OR', jurisName: 'OREGON', shortName: 'OR' });
     expect(badCode.status).toBe(400);
     expectErrorShape(badCode.body, 'NexusNotFound');
 
-    const extended = await t.http.put(`${v2()}/2`).set(a.auth).send({ ...current, endDate: null });
+    const extended = await t.http.put(`${v2()}/3`).set(a.auth).send({ ...current, endDate: null });
     expect(extended.status).toBe(200);
-    expect(extended.body).toMatchObject({ id: 2, effectiveDate: '2024-03-01', endDate: null, createdDate: current.createdDate });
+    expect(extended.body).toMatchObject({ id: 3, effectiveDate: '2024-03-01', endDate: null, createdDate: current.createdDate });
     const taxed = await t.http.post('/transactions').set(a.tng).send(sale('Setup Co', 'OUT-2', '2024-04-01', BOISE, 50));
     expect(taxed.body.calculatedTaxSummary).toMatchObject({ tax: 3 });
 
-    expect((await t.http.put(`${v2()}/2`).set(a.auth).send({ ...current, endDate: null, nexusTypeId: 'None' })).status).toBe(200);
+    expect((await t.http.put(`${v2()}/3`).set(a.auth).send({ ...current, endDate: null, nexusTypeId: 'None' })).status).toBe(200);
     const none = await t.http.post('/transactions').set(a.tng).send(sale('Setup Co', 'NONE-1', '2024-04-01', BOISE, 50));
     expect(none.body.calculatedTaxSummary).toMatchObject({ tax: 0 });
 
-    const badDates = await t.http.put(`${v2()}/2`).set(a.auth).send({ ...current, effectiveDate: '2024-05-01', endDate: '2024-04-01' });
+    const badDates = await t.http.put(`${v2()}/3`).set(a.auth).send({ ...current, effectiveDate: '2024-05-01', endDate: '2024-04-01' });
     expect(badDates.status).toBe(400);
 
-    expect((await t.http.delete(`${v2()}/2`).set(a.auth)).status).toBe(200);
-    expect((await t.http.get(`${v2()}/2`).set(a.auth)).status).toBe(404);
-    expect((await t.http.delete(`${v2()}/2`).set(a.auth)).status).toBe(404);
+    expect((await t.http.delete(`${v2()}/3`).set(a.auth)).status).toBe(200);
+    expect((await t.http.get(`${v2()}/3`).set(a.auth)).status).toBe(404);
+    expect((await t.http.delete(`${v2()}/3`).set(a.auth)).status).toBe(404);
     const company = await setup.companySetup(a.accountId, 'Setup Co');
-    expect(company!.nexus!.map((n) => n.region)).toEqual(['WA']);
+    expect(company!.nexus!.map((n) => n.jurisCode)).toEqual(['53', '1726']);
   });
 
   it('GET /api/v2/companies/{id}/nexus/byaddress gives the company\'s declarations at that address', async () => {
     const wa = await t.http.get(`${v2()}/byaddress`).query({ region: 'WA', country: 'US', postalCode: '98104' }).set(a.auth);
-    expect(wa.body).toEqual({ '@recordsetCount': 1, value: [expect.objectContaining({ id: 1, region: 'WA' })] });
+    expect(wa.body).toEqual({ '@recordsetCount': 2, value: [expect.objectContaining({ id: 1, jurisCode: '53' }), expect.objectContaining({ id: 2, jurisCode: '1726' })] });
+    // Another WA address outside Seattle's boundaries: only the state declaration applies there.
+    const spokane = await t.http.get(`${v2()}/byaddress`).query({ region: 'WA', country: 'US', postalCode: '99201' }).set(a.auth);
+    expect(spokane.body).toEqual({ '@recordsetCount': 1, value: [expect.objectContaining({ id: 1, jurisCode: '53' })] });
     const id = await t.http.get(`${v2()}/byaddress`).query({ region: 'ID', country: 'US' }).set(a.auth);
     expect(id.body).toEqual({ '@recordsetCount': 0, value: [] });
   });

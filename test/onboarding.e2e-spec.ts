@@ -39,8 +39,10 @@ describe('Onboarding acceptance scenario', () => {
     expect(Number.isInteger(a.companyId) && a.companyId > 0).toBe(true);
     expect(a.companyId).not.toBe(b.companyId);
     expect(a.body.locations).toEqual([expect.objectContaining({ id: 1, locationCode: 'DEFAULT', address: SEATTLE })]);
+    // Every jurisdiction the Seattle address triggers: the state and the city (location code 1726).
     expect(a.body.nexus).toEqual([
-      expect.objectContaining({ companyId: a.companyId, country: 'US', region: 'WA', jurisTypeId: 'STA', jurisCode: '53', jurisName: 'WASHINGTON', nexusTypeId: 'SalesOrSellersUseTax', effectiveDate: null, endDate: null }),
+      expect.objectContaining({ id: 1, companyId: a.companyId, country: 'US', region: 'WA', jurisTypeId: 'STA', jurisCode: '53', jurisName: 'WASHINGTON', nexusTypeId: 'SalesOrSellersUseTax', effectiveDate: null, endDate: null }),
+      expect.objectContaining({ id: 2, companyId: a.companyId, country: 'US', region: 'WA', jurisTypeId: 'CIT', jurisCode: '1726', jurisName: 'SEATTLE', effectiveDate: null, endDate: null }),
     ]);
     expect(b.body.nexus).toEqual([expect.objectContaining({ region: 'OR', jurisCode: '41' })]);
   });
@@ -51,7 +53,7 @@ describe('Onboarding acceptance scenario', () => {
     expect(byKey.body).toEqual({ '@recordsetCount': 1, value: [expect.objectContaining({ companyCode: 'A1 Boats', companyId: a.companyId })] });
     const byPassword = await t.http.get(`/api/v2/companies/${a.companyId}/nexus`).set(basic(a.username, a.password));
     expect(byPassword.status).toBe(200);
-    expect(byPassword.body['@recordsetCount']).toBe(1);
+    expect(byPassword.body['@recordsetCount']).toBe(2);
     const keys = await t.http.get('/licenseKeys').set(a.auth);
     expect(keys.status).toBe(200);
     expect(keys.body.value).toEqual([{ credentialId: a.credentialId, role: 'account_admin', label: null, createdAt: expect.any(String), revokedAt: null, active: true }]);
@@ -64,10 +66,10 @@ describe('Onboarding acceptance scenario', () => {
     expect({ status: res.status, body: res.status === 201 ? null : res.body }).toEqual({ status: 201, body: null });
     expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, subtotalTaxable: 0, subtotalExempt: 100, tax: 0, grandTotal: 100 });
     expect(JSON.stringify(res.body.lines)).toContain('"exemptionReason":"No nexus"');
-    // In WA, where the address gave nexus, the same sale is taxed: 100 x 6.5% = 6.50.
+    // In Seattle, where the address gave nexus, the same sale is taxed: 100 x (6.5% state + 3.75% city) = 10.25.
     const wa = await t.http.post('/transactions').set(a.tng).send(sale('A1 Boats', 'WA-1', '2024-06-15', SEATTLE, 100));
     expect(wa.status).toBe(201);
-    expect(wa.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 6.5 });
+    expect(wa.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 10.25 });
   });
 
   it('nexus declared by address applies from its effective date', async () => {
@@ -78,7 +80,7 @@ describe('Onboarding acceptance scenario', () => {
     expect(declared.status).toBe(201);
     expect(declared.body).toEqual({
       '@recordsetCount': 1,
-      value: [expect.objectContaining({ id: 2, region: 'ID', jurisTypeId: 'STA', jurisCode: '16', jurisName: 'IDAHO', effectiveDate: '2024-07-01', endDate: null })],
+      value: [expect.objectContaining({ id: 3, region: 'ID', jurisTypeId: 'STA', jurisCode: '16', jurisName: 'IDAHO', effectiveDate: '2024-07-01', endDate: null })],
       alreadyDeclared: [],
     });
     const before = await t.http.post('/transactions').set(a.tng).send(sale('A1 Boats', 'ID-JUNE', '2024-06-30', BOISE, 100));
@@ -90,13 +92,17 @@ describe('Onboarding acceptance scenario', () => {
     // An address whose jurisdictions are already declared for those dates declares nothing twice.
     const again = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'A1 Boats', addresses: [{ ...BOISE, line1: '700 W Jefferson St' }, SEATTLE] });
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ '@recordsetCount': 0, value: [], alreadyDeclared: [expect.objectContaining({ id: 2, region: 'ID' }), expect.objectContaining({ id: 1, region: 'WA' })] });
+    expect(again.body).toEqual({
+      '@recordsetCount': 0,
+      value: [],
+      alreadyDeclared: [expect.objectContaining({ id: 3, region: 'ID' }), expect.objectContaining({ id: 1, jurisCode: '53' }), expect.objectContaining({ id: 2, jurisCode: '1726' })],
+    });
     // The v2 API, which names jurisdictions one by one, refuses an overlapping declaration (409).
     const dup = await t.http.post(`/api/v2/companies/${a.companyId}/nexus`).set(a.auth).send([declared.body.value[0]]);
     expect(dup.status).toBe(409);
     expectErrorShape(dup.body, 'NexusAlreadyDeclared');
     const list = await t.http.get('/nexus').query({ companyCode: 'A1 Boats' }).set(a.auth);
-    expect(list.body['@recordsetCount']).toBe(2);
+    expect(list.body['@recordsetCount']).toBe(3);
   });
 
   it('account B gets 404 for everything of account A', async () => {
@@ -168,7 +174,7 @@ describe('Onboarding acceptance scenario', () => {
 
     // Nothing B sent changed A: same nexus, items, certificates, keys.
     const nexus = await send('GET', `/api/v2/companies/${c}/nexus`, a.auth);
-    expect(nexus.body.value.map((n: { id: number; endDate: string | null }) => [n.id, n.endDate])).toEqual([[1, null], [2, null]]);
+    expect(nexus.body.value.map((n: { id: number; endDate: string | null }) => [n.id, n.endDate])).toEqual([[1, null], [2, null], [3, null]]);
     const items = await send('GET', `/items?companyCode=${A}`, a.auth);
     expect(items.body.value.map((i: { itemCode: string }) => i.itemCode)).toEqual(['SKU-1']);
     const stillA = await t.http.get('/companies').set(a.auth);

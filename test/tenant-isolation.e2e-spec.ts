@@ -97,7 +97,7 @@ describe('Tenant isolation', () => {
 
   it('A\'s data is unchanged by everything B sent', async () => {
     const nexus = await t.http.get(`/api/v2/companies/${a.companyId}/nexus`).set(a.auth);
-    expect(nexus.body.value).toEqual([expect.objectContaining({ id: 1, region: 'WA', endDate: null })]);
+    expect(nexus.body.value).toEqual([expect.objectContaining({ id: 1, region: 'WA', endDate: null }), expect.objectContaining({ id: 2, jurisCode: '1726', endDate: null })]);
     const docRes = await t.http.get('/transactions/Alpha%20Co/Sale/DOC-1').set(a.tng);
     expect(docRes.body).toMatchObject({ header: expect.objectContaining({ transactionDate: '2024-05-01' }) });
     const keys = await t.http.get('/licenseKeys').set(a.auth);

@@ -12,7 +12,7 @@ export const DEFAULT_NEXUS_CHOICE: NexusChoice = {
   hasPermanentEstablishment: true,
 };
 
-const JURIS_TYPE_OF: Record<string, JurisTypeId> = { Country: 'CNT', StateOrProvince: 'STA', County: 'CTY', City: 'CIT', Special: 'STJ' };
+const LOCAL_JURIS_TYPE: Record<string, JurisTypeId> = { County: 'CTY', City: 'CIT', Special: 'STJ' };
 const isoDate = (value: string | null | undefined) => (value ? value.slice(0, 10) : null);
 
 /** The jurisdictions an address triggers, as nexus jurisdictions (content's codes and names). */
@@ -30,7 +30,8 @@ const toNexusJurisdiction = (j: Jurisdiction): NexusJurisdiction => ({
 
 /**
  * The content jurisdiction a nexus object names, or undefined when its codes match none ("nexus not
- * found"): the state level as jurisdictionsForAddress gives it, other levels from the content's rates.
+ * found"): the state level as jurisdictionsForAddress gives it, local levels from content's local
+ * jurisdictions (or, for content without that list, from its rates).
  */
 export function findJurisdiction(
   content: TaxContent,
@@ -38,12 +39,14 @@ export function findJurisdiction(
 ): NexusJurisdiction | undefined {
   const country = normaliseCountry(j.country);
   const region = j.region.trim().toUpperCase();
-  const candidates = [
-    ...jurisdictionsAt({ country: j.country, region }, content),
-    ...content.rates
-      .filter((r) => normaliseCountry(r.country) === country && r.region.toUpperCase() === region && r.jurisdictionType !== 'StateOrProvince')
-      .map((r): NexusJurisdiction => ({ country: country!, region, jurisTypeId: JURIS_TYPE_OF[r.jurisdictionType], jurisCode: r.jurisdictionCode, jurisName: r.jurisdictionName })),
-  ];
+  const locals: NexusJurisdiction[] = content.localJurisdictions
+    ? content.localJurisdictions
+        .filter((l) => normaliseCountry(l.country) === country && l.region.toUpperCase() === region)
+        .map((l) => ({ country: country!, region, jurisTypeId: l.jurisTypeId, jurisCode: l.jurisCode, jurisName: l.jurisName }))
+    : content.rates
+        .filter((r) => normaliseCountry(r.country) === country && r.region.toUpperCase() === region && r.jurisdictionType in LOCAL_JURIS_TYPE)
+        .map((r) => ({ country: country!, region, jurisTypeId: LOCAL_JURIS_TYPE[r.jurisdictionType], jurisCode: r.jurisdictionCode, jurisName: r.jurisdictionName }));
+  const candidates = [...jurisdictionsAt({ country: j.country, region }, content), ...locals];
   return candidates.find(
     (c) =>
       c.jurisTypeId === j.jurisTypeId &&
@@ -114,21 +117,19 @@ const ALL_DATES_FROM = '1900-01-01';
 export function companySetupOf(view: CompanySetupView): CompanySetup {
   const setup: CompanySetup = { companyCode: view.companyCode, defaultCurrency: view.defaultCurrency };
   if (view.nexusConfigured) {
-    setup.nexus = view.nexus
-      .filter((n) => n.nexusTypeId !== 'None')
-      .map((n) => ({
-        country: n.country,
-        region: n.region,
-        jurisTypeId: n.jurisTypeId,
-        jurisCode: n.jurisCode,
-        jurisName: n.jurisName,
-        effectiveDate: n.effectiveDate ?? ALL_DATES_FROM,
-        ...(n.endDate ? { endDate: n.endDate } : {}),
-        nexusTypeId: n.nexusTypeId,
-        hasLocalNexus: n.hasLocalNexus,
-        ...(n.localNexusTypeId ? { localNexusTypeId: n.localNexusTypeId } : {}),
-        hasPermanentEstablishment: n.hasPermanentEstablishment,
-      }));
+    setup.nexus = view.nexus.map((n) => ({
+      country: n.country,
+      region: n.region,
+      jurisTypeId: n.jurisTypeId,
+      jurisCode: n.jurisCode,
+      jurisName: n.jurisName,
+      effectiveDate: n.effectiveDate ?? ALL_DATES_FROM,
+      ...(n.endDate ? { endDate: n.endDate } : {}),
+      nexusTypeId: n.nexusTypeId,
+      hasLocalNexus: n.hasLocalNexus,
+      ...(n.localNexusTypeId ? { localNexusTypeId: n.localNexusTypeId } : {}),
+      hasPermanentEstablishment: n.hasPermanentEstablishment,
+    }));
   }
   if (view.items.length) setup.items = view.items.map((i) => ({ ...i }));
   if (view.fallbackItemCode) setup.fallbackItemCode = view.fallbackItemCode;
