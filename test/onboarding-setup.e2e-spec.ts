@@ -198,6 +198,39 @@ describe('Nexus (REST v2) and company tax setup', () => {
     });
   });
 
+  it('the engine calculates with the setup: item tax codes, the fallback item, certificates', async () => {
+    const c = await t.http.post('/companies').set(a.auth).send({ companyCode: 'Engine Co', companyAddress: SEATTLE });
+    expect(c.status).toBe(201);
+    const post = (code: string, extra: { itemCode?: string; customerCode?: string }) =>
+      t.http.post('/transactions').set(a.tng).send(sale('Engine Co', code, '2024-05-01', SEATTLE, 100, extra));
+    const mapItem = (itemCode: string, taxCode: string, fallback = false) =>
+      t.http.post('/items').set(a.auth).send({ companyCode: 'Engine Co', itemCode, taxCode, fallback });
+
+    // No mapping yet: P0000000, taxed 100 x 10.25% = 10.25 in Seattle.
+    expect((await post('E-1', { itemCode: 'GROCERY-1' })).body.calculatedTaxSummary).toMatchObject({ tax: 10.25 });
+    // Groceries (PF050000) are exempt in Washington.
+    expect((await mapItem('GROCERY-1', 'PF050000')).status).toBe(201);
+    const grocery = await post('E-2', { itemCode: 'GROCERY-1' });
+    expect(grocery.body.calculatedTaxSummary).toMatchObject({ tax: 0, subtotalExempt: 100 });
+    expect(JSON.stringify(grocery.body.lines)).toContain('Non-taxable');
+    // An unmapped item takes the fallback item's tax code (NT: non-taxable everywhere).
+    expect((await mapItem('FALLBACK', 'NT', true)).status).toBe(201);
+    expect((await post('E-3', { itemCode: 'UNMAPPED' })).body.calculatedTaxSummary).toMatchObject({ tax: 0 });
+    expect((await mapItem('SKU-T', 'P0000000')).status).toBe(201);
+    expect((await post('E-4', { itemCode: 'SKU-T' })).body.calculatedTaxSummary).toMatchObject({ tax: 10.25 });
+
+    // A certificate on file for the customer in WA exempts its sales; revoked, it no longer does.
+    const cert = await t.http.post('/certificates').set(a.auth).send({
+      companyCode: 'Engine Co', certificateId: 'RESALE-1', customerCode: 'RESELLER', regions: [{ country: 'US', region: 'WA' }], exemptionReason: 'Resale', effectiveDate: '2024-01-01',
+    });
+    expect(cert.status).toBe(201);
+    const exempt = await post('E-5', { itemCode: 'SKU-T', customerCode: 'RESELLER' });
+    expect(exempt.body.calculatedTaxSummary).toMatchObject({ tax: 0, subtotalExempt: 100 });
+    expect(JSON.stringify(exempt.body.lines)).toContain('Exemption certificate RESALE-1');
+    expect((await t.http.delete('/certificates/RESALE-1').query({ companyCode: 'Engine Co' }).set(a.auth)).status).toBe(200);
+    expect((await post('E-6', { itemCode: 'SKU-T', customerCode: 'RESELLER' })).body.calculatedTaxSummary).toMatchObject({ tax: 10.25 });
+  });
+
   it('filing calendar: a frequency per region from a date', async () => {
     const put = (filingFrequency: string, effectiveDate: string) =>
       t.http.put('/filingCalendar').set(a.auth).send({ companyCode: 'Setup Co', country: 'US', region: 'WA', filingFrequency, effectiveDate });
