@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';
 import { FailureThrottle } from './failure-throttle';
-import { verifyLicenseKey } from './license-key';
+import { hashLicenseKey, verifyLicenseKey } from './license-key';
 
 const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
 /** How long a verified key is trusted without re-running scrypt. */
@@ -29,6 +29,8 @@ export class CredentialVerifier {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
   private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number }>();
   readonly throttle = new FailureThrottle();
+  /** Hash compared against when nothing matched the name, so failures all cost one scrypt. */
+  private dummy?: Promise<string>;
 
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
@@ -77,7 +79,7 @@ export class CredentialVerifier {
       throw unauthenticated('Invalid credentials.');
     }
 
-    const caller = (await this.byLicenseKey(left, secret)) ?? (await this.byPassword(left, secret));
+    const caller = await this.verify(left, secret);
     if (!caller) throw unauthenticated('Invalid credentials.');
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
     this.verified.set(cacheKey, { caller, until: now + VERIFIED_TTL_MS, checkedAt: now });
@@ -89,6 +91,10 @@ export class CredentialVerifier {
     for (const [cacheKey, entry] of this.verified) if (entry.caller.credentialId === credentialId) this.verified.delete(cacheKey);
   }
 
+  private dummyHash(): Promise<string> {
+    return (this.dummy ??= hashLicenseKey(randomBytes(24).toString('hex')));
+  }
+
   /** A cached key is still in force (not revoked); users cannot be revoked. */
   private async stillInForce(caller: Caller): Promise<boolean> {
     if (caller.credentialId.startsWith('user:')) return true;
@@ -96,19 +102,21 @@ export class CredentialVerifier {
     return credentials.some((c) => c.credentialId === caller.credentialId && !c.revokedAt);
   }
 
-  private async byLicenseKey(accountId: string, key: string): Promise<Caller | null> {
-    for (const credential of await this.readStore.listCredentials(accountId)) {
-      if (credential.revokedAt) continue;
-      if (await verifyLicenseKey(key, credential.keyHash)) {
-        return { accountId, credentialId: credential.credentialId, role: credential.role, actor: `credential:${credential.credentialId}` };
+  /** The license keys of account `left`, then the user named `left`; null when the secret matches neither. */
+  private async verify(left: string, secret: string): Promise<Caller | null> {
+    const keys = (await this.readStore.listCredentials(left)).filter((c) => !c.revokedAt);
+    for (const key of keys) {
+      if (await verifyLicenseKey(secret, key.keyHash)) {
+        return { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` };
       }
     }
+    const user = await this.readStore.findUser(left);
+    if (user && (await verifyLicenseKey(secret, user.passwordHash))) {
+      return { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` };
+    }
+    // Nothing was hashed for an unknown account or username: hash once anyway, so that the answer takes
+    // as long as for a known one with a wrong secret (no enumeration by timing).
+    if (keys.length === 0 && !user) await verifyLicenseKey(secret, await this.dummyHash());
     return null;
-  }
-
-  private async byPassword(username: string, password: string): Promise<Caller | null> {
-    const user = await this.readStore.findUser(username);
-    if (!user || !(await verifyLicenseKey(password, user.passwordHash))) return null;
-    return { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` };
   }
 }
