@@ -4,7 +4,9 @@
  */
 import { COMPANY_SETUP, type CompanySetupSource } from '../apps/api/src/company-setup/company-setup';
 import { expectErrorShape, PARTNER_KEY, startTestApp, type TestApp } from './support/test-app';
-import { BOISE, onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { BOISE, onboard, PORTLAND, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
+
+const PORTLAND_FLAT = { ...PORTLAND };
 
 describe('Nexus (REST v2) and company tax setup', () => {
   let t: TestApp;
@@ -263,11 +265,23 @@ describe('Nexus (REST v2) and company tax setup', () => {
     expect(loc.status).toBe(201);
     expect(loc.body).toMatchObject({ id: 2, locationCode: 'WH-2', address: SEATTLE });
     expect((await t.http.post('/locations').set(a.auth).send({ companyCode: 'Second', locationCode: 'WH-2', address: SEATTLE })).status).toBe(409);
+    // AvaTax's LocationModel has the address flat on the location.
+    const flat = await t.http.post('/locations').set(a.auth).send({ companyCode: 'Second', locationCode: 'STORE-3', line1: '1 Pike St', city: 'Seattle', region: 'WA', postalCode: '98101', country: 'US' });
+    expect(flat.status).toBe(201);
+    expect(flat.body).toMatchObject({ id: 3, address: { line1: '1 Pike St', city: 'Seattle', region: 'WA', postalCode: '98101', country: 'US' } });
     const list = await t.http.get('/locations').query({ companyCode: 'Second' }).set(a.auth);
-    expect(list.body.value.map((l: { locationCode: string }) => l.locationCode)).toEqual(['DEFAULT', 'WH-2']);
-    expect((await t.http.get('/locations/2').query({ companyCode: 'Second' }).set(a.auth)).body.description).toBe('Warehouse');
-    // Adding a location declares no nexus by itself (seed: nexus is set with POST /nexus).
+    expect(list.body.value.map((l: { locationCode: string }) => l.locationCode)).toEqual(['DEFAULT', 'WH-2', 'STORE-3']);
+    // Adding locations declared no nexus by themselves (seed: nexus is set with POST /nexus): still only ID.
     expect((await t.http.get(`/api/v2/companies/${created.body.companyId}/nexus`).set(a.auth)).body['@recordsetCount']).toBe(1);
+    // POST /nexus with one address (nested or flat) instead of a list.
+    const one = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'Second', address: SEATTLE, effectiveDate: '2025-01-01' });
+    expect(one.status).toBe(201);
+    expect(one.body.value.map((n: { jurisCode: string }) => n.jurisCode)).toEqual(['53', '1726']);
+    const flatNexus = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'Second', ...PORTLAND_FLAT });
+    expect(flatNexus.body.value.map((n: { region: string }) => n.region)).toEqual(['OR']);
+    expect((await t.http.get('/locations/2').query({ companyCode: 'Second' }).set(a.auth)).body.description).toBe('Warehouse');
+    // ID from the company address, then WA + Seattle + OR by address.
+    expect((await t.http.get(`/api/v2/companies/${created.body.companyId}/nexus`).set(a.auth)).body['@recordsetCount']).toBe(4);
   });
 
   it('POST /accounts refuses a taken username (409) and bad input (400)', async () => {

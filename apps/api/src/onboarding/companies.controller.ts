@@ -8,6 +8,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
+import { AddressShapes } from './address-shapes.pipe';
 import { changeMetadata } from './change-metadata';
 import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, presentCompany, presentLocation, recordset } from './company.queries';
@@ -85,8 +86,8 @@ export class CompaniesController {
   @Post('locations')
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
-  @ApiOperation({ summary: 'Add a reporting location to a company (nexus is declared separately: POST /nexus)' })
-  async addLocation(@Body(ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  @ApiOperation({ summary: 'Add a reporting location to a company (address nested or flat as in AvaTax LocationModel); nexus is declared separately: POST /nexus' })
+  async addLocation(@Body(new AddressShapes('address'), ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const location = { locationCode: body.locationCode, address: addressOf(body.address), ...(body.description ? { description: body.description } : {}) };
     const { company, events }: CompanyResult = await this.commands.execute(
       new ChangeCompanyCommand(caller.accountId, body.companyCode, { type: 'AddLocation', location }, changeMetadata(request, caller)),

@@ -9,6 +9,7 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError, badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
+import { AddressShapes } from './address-shapes.pipe';
 import { changeMetadata } from './change-metadata';
 import { apiValidationPipe } from '../common/validation';
 import { TAX_CONTENT } from '../storage/tokens';
@@ -75,7 +76,7 @@ export class NexusController {
       'Declare nexus in every jurisdiction the given addresses trigger, from effectiveDate (all dates when absent); jurisdictions already declared for those dates come back in alreadyDeclared (200 when nothing was new)',
   })
   async declare(
-    @Body(ValidBody) body: DeclareNexusByAddressDto,
+    @Body(new AddressShapes('addresses'), ValidBody) body: DeclareNexusByAddressDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
