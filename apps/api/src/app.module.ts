@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
+import { AddressesController } from './addresses/addresses.controller';
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
@@ -27,7 +28,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController],
+      controllers: [HealthController, AccountsController, TransactionsController, AddressesController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },

@@ -11,6 +11,7 @@ describe('resolveAddress', () => {
       geocoded: true,
       resolved: false,
       geocode: { latitude: 47.6114, longitude: -122.3305 },
+      geocodedBy: 'zipcodes 8.0.0',
       resolutionQuality: 'postalCentroidGood',
       postalArea: { city: 'Seattle', state: 'WA' },
       messages: [],

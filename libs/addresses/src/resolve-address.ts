@@ -1,6 +1,10 @@
 import zipcodes, { type ZipCodeEntry } from 'zipcodes';
 import { findCountry } from './countries';
 import { postalCodePattern } from './postal-codes';
+import { version as zipcodesVersion } from 'zipcodes/package.json';
+
+/** The data package that geocodes addresses, with its version. */
+export const GEOCODER = `zipcodes ${zipcodesVersion}`;
 
 /** An address as the TNG Address format has it (synonyms included). */
 export interface AddressInput {
@@ -45,6 +49,8 @@ export interface AddressResolution {
    */
   resolved: false;
   geocode?: { latitude: number; longitude: number };
+  /** The data that located the address (GEOCODER), when it was located. */
+  geocodedBy?: string;
   resolutionQuality: ResolutionQuality;
   /** City and state as the postal data names them, when the postal code was found. */
   postalArea?: { city: string; state: string };
@@ -133,6 +139,7 @@ export function resolveAddress(address: AddressInput): AddressResolution {
   if (country) resolution.country = country.alpha3;
   if (found) {
     resolution.geocode = { latitude: found.latitude, longitude: found.longitude };
+    resolution.geocodedBy = GEOCODER;
     resolution.postalArea = { city: found.city, state: stateCode(found.state) };
   }
   return resolution;
