@@ -107,3 +107,32 @@ describe('TNG addresses (end to end)', () => {
     });
   });
 });
+
+describe('latlong on recorded documents', () => {
+  let t: TestApp;
+  let a: Account;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await provisionAccount(t);
+  });
+  afterAll(() => t.close());
+
+  it('POST /transactions fills the LatLong of locatable addresses and keeps the one a client sent', async () => {
+    const body = {
+      header: {
+        companyCode: 'A1 Boats',
+        transactionType: 'Sale',
+        documentCode: 'LL-1',
+        customerCode: 'C',
+        transactionDate: '2014-06-11',
+        defaultLocations: { shipTo: { address: seattle }, shipFrom: { address: seattle, latlong: { latitude: 47.6, longitude: -122.3 } } },
+      },
+      lines: [{ lineCode: '1', itemCode: 'X', extendedAmount: 10, itemDescription: 'x', locations: { shipTo: { address: { ...seattle, zipcode: '00000' } } } }],
+    };
+    const res = await t.http.post('/transactions').set(a.headers).send(body);
+    expect(res.status).toBe(201);
+    expect(res.body.header.defaultLocations.shipTo.latlong).toEqual({ latitude: 47.6114, longitude: -122.3305 });
+    expect(res.body.header.defaultLocations.shipFrom.latlong).toEqual({ latitude: 47.6, longitude: -122.3 });
+    expect(res.body.lines[0].locations.shipTo).not.toHaveProperty('latlong'); // ZIP 00000 cannot be located
+  });
+});
