@@ -3,3 +3,4 @@ export * from './transactions.projection';
 export * from './account.projections';
 export * from './projector';
 export * from './idempotency.projection';
+export * from './calculations.projection';

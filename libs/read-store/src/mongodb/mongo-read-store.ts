@@ -13,6 +13,8 @@ import {
 } from '@tax-ledger/projections';
 import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
+import type { CalculationListFilter, CalculationView } from '../calculation-views';
+import { MongoCalculationsCollection } from './calculations-collection';
 import type {
   CompanyView,
   CredentialView,
@@ -81,6 +83,7 @@ export class MongoReadStore implements ReadStore {
   private readonly idempotencyKeys: Collection<IdempotencyDoc>;
   private readonly companies: Collection<CompanyDoc>;
   private readonly checkpointsColl: Collection<CheckpointDoc>;
+  private readonly calculations: MongoCalculationsCollection;
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
@@ -98,12 +101,14 @@ export class MongoReadStore implements ReadStore {
     this.idempotencyKeys = db.collection<IdempotencyDoc>(MONGO_COLLECTIONS.idempotencyKeys, options);
     this.companies = db.collection<CompanyDoc>(MONGO_COLLECTIONS.companies, options);
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
+    this.calculations = new MongoCalculationsCollection(db);
     this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
       [MONGO_COLLECTIONS.transactions, this.transactions as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.transactionVersions, this.versions as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.credentials, this.credentials as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
+      ['calculations', this.calculations.collection as unknown as Collection<{ _id: string }>],
     ]);
   }
 
@@ -135,6 +140,7 @@ export class MongoReadStore implements ReadStore {
       this.credentials.createIndexes([{ key: { accountId: 1, credentialId: 1 }, name: 'account_credential' }]),
       this.companies.createIndexes([{ key: { accountId: 1, companyCode: 1 }, name: 'account_company', unique: true }]),
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
+      this.calculations.ensureIndexes(),
     ]);
   }
 
@@ -151,6 +157,7 @@ export class MongoReadStore implements ReadStore {
       const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
       await this.insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
     }
+    if (await this.calculations.apply(event)) return;
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -259,6 +266,14 @@ export class MongoReadStore implements ReadStore {
 
   async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
     return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID });
+  }
+
+  getCalculation(key: TransactionKey): Promise<CalculationView | null> {
+    return this.calculations.get(key);
+  }
+
+  listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
+    return this.calculations.list(accountId, filter);
   }
 
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {

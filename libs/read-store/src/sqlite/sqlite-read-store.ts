@@ -15,6 +15,8 @@ import {
 import { day } from '../dates';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import type { ReadStore } from '../read-store.port';
+import type { CalculationListFilter, CalculationView } from '../calculation-views';
+import { SqliteCalculationsTable } from './calculations-table';
 import type {
   CompanyView,
   CredentialView,
@@ -206,12 +208,14 @@ export class SqliteReadStore implements ReadStore {
   /** List statements, one per combination of optional filters, prepared on first use. */
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
+  private readonly calculations: SqliteCalculationsTable;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
       dropOutdatedTables(db);
       db.exec(SCHEMA);
     }
+    this.calculations = new SqliteCalculationsTable(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
@@ -338,6 +342,14 @@ export class SqliteReadStore implements ReadStore {
     return row ? withDocument<TransactionVersionView>(row) : null;
   }
 
+  async getCalculation(key: TransactionKey): Promise<CalculationView | null> {
+    return this.calculations.get(key);
+  }
+
+  async listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
+    return this.calculations.list(accountId, filter);
+  }
+
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
     const row = this.getCompanyStmt.get(accountId, companyCode);
     return row ? (JSON.parse(row.view) as CompanyView) : null;
@@ -377,6 +389,7 @@ export class SqliteReadStore implements ReadStore {
 
   private applyOne(event: RecordedEvent): void {
     this.recordIdempotencyKey(event);
+    if (this.calculations.apply(event)) return;
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {
