@@ -3,6 +3,11 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
 import { AddressesController } from './addresses/addresses.controller';
+import { CalculationsController } from './calculations/calculations.controller';
+import { CreateTransactionFromCalculationHandler } from './calculations/commands/create-transaction-from-calculation.command';
+import { RecordCalculationHandler } from './calculations/commands/record-calculation.command';
+import { CALCULATION_QUERY_HANDLERS } from './calculations/queries/calculation.queries';
+import { TaxCalculationRepository } from './calculations/tax-calculation.repository';
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
@@ -28,7 +33,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController, AddressesController],
+      controllers: [HealthController, AccountsController, TransactionsController, AddressesController, CalculationsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -41,6 +46,10 @@ export class AppModule {
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
+        TaxCalculationRepository,
+        RecordCalculationHandler,
+        CreateTransactionFromCalculationHandler,
+        ...CALCULATION_QUERY_HANDLERS,
       ],
     };
   }

@@ -18,7 +18,7 @@ import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
  * Lost races on a stream are retried with a fresh read this many times before the caller gets 409.
  * Each retry re-runs the decision on the new state, so no update is ever lost or applied twice.
  */
-const MAX_ATTEMPTS = 64;
+export const MAX_ATTEMPTS = 64;
 
 export interface CommandOptions {
   /**
@@ -28,7 +28,8 @@ export interface CommandOptions {
   ifMatch?: string[];
 }
 
-function checkPrecondition(current: TaxTransaction, ifMatch: string[] | undefined) {
+/** If-Match against a document's current version (shared by transactions and calculations). */
+export function checkPrecondition(current: { exists: false } | { exists: true; version: number; versionId: string }, ifMatch: string[] | undefined) {
   if (ifMatch === undefined) return;
   const matches = current.exists && (ifMatch.includes('*') || ifMatch.includes(current.versionId));
   if (!matches) {

@@ -21,7 +21,7 @@ import { ValidBody } from '../common/body-validation.pipe';
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
-import { DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
+import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
 import { StateTransitionDto } from './dto/state-transition.dto';
 import { TaxDocumentDto } from './dto/tax-document.dto';
 import {
@@ -35,7 +35,7 @@ import { presentTransaction, presentVersion } from './tng-document.presenter';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
 
-function parseTransactionType(value: string): TransactionType {
+export function parseTransactionType(value: string): TransactionType {
   const type = TRANSACTION_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
   if (!type) throw badRequest('InvalidTransactionType', `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}.`, 'transactionType');
   return type;
@@ -204,9 +204,7 @@ export class TransactionsController {
         if (!state) throw badRequest('InvalidInclude', `include may list only ${TRANSACTION_STATES.join(', ')}; "${s}" is not a state.`, 'include');
         return state;
       });
-    if (query.startDate && query.endDate && query.startDate > query.endDate) {
-      throw badRequest('InvalidDateRange', 'startDate must not be after endDate.', 'startDate');
-    }
+    assertDateRange(query);
     const views: TransactionView[] = await this.queries.execute(
       new ListTransactionsQuery(caller.accountId, {
         companyCode,
