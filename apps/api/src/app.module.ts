@@ -15,6 +15,7 @@ import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-se
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { DocumentHistoryService } from './history/document-history.service';
 import { StorageModule } from './storage/storage.module';
 import { ChangeTransactionStateHandler } from './transactions/commands/change-transaction-state.command';
 import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
@@ -50,6 +51,7 @@ export class AppModule {
         RecordCalculationHandler,
         CreateTransactionFromCalculationHandler,
         ...CALCULATION_QUERY_HANDLERS,
+        DocumentHistoryService,
       ],
     };
   }
