@@ -98,6 +98,46 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
     });
   });
 
+  describe('versions, history and asOf', () => {
+    it('lists every version (each recalculation), oldest first, and fetches one', async () => {
+      const res = await get(`${calcPath('#12345')}/versions`);
+      expect(res.status).toBe(200);
+      expect(res.body.map((v: any) => [v.processingInfo.version, v.calculatedTaxSummary.subtotal, v.calculatedTaxSummary.tax])).toEqual([
+        [1, 32.5, 2.11],
+        [2, 65, 4.23],
+        [3, 65, 4.23],
+      ]);
+      expect((await get(`${calcPath('#12345')}/versions/1`)).body).toEqual(res.body[0]);
+      expect((await get(`${calcPath('#12345')}/versions/4`)).status).toBe(404);
+      expectErrorShape((await get(`${calcPath('#12345')}/versions/x`)).body, 'InvalidVersion');
+      expectErrorShape((await get(`${calcPath('NOPE')}/versions`)).body, 'CalculationNotFound');
+    });
+
+    it('history lists every recalculation with who and when and what changed, without a filing state', async () => {
+      const res = await get(`${calcPath('#12345')}/history`);
+      expect(res.status).toBe(200);
+      const events = res.body.events as any[];
+      expect(events.map((e) => [e.type, e.version, e.stateAfter])).toEqual([
+        ['CalculationRecorded', 1, null],
+        ['CalculationRevised', 2, null],
+        ['CalculationRevised', 3, null],
+      ]);
+      expect(events[0].actor).toBe(`credential:${a.credentialId}`);
+      // v1 -> v2: 32.50 -> 65.00, tax 2.11 -> 4.23 (+2.12)
+      expect(events[1].changes).toMatchObject({ fromVersion: 1, toVersion: 2, totalAmountDelta: '32.5', totalTaxDelta: '2.12' });
+      expect((await get(`${calcPath('#12345')}/history`, b.headers)).status).toBe(404);
+    });
+
+    it('?asOf= gives the version current at that instant; before the first one it is 404; a bad value is 400', async () => {
+      const versions = (await get(`${calcPath('#12345')}/versions`)).body;
+      const atV2 = await get(`${calcPath('#12345')}?asOf=${encodeURIComponent(versions[1].processingInfo.modifiedDate)}`);
+      expect(atV2.status).toBe(200);
+      expect(atV2.body.processingInfo.version).toBe(2);
+      expect((await get(`${calcPath('#12345')}?asOf=2000-01-01`)).status).toBe(404);
+      expectErrorShape((await get(`${calcPath('#12345')}?asOf=yesterday`)).body, 'InvalidAsOf');
+    });
+  });
+
   describe('bad input: 4xx in the error shape, nothing written', () => {
     it.each([
       ['no header', { lines: seedDocument().lines }, 400],
@@ -184,6 +224,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       // The transaction's event says where it came from, and why
       const [recorded] = await events(`TaxTransaction-${a.accountId}/A1%20Boats/Sale/INV-1`);
       expect(recorded.metadata).toMatchObject({ sourceCalculation: aStream('#12345'), recalculated: 'true', comment: 'Government Contract ABC' });
+      expect((await get(`${docPath('INV-1')}/history`)).body.events[0]).toMatchObject({ type: 'TransactionRecorded', comment: 'Government Contract ABC' });
       expect((await get(calcPath('#12345'))).body.processingInfo.version).toBe(3);
       // it is an ordinary transaction: it can be voided
       expect((await t.http.post(`${docPath('INV-1')}/stateTransitions`).set(a.headers).send({ type: 'Voided' })).status).toBe(201);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { calculationNotFound, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
+import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
 import { projectCalculation } from '@tax-ledger/projections';
 import type { CalculationView, TransactionView } from '@tax-ledger/read-store';
 import type { TaxDocument, TransactionType } from '@tax-ledger/tax-engine';
@@ -9,9 +9,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
+import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
 import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
+import { DocumentHistoryService } from '../history/document-history.service';
 import { assertDateRange, DEFAULT_LIST_LIMIT } from '../transactions/dto/list-transactions.query.dto';
 import { Idempotency, idempotentRequest, type CommandOutcome } from '../transactions/idempotency';
 import { presentTransaction } from '../transactions/tng-document.presenter';
@@ -21,6 +23,7 @@ import { CreateTransactionFromCalculationCommand } from './commands/create-trans
 import { RecordCalculationCommand } from './commands/record-calculation.command';
 import { CalculationDocumentDto, ListCalculationsQueryDto, TransactionFromCalculationDto } from './dto/calculation.dto';
 import { GetCalculationQuery, ListCalculationsQuery } from './queries/calculation.queries';
+import { TaxCalculationRepository } from './tax-calculation.repository';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
 
@@ -43,6 +46,8 @@ export class CalculationsController {
     private readonly queries: QueryBus,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly idempotency: Idempotency,
+    private readonly history: DocumentHistoryService,
+    private readonly calculations: TaxCalculationRepository,
   ) {}
 
   private location(resource: 'calculations' | 'transactions', key: TransactionKey): string {
@@ -93,13 +98,52 @@ export class CalculationsController {
   }
 
   @Get(DOCUMENT_PATH)
-  @ApiOperation({ summary: 'The latest version of a tax calculation record' })
-  async get(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ summary: 'The latest version of a tax calculation record (?asOf=<ISO 8601>: the version current then)' })
+  async get(
+    @Param() params: Record<string, string>,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('asOf') asOf?: string,
+  ) {
     const key = this.keyFromPath(caller, params);
-    const view: CalculationView | null = await this.queries.execute(new GetCalculationQuery(key));
+    const view: CalculationView | null =
+      asOf === undefined
+        ? await this.queries.execute(new GetCalculationQuery(key))
+        : (await this.history.eventsAsOf(calculationStreamName(key), asOf)).reduce<CalculationView | null>(projectCalculation, null);
     if (!view) throw calculationNotFound(key.documentCode);
     reply.header('ETag', `"${view.versionId}"`);
     return presentCalculation(view);
+  }
+
+  @Get(`${DOCUMENT_PATH}/history`)
+  @ApiOperation({ summary: 'Every event of a tax calculation record: who, when, and what changed between versions (recalculations)' })
+  async documentHistory(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    // No filing state: a calculation is never Recorded for filing, Voided or Filed.
+    const events = await this.history.history(calculationStreamName(key), { stateAfterVersion: null });
+    if (!events) throw calculationNotFound(key.documentCode);
+    return { companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode, events };
+  }
+
+  @Get(`${DOCUMENT_PATH}/versions`)
+  @ApiOperation({ summary: 'Every version of a tax calculation record, oldest first' })
+  async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    const versions = await this.calculations.versions(key);
+    if (versions.length === 0) throw calculationNotFound(key.documentCode);
+    return versions.map(presentCalculation);
+  }
+
+  @Get(`${DOCUMENT_PATH}/versions/:version`)
+  @ApiOperation({ summary: 'One version of a tax calculation record' })
+  async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
+    const versions = await this.calculations.versions(key);
+    if (versions.length === 0) throw calculationNotFound(key.documentCode);
+    const found = versions.find((v) => v.version === Number(params.version));
+    if (!found) throw new LedgerError('CalculationVersionNotFound', `Version ${params.version} of "${key.documentCode}" does not exist.`, 'not_found', 'version');
+    return presentCalculation(found);
   }
 
   @Post(`${DOCUMENT_PATH}/transactions`)

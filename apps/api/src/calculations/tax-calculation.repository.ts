@@ -58,6 +58,18 @@ export class TaxCalculationRepository {
     }
   }
 
+  /** Every version of a calculation, oldest first (each recalculation is one), read from its stream. */
+  async versions(key: CalculationKey): Promise<CalculationView[]> {
+    const history = await this.eventStore.readStream(calculationStreamName(key));
+    const versions: CalculationView[] = [];
+    history.reduce<CalculationView | null>((view, event) => {
+      const next = projectCalculation(view, event);
+      if (next && next !== view) versions.push(next);
+      return next;
+    }, null);
+    return versions;
+  }
+
   /** The latest stored version of a calculation, read from its stream (not a possibly lagging read model). */
   async latest(key: CalculationKey): Promise<CalculationView | null> {
     const history = await this.eventStore.readStream(calculationStreamName(key));
