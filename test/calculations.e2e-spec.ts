@@ -178,7 +178,9 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expect(codes((await get('/calculations/A1%20Boats/Sale?startDate=2014-06-12&endDate=2014-06-12')).body)).toEqual(['L-2']);
       expect((await get('/calculations/A1%20Boats/Sale?startCode=L-1&limit=2')).body.map((d: any) => d.header.documentCode)).toEqual(['L-1', 'L-2']);
       expect((await get('/calculations/A1%20Boats/Purchase')).body).toEqual([]);
-      expect((await get('/calculations/NoSuchCo')).body).toEqual([]);
+      const unknown = await get('/calculations/NoSuchCo');
+      expect(unknown.status).toBe(404);
+      expectErrorShape(unknown.body, 'CompanyNotFound');
     });
 
     it.each([
@@ -197,7 +199,9 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
     it("another account's calculation is 404 and never listed; the same code in another account is another calculation", async () => {
       expect((await get(calcPath('#12345'), b.headers)).status).toBe(404);
       expectErrorShape((await get(calcPath('#12345'), b.headers)).body, 'CalculationNotFound');
-      expect((await get('/calculations/A1%20Boats', b.headers)).body).toEqual([]);
+      const list = await get('/calculations/A1%20Boats', b.headers);
+      expect(list.status).toBe(404);
+      expectErrorShape(list.body, 'CompanyNotFound');
       const convert = await toTransaction('#12345', { documentCode: 'STEAL-1' }, b.headers);
       expect(convert.status).toBe(404);
       expectErrorShape(convert.body, 'CalculationNotFound');
