@@ -293,4 +293,25 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expect(second.body).toEqual(first.body);
     });
   });
+
+  it('the OpenAPI document describes the calculation and address routes', async () => {
+    const spec = await t.http.get('/docs/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/calculations',
+        '/calculations/{companyCode}',
+        '/calculations/{companyCode}/{transactionType}',
+        '/calculations/{companyCode}/{transactionType}/{documentCode}',
+        '/calculations/{companyCode}/{transactionType}/{documentCode}/transactions',
+        '/calculations/{companyCode}/{transactionType}/{documentCode}/history',
+        '/addresses',
+        '/api/addresses/countries',
+        '/api/addresses/countries/{country}',
+      ]),
+    );
+    const header = spec.body.components.schemas.CalculationHeaderDto;
+    expect(header.required).not.toContain('documentCode');
+    expect(header.required).toEqual(expect.arrayContaining(['companyCode', 'transactionType', 'transactionDate']));
+  });
 });
