@@ -42,6 +42,16 @@ describe('TNG addresses (end to end)', () => {
       expect(answers.london).toMatchObject({ isValid: true, country: 'GBR', geocoded: false, geocode: { resolutionQuality: 'notCoded' } });
     });
 
+    it("answers the seed's own request example (no address fields, country \"sample string 2\") per id, as invalid", async () => {
+      const sample = { isValid: true, country: 'sample string 2', geocoded: true, resolved: false, geocode: { latitude: 1.0, longitude: 2.0, resolutionQuality: 'notCoded' } };
+      const res = await validate([{ '23dfc96d-8550-46d0-9fba-cf6d43b14b3f': sample, '9884a93a-7112-474e-9247-df7e7868d709': sample }]);
+      expect(res.status).toBe(200);
+      for (const id of ['23dfc96d-8550-46d0-9fba-cf6d43b14b3f', '9884a93a-7112-474e-9247-df7e7868d709']) {
+        expect(res.body[0][id]).toMatchObject({ isValid: false, country: 'sample string 2', geocoded: false, resolved: false, geocode: { resolutionQuality: 'notCoded' } });
+        expect(res.body[0][id].messages.map((m: { code: string }) => m.code)).toEqual(['Line1Required', 'UnknownCountry']);
+      }
+    });
+
     it('accepts the bare object too, and alpha-2 countries and field synonyms', async () => {
       const res = await validate({ x: { line1: '1 Main', postalCode: '98101', province: 'Washington', country: 'us' } });
       expect(res.status).toBe(200);

@@ -1,5 +1,6 @@
+import { OmitType } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { IsOptional, IsString, MaxLength, validate } from 'class-validator';
 import type { AddressInput } from '@tax-ledger/addresses';
 import { badRequest, type ErrorDetail } from '../common/api-error';
 import { inspectJson, MAX_JSON_DEPTH } from '../common/body-validation.pipe';
@@ -9,13 +10,21 @@ import { AddressDto } from '../transactions/dto/tax-document.dto';
 export const MAX_BATCH = 1000;
 const MAX_ID_LENGTH = 100;
 
+/**
+ * The TaxDocument's Address rules (types, lengths), except that any country text is accepted: a country
+ * that is no ISO code makes that one address invalid (UnknownCountry), not the whole batch a 400.
+ */
+class AddressToResolveDto extends OmitType(AddressDto, ['country'] as const) {
+  @IsOptional() @IsString() @MaxLength(100) country?: string;
+}
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The body of POST /addresses: addresses keyed by the caller's ids, as the seed writes it (an array
- * holding one such object) or as the bare object. Each address is checked with the TaxDocument's
- * Address rules (field types and lengths); whether it is a real address is the answer, not an error.
+ * holding one such object) or as the bare object. Each address is checked for field types and
+ * lengths; whether it is a real address is the answer, not an error.
  */
 export async function parseAddressBatch(body: unknown): Promise<Map<string, AddressInput>> {
   const parts = Array.isArray(body) ? body : [body];
@@ -42,7 +51,7 @@ export async function parseAddressBatch(body: unknown): Promise<Map<string, Addr
         details.push({ code: 'InvalidAddress', message: `${id} must be an address object.`, severity: 'Error', refersTo: id });
         continue;
       }
-      const dto = plainToInstance(AddressDto, value);
+      const dto = plainToInstance(AddressToResolveDto, value);
       details.push(...validationDetails(await validate(dto, { whitelist: true }), id));
       batch.set(id, JSON.parse(JSON.stringify(dto)) as AddressInput);
     }
