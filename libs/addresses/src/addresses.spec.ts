@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import zipcodes from 'zipcodes';
 import { countryNamesByAlpha3, countryRules, findCountry, resolveAddress, withLatLong } from './index';
 import type { TaxDocument } from '@tax-ledger/tax-engine';
 
@@ -53,6 +55,43 @@ describe('resolveAddress', () => {
     expect(r).toMatchObject({ isValid: true, country: 'CAN', geocoded: true, resolutionQuality: 'partialCentroid', geocode: { latitude: 48.4488, longitude: -123.3501 } });
     expect(resolveAddress({ line1: '1 Main St', province: 'QC', postalCode: 'V8X 3X4', country: 'CA' }).messages).toContainEqual(
       expect.objectContaining({ code: 'StatePostalCodeMismatch' }),
+    );
+  });
+
+  it('accepts province names with accents or the usual spellings', () => {
+    for (const [province, postalCode] of [['Québec', 'H3Z 2Y7'], ['Yukon', 'Y1A 1A1'], ['Northwest Territories', 'X1A 1A1'], ['Nunavut', 'X0A 1H0'], ['Newfoundland and Labrador', 'A1A 1A1']]) {
+      expect(resolveAddress({ line1: 'x', province, postalCode, country: 'CAN' })).toMatchObject({ isValid: true, geocoded: true });
+    }
+    expect(resolveAddress({ line1: 'x', province: 'Atlantis', postalCode: 'H3Z 2Y7', country: 'CAN' }).messages).toContainEqual(
+      expect.objectContaining({ code: 'StatePostalCodeMismatch' }),
+    );
+  });
+
+  it('agrees with the zipcodes package on every US ZIP code and every Canadian forward sortation area in it', () => {
+    const problems: string[] = [];
+    for (const entry of Object.values(zipcodes.codes)) {
+      const canadian = entry.country === 'Canada';
+      const address = canadian
+        ? { line1: 'x', postalCode: `${entry.zip} 1A1`, country: 'CAN' }
+        : { line1: 'x', zipcode: entry.zip, state: entry.state, city: entry.city, country: 'USA' };
+      const r = resolveAddress(address);
+      const ok = r.isValid && r.messages.length === 0 && r.geocode?.latitude === entry.latitude && r.geocode?.longitude === entry.longitude;
+      if (!ok) problems.push(`${entry.zip}: ${JSON.stringify(r.messages)}`);
+    }
+    expect(problems).toEqual([]);
+    expect(Object.keys(zipcodes.codes).length).toBeGreaterThan(44000);
+  });
+
+  it('never throws, and answers invalid with a reason or valid, for any strings in any field (property)', () => {
+    const field = fc.option(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('US', 'USA', 'CAN', 'ca', 'GBR', 'Yukon', 'WA', '98101', 'V8X 3X4', 'X0A', ' ')), { nil: undefined });
+    fc.assert(
+      fc.property(fc.record({ line1: field, city: field, state: field, province: field, zipcode: field, postalCode: field, country: field }), (address) => {
+        const r = resolveAddress(address);
+        expect(r.isValid).toBe(!r.messages.some((m) => m.severity === 'Error'));
+        if (!r.isValid) expect(r.messages.length).toBeGreaterThan(0);
+        expect(r.geocoded).toBe(r.geocode !== undefined);
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -74,8 +74,34 @@ function synonym(address: AddressInput, fields: (keyof AddressInput)[], messages
   return given[0]?.[1];
 }
 
-/** "Washington", "wa" -> "WA"; Canadian provinces too ("Quebec" -> "QC"). */
-const stateCode = (state: string) => zipcodes.states.normalize(state.toUpperCase()).toUpperCase();
+/** Names the zipcodes package spells otherwise ("NORTHEWEST TERRITORIES", "YUKON TERRITORY") or lacks. */
+const OTHER_STATE_NAMES: Record<string, string> = {
+  'NORTHWEST TERRITORIES': 'NT',
+  YUKON: 'YT',
+  NUNAVUT: 'NU',
+  NEWFOUNDLAND: 'NL',
+  'WASHINGTON DC': 'DC',
+};
+
+/** "Washington", "wa" -> "WA"; Canadian provinces too ("Québec" -> "QC"); undefined when unknown. */
+function stateCode(state: string): string | undefined {
+  const name = state.normalize('NFD').replace(/\p{Diacritic}/gu, '').trim().toUpperCase().replace(/[.,]/g, '').replace(/\s+/g, ' ');
+  if (/^[A-Z]{2}$/.test(name)) return name;
+  return zipcodes.states.full[name] ?? OTHER_STATE_NAMES[name];
+}
+
+/**
+ * Provinces by the first letter of a Canadian postal code (Canada Post's postal districts); X is shared
+ * by the Northwest Territories and Nunavut. The zipcodes package's province names are not all usable.
+ */
+const CANADIAN_POSTAL_DISTRICTS: Record<string, string[]> = {
+  A: ['NL'], B: ['NS'], C: ['PE'], E: ['NB'], G: ['QC'], H: ['QC'], J: ['QC'], K: ['ON'], L: ['ON'], M: ['ON'], N: ['ON'],
+  P: ['ON'], R: ['MB'], S: ['SK'], T: ['AB'], V: ['BC'], X: ['NT', 'NU'], Y: ['YT'],
+};
+
+/** The states or provinces a located postal code can be in. */
+const statesOf = (found: ZipCodeEntry): string[] =>
+  found.country === 'US' ? [found.state] : (CANADIAN_POSTAL_DISTRICTS[found.zip[0]] ?? []);
 
 /**
  * Validate and geocode one address with the installed data packages: i18n-iso-countries (country
@@ -114,17 +140,20 @@ export function resolveAddress(address: AddressInput): AddressResolution {
     }
   }
 
+  let areaState: string | undefined;
   if (found) {
-    const foundState = stateCode(found.state);
-    if (state && stateCode(state) !== foundState) {
-      error('StatePostalCodeMismatch', 'state', `Postal code ${postal} is in ${foundState}, not ${state}.`);
+    const foundStates = statesOf(found);
+    const given = state === undefined ? undefined : stateCode(state);
+    areaState = given !== undefined && foundStates.includes(given) ? given : foundStates[0];
+    if (state !== undefined && (given === undefined || !foundStates.includes(given))) {
+      error('StatePostalCodeMismatch', 'state', `Postal code ${postal} is in ${foundStates.join(' or ')}, not ${state}.`);
     }
     if (city && city.toUpperCase() !== found.city.toUpperCase()) {
       messages.push({
         code: 'CityPostalCodeMismatch',
         field: 'city',
         severity: 'Warning',
-        message: `Postal code ${postal} is ${found.city}, ${foundState}; "${city}" may be another name in it.`,
+        message: `Postal code ${postal} is ${found.city}, ${foundStates.join(' or ')}; "${city}" may be another name in it.`,
       });
     }
   }
@@ -140,7 +169,7 @@ export function resolveAddress(address: AddressInput): AddressResolution {
   if (found) {
     resolution.geocode = { latitude: found.latitude, longitude: found.longitude };
     resolution.geocodedBy = GEOCODER;
-    resolution.postalArea = { city: found.city, state: stateCode(found.state) };
+    resolution.postalArea = { city: found.city, state: areaState ?? '' };
   }
   return resolution;
 }

@@ -11,6 +11,8 @@ declare module 'zipcodes' {
     country: string;
   }
   export function lookup(zip: string | number): ZipCodeEntry | undefined;
+  /** Every entry by ZIP code (US) or forward sortation area (Canada). */
+  export const codes: Record<string, ZipCodeEntry>;
   export const states: {
     /** USPS code -> name ("WA" -> "Washington"), US and Canadian. */
     abbr: Record<string, string>;
