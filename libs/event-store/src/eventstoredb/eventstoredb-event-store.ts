@@ -246,6 +246,22 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /** Commit position of the last user event in $all, 0 when there is none. */
+  async headPosition(): Promise<number> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event as ClientRecordedEvent | undefined;
+        if (event && !isSystemEvent(event) && event.position) return Number(event.position.commit);
+      }
+      return 0;
+    } catch (error) {
+      throw mapClientError(error);
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
   private async lastEvent(streamName: string): Promise<RecordedEvent | null> {
     const read = this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
     try {
