@@ -9,6 +9,7 @@
  * status:  each projection's checkpoint, version (built / current) and lag behind the log.
  */
 import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
+import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { PROJECTIONS } from '@tax-ledger/projections';
 import {
   buildScratch,
@@ -61,7 +62,7 @@ function requireEmbedded(command: string): void {
 function openEmbedded() {
   const db = openSqliteDatabase(existingSqlitePath(cliConfig()));
   const readStore = new SqliteReadStore(db);
-  const eventStore = new SqliteEventStore(db); // read side only: no appends from here
+  const eventStore = new SqliteEventStore(db, { upcasters: LEDGER_UPCASTERS }); // read side only: no appends from here
   return { db, readStore, eventStore, path: cliConfig().sqlitePath };
 }
 

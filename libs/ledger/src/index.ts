@@ -5,3 +5,4 @@ export * from './tax-transaction.decider';
 export * from './ledger-error';
 export * from './account.events';
 export * from './account.decider';
+export * from './tax-transaction.upcasters';
