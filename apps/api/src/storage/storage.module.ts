@@ -29,7 +29,7 @@ const STORES = Symbol('STORES');
  * they pass the write's position, at most `timeoutMs`; past that the write stands (it is in the log) and
  * the answer goes out with a warning logged: a read may then briefly miss it.
  */
-function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
+export function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
   const logger = new Logger('ProjectionWait');
   return async (position) => {
     const deadline = Date.now() + timeoutMs;
