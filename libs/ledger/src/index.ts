@@ -7,3 +7,4 @@ export * from './account.events';
 export * from './account.decider';
 export * from './tax-calculation.events';
 export * from './tax-calculation.decider';
+export * from './tax-transaction.upcasters';

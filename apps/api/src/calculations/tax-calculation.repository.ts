@@ -3,6 +3,7 @@ import {
   calculationStreamName,
   decideCalculation,
   foldCalculation,
+  TAX_CALCULATION_SCHEMA_VERSION,
   type CalculationKey,
   type RecordCalculation,
   type TaxCalculationEvent,
@@ -42,7 +43,7 @@ export class TaxCalculationRepository {
       try {
         appendResult = await this.eventStore.append(
           stream,
-          decided.map((e) => ({ type: e.type, data: e.data, metadata })),
+          decided.map((e) => ({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: TAX_CALCULATION_SCHEMA_VERSION } })),
           { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
         );
       } catch (error) {

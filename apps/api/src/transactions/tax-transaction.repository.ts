@@ -3,6 +3,7 @@ import {
   decide,
   fold,
   LedgerError,
+  TAX_TRANSACTION_SCHEMA_VERSION,
   transactionStreamName,
   type TaxTransaction,
   type TaxTransactionCommand,
@@ -74,7 +75,7 @@ export class TaxTransactionRepository {
       try {
         appendResult = await this.eventStore.append(
           stream,
-          decided.map((e) => ({ type: e.type, data: e.data, metadata })),
+          decided.map((e) => ({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION } })),
           { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
         );
       } catch (error) {

@@ -36,6 +36,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
+import { upcasterChain, type UpcastEvent, type Upcaster } from '../upcasting';
 
 /**
  * Metadata key that carries the hash chain in EventStoreDB (it has no other place per event). Written
@@ -172,8 +173,11 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly upcast: UpcastEvent;
 
-  constructor(clientOrConnectionString: EventStoreDBClient | string) {
+  /** `upcasters`: read-side schema evolution, applied to every event read or delivered. */
+  constructor(clientOrConnectionString: EventStoreDBClient | string, options: { upcasters?: readonly Upcaster[] } = {}) {
+    this.upcast = upcasterChain(options.upcasters);
     if (typeof clientOrConnectionString === 'string') {
       this.client = EventStoreDBClient.connectionString(clientOrConnectionString);
       this.ownsClient = true;
@@ -246,6 +250,22 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /** Commit position of the last user event in $all, 0 when there is none. */
+  async headPosition(): Promise<number> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event as ClientRecordedEvent | undefined;
+        if (event && !isSystemEvent(event) && event.position) return Number(event.position.commit);
+      }
+      return 0;
+    } catch (error) {
+      throw mapClientError(error);
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
   private async lastEvent(streamName: string): Promise<RecordedEvent | null> {
     const read = this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
     try {
@@ -261,10 +281,15 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Chain head over a stream written before the chain existed: the first hashed append seals it. */
   private async legacyChainHead(streamName: string): Promise<string> {
-    return chainHead((await this.readStream(streamName)).map(storedFromRecorded));
+    return chainHead((await this.readStreamAsStored(streamName)).map(storedFromRecorded));
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readStreamAsStored(streamName, options)).map(this.upcast);
+  }
+
+  /** The stream's events as stored (no upcasting): what the hash chain covers. */
+  private async readStreamAsStored(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
     const read = this.client.readStream(streamName, {
       direction: FORWARDS,
@@ -300,7 +325,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (!event || isSystemEvent(event)) continue;
         const recorded = toRecorded(event);
         if (after !== undefined && recorded.globalPosition <= after) continue;
-        events.push(recorded);
+        events.push(this.upcast(recorded));
         if (events.length >= maxCount) break;
       }
     } catch (error) {
@@ -338,7 +363,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (!event || isSystemEvent(event)) continue;
         const recorded = toRecorded(event);
         if (after !== undefined && recorded.globalPosition <= after) continue;
-        await handler(recorded);
+        await handler(this.upcast(recorded));
       }
       // The server ended the stream (e.g. it shut down or dropped us) while we still wanted events:
       // report it like any other failure so the caller can resubscribe, rather than go quiet.

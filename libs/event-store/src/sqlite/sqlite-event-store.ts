@@ -14,6 +14,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
+import { upcasterChain, type UpcastEvent, type Upcaster } from '../upcasting';
 
 /**
  * A read model updated inside the append transaction (embedded profile: read-your-writes).
@@ -27,6 +28,8 @@ export interface InlineProjection {
 
 export interface SqliteEventStoreOptions {
   inlineProjections?: InlineProjection[];
+  /** Read-side schema evolution: applied to every event read (libs/event-store/src/upcasting.ts). */
+  upcasters?: readonly Upcaster[];
   /** Fallback poll interval of live subscriptions (catches appends made by other processes). Default 1000 ms. */
   pollIntervalMs?: number;
   /**
@@ -201,6 +204,7 @@ export class SqliteEventStore implements EventStore {
   private readonly rollbackToStmt: BetterSqlite3.Statement<[]>;
 
   private readonly columns: string;
+  private readonly upcast: UpcastEvent;
   private readonly groupCommit: boolean;
   private readonly maxBatchCommands: number;
   private readonly maxBatchBytes: number;
@@ -213,6 +217,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions = {},
   ) {
     this.projections = options.inlineProjections ?? [];
+    this.upcast = upcasterChain(options.upcasters);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatchCommands = Math.max(1, Math.floor(options.maxBatchCommands ?? DEFAULT_MAX_BATCH_COMMANDS));
@@ -300,12 +305,12 @@ export class SqliteEventStore implements EventStore {
 
   readStreamSync(streamName: string, options: ReadStreamOptions = {}): RecordedEvent[] {
     const rows = guard(() => this.readStreamStmt.all(streamName, options.fromRevision ?? 0, limit(options.maxCount)));
-    return rows.map(toRecorded);
+    return rows.map((row) => this.upcast(toRecorded(row)));
   }
 
   readAllSync(options: ReadAllOptions = {}): RecordedEvent[] {
     const rows = guard(() => this.readAllStmt.all(options.afterPosition ?? 0, limit(options.maxCount)));
-    return rows.map(toRecorded);
+    return rows.map((row) => this.upcast(toRecorded(row)));
   }
 
   /**
@@ -526,7 +531,7 @@ export class SqliteEventStore implements EventStore {
       // Parsed back from the stored JSON, so projections and the caller see exactly what a later read returns.
       if (withProjections) {
         recorded.push(
-          toRecorded({
+          this.upcast(toRecorded({
             global_position: lastGlobalPosition,
             event_id: id,
             stream_name: streamName,
@@ -536,7 +541,7 @@ export class SqliteEventStore implements EventStore {
             metadata,
             prev_hash: prevHash,
             hash,
-          }),
+          })),
         );
       }
       prevHash = hash;
