@@ -1,5 +1,6 @@
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { calculationStreamName } from '@tax-ledger/ledger';
+import { cli } from './support/cli';
 import { docPath, expectErrorShape, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
 
 const calcPath = (documentCode: string, companyCode = 'A1 Boats', type = 'Sale') =>
@@ -313,5 +314,13 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
     const header = spec.body.components.schemas.CalculationHeaderDto;
     expect(header.required).not.toContain('documentCode');
     expect(header.required).toEqual(expect.arrayContaining(['companyCode', 'transactionType', 'transactionDate']));
+  });
+
+  it('the calculations read model equals a replay of the log (projections verify)', async () => {
+    const res = await cli(t.dataDir, ['projections', 'verify', 'calculations']);
+    expect(res.stderr).not.toMatch(/FAILED/);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^OK +calculations: live (\d+) rows/m);
+    expect(Number(/calculations: live (\d+) rows/.exec(res.stdout)![1])).toBeGreaterThan(5);
   });
 });
