@@ -179,6 +179,12 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expect(codes((await get('/calculations/A1%20Boats/Sale?startDate=2014-06-12&endDate=2014-06-12')).body)).toEqual(['L-2']);
       expect((await get('/calculations/A1%20Boats/Sale?startCode=L-1&limit=2')).body.map((d: any) => d.header.documentCode)).toEqual(['L-1', 'L-2']);
       expect((await get('/calculations/A1%20Boats/Purchase')).body).toEqual([]);
+      const purchase = seedDocument({ documentCode: 'L-P1' }) as any;
+      purchase.header = { ...purchase.header, transactionType: 'Purchase', vendorCode: 'A1 Anchors', customerCode: undefined };
+      expect((await calculate(purchase)).status).toBe(201);
+      expect(codes((await get('/calculations/A1%20Boats/Purchase')).body)).toEqual(['L-P1']);
+      expect((await get('/calculations/A1%20Boats/Purchase/L-P1')).body.header).toMatchObject({ transactionType: 'Purchase', vendorCode: 'A1 Anchors' });
+      expect((await get('/calculations/A1%20Boats/Sale/L-P1')).status).toBe(404);
       const unknown = await get('/calculations/NoSuchCo');
       expect(unknown.status).toBe(404);
       expectErrorShape(unknown.body, 'CompanyNotFound');
