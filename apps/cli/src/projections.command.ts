@@ -11,7 +11,13 @@
 import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
 import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { PROJECTIONS } from '@tax-ledger/projections';
+import { MongoClient } from 'mongodb';
 import {
+  buildMongoScratch,
+  compareMongoScratch,
+  dropMongoScratch,
+  mongoScratchName,
+  swapInMongo,
   buildScratch,
   compareWithScratch,
   dropScratch,
@@ -23,6 +29,7 @@ import {
   swapIn,
   type ProjectionStatus,
   type ReplayProgress,
+  type TableComparison,
 } from '@tax-ledger/read-store';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -53,10 +60,67 @@ function progressBar(label: string): { update(p: ReplayProgress): void; stop(): 
   };
 }
 
-function requireEmbedded(command: string): void {
-  if (cliConfig().store !== 'embedded') {
-    throw new Error(`projections ${command} works on the embedded store; in the distributed profile restart apps/projector after resetting the projection (see docs/audit-and-replay.md).`);
+/** Distributed profile: the log in EventStoreDB, the read models in MongoDB. */
+async function withDistributed<T>(work: (eventStore: EventStoreDbEventStore, client: MongoClient, dbName: string) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
+  const client = new MongoClient(config.mongoUri!, { ignoreUndefined: true });
+  await client.connect();
+  try {
+    return await work(eventStore, client, config.mongoDb);
+  } finally {
+    await client.close();
+    await eventStore.close();
   }
+}
+
+async function rebuildDistributed(names: string[]): Promise<number> {
+  return withDistributed(async (eventStore, client, dbName) => {
+    const bar = progressBar('rebuild');
+    const started = Date.now();
+    try {
+      const build = await buildMongoScratch(eventStore, client, dbName, 0, (p) => bar.update(p));
+      bar.stop();
+      const swapped = await swapInMongo(client, dbName, names, build.position);
+      const seconds = (Date.now() - started) / 1000;
+      out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
+      out(`swapped in: ${swapped.join(', ')}; checkpoint ${build.position} (a running projector resubscribes from there)`);
+      return 0;
+    } finally {
+      bar.stop();
+      await dropMongoScratch(client, dbName);
+    }
+  });
+}
+
+async function verifyDistributed(names: string[]): Promise<number> {
+  return withDistributed(async (eventStore, client, dbName) => {
+    const bar = progressBar('replay');
+    try {
+      const build = await buildMongoScratch(eventStore, client, dbName, 0, (p) => bar.update(p));
+      bar.stop();
+      // Compare at one log position: bring the scratch copy up to the live checkpoints (the projector
+      // may have moved on meanwhile); live read models behind the log cannot be compared yet.
+      const live = await new MongoReadStore(client.db(dbName)).checkpoints();
+      const liveAt = Math.min(...names.map((n) => live[n] ?? -1));
+      if (liveAt < build.position) {
+        err(`the live read models are at position ${liveAt}, behind the log (${build.position}): wait for the projector and run verify again`);
+        return 1;
+      }
+      const scratch = new MongoReadStore(client.db(mongoScratchName(dbName)));
+      for (let after = build.position; after < liveAt; ) {
+        const page = await eventStore.readAll({ afterPosition: after, maxCount: 1000 });
+        const due = page.filter((e) => e.globalPosition <= liveAt);
+        for (const event of due) await scratch.apply(event);
+        if (due.length < page.length || page.length === 0) break;
+        after = page[page.length - 1].globalPosition;
+      }
+      return report(await compareMongoScratch(client, dbName, names), build.applied);
+    } finally {
+      bar.stop();
+      await dropMongoScratch(client, dbName);
+    }
+  });
 }
 
 function openEmbedded() {
@@ -67,8 +131,8 @@ function openEmbedded() {
 }
 
 export async function rebuildProjections(name?: string): Promise<number> {
-  requireEmbedded('rebuild');
   const names = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return rebuildDistributed(names);
   const { db, readStore, eventStore, path } = openEmbedded();
   const scratch = scratchPath(path, 'rebuild');
   const bar = progressBar('rebuild');
@@ -94,38 +158,41 @@ const describeRow = (row: Record<string, unknown> | null) =>
   row === null ? '(none)' : JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v])));
 
 export async function verifyProjections(name?: string): Promise<number> {
-  requireEmbedded('verify');
   const names = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return verifyDistributed(names);
   const { db, eventStore, path } = openEmbedded();
   const scratch = scratchPath(path, 'verify');
   const bar = progressBar('replay');
   try {
     const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
     bar.stop();
-    const tables = compareWithScratch(db, eventStore, build, names);
-    let failed = 0;
-    for (const t of tables) {
-      const same = t.firstDifference === undefined;
-      out(`${same ? 'OK  ' : 'DIFF'} ${t.table}: live ${t.liveRows} rows (${t.liveChecksum.slice(0, 16)}), rebuilt ${t.rebuiltRows} rows (${t.rebuiltChecksum.slice(0, 16)})`);
-      if (!same) {
-        failed++;
-        err(`${t.table}: first differing rows`);
-        err(`  live:    ${describeRow(t.firstDifference!.live)}`);
-        err(`  rebuilt: ${describeRow(t.firstDifference!.rebuilt)}`);
-      }
-    }
-    if (failed > 0) {
-      err(`projections verify FAILED: ${failed} read model(s) differ from a replay of the log (run: projections rebuild)`);
-      return 1;
-    }
-    out(`projections verify OK: ${tables.length} read models equal a replay of ${build.applied} events`);
-    return 0;
+    return report(compareWithScratch(db, eventStore, build, names), build.applied);
   } finally {
     bar.stop();
     await eventStore.close();
     db.close();
     dropScratch(scratch);
   }
+}
+
+function report(tables: TableComparison[], replayed: number): number {
+  let failed = 0;
+  for (const t of tables) {
+    const same = t.firstDifference === undefined;
+    out(`${same ? 'OK  ' : 'DIFF'} ${t.table}: live ${t.liveRows} rows (${t.liveChecksum.slice(0, 16)}), rebuilt ${t.rebuiltRows} rows (${t.rebuiltChecksum.slice(0, 16)})`);
+    if (!same) {
+      failed++;
+      err(`${t.table}: first differing rows`);
+      err(`  live:    ${describeRow(t.firstDifference!.live)}`);
+      err(`  rebuilt: ${describeRow(t.firstDifference!.rebuilt)}`);
+    }
+  }
+  if (failed > 0) {
+    err(`projections verify FAILED: ${failed} read model(s) differ from a replay of the log (run: projections rebuild)`);
+    return 1;
+  }
+  out(`projections verify OK: ${tables.length} read models equal a replay of ${replayed} events`);
+  return 0;
 }
 
 function printStatus(rows: ProjectionStatus[]): void {

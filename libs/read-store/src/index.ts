@@ -5,3 +5,4 @@ export * from './mongodb/mongo-read-store';
 export * from './idempotency-key-conflict';
 export * from './calculation-views';
 export * from './sqlite/sqlite-rebuild';
+export * from './mongodb/mongo-rebuild';
