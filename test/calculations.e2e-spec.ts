@@ -114,6 +114,15 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expectErrorShape((await get(`${calcPath('NOPE')}/versions`)).body, 'CalculationNotFound');
     });
 
+    it('has no state transitions: a calculation can never be reconciled or filed', async () => {
+      for (const type of ['Reconciled', 'Filed', 'Voided']) {
+        const res = await t.http.post(`${calcPath('#12345')}/stateTransitions`).set(a.headers).send({ type });
+        expect(res.status).toBe(404);
+        expectErrorShape(res.body);
+      }
+      expect((await events(aStream('#12345'))).every((e) => e.type === 'CalculationRecorded' || e.type === 'CalculationRevised')).toBe(true);
+    });
+
     it('history lists every recalculation with who and when and what changed, without a filing state', async () => {
       const res = await get(`${calcPath('#12345')}/history`);
       expect(res.status).toBe(200);
