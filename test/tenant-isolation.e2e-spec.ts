@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from './support/test-app';
 import { onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
 
 /** Routes that name no account resource: health, docs, partner provisioning, content definitions, creation. */
-const UNSCOPED = [/^\/health/, /^\/docs/, /^\/accounts/, /^\/api\/v2\/definitions\//, /^\/api\/v2\/utilities\//];
+const UNSCOPED = [/^\/health/, /^\/docs/, /^\/accounts/, /^\/api\/v2\/definitions\//, /^\/api\/v2\/utilities\//, /^\/addresses/, /^\/api\/addresses\//];
 
 describe('Tenant isolation', () => {
   let t: TestApp;
@@ -19,6 +19,7 @@ describe('Tenant isolation', () => {
     a = await onboard(t, 'Alpha Co', SEATTLE);
     b = await onboard(t, 'Beta Co', SEATTLE);
     expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
+    expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
     expect(
       (await t.http.post('/certificates').set(a.auth).send({ companyCode: 'Alpha Co', certificateId: 'CERT-1', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], entityUseCode: 'G', effectiveDate: '2024-01-01' })).status,
@@ -49,7 +50,8 @@ describe('Tenant isolation', () => {
       if (path.endsWith('/stateTransitions')) return { type: 'Voided' };
       if (path === '/api/v2/companies/{companyId}/nexus') return [{ ...nexusObject, effectiveDate: '2031-01-01' }];
       if (path.startsWith('/api/v2/companies/{companyId}/nexus/')) return { ...nexusObject, endDate: '2020-01-01' };
-      if (path.startsWith('/transactions/')) return sale('Alpha Co', 'DOC-1', '2024-05-02', SEATTLE);
+      if (path.endsWith('/{documentCode}/transactions')) return { documentCode: 'DOC-2' };
+      if (path.startsWith('/transactions/') || path.startsWith('/calculations/')) return sale('Alpha Co', 'DOC-1', '2024-05-02', SEATTLE);
       if (path === '/locations') return { companyCode: 'Alpha Co', locationCode: 'X', address: SEATTLE };
       if (path === '/nexus') return { companyCode: 'Alpha Co', addresses: [SEATTLE], effectiveDate: '2040-01-01' };
       if (path === '/items') return { companyCode: 'Alpha Co', itemCode: 'SKU-2', taxCode: 'P0000000' };

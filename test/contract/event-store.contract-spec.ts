@@ -12,6 +12,8 @@ import {
   EventMetadata,
   EventStore,
   EventStoreDbEventStore,
+  eventHash,
+  GENESIS_HASH,
   NewEvent,
   RecordedEvent,
   SqliteEventStore,
@@ -284,9 +286,31 @@ export function eventStoreContract(factory: StoreFactory): void {
       type: 'TransactionRecorded',
       data,
       metadata: event.metadata,
+      prevHash: GENESIS_HASH,
+      hash: eventHash(GENESIS_HASH, s, 0, 'TransactionRecorded', JSON.stringify(data), JSON.stringify(event.metadata)),
     });
     const [fromAll] = (await store.readAll({ afterPosition: marker.lastGlobalPosition })).filter((e) => e.id === event.id);
     expect(fromAll).toEqual(read);
+  });
+
+  it('chains every event of a stream to the previous one by hash, across appends and expected-revision modes', async () => {
+    const s = stream('chain');
+    await store.append(s, [ev('A', { n: 1 }), ev('B', { n: 2 })], { expectedRevision: 'no_stream' });
+    await store.append(s, [ev('C', { n: 3 })]); // 'any'
+    await store.append(s, [ev('D', { n: 4 })], { expectedRevision: 'stream_exists' });
+    await store.append(s, [ev('E', { n: 5 })], { expectedRevision: 3 });
+    const events = await store.readStream(s);
+    expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
+    let previous = GENESIS_HASH;
+    for (const e of events) {
+      expect(e.prevHash).toBe(previous);
+      expect(e.hash).toBe(eventHash(previous, s, e.revision, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)));
+      previous = e.hash!;
+    }
+    // Another stream starts its own chain.
+    await store.append(stream('other'), [ev('A', { n: 1 })]);
+    const [other] = await store.readStream(stream('other'));
+    expect(other.prevHash).toBe(GENESIS_HASH);
   });
 
   it('generates an event id when none is given', async () => {

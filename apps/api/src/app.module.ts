@@ -2,6 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
+import { AddressesController } from './addresses/addresses.controller';
+import { CalculationsController } from './calculations/calculations.controller';
+import { CreateTransactionFromCalculationHandler } from './calculations/commands/create-transaction-from-calculation.command';
+import { RecordCalculationHandler } from './calculations/commands/record-calculation.command';
+import { CALCULATION_QUERY_HANDLERS } from './calculations/queries/calculation.queries';
+import { TaxCalculationRepository } from './calculations/tax-calculation.repository';
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
 import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/accounts.commands';
 import { LicenseKeysController } from './accounts/license-keys.controller';
@@ -18,6 +24,7 @@ import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-se
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { DocumentHistoryService } from './history/document-history.service';
 import { StorageModule } from './storage/storage.module';
 import { ChangeTransactionStateHandler } from './transactions/commands/change-transaction-state.command';
 import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
@@ -37,7 +44,8 @@ export class AppModule {
         StorageModule,
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
-        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController],
+        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
+        AddressesController, CalculationsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -52,6 +60,11 @@ export class AppModule {
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
+        TaxCalculationRepository,
+        RecordCalculationHandler,
+        CreateTransactionFromCalculationHandler,
+        ...CALCULATION_QUERY_HANDLERS,
+        DocumentHistoryService,
       ],
     };
   }

@@ -7,6 +7,7 @@
  *      PROJECTOR_RETRY_DELAY_MS (default 1000).
  */
 import { EventStoreDbEventStore } from '@tax-ledger/event-store';
+import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { Projector } from '@tax-ledger/projections';
 import { MongoReadStore } from '@tax-ledger/read-store';
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const mongoDb = process.env.MONGODB_DB || 'tax_ledger';
   const retryDelayMs = Number(process.env.PROJECTOR_RETRY_DELAY_MS ?? 1000);
 
-  const eventStore = new EventStoreDbEventStore(eventStoreConnection);
+  const eventStore = new EventStoreDbEventStore(eventStoreConnection, { upcasters: LEDGER_UPCASTERS });
   const readStore = await MongoReadStore.connect(mongoUri, mongoDb);
   await readStore.ensureIndexes();
   // A projection whose version changed in the registry is rebuilt from the start of the log: empty it

@@ -38,6 +38,9 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
   metadata: EventMetadata;
+  /** Hash chain (libs/event-store/src/hash-chain.ts): absent on events written before the chain existed. */
+  prevHash?: string;
+  hash?: string;
 }
 
 /**

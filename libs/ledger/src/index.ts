@@ -7,3 +7,6 @@ export * from './account.events';
 export * from './account.decider';
 export * from './company.events';
 export * from './company.decider';
+export * from './tax-calculation.events';
+export * from './tax-calculation.decider';
+export * from './tax-transaction.upcasters';

@@ -72,5 +72,5 @@ export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][]
   ...TRANSACTION_STATE_EVENT_TYPES,
 ];
 
-/** Current schema version of TaxTransaction event data. */
-export const TAX_TRANSACTION_SCHEMA_VERSION = 1;
+/** Current schema version of TaxTransaction event data (2: see tax-transaction.upcasters.ts). */
+export const TAX_TRANSACTION_SCHEMA_VERSION = 2;

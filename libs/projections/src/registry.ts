@@ -1,4 +1,4 @@
-import { COMPANY_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+import { COMPANY_EVENT_TYPES, TAX_CALCULATION_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
 
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
@@ -40,7 +40,13 @@ export const COMPANIES_PROJECTION: ProjectionDefinition = {
 export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
   name: 'idempotency_keys',
   version: 1,
-  eventTypes: TAX_TRANSACTION_EVENT_TYPES,
+  eventTypes: [...TAX_TRANSACTION_EVENT_TYPES, ...TAX_CALCULATION_EVENT_TYPES],
+};
+
+export const CALCULATIONS_PROJECTION: ProjectionDefinition = {
+  name: 'calculations',
+  version: 1,
+  eventTypes: TAX_CALCULATION_EVENT_TYPES,
 };
 
 export const COMPANY_SETUPS_PROJECTION: ProjectionDefinition = {
@@ -64,6 +70,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   IDEMPOTENCY_KEYS_PROJECTION,
   COMPANY_SETUPS_PROJECTION,
   USERS_PROJECTION,
+  CALCULATIONS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

@@ -4,3 +4,6 @@ export * from './sqlite/sqlite-read-store';
 export * from './mongodb/mongo-read-store';
 export * from './idempotency-key-conflict';
 export * from './onboarding-views';
+export * from './calculation-views';
+export * from './sqlite/sqlite-rebuild';
+export * from './mongodb/mongo-rebuild';

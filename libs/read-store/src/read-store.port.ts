@@ -8,6 +8,7 @@ import type {
   TransactionView,
 } from './views';
 import type { CompanySetupView, UserView } from './onboarding-views';
+import type { CalculationListFilter, CalculationView } from './calculation-views';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -20,6 +21,11 @@ export interface ReadStore {
   /** Ordered by version ascending. */
   listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]>;
   getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null>;
+
+  /** The latest version of a tax calculation record (same key shape as a transaction). */
+  getCalculation(key: TransactionKey): Promise<CalculationView | null>;
+  /** Ordered by documentCode, then transactionType. */
+  listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

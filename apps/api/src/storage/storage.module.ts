@@ -6,6 +6,7 @@ import {
   SqliteEventStore,
   type EventStore,
 } from '@tax-ledger/event-store';
+import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
 import { loadDefaultContent } from '@tax-ledger/tax-engine';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
@@ -28,7 +29,7 @@ const STORES = Symbol('STORES');
  * they pass the write's position, at most `timeoutMs`; past that the write stands (it is in the log) and
  * the answer goes out with a warning logged: a read may then briefly miss it.
  */
-function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
+export function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
   const logger = new Logger('ProjectionWait');
   return async (position) => {
     const deadline = Date.now() + timeoutMs;
@@ -67,7 +68,7 @@ function openWritableDatabase(config: LedgerConfig) {
 
 export async function openStores(config: LedgerConfig): Promise<Stores> {
   if (config.store === 'eventstoredb') {
-    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
     const readStore = await MongoReadStore.connect(config.mongoUri!, config.mongoDb);
     await readStore.ensureIndexes();
     return {
@@ -83,7 +84,7 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
   // Embedded: one SQLite file holds the log and the read models; projections run inside each append.
   const db = openWritableDatabase(config);
   const readStore = new SqliteReadStore(db);
-  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()], upcasters: LEDGER_UPCASTERS });
   await readStore.catchUp(eventStore);
   return {
     eventStore,

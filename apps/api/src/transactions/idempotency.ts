@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
 import { projectTransaction } from '@tax-ledger/projections';
 import { IdempotencyKeyConflict, READ_STORE, type ReadStore, type TransactionView } from '@tax-ledger/read-store';
 import { createHash } from 'node:crypto';
@@ -31,10 +31,13 @@ export function idempotentRequest(request: FastifyRequest): IdempotentRequest | 
   return { key: header, requestHash };
 }
 
-export interface CommandOutcome {
-  view: TransactionView;
+export interface CommandOutcome<V = TransactionView> {
+  view: V;
   created: boolean;
 }
+
+/** How a replay rebuilds the answer from the stream: the projection of the command's record type. */
+export type ReplayProjection<V> = (view: V | null, event: RecordedEvent) => V | null;
 
 /**
  * Idempotency-Key on writes (DESIGN §2): the same key and request replays the first answer; the same
@@ -49,33 +52,34 @@ export class Idempotency {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
-  async run(
+  async run<V = TransactionView>(
     accountId: string,
     idempotent: IdempotentRequest | undefined,
-    execute: (metadata: Record<string, string>) => Promise<CommandOutcome>,
-  ): Promise<CommandOutcome> {
+    execute: (metadata: Record<string, string>) => Promise<CommandOutcome<V>>,
+    project: ReplayProjection<V> = projectTransaction as unknown as ReplayProjection<V>,
+  ): Promise<CommandOutcome<V>> {
     if (!idempotent) return execute({});
-    const earlier = await this.replay(accountId, idempotent);
+    const earlier = await this.replay(accountId, idempotent, project);
     if (earlier) return earlier;
     try {
       return await execute({ idempotencyKey: idempotent.key, requestHash: idempotent.requestHash });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyConflict)) throw error;
-      const winner = await this.replay(accountId, idempotent); // a concurrent request with this key won
+      const winner = await this.replay(accountId, idempotent, project); // a concurrent request with this key won
       if (winner) return winner;
       throw error;
     }
   }
 
   /** The first answer to this key, rebuilt from the log; 422 when the key was used for another request. */
-  private async replay(accountId: string, idempotent: IdempotentRequest): Promise<CommandOutcome | undefined> {
+  private async replay<V>(accountId: string, idempotent: IdempotentRequest, project: ReplayProjection<V>): Promise<CommandOutcome<V> | undefined> {
     const record = await this.readStore.getIdempotencyRecord(accountId, idempotent.key);
     if (!record) return undefined;
     if (record.requestHash !== idempotent.requestHash) {
       throw new ApiError(422, 'IdempotencyKeyReused', `Idempotency-Key "${idempotent.key}" was already used for a different request.`, 'Idempotency-Key');
     }
     const events = await this.eventStore.readStream(record.streamName, { maxCount: record.revision + 1 });
-    const view = events.reduce<TransactionView | null>(projectTransaction, null);
+    const view = events.reduce<V | null>(project, null);
     if (!view) throw new Error(`idempotency record ${record.key} points at an empty stream ${record.streamName}`);
     return { view, created: record.revision === 0 };
   }

@@ -3,6 +3,7 @@ import {
   decide,
   fold,
   LedgerError,
+  TAX_TRANSACTION_SCHEMA_VERSION,
   transactionStreamName,
   type TaxTransaction,
   type TaxTransactionCommand,
@@ -18,7 +19,7 @@ import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
  * Lost races on a stream are retried with a fresh read this many times before the caller gets 409.
  * Each retry re-runs the decision on the new state, so no update is ever lost or applied twice.
  */
-const MAX_ATTEMPTS = 64;
+export const MAX_ATTEMPTS = 64;
 
 export interface CommandOptions {
   /**
@@ -28,7 +29,8 @@ export interface CommandOptions {
   ifMatch?: string[];
 }
 
-function checkPrecondition(current: TaxTransaction, ifMatch: string[] | undefined) {
+/** If-Match against a document's current version (shared by transactions and calculations). */
+export function checkPrecondition(current: { exists: false } | { exists: true; version: number; versionId: string }, ifMatch: string[] | undefined) {
   if (ifMatch === undefined) return;
   const matches = current.exists && (ifMatch.includes('*') || ifMatch.includes(current.versionId));
   if (!matches) {
@@ -73,7 +75,7 @@ export class TaxTransactionRepository {
       try {
         appendResult = await this.eventStore.append(
           stream,
-          decided.map((e) => ({ type: e.type, data: e.data, metadata })),
+          decided.map((e) => ({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION } })),
           { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
         );
       } catch (error) {

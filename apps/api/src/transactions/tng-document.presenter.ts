@@ -7,7 +7,7 @@ export const FORMAT_ID = 1;
 
 export type TngDocument = CalculatedTaxDocument & { processingInfo: ProcessingInfo };
 
-const present = (document: CalculatedTaxDocument, processingInfo: ProcessingInfo): TngDocument => ({
+export const present = (document: CalculatedTaxDocument, processingInfo: ProcessingInfo): TngDocument => ({
   header: document.header,
   lines: document.lines,
   calculatedTaxSummary: document.calculatedTaxSummary,

@@ -8,8 +8,10 @@ import {
   STATE_TRANSITIONS,
   TRANSACTION_STATES,
   transactionNotFound,
+  transactionStreamName,
   type TransactionKey,
 } from '@tax-ledger/ledger';
+import { projectTransaction, projectTransactionVersion } from '@tax-ledger/projections';
 import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type TaxDocument, type TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -22,7 +24,7 @@ import { ValidBody } from '../common/body-validation.pipe';
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
-import { DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
+import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
 import { StateTransitionDto } from './dto/state-transition.dto';
 import { TaxDocumentDto } from './dto/tax-document.dto';
 import {
@@ -33,10 +35,11 @@ import {
 } from './queries/transaction.queries';
 import { Idempotency, idempotentRequest } from './idempotency';
 import { presentTransaction, presentVersion } from './tng-document.presenter';
+import { DocumentHistoryService } from '../history/document-history.service';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
 
-function parseTransactionType(value: string): TransactionType {
+export function parseTransactionType(value: string): TransactionType {
   const type = TRANSACTION_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
   if (!type) throw badRequest('InvalidTransactionType', `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}.`, 'transactionType');
   return type;
@@ -68,6 +71,7 @@ export class TransactionsController {
     private readonly queries: QueryBus,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly idempotency: Idempotency,
+    private readonly history: DocumentHistoryService,
   ) {}
 
   /** Location of a document: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
@@ -116,9 +120,15 @@ export class TransactionsController {
   }
 
   @Get(DOCUMENT_PATH)
-  @ApiOperation({ summary: 'The latest version of a tax transaction record' })
-  async get(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply) {
-    const view = await this.findLatest(this.keyFromPath(caller, params));
+  @ApiOperation({ summary: 'The latest version of a tax transaction record (?asOf=<ISO 8601>: as it stood then)' })
+  async get(
+    @Param() params: Record<string, string>,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('asOf') asOf?: string,
+  ) {
+    const key = this.keyFromPath(caller, params);
+    const view = asOf === undefined ? await this.findLatest(key) : await this.findAsOf(key, asOf);
     reply.header('ETag', `"${view.versionId}"`);
     return presentTransaction(view);
   }
@@ -175,6 +185,15 @@ export class TransactionsController {
     return presentTransaction(view);
   }
 
+  @Get(`${DOCUMENT_PATH}/history`)
+  @ApiOperation({ summary: 'Every event of a tax transaction record: who, when, why, states and what changed between versions' })
+  async documentHistory(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const key = this.keyFromPath(caller, params);
+    const events = await this.history.history(transactionStreamName(key));
+    if (!events) throw transactionNotFound(key.documentCode);
+    return { companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode, events };
+  }
+
   @Get(`${DOCUMENT_PATH}/versions`)
   @ApiOperation({ summary: 'Every version of a tax transaction record, oldest first' })
   async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
@@ -185,10 +204,11 @@ export class TransactionsController {
   }
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
-  @ApiOperation({ summary: 'One version of a tax transaction record' })
-  async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+  @ApiOperation({ summary: 'One version of a tax transaction record (?asOf=<ISO 8601>: with the state it had then)' })
+  async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Query('asOf') asOf?: string) {
     const key = this.keyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
+    if (asOf !== undefined) return this.versionAsOf(key, Number(params.version), asOf);
     const latest = await this.findLatest(key);
     const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(key, Number(params.version)));
     if (!version) {
@@ -207,9 +227,7 @@ export class TransactionsController {
         if (!state) throw badRequest('InvalidInclude', `include may list only ${TRANSACTION_STATES.join(', ')}; "${s}" is not a state.`, 'include');
         return state;
       });
-    if (query.startDate && query.endDate && query.startDate > query.endDate) {
-      throw badRequest('InvalidDateRange', 'startDate must not be after endDate.', 'startDate');
-    }
+    assertDateRange(query);
     const views: TransactionView[] = await this.queries.execute(
       new ListTransactionsQuery(caller.accountId, {
         companyCode,
@@ -228,6 +246,25 @@ export class TransactionsController {
     const view: TransactionView | null = await this.queries.execute(new GetTransactionQuery(key));
     if (!view) throw transactionNotFound(key.documentCode);
     return view;
+  }
+
+  /** The document as it stood at `asOf`, folded from its events (404 when it did not exist yet). */
+  private async findAsOf(key: TransactionKey, asOf: string): Promise<TransactionView> {
+    const events = await this.history.eventsAsOf(transactionStreamName(key), asOf);
+    const view = events.reduce<TransactionView | null>(projectTransaction, null);
+    if (!view) throw transactionNotFound(key.documentCode);
+    return view;
+  }
+
+  private async versionAsOf(key: TransactionKey, version: number, asOf: string) {
+    const events = await this.history.eventsAsOf(transactionStreamName(key), asOf);
+    const latest = events.reduce<TransactionView | null>(projectTransaction, null);
+    if (!latest) throw transactionNotFound(key.documentCode);
+    const found = events.map(projectTransactionVersion).find((v) => v?.version === version);
+    if (!found) {
+      throw new LedgerError('TransactionVersionNotFound', `Version ${version} of "${key.documentCode}" did not exist at ${asOf}.`, 'not_found', 'version');
+    }
+    return presentVersion(found, latest);
   }
 
   private keyFromPath(caller: Caller, params: Record<string, string>): TransactionKey {

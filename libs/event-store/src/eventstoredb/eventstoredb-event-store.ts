@@ -1,6 +1,8 @@
 import {
   ANY,
   AppendExpectedRevision,
+  BACKWARDS,
+  END,
   DeadlineExceededError,
   ErrorType,
   EventStoreDBClient,
@@ -33,7 +35,17 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
+import { upcasterChain, type UpcastEvent, type Upcaster } from '../upcasting';
 
+/**
+ * Metadata key that carries the hash chain in EventStoreDB (it has no other place per event). Written
+ * last, so the metadata without it serialises to exactly the text that was hashed; readers move it to
+ * RecordedEvent.prevHash / hash and never show it in `metadata`.
+ */
+export const CHAIN_METADATA_KEY = 'ledgerChain';
+/** Appends with 'any' / 'stream_exists' are chained under an exact revision; a lost race is retried this often. */
+const CHAIN_RACE_ATTEMPTS = 20;
 export interface EventStoreDbSubscribeOptions {
   afterPosition?: number;
   /**
@@ -81,7 +93,9 @@ function decode(value: unknown): unknown {
 }
 
 function toRecorded(event: ClientRecordedEvent): RecordedEvent {
-  return {
+  const metadata = (decode(event.metadata) ?? {}) as EventMetadata;
+  const chain = metadata[CHAIN_METADATA_KEY] as { prevHash?: unknown; hash?: unknown } | undefined;
+  const recorded: RecordedEvent = {
     id: event.id,
     streamName: event.streamId,
     revision: Number(event.revision),
@@ -89,7 +103,27 @@ function toRecorded(event: ClientRecordedEvent): RecordedEvent {
     globalPosition: event.position ? Number(event.position.commit) : -1,
     type: event.type,
     data: decode(event.data),
-    metadata: (decode(event.metadata) ?? {}) as EventMetadata,
+    metadata,
+  };
+  if (chain !== undefined) {
+    delete metadata[CHAIN_METADATA_KEY];
+    if (typeof chain.prevHash === 'string') recorded.prevHash = chain.prevHash;
+    if (typeof chain.hash === 'string') recorded.hash = chain.hash;
+  }
+  return recorded;
+}
+
+/** An event as `verify` checks it: the canonical JSON text of its data and metadata (chain fields excluded). */
+export function storedFromRecorded(event: RecordedEvent): StoredEvent {
+  return {
+    streamName: event.streamName,
+    revision: event.revision,
+    globalPosition: event.globalPosition,
+    type: event.type,
+    data: JSON.stringify(event.data ?? null),
+    metadata: JSON.stringify(event.metadata ?? {}),
+    prevHash: event.prevHash ?? null,
+    hash: event.hash ?? null,
   };
 }
 
@@ -139,8 +173,11 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly ownsClient: boolean;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly upcast: UpcastEvent;
 
-  constructor(clientOrConnectionString: EventStoreDBClient | string) {
+  /** `upcasters`: read-side schema evolution, applied to every event read or delivered. */
+  constructor(clientOrConnectionString: EventStoreDBClient | string, options: { upcasters?: readonly Upcaster[] } = {}) {
+    this.upcast = upcasterChain(options.upcasters);
     if (typeof clientOrConnectionString === 'string') {
       this.client = EventStoreDBClient.connectionString(clientOrConnectionString);
       this.ownsClient = true;
@@ -156,26 +193,103 @@ export class EventStoreDbEventStore implements EventStore {
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
-    const data = events.map((event) =>
-      jsonEvent({
-        ...(event.id ? { id: event.id } : {}),
-        type: event.type,
-        data: (event.data ?? null) as JSONType,
-        metadata: event.metadata as unknown as JSONType,
-      }),
-    );
-    try {
-      const result = await this.client.appendToStream(streamName, data, { expectedRevision: toExpected(expected) });
-      return {
-        nextExpectedRevision: Number(result.nextExpectedRevision),
-        lastGlobalPosition: result.position ? Number(result.position.commit) : -1,
-      };
-    } catch (error) {
-      throw mapClientError(error, streamName, expected);
+    for (let attempt = 1; ; attempt++) {
+      // The chain continues from the stream's last event; the append then runs under that exact
+      // revision, so no other writer can slip an event in between (the server checks it).
+      const last = await this.lastEvent(streamName);
+      const actual = last ? last.revision : -1;
+      if (expected === 'stream_exists' && actual < 0) throw new WrongExpectedRevisionError(streamName, expected, actual);
+      if ((expected === 'no_stream' && actual >= 0) || (typeof expected === 'number' && expected !== actual)) {
+        throw new WrongExpectedRevisionError(streamName, expected, actual);
+      }
+      let prevHash = !last ? GENESIS_HASH : (last.hash ?? (await this.legacyChainHead(streamName)));
+      const data = events.map((event, i) => {
+        const dataText = JSON.stringify(event.data ?? null);
+        const metadataText = JSON.stringify(event.metadata ?? {});
+        const hash = eventHash(prevHash, streamName, actual + 1 + i, event.type, dataText, metadataText);
+        const chained = jsonEvent({
+          ...(event.id ? { id: event.id } : {}),
+          type: event.type,
+          data: (event.data ?? null) as JSONType,
+          metadata: { ...event.metadata, [CHAIN_METADATA_KEY]: { prevHash, hash } } as unknown as JSONType,
+        });
+        prevHash = hash;
+        return chained;
+      });
+      try {
+        const result = await this.client.appendToStream(streamName, data, {
+          expectedRevision: actual < 0 ? NO_STREAM : BigInt(actual),
+        });
+        return {
+          nextExpectedRevision: Number(result.nextExpectedRevision),
+          lastGlobalPosition: result.position ? Number(result.position.commit) : -1,
+        };
+      } catch (error) {
+        const mapped = mapClientError(error, streamName, expected);
+        // The caller asked for no exact revision: another writer won the race; chain onto its event.
+        const unchecked = expected === 'any' || expected === 'stream_exists';
+        if (mapped instanceof WrongExpectedRevisionError && unchecked && attempt < CHAIN_RACE_ATTEMPTS) continue;
+        throw mapped;
+      }
     }
   }
 
+  /** Every user event in global order as `verify` checks it (streams $all; memory stays flat). */
+  async *iterateStored(): AsyncGenerator<StoredEvent> {
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition: START });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event as ClientRecordedEvent | undefined;
+        if (!event || isSystemEvent(event)) continue;
+        yield storedFromRecorded(toRecorded(event));
+      }
+    } catch (error) {
+      throw mapClientError(error);
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Commit position of the last user event in $all, 0 when there is none. */
+  async headPosition(): Promise<number> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    try {
+      for await (const resolved of read) {
+        const event = resolved.event as ClientRecordedEvent | undefined;
+        if (event && !isSystemEvent(event) && event.position) return Number(event.position.commit);
+      }
+      return 0;
+    } catch (error) {
+      throw mapClientError(error);
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  private async lastEvent(streamName: string): Promise<RecordedEvent | null> {
+    const read = this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    try {
+      for await (const resolved of read) {
+        if (resolved.event) return toRecorded(resolved.event as ClientRecordedEvent);
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return null;
+      throw mapClientError(error);
+    }
+  }
+
+  /** Chain head over a stream written before the chain existed: the first hashed append seals it. */
+  private async legacyChainHead(streamName: string): Promise<string> {
+    return chainHead((await this.readStreamAsStored(streamName)).map(storedFromRecorded));
+  }
+
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readStreamAsStored(streamName, options)).map(this.upcast);
+  }
+
+  /** The stream's events as stored (no upcasting): what the hash chain covers. */
+  private async readStreamAsStored(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     if (options.maxCount !== undefined && options.maxCount <= 0) return [];
     const read = this.client.readStream(streamName, {
       direction: FORWARDS,
@@ -211,7 +325,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (!event || isSystemEvent(event)) continue;
         const recorded = toRecorded(event);
         if (after !== undefined && recorded.globalPosition <= after) continue;
-        events.push(recorded);
+        events.push(this.upcast(recorded));
         if (events.length >= maxCount) break;
       }
     } catch (error) {
@@ -249,7 +363,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (!event || isSystemEvent(event)) continue;
         const recorded = toRecorded(event);
         if (after !== undefined && recorded.globalPosition <= after) continue;
-        await handler(recorded);
+        await handler(this.upcast(recorded));
       }
       // The server ended the stream (e.g. it shut down or dropped us) while we still wanted events:
       // report it like any other failure so the caller can resubscribe, rather than go quiet.

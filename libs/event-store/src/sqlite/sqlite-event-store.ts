@@ -13,6 +13,8 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
+import { upcasterChain, type UpcastEvent, type Upcaster } from '../upcasting';
 
 /**
  * A read model updated inside the append transaction (embedded profile: read-your-writes).
@@ -26,6 +28,8 @@ export interface InlineProjection {
 
 export interface SqliteEventStoreOptions {
   inlineProjections?: InlineProjection[];
+  /** Read-side schema evolution: applied to every event read (libs/event-store/src/upcasting.ts). */
+  upcasters?: readonly Upcaster[];
   /** Fallback poll interval of live subscriptions (catches appends made by other processes). Default 1000 ms. */
   pollIntervalMs?: number;
   /**
@@ -60,6 +64,8 @@ interface EventRow {
   event_type: string;
   data: string;
   metadata: string;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 const SCHEMA = `
@@ -72,10 +78,14 @@ CREATE TABLE IF NOT EXISTS events (
   data            TEXT    NOT NULL,
   metadata        TEXT    NOT NULL,
   recorded_at     TEXT    NOT NULL,
+  prev_hash       TEXT,
+  hash            TEXT,
   UNIQUE (stream_name, stream_revision)
 )`;
 
-const COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata';
+const COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata, prev_hash, hash';
+/** A file written before the hash chain has no chain columns: read them as NULL (read-only) or add them. */
+const LEGACY_COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata, NULL AS prev_hash, NULL AS hash';
 const UNAVAILABLE_CODES = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY'];
 const SUBSCRIPTION_BATCH = 500;
 const DEFAULT_MAX_BATCH_COMMANDS = 256;
@@ -123,7 +133,7 @@ function guard<T>(work: () => T): T {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  return {
+  const event: RecordedEvent = {
     id: row.event_id,
     streamName: row.stream_name,
     revision: row.stream_revision,
@@ -132,6 +142,33 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data) as unknown,
     metadata: JSON.parse(row.metadata) as EventMetadata,
   };
+  if (row.hash !== null) {
+    event.prevHash = row.prev_hash ?? undefined;
+    event.hash = row.hash;
+  }
+  return event;
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    streamName: row.stream_name,
+    revision: row.stream_revision,
+    globalPosition: row.global_position,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** Adds the hash-chain columns to an events table created before them (older data files). */
+function addChainColumns(db: BetterSqlite3.Database): boolean {
+  const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name));
+  if (columns.has('hash')) return true;
+  if (db.readonly || columns.size === 0) return false;
+  db.exec('ALTER TABLE events ADD COLUMN prev_hash TEXT; ALTER TABLE events ADD COLUMN hash TEXT;');
+  return true;
 }
 
 /**
@@ -153,8 +190,8 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
 
-  private readonly lastRevisionStmt: BetterSqlite3.Statement<[string], { rev: number | null }>;
-  private readonly insertStmt: BetterSqlite3.Statement<[string, string, number, string, string, string, string]>;
+  private readonly lastEventStmt: BetterSqlite3.Statement<[string], { rev: number; hash: string | null }>;
+  private readonly insertStmt: BetterSqlite3.Statement<[string, string, number, string, string, string, string, string, string]>;
   private readonly readStreamStmt: BetterSqlite3.Statement<[string, number, number], EventRow>;
   private readonly readAllStmt: BetterSqlite3.Statement<[number, number], EventRow>;
   private readonly headStmt: BetterSqlite3.Statement<[], { pos: number | null }>;
@@ -166,6 +203,8 @@ export class SqliteEventStore implements EventStore {
   private readonly releaseStmt: BetterSqlite3.Statement<[]>;
   private readonly rollbackToStmt: BetterSqlite3.Statement<[]>;
 
+  private readonly columns: string;
+  private readonly upcast: UpcastEvent;
   private readonly groupCommit: boolean;
   private readonly maxBatchCommands: number;
   private readonly maxBatchBytes: number;
@@ -178,23 +217,30 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions = {},
   ) {
     this.projections = options.inlineProjections ?? [];
+    this.upcast = upcasterChain(options.upcasters);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatchCommands = Math.max(1, Math.floor(options.maxBatchCommands ?? DEFAULT_MAX_BATCH_COMMANDS));
     this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
-    guard(() => {
+    const columns = guard(() => {
       if (!db.readonly) db.exec(SCHEMA);
+      return addChainColumns(db) ? COLUMNS : LEGACY_COLUMNS;
     });
-    this.lastRevisionStmt = db.prepare('SELECT MAX(stream_revision) AS rev FROM events WHERE stream_name = ?');
-    this.insertStmt = db.prepare(
-      `INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    this.columns = columns;
+    this.lastEventStmt = db.prepare(
+      `SELECT stream_revision AS rev, ${columns === COLUMNS ? 'hash' : 'NULL AS hash'} FROM events WHERE stream_name = ? ORDER BY stream_revision DESC LIMIT 1`,
     );
+    this.insertStmt = columns !== COLUMNS
+      ? (undefined as unknown as typeof this.insertStmt) // a read-only file without chain columns: appends refused below
+      : db.prepare(
+          `INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
     this.readStreamStmt = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
+      `SELECT ${columns} FROM events WHERE stream_name = ? AND stream_revision >= ? ORDER BY stream_revision LIMIT ?`,
     );
     this.readAllStmt = db.prepare(
-      `SELECT ${COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+      `SELECT ${columns} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`,
     );
     this.headStmt = db.prepare('SELECT MAX(global_position) AS pos FROM events');
     // BEGIN IMMEDIATE: take the write lock before reading the stream's revision, so the check and the
@@ -259,12 +305,12 @@ export class SqliteEventStore implements EventStore {
 
   readStreamSync(streamName: string, options: ReadStreamOptions = {}): RecordedEvent[] {
     const rows = guard(() => this.readStreamStmt.all(streamName, options.fromRevision ?? 0, limit(options.maxCount)));
-    return rows.map(toRecorded);
+    return rows.map((row) => this.upcast(toRecorded(row)));
   }
 
   readAllSync(options: ReadAllOptions = {}): RecordedEvent[] {
     const rows = guard(() => this.readAllStmt.all(options.afterPosition ?? 0, limit(options.maxCount)));
-    return rows.map(toRecorded);
+    return rows.map((row) => this.upcast(toRecorded(row)));
   }
 
   /**
@@ -279,6 +325,22 @@ export class SqliteEventStore implements EventStore {
       for (const event of page) {
         yield event;
         position = event.globalPosition;
+      }
+      if (page.length < pageSize) return;
+    }
+  }
+
+  /**
+   * Every event after `afterPosition` in global order exactly as stored (JSON text, chain fields), in
+   * pages: what `verify` checks the hash chain against.
+   */
+  *iterateStored(afterPosition = 0, pageSize = 1000): Generator<StoredEvent> {
+    let position = afterPosition;
+    for (;;) {
+      const page = guard(() => this.readAllStmt.all(position, pageSize));
+      for (const row of page) {
+        yield toStored(row);
+        position = row.global_position;
       }
       if (page.length < pageSize) return;
     }
@@ -435,9 +497,17 @@ export class SqliteEventStore implements EventStore {
     for (const notify of this.listeners) notify();
   }
 
+  /** Chain head over a stream's stored events, computed from genesis (seals events written before the chain). */
+  private legacyChainHead(streamName: string): string {
+    const rows = this.db.prepare(`SELECT ${this.columns} FROM events WHERE stream_name = ? ORDER BY stream_revision`).all(streamName) as EventRow[];
+    return chainHead(rows.map(toStored));
+  }
+
   private appendInTransaction(command: PendingAppend, recordedAt: string): AppendResult {
     const { streamName, events, expected } = command;
-    const current = this.lastRevisionStmt.get(streamName)?.rev ?? -1;
+    if (!this.insertStmt) throw new EventStoreUnavailableError('Event store unavailable: the database is read-only');
+    const last = this.lastEventStmt.get(streamName);
+    const current = last?.rev ?? -1;
     const ok =
       expected === 'any' ||
       (expected === 'no_stream' && current === -1) ||
@@ -449,15 +519,19 @@ export class SqliteEventStore implements EventStore {
     const withProjections = this.projections.length > 0;
     const recorded: RecordedEvent[] = [];
     let lastGlobalPosition = 0;
+    // The chain continues from the stream's last event (seen inside this transaction, so earlier
+    // commands of the same group commit count); a stream of legacy unhashed events is sealed first.
+    let prevHash = last === undefined ? GENESIS_HASH : (last.hash ?? this.legacyChainHead(streamName));
     for (let i = 0; i < events.length; i++) {
       const { id, type, data, metadata } = events[i];
       const revision = current + 1 + i;
-      const info = this.insertStmt.run(id, streamName, revision, type, data, metadata, recordedAt);
+      const hash = eventHash(prevHash, streamName, revision, type, data, metadata);
+      const info = this.insertStmt.run(id, streamName, revision, type, data, metadata, recordedAt, prevHash, hash);
       lastGlobalPosition = Number(info.lastInsertRowid);
       // Parsed back from the stored JSON, so projections and the caller see exactly what a later read returns.
       if (withProjections) {
         recorded.push(
-          toRecorded({
+          this.upcast(toRecorded({
             global_position: lastGlobalPosition,
             event_id: id,
             stream_name: streamName,
@@ -465,9 +539,12 @@ export class SqliteEventStore implements EventStore {
             event_type: type,
             data,
             metadata,
-          }),
+            prev_hash: prevHash,
+            hash,
+          })),
         );
       }
+      prevHash = hash;
     }
     if (recorded.length > 0) for (const projection of this.projections) projection.apply(recorded);
 
@@ -480,6 +557,7 @@ export class SqliteEventStore implements EventStore {
 }
 
 function noop(): void {}
+
 
 function rejectAll(commands: PendingAppend[], error: unknown): void {
   for (const command of commands) command.reject(error);

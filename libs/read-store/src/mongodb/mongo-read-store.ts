@@ -15,6 +15,8 @@ import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
 import type { CompanySetupView, UserView } from '../onboarding-views';
 import { MongoOnboardingCollections } from './mongo-onboarding-collections';
+import type { CalculationListFilter, CalculationView } from '../calculation-views';
+import { MongoCalculationsCollection } from './calculations-collection';
 import type {
   CompanyView,
   CredentialView,
@@ -84,6 +86,7 @@ export class MongoReadStore implements ReadStore {
   private readonly companies: Collection<CompanyDoc>;
   private readonly checkpointsColl: Collection<CheckpointDoc>;
   private readonly onboarding: MongoOnboardingCollections;
+  private readonly calculations: MongoCalculationsCollection;
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
@@ -102,6 +105,7 @@ export class MongoReadStore implements ReadStore {
     this.companies = db.collection<CompanyDoc>(MONGO_COLLECTIONS.companies, options);
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
     this.onboarding = new MongoOnboardingCollections(db, this.credentials);
+    this.calculations = new MongoCalculationsCollection(db);
     this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
       ['company_setups', this.onboarding.companySetups as unknown as Collection<{ _id: string }>],
       ['users', this.onboarding.users as unknown as Collection<{ _id: string }>],
@@ -110,6 +114,7 @@ export class MongoReadStore implements ReadStore {
       [MONGO_COLLECTIONS.credentials, this.credentials as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
+      ['calculations', this.calculations.collection as unknown as Collection<{ _id: string }>],
     ]);
   }
 
@@ -142,6 +147,7 @@ export class MongoReadStore implements ReadStore {
       this.companies.createIndexes([{ key: { accountId: 1, companyCode: 1 }, name: 'account_company', unique: true }]),
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
       this.onboarding.ensureIndexes(),
+      this.calculations.ensureIndexes(),
     ]);
   }
 
@@ -159,6 +165,7 @@ export class MongoReadStore implements ReadStore {
       await this.insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
     }
     if (await this.onboarding.apply(event)) return;
+    if (await this.calculations.apply(event)) return;
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -267,6 +274,14 @@ export class MongoReadStore implements ReadStore {
 
   async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
     return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID });
+  }
+
+  getCalculation(key: TransactionKey): Promise<CalculationView | null> {
+    return this.calculations.get(key);
+  }
+
+  listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
+    return this.calculations.list(accountId, filter);
   }
 
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {

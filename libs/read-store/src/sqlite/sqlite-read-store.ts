@@ -17,6 +17,8 @@ import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import type { ReadStore } from '../read-store.port';
 import type { CompanySetupView, UserView } from '../onboarding-views';
 import { SqliteOnboardingTables } from './sqlite-onboarding-tables';
+import type { CalculationListFilter, CalculationView } from '../calculation-views';
+import { SqliteCalculationsTable } from './calculations-table';
 import type {
   CompanyView,
   CredentialView,
@@ -209,6 +211,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
   private readonly onboarding: SqliteOnboardingTables;
+  private readonly calculations: SqliteCalculationsTable;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
@@ -216,6 +219,7 @@ export class SqliteReadStore implements ReadStore {
       db.exec(SCHEMA);
     }
     this.onboarding = new SqliteOnboardingTables(db);
+    this.calculations = new SqliteCalculationsTable(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
@@ -342,6 +346,14 @@ export class SqliteReadStore implements ReadStore {
     return row ? withDocument<TransactionVersionView>(row) : null;
   }
 
+  async getCalculation(key: TransactionKey): Promise<CalculationView | null> {
+    return this.calculations.get(key);
+  }
+
+  async listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
+    return this.calculations.list(accountId, filter);
+  }
+
   async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
     const row = this.getCompanyStmt.get(accountId, companyCode);
     return row ? (JSON.parse(row.view) as CompanyView) : null;
@@ -398,6 +410,7 @@ export class SqliteReadStore implements ReadStore {
   private applyOne(event: RecordedEvent): void {
     this.recordIdempotencyKey(event);
     if (this.onboarding.apply(event)) return;
+    if (this.calculations.apply(event)) return;
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {

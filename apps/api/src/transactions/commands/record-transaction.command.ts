@@ -4,6 +4,7 @@ import { transactionNotFound, type TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
 import { calculateTax, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { withLatLong } from '@tax-ledger/addresses';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { badRequest } from '../../common/api-error';
@@ -41,7 +42,7 @@ export class RecordTransactionHandler implements ICommandHandler<RecordTransacti
       throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
     }
     const started = performance.now();
-    const calculation = calculateTax(document, company, this.content);
+    const calculation = calculateTax(withLatLong(document), company, this.content);
     const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
     return this.transactions.handle(
       key,

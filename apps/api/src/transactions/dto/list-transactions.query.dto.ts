@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { badRequest } from '../../common/api-error';
 import { IsCalendarDate } from './tax-document.dto';
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -26,4 +27,11 @@ export class ListTransactionsQueryDto {
   @ApiPropertyOptional({ example: 'Recorded,Reconciled', description: 'Comma-separated states; all states when absent' })
   @IsOptional() @IsString() @MaxLength(200)
   include?: string;
+}
+
+/** startDate after endDate is a 400 (shared by the transaction and calculation lists). */
+export function assertDateRange(query: { startDate?: string; endDate?: string }) {
+  if (query.startDate && query.endDate && query.startDate > query.endDate) {
+    throw badRequest('InvalidDateRange', 'startDate must not be after endDate.', 'startDate');
+  }
 }

@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ListTransactionsQueryDto } from '../../transactions/dto/list-transactions.query.dto';
+import { TaxDocumentDto, TaxDocumentHeaderDto } from '../../transactions/dto/tax-document.dto';
+
+/** The TaxDocument header, except that documentCode is optional for calculations (generated when absent). */
+export class CalculationHeaderDto extends OmitType(TaxDocumentHeaderDto, ['documentCode'] as const) {
+  @ApiPropertyOptional({ example: 'Quote-12345', description: 'Generated (32 hex characters) when absent' })
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50)
+  documentCode?: string;
+}
+
+/** POST /calculations: a TaxDocument whose documentCode may be left out. */
+export class CalculationDocumentDto extends OmitType(TaxDocumentDto, ['header'] as const) {
+  @ApiProperty({ type: CalculationHeaderDto })
+  @IsDefined({ message: 'header is required' }) @IsObject() @ValidateNested() @Type(() => CalculationHeaderDto)
+  header: CalculationHeaderDto;
+}
+
+/** POST /calculations/{companyCode}/{transactionType}/{documentCode}/transactions (seed table). */
+export class TransactionFromCalculationDto {
+  @ApiProperty({ example: 'Invoice123', description: 'documentCode of the new tax transaction record' })
+  @IsString() @IsNotEmpty() @MaxLength(50)
+  documentCode: string;
+
+  @ApiPropertyOptional({ example: true, description: 'Recalculate with current content and company setup (default), or record the stored calculation as it is' })
+  @IsOptional() @IsBoolean()
+  recalculate?: boolean;
+
+  @ApiPropertyOptional({ example: 'Government Contract ABC', description: 'Recorded with the event for audit' })
+  @IsOptional() @IsString() @MaxLength(1024)
+  comment?: string;
+}
+
+/** The transaction list's filters without `include` (calculations have no state). */
+export class ListCalculationsQueryDto extends OmitType(ListTransactionsQueryDto, ['include'] as const) {}

@@ -1,0 +1,267 @@
+/**
+ * `projections rebuild [name]`, `projections verify [name]`, `projections status` (embedded profile;
+ * `status` also for LEDGER_STORE=eventstoredb).
+ *
+ * rebuild: replays the whole log into a scratch copy of the read models (progress bar: events/s, ETA),
+ *          then swaps the fresh tables in with one transaction while the service keeps running.
+ * verify:  replays into a scratch copy and compares it with the live read models row by row (checksums),
+ *          exit 1 and the first differing rows on any difference.
+ * status:  each projection's checkpoint, version (built / current) and lag behind the log.
+ */
+import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
+import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
+import { PROJECTIONS } from '@tax-ledger/projections';
+import { MongoClient } from 'mongodb';
+import {
+  buildMongoScratch,
+  compareMongoScratch,
+  dropMongoScratch,
+  mongoScratchName,
+  swapInMongo,
+  buildScratch,
+  compareWithScratch,
+  dropScratch,
+  MongoReadStore,
+  scratchPath,
+  selectProjections,
+  sqliteProjectionStatus,
+  SqliteReadStore,
+  swapIn,
+  type ProjectionStatus,
+  type ReplayProgress,
+  type TableComparison,
+} from '@tax-ledger/read-store';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { cliConfig, err, existingSqlitePath, out } from './audit-stores';
+
+/** A progress bar on stderr (events, events/s, ETA); silent when stderr is not a terminal. */
+function progressBar(label: string): { update(p: ReplayProgress): void; stop(): void } {
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+    stream: process.stderr,
+    etaBuffer: 50,
+    hideCursor: true,
+  });
+  const started = Date.now();
+  let running = false;
+  return {
+    update: (p) => {
+      if (!running) {
+        bar.start(p.total, 0, { speed: 0 });
+        running = true;
+      }
+      bar.setTotal(Math.max(p.total, p.applied));
+      bar.update(p.applied, { speed: Math.round(p.applied / Math.max((Date.now() - started) / 1000, 0.001)) });
+    },
+    stop: () => {
+      if (running) bar.stop();
+    },
+  };
+}
+
+/** Distributed profile: the log in EventStoreDB, the read models in MongoDB. */
+async function withDistributed<T>(work: (eventStore: EventStoreDbEventStore, client: MongoClient, dbName: string) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
+  const client = new MongoClient(config.mongoUri!, { ignoreUndefined: true });
+  await client.connect();
+  try {
+    return await work(eventStore, client, config.mongoDb);
+  } finally {
+    await client.close();
+    await eventStore.close();
+  }
+}
+
+async function rebuildDistributed(names: string[]): Promise<number> {
+  return withDistributed(async (eventStore, client, dbName) => {
+    const bar = progressBar('rebuild');
+    const started = Date.now();
+    try {
+      const build = await buildMongoScratch(eventStore, client, dbName, 0, (p) => bar.update(p));
+      bar.stop();
+      const swapped = await swapInMongo(client, dbName, names, build.position);
+      const seconds = (Date.now() - started) / 1000;
+      out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
+      out(`swapped in: ${swapped.join(', ')}; checkpoint ${build.position} (a running projector resubscribes from there)`);
+      return 0;
+    } finally {
+      bar.stop();
+      await dropMongoScratch(client, dbName);
+    }
+  });
+}
+
+async function verifyDistributed(names: string[]): Promise<number> {
+  return withDistributed(async (eventStore, client, dbName) => {
+    const bar = progressBar('replay');
+    try {
+      const build = await buildMongoScratch(eventStore, client, dbName, 0, (p) => bar.update(p));
+      bar.stop();
+      // Compare at one log position: bring the scratch copy up to the live checkpoints (the projector
+      // may have moved on meanwhile); live read models behind the log cannot be compared yet.
+      const live = await new MongoReadStore(client.db(dbName)).checkpoints();
+      const liveAt = Math.min(...names.map((n) => live[n] ?? -1));
+      if (liveAt < build.position) {
+        err(`the live read models are at position ${liveAt}, behind the log (${build.position}): wait for the projector and run verify again`);
+        return 1;
+      }
+      const scratch = new MongoReadStore(client.db(mongoScratchName(dbName)));
+      for (let after = build.position; after < liveAt; ) {
+        const page = await eventStore.readAll({ afterPosition: after, maxCount: 1000 });
+        const due = page.filter((e) => e.globalPosition <= liveAt);
+        for (const event of due) await scratch.apply(event);
+        if (due.length < page.length || page.length === 0) break;
+        after = page[page.length - 1].globalPosition;
+      }
+      return report(await compareMongoScratch(client, dbName, names), build.applied);
+    } finally {
+      bar.stop();
+      await dropMongoScratch(client, dbName);
+    }
+  });
+}
+
+function openEmbedded() {
+  const db = openSqliteDatabase(existingSqlitePath(cliConfig()));
+  const readStore = new SqliteReadStore(db);
+  const eventStore = new SqliteEventStore(db, { upcasters: LEDGER_UPCASTERS }); // read side only: no appends from here
+  return { db, readStore, eventStore, path: cliConfig().sqlitePath };
+}
+
+export async function rebuildProjections(name?: string): Promise<number> {
+  const names = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return rebuildDistributed(names);
+  const { db, readStore, eventStore, path } = openEmbedded();
+  const scratch = scratchPath(path, 'rebuild');
+  const bar = progressBar('rebuild');
+  const started = Date.now();
+  try {
+    const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
+    bar.stop();
+    const swap = swapIn(db, eventStore, readStore, build, names);
+    const seconds = (Date.now() - started) / 1000;
+    out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
+    out(`swapped in: ${swap.swapped.join(', ')}; ${swap.caughtUp} events appended meanwhile applied; checkpoint ${swap.position}`);
+    if (swap.skipped.length > 0) out(`not swapped (no table of that name): ${swap.skipped.join(', ')}`);
+    return 0;
+  } finally {
+    bar.stop();
+    await eventStore.close();
+    db.close();
+    dropScratch(scratch);
+  }
+}
+
+const describeRow = (row: Record<string, unknown> | null) =>
+  row === null ? '(none)' : JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v])));
+
+export async function verifyProjections(name?: string): Promise<number> {
+  const names = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return verifyDistributed(names);
+  const { db, eventStore, path } = openEmbedded();
+  const scratch = scratchPath(path, 'verify');
+  const bar = progressBar('replay');
+  try {
+    const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
+    bar.stop();
+    return report(compareWithScratch(db, eventStore, build, names), build.applied);
+  } finally {
+    bar.stop();
+    await eventStore.close();
+    db.close();
+    dropScratch(scratch);
+  }
+}
+
+function report(tables: TableComparison[], replayed: number): number {
+  let failed = 0;
+  for (const t of tables) {
+    const same = t.firstDifference === undefined;
+    out(`${same ? 'OK  ' : 'DIFF'} ${t.table}: live ${t.liveRows} rows (${t.liveChecksum.slice(0, 16)}), rebuilt ${t.rebuiltRows} rows (${t.rebuiltChecksum.slice(0, 16)})`);
+    if (!same) {
+      failed++;
+      err(`${t.table}: first differing rows`);
+      err(`  live:    ${describeRow(t.firstDifference!.live)}`);
+      err(`  rebuilt: ${describeRow(t.firstDifference!.rebuilt)}`);
+    }
+  }
+  if (failed > 0) {
+    err(`projections verify FAILED: ${failed} read model(s) differ from a replay of the log (run: projections rebuild)`);
+    return 1;
+  }
+  out(`projections verify OK: ${tables.length} read models equal a replay of ${replayed} events`);
+  return 0;
+}
+
+function printStatus(rows: ProjectionStatus[]): void {
+  out(['projection'.padEnd(20), 'version'.padEnd(9), 'built by'.padEnd(9), 'checkpoint'.padStart(12), 'head'.padStart(12), 'lag'.padStart(10)].join(' '));
+  for (const r of rows) {
+    out(
+      [
+        r.name.padEnd(20),
+        String(r.version).padEnd(9),
+        String(r.storedVersion ?? '-').padEnd(9),
+        String(r.checkpoint).padStart(12),
+        String(r.headPosition).padStart(12),
+        String(r.lag).padStart(10),
+      ].join(' ') + (r.outdated ? '  (outdated: refilled from the log at the next start)' : ''),
+    );
+  }
+}
+
+export async function projectionStatus(): Promise<number> {
+  const config = cliConfig();
+  if (config.store === 'eventstoredb') {
+    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    const readStore = await MongoReadStore.connect(config.mongoUri!, config.mongoDb);
+    try {
+      const [checkpoints, outdated, head] = await Promise.all([readStore.checkpoints(), readStore.outdatedProjections(), eventStore.headPosition()]);
+      printStatus(
+        PROJECTIONS.map((p) => ({
+          name: p.name,
+          version: p.version,
+          storedVersion: null, // MongoReadStore reports only whether it differs
+          outdated: outdated.includes(p.name),
+          checkpoint: checkpoints[p.name] ?? -1,
+          headPosition: head,
+          lag: Math.max(0, head - (checkpoints[p.name] ?? -1)), // EventStoreDB positions are byte offsets: lag in log bytes
+        })),
+      );
+    } finally {
+      await readStore.close();
+      await eventStore.close();
+    }
+    return 0;
+  }
+  const db = openSqliteDatabase(existingSqlitePath(config), { readonly: true });
+  try {
+    printStatus(sqliteProjectionStatus(db, new SqliteEventStore(db)));
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+export function registerProjections(program: Command): void {
+  const projections = program.command('projections').description('read models: rebuild from the log, verify against it, status');
+  projections
+    .command('rebuild [name]')
+    .description('replay the whole log into fresh read-model tables and swap them in (service may stay up)')
+    .action(async (name?: string) => {
+      process.exitCode = await rebuildProjections(name);
+    });
+  projections
+    .command('verify [name]')
+    .description('replay into a scratch copy and compare it row by row with the live read models; exit 1 on a difference')
+    .action(async (name?: string) => {
+      process.exitCode = await verifyProjections(name);
+    });
+  projections
+    .command('status')
+    .description("each projection's checkpoint, version and lag behind the log")
+    .action(async () => {
+      process.exitCode = await projectionStatus();
+    });
+}

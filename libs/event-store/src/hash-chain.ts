@@ -1,0 +1,179 @@
+/**
+ * Per-stream hash chain (tamper evidence, DESIGN §2). Every event stores `prevHash` (the hash of the
+ * previous event of its stream, GENESIS_HASH for revision 0) and
+ *
+ *   hash = sha256( prevHash \n streamName \n revision \n type \n data \n metadata )   (hex)
+ *
+ * where data and metadata are the canonical serialisation of the event's data and metadata: their
+ * JSON text as written by `JSON.stringify` (ECMA-262 key order = insertion order, no whitespace). The
+ * embedded store hashes the exact text it stores; a reader of any store reproduces it with
+ * `JSON.stringify(JSON.parse(text))`, which is the identity on `JSON.stringify` output. The chain fields
+ * themselves are never part of the hashed metadata.
+ *
+ * Events written before the chain existed (older data files) have no hash. They are not silently
+ * trusted: the first hashed append to such a stream computes the chain over the stored legacy events
+ * from GENESIS_HASH and uses that as its prevHash, so it seals them as they were at that moment (a later
+ * edit of a legacy event breaks the link). A stream that received no append since keeps unsealed legacy
+ * events; `verify` counts and reports them, and `--strict` fails on them. A hashed event followed by an
+ * unhashed one is always a break (a hash was removed or an event inserted behind the store's back).
+ */
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** An event as stored: data and metadata as their serialised JSON text (chain fields excluded). */
+export interface StoredEvent {
+  streamName: string;
+  revision: number;
+  globalPosition: number;
+  type: string;
+  data: string;
+  metadata: string;
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export function eventHash(prevHash: string, streamName: string, revision: number, type: string, data: string, metadata: string): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(streamName)
+    .update('\n')
+    .update(String(revision))
+    .update('\n')
+    .update(type)
+    .update('\n')
+    .update(data)
+    .update('\n')
+    .update(metadata)
+    .digest('hex');
+}
+
+/** The chain head after the given events of one stream (in revision order), computed from GENESIS_HASH. */
+export function chainHead(events: Iterable<Pick<StoredEvent, 'streamName' | 'revision' | 'type' | 'data' | 'metadata'>>): string {
+  let head = GENESIS_HASH;
+  for (const e of events) head = eventHash(head, e.streamName, e.revision, e.type, e.data, e.metadata);
+  return head;
+}
+
+export interface ChainBreak {
+  streamName: string;
+  revision: number;
+  globalPosition: number;
+  reason: string;
+}
+
+export interface ChainReport {
+  events: number;
+  streams: number;
+  hashedEvents: number;
+  /** Events written before the chain existed that no hashed event has sealed yet. */
+  unsealedLegacyEvents: number;
+  unsealedLegacyStreams: number;
+  /** Every break found (the first in global order first). */
+  breaks: ChainBreak[];
+  lastGlobalPosition: number;
+  /**
+   * sha256 over every stream's name, last revision and chain head (sorted by stream name). Record it
+   * somewhere else: a later `verify` that prints another digest for the same last position means the
+   * log was changed, including a truncated stream tail, which a chain alone cannot show.
+   */
+  headDigest: string;
+}
+
+interface StreamState {
+  lastRevision: number;
+  /** Chain head computed from GENESIS over every event seen (hashed or not). */
+  head: string;
+  sawHashed: boolean;
+  legacyPending: number;
+}
+
+/**
+ * Checks events fed in global order: positions strictly increase, each stream's revisions run 0, 1, 2...
+ * with no gap, duplicate or reordering, every hashed event's prevHash and hash match the recomputed
+ * chain, and no unhashed event follows a hashed one. Memory: one small record per stream.
+ */
+export class ChainVerifier {
+  private readonly streams = new Map<string, StreamState>();
+  private readonly breaks: ChainBreak[] = [];
+  private events = 0;
+  private hashed = 0;
+  private lastPosition = 0;
+
+  constructor(private readonly maxBreaks = 1000) {}
+
+  check(event: StoredEvent): void {
+    this.events++;
+    const fail = (reason: string) => {
+      if (this.breaks.length < this.maxBreaks) {
+        this.breaks.push({ streamName: event.streamName, revision: event.revision, globalPosition: event.globalPosition, reason });
+      }
+    };
+    if (event.globalPosition <= this.lastPosition) {
+      fail(`global position ${event.globalPosition} does not follow ${this.lastPosition}`);
+    }
+    this.lastPosition = Math.max(this.lastPosition, event.globalPosition);
+
+    let state = this.streams.get(event.streamName);
+    if (!state) {
+      state = { lastRevision: -1, head: GENESIS_HASH, sawHashed: false, legacyPending: 0 };
+      this.streams.set(event.streamName, state);
+    }
+    if (event.revision !== state.lastRevision + 1) {
+      fail(
+        event.revision <= state.lastRevision
+          ? `revision ${event.revision} appears again or out of order after revision ${state.lastRevision}`
+          : `revisions ${state.lastRevision + 1}..${event.revision - 1} are missing`,
+      );
+    }
+    const previous = state.head;
+    const computed = eventHash(previous, event.streamName, event.revision, event.type, event.data, event.metadata);
+    if (event.hash === null) {
+      if (state.sawHashed) fail('event has no hash although earlier events of the stream are hashed (hash removed or event inserted)');
+      else state.legacyPending++;
+    } else {
+      this.hashed++;
+      state.sawHashed = true;
+      state.legacyPending = 0; // sealed by this event's prevHash
+      if (event.prevHash !== previous) {
+        fail(
+          event.revision === 0 || state.lastRevision < 0
+            ? `prevHash ${short(event.prevHash)} is not the genesis hash`
+            : `prevHash ${short(event.prevHash)} does not match the chain up to revision ${state.lastRevision} (${short(previous)}): an earlier event was changed, removed or inserted`,
+        );
+      } else if (event.hash !== computed) {
+        fail(`hash ${short(event.hash)} does not match the event's content (${short(computed)}): the event was changed`);
+      }
+    }
+    // Follow the stored chain: one tampered event is one break, not a break at every later event.
+    state.head = event.hash ?? computed;
+    state.lastRevision = Math.max(state.lastRevision, event.revision);
+  }
+
+  report(): ChainReport {
+    let unsealedEvents = 0;
+    let unsealedStreams = 0;
+    const digest = createHash('sha256');
+    for (const name of [...this.streams.keys()].sort()) {
+      const s = this.streams.get(name)!;
+      if (s.legacyPending > 0) {
+        unsealedEvents += s.legacyPending;
+        unsealedStreams++;
+      }
+      digest.update(`${name}\n${s.lastRevision}\n${s.head}\n`);
+    }
+    return {
+      events: this.events,
+      streams: this.streams.size,
+      hashedEvents: this.hashed,
+      unsealedLegacyEvents: unsealedEvents,
+      unsealedLegacyStreams: unsealedStreams,
+      breaks: [...this.breaks],
+      lastGlobalPosition: this.lastPosition,
+      headDigest: digest.digest('hex'),
+    };
+  }
+}
+
+const short = (hash: string | null) => (hash === null ? 'null' : `${hash.slice(0, 12)}…`);
