@@ -140,10 +140,13 @@ export async function rebuildProjections(name?: string): Promise<number> {
   try {
     const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
     bar.stop();
+    const swapStarted = Date.now();
     const swap = swapIn(db, eventStore, readStore, build, names);
+    const swapMs = Date.now() - swapStarted;
     const seconds = (Date.now() - started) / 1000;
     out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
     out(`swapped in: ${swap.swapped.join(', ')}; ${swap.caughtUp} events appended meanwhile applied; checkpoint ${swap.position}`);
+    out(`moving the fresh tables in took ${swapMs} ms; the final swap held the write lock for ${swap.lockMs} ms (writers wait up to the busy timeout, 5 s)`);
     if (swap.skipped.length > 0) out(`not swapped (no table of that name): ${swap.skipped.join(', ')}`);
     return 0;
   } finally {

@@ -4,10 +4,10 @@
  * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
  * length; the API may keep running against the same file (WAL) the whole time.
  *
- * Swap: one BEGIN IMMEDIATE transaction on the live file copies each fresh table in as `<name>__new`,
- * drops the live table, renames `<name>__new` to `<name>`, recreates its indexes, applies the events
- * appended since the scratch build, and sets the checkpoints; writers wait for it (busy_timeout) and
- * readers see the old tables or the new ones, never a mix.
+ * Swap: each fresh table is first copied into the live file as `<name>__new` in short chunked
+ * transactions; then one BEGIN IMMEDIATE transaction drops the live tables, renames `<name>__new` to
+ * `<name>`, builds their indexes, applies the events appended since the scratch build, and sets the
+ * checkpoints. Writers wait for it (busy_timeout); readers see the old tables or the new ones, never a mix.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -38,6 +38,8 @@ export interface ScratchBuild {
 }
 
 const BATCH = 1000;
+/** Rows copied per short transaction when moving the fresh tables into the live file. */
+const COPY_CHUNK = 20_000;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const scratchPath = (livePath: string, purpose: 'rebuild' | 'verify') => `${livePath}.${purpose}-${process.pid}`;
@@ -117,31 +119,54 @@ export function swapIn(
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
   names: readonly string[],
-): { caughtUp: number; position: number; swapped: string[]; skipped: string[] } {
+): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
     const schema = (table: string) => schemaStmt.all(table) as SchemaEntry[];
     const swapped: string[] = [];
     const skipped: string[] = [];
+    // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
+    //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
+    //    Nobody else uses `__new` tables and the scratch copy no longer changes.
+    const plans: Array<{ name: string; fresh: string; indexes: SchemaEntry[] }> = [];
+    for (const name of names) {
+      const entries = schema(name);
+      const table = entries.find((e) => e.type === 'table');
+      if (!table?.sql) {
+        skipped.push(name); // a projection whose rows live in tables named otherwise: left as it is
+        continue;
+      }
+      const fresh = `${name}__new`;
+      liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
+      liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
+      const columns = (liveDb.prepare(`SELECT name FROM pragma_table_info(?, 'rebuild')`).all(name) as { name: string }[])
+        .map((c) => quote(c.name))
+        .join(', ');
+      // Rows keep their rowid, so each chunk resumes after the last one copied.
+      const copy = liveDb.prepare(
+        `INSERT INTO main.${quote(fresh)} (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuild.${quote(name)}
+         WHERE rowid > ? ORDER BY rowid LIMIT ${COPY_CHUNK}`,
+      );
+      const lastCopied = liveDb.prepare(`SELECT MAX(rowid) AS last FROM main.${quote(fresh)}`);
+      for (let after = 0; ; ) {
+        const copied = liveDb.transaction(() => copy.run(after).changes).immediate();
+        if (copied < COPY_CHUNK) break;
+        after = (lastCopied.get() as { last: number }).last;
+      }
+      plans.push({ name, fresh, indexes: entries.filter((e) => e.type === 'index') });
+      swapped.push(name);
+    }
+    // 2. One write transaction: drop the live tables, rename the fresh ones, build their secondary
+    //    indexes, apply the events appended since the scratch build, set the checkpoints.
     let caughtUp = 0;
     let position = build.position;
+    const lockStarted = Date.now();
     liveDb.transaction(() => {
-      for (const name of names) {
-        const entries = schema(name);
-        const table = entries.find((e) => e.type === 'table');
-        if (!table?.sql) {
-          skipped.push(name); // a projection whose rows live in tables named otherwise: left as it is
-          continue;
-        }
-        swapped.push(name);
-        const fresh = `${name}__new`;
-        liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
-        liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
-        liveDb.exec(`INSERT INTO main.${quote(fresh)} SELECT * FROM rebuild.${quote(name)}`);
+      for (const { name, fresh, indexes } of plans) {
         liveDb.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
         liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
-        for (const index of entries.filter((e) => e.type === 'index')) {
+        for (const index of indexes) {
           liveDb.exec(index.sql!.replace(/^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?/i, 'CREATE $1INDEX main.'));
         }
       }
@@ -159,7 +184,7 @@ export function swapIn(
         ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`);
       for (const name of swapped) setCheckpoint.run(name, position, projectionVersion(name)!);
     }).immediate();
-    return { caughtUp, position, swapped, skipped };
+    return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');
   }
