@@ -48,13 +48,32 @@ function removeDatabaseFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(path + suffix)) rmSync(path + suffix, { force: true });
 }
 
-/** Names of the projections to work on: all registered, or the one asked for (unknown names throw). */
-export function selectProjections(name?: string): string[] {
-  if (name === undefined) return PROJECTIONS.map((p) => p.name);
-  if (projectionVersion(name) === undefined) {
-    throw new Error(`Unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-  }
-  return [name];
+/**
+ * What a replay works on: projections (their checkpoints) and the tables / collections holding them.
+ * `tables: 'all'`: every read-model table the read store creates (so tables added by any projection
+ * are never forgotten), i.e. everything in the scratch copy except the checkpoints.
+ */
+export interface ReplayScope {
+  projections: string[];
+  tables: string[] | 'all';
+}
+
+/** All registered projections, or the one asked for (unknown names throw). */
+export function selectProjections(name?: string): ReplayScope {
+  if (name === undefined) return { projections: PROJECTIONS.map((p) => p.name), tables: 'all' };
+  const definition = PROJECTIONS.find((p) => p.name === name);
+  if (!definition) throw new Error(`Unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return { projections: [name], tables: [...(definition.tables ?? [name])] };
+}
+
+/** Tables / collections never swapped or compared: bookkeeping, not read models. */
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+
+/** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
+export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
+  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new'));
+  if (scope.tables === 'all') return { tables: present, missing: [] };
+  return { tables: scope.tables.filter((t) => present.includes(t)), missing: scope.tables.filter((t) => !present.includes(t)) };
 }
 
 function countAfter(db: BetterSqlite3.Database, position: number): number {
@@ -118,14 +137,16 @@ export function swapIn(
   log: SqliteEventLog,
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
-  names: readonly string[],
+  scope: ReplayScope,
 ): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
     const schema = (table: string) => schemaStmt.all(table) as SchemaEntry[];
+    const scratchTables = (liveDb.prepare("SELECT name FROM rebuild.sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const { tables: names, missing } = resolveTables(scope, scratchTables);
     const swapped: string[] = [];
-    const skipped: string[] = [];
+    const skipped: string[] = [...missing];
     // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
     //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
     //    Nobody else uses `__new` tables and the scratch copy no longer changes.
@@ -182,7 +203,11 @@ export function swapIn(
       const setCheckpoint = liveDb.prepare(`
         INSERT INTO main.projection_checkpoints (name, position, version) VALUES (?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`);
-      for (const name of swapped) setCheckpoint.run(name, position, projectionVersion(name)!);
+      // A projection counts as rebuilt only when all of its tables were swapped in.
+      for (const name of scope.projections) {
+        const own = PROJECTIONS.find((p) => p.name === name)?.tables ?? [name];
+        if (scope.tables === 'all' || own.every((t) => swapped.includes(t))) setCheckpoint.run(name, position, projectionVersion(name)!);
+      }
     }).immediate();
     return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
   } finally {
@@ -218,7 +243,7 @@ export function compareWithScratch(
   liveDb: BetterSqlite3.Database,
   log: SqliteEventLog,
   build: ScratchBuild,
-  names: readonly string[],
+  scope: ReplayScope,
 ): TableComparison[] {
   const scratch = openSqliteDatabase(build.path, { durability: 'normal' });
   try {
@@ -232,7 +257,8 @@ export function compareWithScratch(
         scratchStore.applyEvents(page);
         position = page[page.length - 1].globalPosition;
       }
-      const tables = names.filter((table) => scratch.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table));
+      const scratchTables = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+      const { tables } = resolveTables(scope, scratchTables);
       return tables.map((table) => compareTable(liveDb, scratch, table));
     } finally {
       liveDb.exec('COMMIT');
