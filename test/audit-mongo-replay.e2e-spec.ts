@@ -7,8 +7,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { SqliteEventStore } from '@tax-ledger/event-store';
-import { PROJECTION_NAMES } from '@tax-ledger/projections';
-import { buildMongoScratch, compareMongoScratch, MongoReadStore, swapInMongo } from '@tax-ledger/read-store';
+import { buildMongoScratch, compareMongoScratch, MongoReadStore, selectProjections, swapInMongo } from '@tax-ledger/read-store';
 import { EventLog, key } from '../libs/projections/src/test-fixtures';
 
 const mongoUri = process.env.MONGODB_URI;
@@ -46,20 +45,20 @@ const mongoUri = process.env.MONGODB_URI;
   it('a replay equals the live collections; an edited document is found; the swap repairs it', async () => {
     let build = await buildMongoScratch(eventStore, client, dbName, 0);
     expect(build.applied).toBe(8);
-    let compared = await compareMongoScratch(client, dbName, PROJECTION_NAMES);
+    let compared = await compareMongoScratch(client, dbName, selectProjections());
     expect(compared.filter((c) => c.firstDifference)).toEqual([]);
 
     await client.db(dbName).collection('transactions').updateOne({ documentCode: 'M-1' }, { $set: { state: 'Filed' } });
-    compared = await compareMongoScratch(client, dbName, PROJECTION_NAMES);
+    compared = await compareMongoScratch(client, dbName, selectProjections());
     const diff = compared.find((c) => c.table === 'transactions')!;
     expect(diff.firstDifference?.live).toMatchObject({ documentCode: 'M-1', state: 'Filed' });
     expect(diff.firstDifference?.rebuilt).toMatchObject({ documentCode: 'M-1', state: 'Voided' });
 
-    await swapInMongo(client, dbName, PROJECTION_NAMES, build.position);
+    await swapInMongo(client, dbName, selectProjections(), build.position);
     const store = new MongoReadStore(client.db(dbName));
     expect(await store.getTransaction(key('M-1'))).toMatchObject({ state: 'Voided' });
     expect(Object.values(await store.checkpoints()).every((p) => p === build.position)).toBe(true);
     build = await buildMongoScratch(eventStore, client, dbName, 0);
-    expect((await compareMongoScratch(client, dbName, PROJECTION_NAMES)).filter((c) => c.firstDifference)).toEqual([]);
+    expect((await compareMongoScratch(client, dbName, selectProjections())).filter((c) => c.firstDifference)).toEqual([]);
   });
 });

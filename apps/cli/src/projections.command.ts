@@ -29,6 +29,7 @@ import {
   swapIn,
   type ProjectionStatus,
   type ReplayProgress,
+  type ReplayScope,
   type TableComparison,
 } from '@tax-ledger/read-store';
 import { SingleBar } from 'cli-progress';
@@ -74,14 +75,14 @@ async function withDistributed<T>(work: (eventStore: EventStoreDbEventStore, cli
   }
 }
 
-async function rebuildDistributed(names: string[]): Promise<number> {
+async function rebuildDistributed(scope: ReplayScope): Promise<number> {
   return withDistributed(async (eventStore, client, dbName) => {
     const bar = progressBar('rebuild');
     const started = Date.now();
     try {
       const build = await buildMongoScratch(eventStore, client, dbName, 0, (p) => bar.update(p));
       bar.stop();
-      const swapped = await swapInMongo(client, dbName, names, build.position);
+      const swapped = await swapInMongo(client, dbName, scope, build.position);
       const seconds = (Date.now() - started) / 1000;
       out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
       out(`swapped in: ${swapped.join(', ')}; checkpoint ${build.position} (a running projector resubscribes from there)`);
@@ -93,7 +94,7 @@ async function rebuildDistributed(names: string[]): Promise<number> {
   });
 }
 
-async function verifyDistributed(names: string[]): Promise<number> {
+async function verifyDistributed(scope: ReplayScope): Promise<number> {
   return withDistributed(async (eventStore, client, dbName) => {
     const bar = progressBar('replay');
     try {
@@ -102,7 +103,7 @@ async function verifyDistributed(names: string[]): Promise<number> {
       // Compare at one log position: bring the scratch copy up to the live checkpoints (the projector
       // may have moved on meanwhile); live read models behind the log cannot be compared yet.
       const live = await new MongoReadStore(client.db(dbName)).checkpoints();
-      const liveAt = Math.min(...names.map((n) => live[n] ?? -1));
+      const liveAt = Math.min(...scope.projections.map((n) => live[n] ?? -1));
       if (liveAt < build.position) {
         err(`the live read models are at position ${liveAt}, behind the log (${build.position}): wait for the projector and run verify again`);
         return 1;
@@ -115,7 +116,7 @@ async function verifyDistributed(names: string[]): Promise<number> {
         if (due.length < page.length || page.length === 0) break;
         after = page[page.length - 1].globalPosition;
       }
-      return report(await compareMongoScratch(client, dbName, names), build.applied);
+      return report(await compareMongoScratch(client, dbName, scope), build.applied, scope.projections.length);
     } finally {
       bar.stop();
       await dropMongoScratch(client, dbName);
@@ -131,8 +132,8 @@ function openEmbedded() {
 }
 
 export async function rebuildProjections(name?: string): Promise<number> {
-  const names = selectProjections(name);
-  if (cliConfig().store === 'eventstoredb') return rebuildDistributed(names);
+  const scope = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return rebuildDistributed(scope);
   const { db, readStore, eventStore, path } = openEmbedded();
   const scratch = scratchPath(path, 'rebuild');
   const bar = progressBar('rebuild');
@@ -140,11 +141,14 @@ export async function rebuildProjections(name?: string): Promise<number> {
   try {
     const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
     bar.stop();
-    const swap = swapIn(db, eventStore, readStore, build, names);
+    const swapStarted = Date.now();
+    const swap = swapIn(db, eventStore, readStore, build, scope);
+    const swapMs = Date.now() - swapStarted;
     const seconds = (Date.now() - started) / 1000;
     out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
     out(`swapped in: ${swap.swapped.join(', ')}; ${swap.caughtUp} events appended meanwhile applied; checkpoint ${swap.position}`);
-    if (swap.skipped.length > 0) out(`not swapped (no table of that name): ${swap.skipped.join(', ')}`);
+    out(`moving the fresh tables in took ${swapMs} ms; the final swap held the write lock for ${swap.lockMs} ms (writers wait up to the busy timeout, 5 s)`);
+    if (swap.skipped.length > 0) out(`not swapped (no such table in the rebuilt read models): ${swap.skipped.join(', ')}`);
     return 0;
   } finally {
     bar.stop();
@@ -158,15 +162,15 @@ const describeRow = (row: Record<string, unknown> | null) =>
   row === null ? '(none)' : JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v])));
 
 export async function verifyProjections(name?: string): Promise<number> {
-  const names = selectProjections(name);
-  if (cliConfig().store === 'eventstoredb') return verifyDistributed(names);
+  const scope = selectProjections(name);
+  if (cliConfig().store === 'eventstoredb') return verifyDistributed(scope);
   const { db, eventStore, path } = openEmbedded();
   const scratch = scratchPath(path, 'verify');
   const bar = progressBar('replay');
   try {
     const build = buildScratch(db, eventStore, scratch, (p) => bar.update(p));
     bar.stop();
-    return report(compareWithScratch(db, eventStore, build, names), build.applied);
+    return report(compareWithScratch(db, eventStore, build, scope), build.applied, scope.projections.length);
   } finally {
     bar.stop();
     await eventStore.close();
@@ -175,7 +179,8 @@ export async function verifyProjections(name?: string): Promise<number> {
   }
 }
 
-function report(tables: TableComparison[], replayed: number): number {
+/** Prints each table's comparison; 1 on any difference. `projections`: how many read models were checked. */
+function report(tables: TableComparison[], replayed: number, projections: number): number {
   let failed = 0;
   for (const t of tables) {
     const same = t.firstDifference === undefined;
@@ -191,7 +196,7 @@ function report(tables: TableComparison[], replayed: number): number {
     err(`projections verify FAILED: ${failed} read model(s) differ from a replay of the log (run: projections rebuild)`);
     return 1;
   }
-  out(`projections verify OK: ${tables.length} read models equal a replay of ${replayed} events`);
+  out(`projections verify OK: ${projections} read models equal a replay of ${replayed} events`);
   return 0;
 }
 

@@ -11,6 +11,11 @@ export interface ProjectionDefinition {
   version: number;
   /** Event types the projection reads; every other event only advances its checkpoint. */
   eventTypes: readonly string[];
+  /**
+   * Tables (embedded) / collections (MongoDB) holding its rows, when not just one named `name`:
+   * `projections rebuild <name>` swaps all of them together.
+   */
+  tables?: readonly string[];
 }
 
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {

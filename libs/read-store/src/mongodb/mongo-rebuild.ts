@@ -12,8 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { MongoClient } from 'mongodb';
 import type { ReadAllOptions, RecordedEvent } from '@tax-ledger/event-store';
-import { projectionVersion } from '@tax-ledger/projections';
-import type { ReplayProgress, TableComparison } from '../sqlite/sqlite-rebuild';
+import { PROJECTIONS, projectionVersion as versionOf } from '@tax-ledger/projections';
+import { resolveTables, type ReplayProgress, type ReplayScope, type TableComparison } from '../sqlite/sqlite-rebuild';
 import { MONGO_COLLECTIONS, MongoReadStore } from './mongo-read-store';
 
 export interface MongoEventSource {
@@ -49,23 +49,28 @@ export async function buildMongoScratch(
   return { position: position ?? -1, applied };
 }
 
-/** Renames the scratch collections of `names` over the live ones and sets their checkpoints. */
-export async function swapInMongo(client: MongoClient, dbName: string, names: readonly string[], position: number): Promise<string[]> {
+async function scratchCollections(client: MongoClient, dbName: string): Promise<string[]> {
+  return (await client.db(mongoScratchName(dbName)).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+}
+
+/** Renames the scratch collections of the scope over the live ones, then sets the checkpoints. */
+export async function swapInMongo(client: MongoClient, dbName: string, scope: ReplayScope, position: number): Promise<string[]> {
   const scratchName = mongoScratchName(dbName);
   const admin = client.db('admin');
   const live = client.db(dbName);
-  const existing = new Set((await client.db(scratchName).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  const swapped: string[] = [];
-  for (const name of names) {
-    if (!existing.has(name)) continue; // a projection kept in collections named otherwise: left as it is
-    swapped.push(name);
+  const { tables } = resolveTables(scope, await scratchCollections(client, dbName));
+  for (const name of tables) {
     await admin.command({ renameCollection: `${scratchName}.${name}`, to: `${dbName}.${name}`, dropTarget: true });
+  }
+  for (const name of scope.projections) {
+    const own = PROJECTIONS.find((p) => p.name === name)?.tables ?? [name];
+    if (scope.tables !== 'all' && !own.every((t) => tables.includes(t))) continue;
     await live
       .collection<{ _id: string; position: number; version: number }>(MONGO_COLLECTIONS.checkpoints)
-      .updateOne({ _id: name }, { $set: { position, version: projectionVersion(name)! } }, { upsert: true });
+      .updateOne({ _id: name }, { $set: { position, version: versionOf(name)! } }, { upsert: true });
   }
   await client.db(scratchName).dropDatabase();
-  return swapped;
+  return tables;
 }
 
 /** Documents with their keys sorted, so field order never counts as a difference. */
@@ -78,10 +83,10 @@ function canonical(value: unknown): unknown {
 }
 
 /** Compares live and scratch collections document by document in _id order (cursors: flat memory). */
-export async function compareMongoScratch(client: MongoClient, dbName: string, names: readonly string[]): Promise<TableComparison[]> {
+export async function compareMongoScratch(client: MongoClient, dbName: string, scope: ReplayScope): Promise<TableComparison[]> {
   const results: TableComparison[] = [];
-  const existing = new Set((await client.db(mongoScratchName(dbName)).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const name of names.filter((n) => existing.has(n))) {
+  const { tables } = resolveTables(scope, await scratchCollections(client, dbName));
+  for (const name of tables.sort()) {
     const live = client.db(dbName).collection(name).find({}).sort({ _id: 1 });
     const rebuilt = client.db(mongoScratchName(dbName)).collection(name).find({}).sort({ _id: 1 });
     const liveSum = createHash('sha256');

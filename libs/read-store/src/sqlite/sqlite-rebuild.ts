@@ -4,10 +4,10 @@
  * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
  * length; the API may keep running against the same file (WAL) the whole time.
  *
- * Swap: one BEGIN IMMEDIATE transaction on the live file copies each fresh table in as `<name>__new`,
- * drops the live table, renames `<name>__new` to `<name>`, recreates its indexes, applies the events
- * appended since the scratch build, and sets the checkpoints; writers wait for it (busy_timeout) and
- * readers see the old tables or the new ones, never a mix.
+ * Swap: each fresh table is first copied into the live file as `<name>__new` in short chunked
+ * transactions; then one BEGIN IMMEDIATE transaction drops the live tables, renames `<name>__new` to
+ * `<name>`, builds their indexes, applies the events appended since the scratch build, and sets the
+ * checkpoints. Writers wait for it (busy_timeout); readers see the old tables or the new ones, never a mix.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -38,6 +38,8 @@ export interface ScratchBuild {
 }
 
 const BATCH = 1000;
+/** Rows copied per short transaction when moving the fresh tables into the live file. */
+const COPY_CHUNK = 20_000;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export const scratchPath = (livePath: string, purpose: 'rebuild' | 'verify') => `${livePath}.${purpose}-${process.pid}`;
@@ -46,13 +48,32 @@ function removeDatabaseFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(path + suffix)) rmSync(path + suffix, { force: true });
 }
 
-/** Names of the projections to work on: all registered, or the one asked for (unknown names throw). */
-export function selectProjections(name?: string): string[] {
-  if (name === undefined) return PROJECTIONS.map((p) => p.name);
-  if (projectionVersion(name) === undefined) {
-    throw new Error(`Unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
-  }
-  return [name];
+/**
+ * What a replay works on: projections (their checkpoints) and the tables / collections holding them.
+ * `tables: 'all'`: every read-model table the read store creates (so tables added by any projection
+ * are never forgotten), i.e. everything in the scratch copy except the checkpoints.
+ */
+export interface ReplayScope {
+  projections: string[];
+  tables: string[] | 'all';
+}
+
+/** All registered projections, or the one asked for (unknown names throw). */
+export function selectProjections(name?: string): ReplayScope {
+  if (name === undefined) return { projections: PROJECTIONS.map((p) => p.name), tables: 'all' };
+  const definition = PROJECTIONS.find((p) => p.name === name);
+  if (!definition) throw new Error(`Unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return { projections: [name], tables: [...(definition.tables ?? [name])] };
+}
+
+/** Tables / collections never swapped or compared: bookkeeping, not read models. */
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+
+/** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
+export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
+  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new'));
+  if (scope.tables === 'all') return { tables: present, missing: [] };
+  return { tables: scope.tables.filter((t) => present.includes(t)), missing: scope.tables.filter((t) => !present.includes(t)) };
 }
 
 function countAfter(db: BetterSqlite3.Database, position: number): number {
@@ -116,32 +137,57 @@ export function swapIn(
   log: SqliteEventLog,
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
-  names: readonly string[],
-): { caughtUp: number; position: number; swapped: string[]; skipped: string[] } {
+  scope: ReplayScope,
+): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
     const schema = (table: string) => schemaStmt.all(table) as SchemaEntry[];
+    const scratchTables = (liveDb.prepare("SELECT name FROM rebuild.sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const { tables: names, missing } = resolveTables(scope, scratchTables);
     const swapped: string[] = [];
-    const skipped: string[] = [];
+    const skipped: string[] = [...missing];
+    // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
+    //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
+    //    Nobody else uses `__new` tables and the scratch copy no longer changes.
+    const plans: Array<{ name: string; fresh: string; indexes: SchemaEntry[] }> = [];
+    for (const name of names) {
+      const entries = schema(name);
+      const table = entries.find((e) => e.type === 'table');
+      if (!table?.sql) {
+        skipped.push(name); // a projection whose rows live in tables named otherwise: left as it is
+        continue;
+      }
+      const fresh = `${name}__new`;
+      liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
+      liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
+      const columns = (liveDb.prepare(`SELECT name FROM pragma_table_info(?, 'rebuild')`).all(name) as { name: string }[])
+        .map((c) => quote(c.name))
+        .join(', ');
+      // Rows keep their rowid, so each chunk resumes after the last one copied.
+      const copy = liveDb.prepare(
+        `INSERT INTO main.${quote(fresh)} (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuild.${quote(name)}
+         WHERE rowid > ? ORDER BY rowid LIMIT ${COPY_CHUNK}`,
+      );
+      const lastCopied = liveDb.prepare(`SELECT MAX(rowid) AS last FROM main.${quote(fresh)}`);
+      for (let after = 0; ; ) {
+        const copied = liveDb.transaction(() => copy.run(after).changes).immediate();
+        if (copied < COPY_CHUNK) break;
+        after = (lastCopied.get() as { last: number }).last;
+      }
+      plans.push({ name, fresh, indexes: entries.filter((e) => e.type === 'index') });
+      swapped.push(name);
+    }
+    // 2. One write transaction: drop the live tables, rename the fresh ones, build their secondary
+    //    indexes, apply the events appended since the scratch build, set the checkpoints.
     let caughtUp = 0;
     let position = build.position;
+    const lockStarted = Date.now();
     liveDb.transaction(() => {
-      for (const name of names) {
-        const entries = schema(name);
-        const table = entries.find((e) => e.type === 'table');
-        if (!table?.sql) {
-          skipped.push(name); // a projection whose rows live in tables named otherwise: left as it is
-          continue;
-        }
-        swapped.push(name);
-        const fresh = `${name}__new`;
-        liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
-        liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
-        liveDb.exec(`INSERT INTO main.${quote(fresh)} SELECT * FROM rebuild.${quote(name)}`);
+      for (const { name, fresh, indexes } of plans) {
         liveDb.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
         liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
-        for (const index of entries.filter((e) => e.type === 'index')) {
+        for (const index of indexes) {
           liveDb.exec(index.sql!.replace(/^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?/i, 'CREATE $1INDEX main.'));
         }
       }
@@ -157,9 +203,13 @@ export function swapIn(
       const setCheckpoint = liveDb.prepare(`
         INSERT INTO main.projection_checkpoints (name, position, version) VALUES (?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`);
-      for (const name of swapped) setCheckpoint.run(name, position, projectionVersion(name)!);
+      // A projection counts as rebuilt only when all of its tables were swapped in.
+      for (const name of scope.projections) {
+        const own = PROJECTIONS.find((p) => p.name === name)?.tables ?? [name];
+        if (scope.tables === 'all' || own.every((t) => swapped.includes(t))) setCheckpoint.run(name, position, projectionVersion(name)!);
+      }
     }).immediate();
-    return { caughtUp, position, swapped, skipped };
+    return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');
   }
@@ -193,7 +243,7 @@ export function compareWithScratch(
   liveDb: BetterSqlite3.Database,
   log: SqliteEventLog,
   build: ScratchBuild,
-  names: readonly string[],
+  scope: ReplayScope,
 ): TableComparison[] {
   const scratch = openSqliteDatabase(build.path, { durability: 'normal' });
   try {
@@ -207,7 +257,8 @@ export function compareWithScratch(
         scratchStore.applyEvents(page);
         position = page[page.length - 1].globalPosition;
       }
-      const tables = names.filter((table) => scratch.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table));
+      const scratchTables = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+      const { tables } = resolveTables(scope, scratchTables);
       return tables.map((table) => compareTable(liveDb, scratch, table));
     } finally {
       liveDb.exec('COMMIT');
