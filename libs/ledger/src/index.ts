@@ -5,3 +5,5 @@ export * from './tax-transaction.decider';
 export * from './ledger-error';
 export * from './account.events';
 export * from './account.decider';
+export * from './filing-period.events';
+export * from './filing-period.decider';

@@ -1,4 +1,4 @@
-import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+import { FILING_PERIOD_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
 
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
@@ -43,6 +43,19 @@ export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
+/** `period_documents` (each document's contribution) and the pre-aggregated `period_liability` rows, kept together. */
+export const PERIOD_LIABILITY_PROJECTION: ProjectionDefinition = {
+  name: 'period_liability',
+  version: 1,
+  eventTypes: TAX_TRANSACTION_EVENT_TYPES,
+};
+
+export const FILING_PERIODS_PROJECTION: ProjectionDefinition = {
+  name: 'filing_periods',
+  version: 1,
+  eventTypes: FILING_PERIOD_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -50,6 +63,8 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   CREDENTIALS_PROJECTION,
   COMPANIES_PROJECTION,
   IDEMPOTENCY_KEYS_PROJECTION,
+  PERIOD_LIABILITY_PROJECTION,
+  FILING_PERIODS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

@@ -7,12 +7,13 @@ import type {
   TransactionVersionView,
   TransactionView,
 } from './views';
+import type { PeriodReadStore } from './period-read-store.port';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
  * accounts. Adapters: embedded SQLite and MongoDB; both pass test/contract/read-store.contract-spec.ts.
  */
-export interface ReadStore {
+export interface ReadStore extends PeriodReadStore {
   getTransaction(key: TransactionKey): Promise<TransactionView | null>;
   /** Ordered by documentCode, then transactionType. */
   listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]>;

@@ -13,6 +13,7 @@ import {
 } from '@tax-ledger/projections';
 import { day } from '../dates';
 import type { ReadStore } from '../read-store.port';
+import { MongoPeriodReadModels } from './mongo-period-read-models';
 import type {
   CompanyView,
   CredentialView,
@@ -84,6 +85,8 @@ export class MongoReadStore implements ReadStore {
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
+  /** Filing-period read models (period_documents, period_liability, filing_periods). */
+  private readonly periods: MongoPeriodReadModels;
 
   /** `client`: closed by `close()` when given (connect() passes the client it opened). */
   constructor(
@@ -105,6 +108,7 @@ export class MongoReadStore implements ReadStore {
       [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
     ]);
+    this.periods = new MongoPeriodReadModels(db, client ?? db.client);
   }
 
   static async connect(uri: string, dbName = 'tax_ledger'): Promise<MongoReadStore> {
@@ -135,6 +139,7 @@ export class MongoReadStore implements ReadStore {
       this.credentials.createIndexes([{ key: { accountId: 1, credentialId: 1 }, name: 'account_credential' }]),
       this.companies.createIndexes([{ key: { accountId: 1, companyCode: 1 }, name: 'account_company', unique: true }]),
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
+      this.periods.ensureIndexes(),
     ]);
   }
 
@@ -151,6 +156,7 @@ export class MongoReadStore implements ReadStore {
       const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
       await this.insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
     }
+    await this.periods.apply(event);
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -216,8 +222,10 @@ export class MongoReadStore implements ReadStore {
     const collection = this.projectionCollections.get(name);
     const version = projectionVersion(name);
     if (version === undefined) throw new Error(`MongoReadStore: no projection named "${name}"`);
-    if (!collection) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
-    await collection.deleteMany({});
+    const periodCollections = this.periods.collectionsOf(name);
+    if (!collection && periodCollections.length === 0) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
+    await collection?.deleteMany({});
+    for (const c of periodCollections) await c.deleteMany({});
     await this.checkpointsColl.updateOne({ _id: name }, { $set: { position: -1, version } }, { upsert: true });
   }
 
@@ -268,6 +276,19 @@ export class MongoReadStore implements ReadStore {
     return this.idempotencyKeys.findOne({ accountId, key }, { projection: HIDE_ID });
   }
 
+
+  listLiabilityRows(...args: Parameters<MongoPeriodReadModels['listLiabilityRows']>) {
+    return this.periods.listLiabilityRows(...args);
+  }
+  listPeriodDocuments(...args: Parameters<MongoPeriodReadModels['listPeriodDocuments']>) {
+    return this.periods.listPeriodDocuments(...args);
+  }
+  getFilingPeriod(...args: Parameters<MongoPeriodReadModels['getFilingPeriod']>) {
+    return this.periods.getFilingPeriod(...args);
+  }
+  listFilingPeriods(...args: Parameters<MongoPeriodReadModels['listFilingPeriods']>) {
+    return this.periods.listFilingPeriods(...args);
+  }
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.credentials

@@ -14,6 +14,7 @@ import {
 } from '@tax-ledger/projections';
 import { day } from '../dates';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
+import { SqlitePeriodReadModels } from './sqlite-period-read-models';
 import type { ReadStore } from '../read-store.port';
 import type {
   CompanyView,
@@ -206,12 +207,15 @@ export class SqliteReadStore implements ReadStore {
   /** List statements, one per combination of optional filters, prepared on first use. */
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
+  /** Filing-period read models (period_documents, period_liability, filing_periods). */
+  private readonly periods: SqlitePeriodReadModels;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
       dropOutdatedTables(db);
       db.exec(SCHEMA);
     }
+    this.periods = new SqlitePeriodReadModels(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
@@ -348,6 +352,19 @@ export class SqliteReadStore implements ReadStore {
   }
 
 
+  listLiabilityRows(...args: Parameters<SqlitePeriodReadModels['listLiabilityRows']>) {
+    return this.periods.listLiabilityRows(...args);
+  }
+  listPeriodDocuments(...args: Parameters<SqlitePeriodReadModels['listPeriodDocuments']>) {
+    return this.periods.listPeriodDocuments(...args);
+  }
+  getFilingPeriod(...args: Parameters<SqlitePeriodReadModels['getFilingPeriod']>) {
+    return this.periods.getFilingPeriod(...args);
+  }
+  listFilingPeriods(...args: Parameters<SqlitePeriodReadModels['listFilingPeriods']>) {
+    return this.periods.listFilingPeriods(...args);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
   }
@@ -377,6 +394,7 @@ export class SqliteReadStore implements ReadStore {
 
   private applyOne(event: RecordedEvent): void {
     this.recordIdempotencyKey(event);
+    this.periods.apply(event);
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {
@@ -444,6 +462,7 @@ export class SqliteReadStore implements ReadStore {
         this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
         this.resetCheckpointStmt.run(name, projectionVersion(name)!);
       }
+      this.periods.resetProjections(outdated);
     })();
   }
 
