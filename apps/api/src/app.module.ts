@@ -16,6 +16,9 @@ import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.q
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
 import { Idempotency } from './transactions/idempotency';
 import { TransactionsController } from './transactions/transactions.controller';
+import { PeriodLock } from './periods/period-lock';
+import { PeriodRunner } from './periods/period-runner';
+import { PeriodsController } from './periods/periods.controller';
 
 @Module({})
 export class AppModule {
@@ -27,7 +30,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController],
+      controllers: [HealthController, AccountsController, TransactionsController, PeriodsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -40,6 +43,8 @@ export class AppModule {
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
+        PeriodLock,
+        PeriodRunner,
       ],
     };
   }
