@@ -19,6 +19,7 @@ import { TransactionsController } from './transactions/transactions.controller';
 import { PeriodLock } from './periods/period-lock';
 import { PeriodRunner } from './periods/period-runner';
 import { PeriodsController } from './periods/periods.controller';
+import { ReportsController } from './reports/reports.controller';
 
 @Module({})
 export class AppModule {
@@ -30,7 +31,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController, PeriodsController],
+      controllers: [HealthController, AccountsController, TransactionsController, PeriodsController, ReportsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
