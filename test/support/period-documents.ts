@@ -49,8 +49,9 @@ export function sale(o: SaleOptions): TaxDocument {
   };
 }
 
+/** Records a sale for the account's own company unless another one is named. */
 export async function postSale(t: TestApp, a: Account, o: SaleOptions) {
-  const res = await t.http.post('/transactions').set(a.headers).send(sale(o) as object);
+  const res = await t.http.post('/transactions').set(a.headers).send(sale({ companyCode: a.companyCode, ...o }) as object);
   if (res.status !== 201 && res.status !== 200) throw new Error(`record ${o.code}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
