@@ -86,7 +86,12 @@ const str = (d: D): string => (d.isZero() ? '0' : d.toString());
 
 export function addAmounts(a: LiabilityAmounts, b: LiabilityAmounts, sign = 1): LiabilityAmounts {
   const out = {} as LiabilityAmounts;
-  for (const m of LIABILITY_MEASURES) out[m] = str(dec(a[m]).plus(dec(b[m]).times(sign)));
+  for (const m of LIABILITY_MEASURES) {
+    // Most measures of most deltas are zero: no arithmetic for those.
+    if (b[m] === '0') out[m] = a[m];
+    else if (a[m] === '0') out[m] = sign === 1 ? b[m] : sign === -1 ? negate(b[m]) : str(dec(b[m]).times(sign));
+    else out[m] = str(dec(a[m]).plus(dec(b[m]).times(sign)));
+  }
   return out;
 }
 
@@ -96,7 +101,16 @@ export function addCounts(a: StateCounts, b: StateCounts, sign = 1): StateCounts
   return out;
 }
 
-export const isZeroAmounts = (a: LiabilityAmounts) => LIABILITY_MEASURES.every((m) => dec(a[m]).isZero());
+/** Exact negation of decimal text, without arithmetic. */
+export const negate = (text: string) => (text === '0' ? '0' : text.startsWith('-') ? text.slice(1) : `-${text}`);
+
+export function scaleAmounts(a: LiabilityAmounts, sign: 1 | -1): LiabilityAmounts {
+  const out = {} as LiabilityAmounts;
+  for (const m of LIABILITY_MEASURES) out[m] = sign === 1 ? a[m] : negate(a[m]);
+  return out;
+}
+
+export const isZeroAmounts = (a: LiabilityAmounts) => LIABILITY_MEASURES.every((m) => a[m] === '0' || dec(a[m]).isZero());
 export const isZeroCounts = (c: StateCounts) => TRANSACTION_STATES.every((s) => (c[s] ?? 0) === 0);
 
 /** Stable identity of a row inside one account/company/period. */
@@ -134,12 +148,13 @@ function placeOfLocations(...sets: (Locations | undefined)[]): { country: string
  */
 export function liabilityParts(document: CalculatedTaxDocument): LiabilityPart[] {
   const places = minorUnits(document.header.currency ?? 'USD');
-  const parts = new Map<string, LiabilityPart>();
+  // Accumulated as decimals, turned into text once at the end.
+  const parts = new Map<string, { key: LiabilityKey; sums: Partial<Record<LiabilityMeasure, D>> }>();
   const add = (key: LiabilityKey, values: Partial<Record<LiabilityMeasure, D>>) => {
     const id = liabilityKeyId(key);
     let part = parts.get(id);
-    if (!part) parts.set(id, (part = { ...key, amounts: zeroAmounts() }));
-    for (const [m, v] of Object.entries(values) as [LiabilityMeasure, D][]) part.amounts[m] = str(dec(part.amounts[m]).plus(v));
+    if (!part) parts.set(id, (part = { key, sums: {} }));
+    for (const [m, v] of Object.entries(values) as [LiabilityMeasure, D][]) part.sums[m] = part.sums[m] ? part.sums[m]!.plus(v) : v;
   };
   const headerOverride = document.header.totalTaxOverrideAmount != null;
   const blank = { jurisdictionType: '', jurisdictionCode: '', jurisdictionName: '', taxType: '' };
@@ -200,7 +215,11 @@ export function liabilityParts(document: CalculatedTaxDocument): LiabilityPart[]
     add({ level: 'period', country: '', region: '', ...blank }, lineValues);
   }
   if (document.lines.length === 0) add({ level: 'period', country: '', region: '', ...blank }, {});
-  return [...parts.values()];
+  return [...parts.values()].map(({ key, sums }) => {
+    const amounts = {} as LiabilityAmounts;
+    for (const m of LIABILITY_MEASURES) amounts[m] = sums[m] ? str(sums[m]!) : '0';
+    return { ...key, amounts };
+  });
 }
 
 /** Document totals as the client's books see them (for host reconciliation). */

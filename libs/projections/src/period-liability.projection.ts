@@ -5,6 +5,7 @@ import {
   addAmounts,
   addCounts,
   documentTotals,
+  scaleAmounts,
   isZeroAmounts,
   liabilityKeyId,
   liabilityParts,
@@ -57,10 +58,12 @@ export interface PeriodDocument {
   view: Omit<TransactionView, 'document'>;
 }
 
+/** The view without its document and summary (the parts say what counts; kept small). */
 const withoutDocument = (view: TransactionView): Omit<TransactionView, 'document'> => {
-  const { document, ...rest } = view;
+  const { document, summary, ...rest } = view;
   void document;
-  return rest;
+  void summary;
+  return rest as Omit<TransactionView, 'document'>;
 };
 
 const periodAmounts = (parts: readonly LiabilityPart[]) => parts.find((p) => p.level === 'period')?.amounts ?? zeroAmounts();
@@ -140,13 +143,16 @@ export const rowDeltaId = (r: { accountId: string; companyCode: string; period: 
  */
 export function liabilityDelta(previous: PeriodDocument | null, next: PeriodDocument | null): LiabilityRowDelta[] {
   const out = new Map<string, LiabilityRowDelta>();
-  const merge = (rows: LiabilityRowDelta[], sign: number) => {
+  // A state change keeps the parts (same object): the amounts cancel unless a void / unvoid changed
+  // whether they count, so only the counts move and no arithmetic is needed.
+  const amountsCancel = previous !== null && next !== null && previous.parts === next.parts && previous.period === next.period && amountsCount(previous) === amountsCount(next);
+  const merge = (rows: LiabilityRowDelta[], sign: 1 | -1) => {
     for (const r of rows) {
       const id = rowDeltaId(r);
       const current = out.get(id);
-      if (!current) out.set(id, { ...r, amounts: addAmounts(zeroAmounts(), r.amounts, sign), documentCounts: addCounts(zeroCounts(), r.documentCounts, sign) });
+      if (!current) out.set(id, { ...r, amounts: amountsCancel ? zeroAmounts() : scaleAmounts(r.amounts, sign), documentCounts: addCounts(zeroCounts(), r.documentCounts, sign) });
       else {
-        current.amounts = addAmounts(current.amounts, r.amounts, sign);
+        if (!amountsCancel) current.amounts = addAmounts(current.amounts, r.amounts, sign);
         current.documentCounts = addCounts(current.documentCounts, r.documentCounts, sign);
       }
     }

@@ -71,6 +71,8 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
   private readonly upsertPeriodStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly listPeriodsStmt: BetterSqlite3.Statement<[{ accountId: string; companyCode: string; period: string | null }], { view: string }>;
   private readonly listDocsStmts = new Map<string, BetterSqlite3.Statement<[Record<string, unknown>], { view: string }>>();
+  /** Row deltas of the batch being applied, merged per row and written once by `flush`. */
+  private pending = new Map<string, LiabilityRowDelta>();
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
@@ -111,7 +113,23 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
     if (names.includes('period_liability')) this.db.exec('DELETE FROM period_documents');
   }
 
-  /** Synchronous, inside the append's transaction; idempotent (revision guards). */
+  /** Starts a batch (SqliteReadStore calls it first in its transaction): forgets an aborted batch's deltas. */
+  beginBatch(): void {
+    this.pending = new Map();
+  }
+
+  /** Writes the batch's merged row deltas (SqliteReadStore calls it last in its transaction). */
+  flush(): void {
+    for (const delta of this.pending.values()) {
+      const params = { accountId: delta.accountId, companyCode: delta.companyCode, period: delta.period, rowKey: liabilityKeyId(delta) };
+      const row = this.getRowStmt.get(params);
+      const next = applyLiabilityDelta(row ? (JSON.parse(row.view) as LiabilityRowDelta) : null, delta);
+      this.upsertRowStmt.run({ ...params, region: next.region, view: JSON.stringify(next) });
+    }
+    this.pending = new Map();
+  }
+
+  /** Synchronous, inside the append's transaction; idempotent (revision guards). Rows change at `flush`. */
   apply(event: RecordedEvent): void {
     if (isTransactionEvent(event)) return this.applyDocument(event);
     if (isFilingPeriodEvent(event)) return this.applyFilingPeriod(event);
@@ -138,10 +156,9 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
   }
 
   private applyDelta(delta: LiabilityRowDelta): void {
-    const params = { accountId: delta.accountId, companyCode: delta.companyCode, period: delta.period, rowKey: liabilityKeyId(delta) };
-    const row = this.getRowStmt.get(params);
-    const next = applyLiabilityDelta(row ? (JSON.parse(row.view) as LiabilityRowDelta) : null, delta);
-    this.upsertRowStmt.run({ ...params, region: next.region, view: JSON.stringify(next) });
+    const id = [delta.accountId, delta.companyCode, delta.period, liabilityKeyId(delta)].join('\u001e');
+    const merged = this.pending.get(id);
+    this.pending.set(id, merged ? applyLiabilityDelta(merged, delta) : delta);
   }
 
   private applyFilingPeriod(event: RecordedEvent): void {

@@ -385,10 +385,12 @@ export class SqliteReadStore implements ReadStore {
 
   private applyInTransaction(events: RecordedEvent[]): void {
     let last = -1;
+    this.periods.beginBatch();
     for (const event of events) {
       this.applyOne(event);
       if (event.globalPosition > last) last = event.globalPosition;
     }
+    this.periods.flush();
     for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, last, p.version);
   }
 
