@@ -10,11 +10,12 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { postSale, transition } from './support/period-documents';
 import { provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; CHROMIUM_PATH overrides it (e.g. to check the skip). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const describeWithChromium = haveChromium ? describe : describe.skip;
 
-describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ' (SKIPPED: /usr/bin/chromium is not installed; apt-get install -y chromium)'}`, () => {
+describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ` (SKIPPED: ${CHROMIUM} is not installed; apt-get install -y chromium)`}`, () => {
   let t: TestApp;
   let a: Account;
   let baseUrl: string;
