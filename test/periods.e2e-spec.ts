@@ -153,4 +153,12 @@ describe('Filing periods: reconcile, file, reopen (embedded profile, end to end)
     const whole = await t.http.get(`/periods/${encodeURIComponent(a.companyCode)}/2024-06`).set(a.headers);
     expect(whole.body).toMatchObject({ status: 'Open' });
   });
+
+  it('the OpenAPI document describes the period and report routes', async () => {
+    const res = await t.http.get('/docs/openapi.json');
+    expect(res.status).toBe(200);
+    for (const path of ['/periods/{companyCode}', '/periods/{companyCode}/{period}/reconcile', '/periods/{companyCode}/{period}/file', '/periods/{companyCode}/{period}/reopen', '/reports/{companyCode}/{period}/liability', '/reports/{companyCode}/{period}/reconciliation']) {
+      expect(Object.keys(res.body.paths)).toContain(path);
+    }
+  });
 });
