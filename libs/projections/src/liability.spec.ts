@@ -1,6 +1,6 @@
 import { calculateTax, loadDefaultContent, type CalculatedTaxDocument, type TaxDocument } from '@tax-ledger/tax-engine';
 import { liabilityParts, regionsOf } from './liability';
-import { adjustmentOf, contributions, liabilityDelta, projectPeriodDocument } from './period-liability.projection';
+import { adjustmentOf, contributions, liabilityDelta, parsePeriodDocument, projectPeriodDocument, serializePeriodDocument } from './period-liability.projection';
 import { EventLog, key } from './test-fixtures';
 
 const content = loadDefaultContent();
@@ -98,5 +98,15 @@ describe('period_documents projection and deltas', () => {
     for (const t of ['Reconciled', 'Filed'] as const) doc = projectPeriodDocument(doc, log.changeState(k, t))!;
     expect(doc.filed).toMatchObject({ version: 1, totalAmount: '100' });
     expect(adjustmentOf(doc)?.delta).toMatchObject({ grossSales: '20', taxCollected: '1.3' });
+  });
+
+  it('the stores’ compact text of a document parses back to the same document', () => {
+    const log = new EventLog();
+    let doc = projectPeriodDocument(null, log.record(k, { amount: 12.34, customerCode: 'C-1' }))!;
+    expect(parsePeriodDocument(serializePeriodDocument(doc))).toEqual(doc);
+    for (const t of ['Reconciled', 'Filed'] as const) doc = projectPeriodDocument(doc, log.changeState(k, t))!;
+    const back = parsePeriodDocument(serializePeriodDocument(doc));
+    expect(back).toEqual(doc);
+    expect(serializePeriodDocument(doc).length).toBeLessThan(JSON.stringify(doc).length * 0.75);
   });
 });

@@ -7,7 +7,9 @@ import {
   isTransactionEvent,
   liabilityDelta,
   liabilityKeyId,
+  parsePeriodDocument,
   projectFilingPeriod,
+  serializePeriodDocument,
   projectPeriodDocument,
   type FilingPeriodView,
   type LiabilityRowDelta,
@@ -137,7 +139,7 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
 
   private applyDocument(event: RecordedEvent): void {
     const row = this.getDocStmt.get(event.streamName);
-    const previous = row ? (JSON.parse(row.view) as PeriodDocument) : null;
+    const previous = row ? parsePeriodDocument(row.view) : null;
     const next = projectPeriodDocument(previous, event);
     if (!next || next === previous) return;
     for (const delta of liabilityDelta(previous, next)) this.applyDelta(delta);
@@ -151,7 +153,7 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
       adjustment: isAdjustment(next) ? 1 : 0,
       regions: JSON.stringify(next.regions),
       streamRevision: next.view.streamRevision,
-      view: JSON.stringify(next),
+      view: serializePeriodDocument(next),
     });
   }
 
@@ -193,7 +195,7 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
     const sql = `SELECT view FROM period_documents WHERE ${where.join(' AND ')} ORDER BY stream_id LIMIT @limit`;
     let stmt = this.listDocsStmts.get(sql);
     if (!stmt) this.listDocsStmts.set(sql, (stmt = this.db.prepare(sql)));
-    return stmt.all(params).map((r) => JSON.parse(r.view) as PeriodDocument);
+    return stmt.all(params).map((r) => parsePeriodDocument(r.view));
   }
 
   async getFilingPeriod(accountId: string, companyCode: string, period: string, region?: string): Promise<FilingPeriodView | null> {
