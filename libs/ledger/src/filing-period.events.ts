@@ -38,7 +38,7 @@ interface PeriodEventBase extends FilingPeriodKey {
 }
 
 export interface PeriodRunCompletedData extends PeriodEventBase {
-  /** Documents this run moved (resumed runs count every part). */
+  /** Document state changes this call of the run made (a resumed run counts only its own part). */
   documentsTransitioned: number;
   totals: PeriodTotalsSnapshot;
 }

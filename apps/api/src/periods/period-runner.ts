@@ -26,7 +26,7 @@ export interface PeriodRunResult {
   runId: string;
   /** True when this call resumed an interrupted run instead of starting one. */
   resumed: boolean;
-  /** Documents this call moved. */
+  /** Document state changes this call made (reopening a filed period makes two per document). */
   documentsTransitioned: number;
   /** Documents that changed state under the run (e.g. voided meanwhile) and were left alone. */
   documentsSkipped: number;
