@@ -77,9 +77,17 @@ export interface PeriodLiabilityRow extends LiabilityKey {
   documentCounts: StateCounts;
 }
 
-export const zeroAmounts = (): LiabilityAmounts =>
-  Object.fromEntries(LIABILITY_MEASURES.map((m) => [m, '0'])) as LiabilityAmounts;
-export const zeroCounts = (): StateCounts => Object.fromEntries(TRANSACTION_STATES.map((s) => [s, 0])) as StateCounts;
+export const zeroAmounts = (): LiabilityAmounts => ({
+  grossSales: '0',
+  exemptCertificateOrEntityUse: '0',
+  exemptNonTaxable: '0',
+  exemptNoNexus: '0',
+  exemptOther: '0',
+  taxableSales: '0',
+  taxCalculated: '0',
+  taxCollected: '0',
+});
+export const zeroCounts = (): StateCounts => ({ Recorded: 0, Voided: 0, Reconciled: 0, Filed: 0, FiledByAvalara: 0 });
 
 const dec = (value: number | string | undefined | null): D => new D(value ?? 0);
 const str = (d: D): string => (d.isZero() ? '0' : d.toString());

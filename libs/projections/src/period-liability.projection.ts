@@ -123,15 +123,25 @@ export const amountsCount = (doc: PeriodDocument) => doc.committed && doc.state 
 /** The rows a document contributes to, as deltas from nothing. */
 export function contributions(doc: PeriodDocument | null): LiabilityRowDelta[] {
   if (!doc || !countsInPeriod(doc)) return [];
-  const counts = { ...zeroCounts(), [doc.state]: 1 };
-  return doc.parts.map(({ amounts, ...key }) => ({
-    ...key,
+  const withAmounts = amountsCount(doc);
+  return doc.parts.map((p) => rowDelta(doc, p, withAmounts ? p.amounts : zeroAmounts(), { ...zeroCounts(), [doc.state]: 1 }));
+}
+
+function rowDelta(doc: PeriodDocument, p: LiabilityPart, amounts: LiabilityAmounts, documentCounts: StateCounts): LiabilityRowDelta {
+  return {
+    level: p.level,
+    country: p.country,
+    region: p.region,
+    jurisdictionType: p.jurisdictionType,
+    jurisdictionCode: p.jurisdictionCode,
+    jurisdictionName: p.jurisdictionName,
+    taxType: p.taxType,
     accountId: doc.accountId,
     companyCode: doc.companyCode,
     period: doc.period,
-    amounts: amountsCount(doc) ? amounts : zeroAmounts(),
-    documentCounts: counts,
-  }));
+    amounts,
+    documentCounts,
+  };
 }
 
 export const rowDeltaId = (r: { accountId: string; companyCode: string; period: string } & LiabilityKey) =>
@@ -147,6 +157,11 @@ export function liabilityDelta(previous: PeriodDocument | null, next: PeriodDocu
   // A state change keeps the parts (same object): the amounts cancel unless a void / unvoid changed
   // whether they count, so only the counts move and no arithmetic is needed.
   const amountsCancel = previous !== null && next !== null && previous.parts === next.parts && previous.period === next.period && amountsCount(previous) === amountsCount(next);
+  if (amountsCancel && previous.committed === next.committed) {
+    // The usual state change (e.g. Recorded -> Reconciled): one count moves on each row, nothing else.
+    if (previous.state === next.state || !countsInPeriod(next)) return [];
+    return next.parts.map((p) => rowDelta(next, p, zeroAmounts(), { ...zeroCounts(), [previous.state]: -1, [next.state]: 1 }));
+  }
   const merge = (rows: LiabilityRowDelta[], sign: 1 | -1) => {
     for (const r of rows) {
       const id = rowDeltaId(r);
