@@ -89,7 +89,8 @@ export const zeroAmounts = (): LiabilityAmounts => ({
 });
 export const zeroCounts = (): StateCounts => ({ Recorded: 0, Voided: 0, Reconciled: 0, Filed: 0, FiledByAvalara: 0 });
 
-const dec = (value: number | string | undefined | null): D => new D(value ?? 0);
+const ZERO = new D(0);
+const dec = (value: number | string | undefined | null): D => (value === 0 || value === '0' || value == null ? ZERO : new D(value));
 const str = (d: D): string => (d.isZero() ? '0' : d.toString());
 
 export function addAmounts(a: LiabilityAmounts, b: LiabilityAmounts, sign = 1): LiabilityAmounts {
@@ -162,7 +163,12 @@ export function liabilityParts(document: CalculatedTaxDocument): LiabilityPart[]
     const id = liabilityKeyId(key);
     let part = parts.get(id);
     if (!part) parts.set(id, (part = { key, sums: {} }));
-    for (const [m, v] of Object.entries(values) as [LiabilityMeasure, D][]) part.sums[m] = part.sums[m] ? part.sums[m]!.plus(v) : v;
+    for (const m in values) {
+      const v = values[m as LiabilityMeasure]!;
+      if (v.isZero()) continue; // most measures of most lines: nothing to add
+      const sum = part.sums[m as LiabilityMeasure];
+      part.sums[m as LiabilityMeasure] = sum ? sum.plus(v) : v;
+    }
   };
   const headerOverride = document.header.totalTaxOverrideAmount != null;
   const blank = { jurisdictionType: '', jurisdictionCode: '', jurisdictionName: '', taxType: '' };
