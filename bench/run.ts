@@ -9,7 +9,8 @@
  *   BENCH_REPLAY_SIZES=…  explicit replay sizes, e.g. 100000,1000000
  *   BENCH_STORE_SECONDS=4 seconds per event-store system and case
  *   BENCH_ENGINE_SECONDS=2 seconds per tax-engine document
- *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, replay, reads; reads needs replay)
+ *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, replay, reads, liability; reads needs replay)
+ *   BENCH_LIABILITY_SIZES=… documents per liability run (default 10000,100000,1000000; quick: 10000,100000)
  *   BENCH_LOG_LEVEL=info  LOG_LEVEL of the API server under load (its default)
  *   BENCH_PROFILE=1       run the servers and the rebuild under --cpu-prof (bench/profiles/) and summarize
  *   BENCH_TMPDIR=/path    where the temporary data directories go (default: the OS temp directory)
@@ -28,6 +29,7 @@ const PARTS = [
   { name: 'http', script: 'http.js' },
   { name: 'replay', script: 'replay.js' },
   { name: 'reads', script: 'reads.js' },
+  { name: 'liability', script: 'liability.js' },
 ] as const;
 
 function git(args: string[]): string | undefined {
@@ -91,6 +93,14 @@ function targets(parts: Record<string, any>) {
       target: 'rebuild >= 50,000 events/s with flat memory',
       measured: r.runs.map((x: any) => `${x.log.events} events: ${x.rebuild.eventsPerSec} events/s, peak RSS ${x.rebuild.peakRssMb} MB`).join('; '),
       met: r.target.met,
+    });
+  }
+  const l = parts.liability;
+  if (l && !l.error) {
+    list.push({
+      target: 'liability worksheet time flat in the number of documents',
+      measured: l.runs.map((x: any) => `${x.documents} documents: ${x.worksheet.medianMs} ms`).join('; '),
+      met: l.target.met,
     });
   }
   const t = parts.taxEngine;

@@ -32,6 +32,10 @@ import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.q
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
 import { Idempotency } from './transactions/idempotency';
 import { TransactionsController } from './transactions/transactions.controller';
+import { PeriodLock } from './periods/period-lock';
+import { PeriodRunner } from './periods/period-runner';
+import { PeriodsController } from './periods/periods.controller';
+import { ReportsController } from './reports/reports.controller';
 
 @Module({})
 export class AppModule {
@@ -45,7 +49,7 @@ export class AppModule {
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
-        AddressesController, CalculationsController],
+        AddressesController, CalculationsController, PeriodsController, ReportsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -65,6 +69,8 @@ export class AppModule {
         CreateTransactionFromCalculationHandler,
         ...CALCULATION_QUERY_HANDLERS,
         DocumentHistoryService,
+        PeriodLock,
+        PeriodRunner,
       ],
     };
   }

@@ -10,3 +10,5 @@ export * from './company.decider';
 export * from './tax-calculation.events';
 export * from './tax-calculation.decider';
 export * from './tax-transaction.upcasters';
+export * from './filing-period.events';
+export * from './filing-period.decider';

@@ -5,3 +5,6 @@ export * from './projector';
 export * from './idempotency.projection';
 export * from './company-setup.projection';
 export * from './calculations.projection';
+export * from './liability';
+export * from './period-liability.projection';
+export * from './filing-period.projection';

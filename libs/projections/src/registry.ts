@@ -1,4 +1,4 @@
-import { COMPANY_EVENT_TYPES, TAX_CALCULATION_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+import { COMPANY_EVENT_TYPES, FILING_PERIOD_EVENT_TYPES, TAX_CALCULATION_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
 
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
@@ -66,6 +66,20 @@ export const USERS_PROJECTION: ProjectionDefinition = {
   eventTypes: ['UserCreated'],
 };
 
+/** `period_documents` (each document's contribution) and the pre-aggregated `period_liability` rows, kept together. */
+export const PERIOD_LIABILITY_PROJECTION: ProjectionDefinition = {
+  name: 'period_liability',
+  version: 1,
+  eventTypes: TAX_TRANSACTION_EVENT_TYPES,
+  tables: ['period_documents', 'period_liability'],
+};
+
+export const FILING_PERIODS_PROJECTION: ProjectionDefinition = {
+  name: 'filing_periods',
+  version: 1,
+  eventTypes: FILING_PERIOD_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -76,6 +90,8 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   COMPANY_SETUPS_PROJECTION,
   USERS_PROJECTION,
   CALCULATIONS_PROJECTION,
+  PERIOD_LIABILITY_PROJECTION,
+  FILING_PERIODS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

@@ -7,3 +7,4 @@ export * from './onboarding-views';
 export * from './calculation-views';
 export * from './sqlite/sqlite-rebuild';
 export * from './mongodb/mongo-rebuild';
+export * from './period-read-store.port';

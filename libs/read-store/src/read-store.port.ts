@@ -9,12 +9,13 @@ import type {
 } from './views';
 import type { CompanySetupView, UserView } from './onboarding-views';
 import type { CalculationListFilter, CalculationView } from './calculation-views';
+import type { PeriodReadStore } from './period-read-store.port';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
  * accounts. Adapters: embedded SQLite and MongoDB; both pass test/contract/read-store.contract-spec.ts.
  */
-export interface ReadStore {
+export interface ReadStore extends PeriodReadStore {
   getTransaction(key: TransactionKey): Promise<TransactionView | null>;
   /** Ordered by documentCode, then transactionType. */
   listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]>;

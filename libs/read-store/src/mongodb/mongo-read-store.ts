@@ -17,6 +17,7 @@ import type { CompanySetupView, UserView } from '../onboarding-views';
 import { MongoOnboardingCollections } from './mongo-onboarding-collections';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
 import { MongoCalculationsCollection } from './calculations-collection';
+import { MongoPeriodReadModels } from './mongo-period-read-models';
 import type {
   CompanyView,
   CredentialView,
@@ -90,6 +91,8 @@ export class MongoReadStore implements ReadStore {
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
+  /** Filing-period read models (period_documents, period_liability, filing_periods). */
+  private readonly periods: MongoPeriodReadModels;
 
   /** `client`: closed by `close()` when given (connect() passes the client it opened). */
   constructor(
@@ -116,6 +119,7 @@ export class MongoReadStore implements ReadStore {
       [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
       ['calculations', this.calculations.collection as unknown as Collection<{ _id: string }>],
     ]);
+    this.periods = new MongoPeriodReadModels(db, client ?? db.client);
   }
 
   static async connect(uri: string, dbName = 'tax_ledger'): Promise<MongoReadStore> {
@@ -148,6 +152,7 @@ export class MongoReadStore implements ReadStore {
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
       this.onboarding.ensureIndexes(),
       this.calculations.ensureIndexes(),
+      this.periods.ensureIndexes(),
     ]);
   }
 
@@ -166,6 +171,7 @@ export class MongoReadStore implements ReadStore {
     }
     if (await this.onboarding.apply(event)) return;
     if (await this.calculations.apply(event)) return;
+    await this.periods.apply(event);
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
       const version = projectTransactionVersion(event);
@@ -231,8 +237,10 @@ export class MongoReadStore implements ReadStore {
     const collection = this.projectionCollections.get(name);
     const version = projectionVersion(name);
     if (version === undefined) throw new Error(`MongoReadStore: no projection named "${name}"`);
-    if (!collection) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
-    await collection.deleteMany({});
+    const periodCollections = this.periods.collectionsOf(name);
+    if (!collection && periodCollections.length === 0) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
+    await collection?.deleteMany({});
+    for (const c of periodCollections) await c.deleteMany({});
     await this.checkpointsColl.updateOne({ _id: name }, { $set: { position: -1, version } }, { upsert: true });
   }
 
@@ -306,6 +314,19 @@ export class MongoReadStore implements ReadStore {
 
   async findUser(username: string): Promise<UserView | null> {
     return this.onboarding.user(username);
+  }
+
+  listLiabilityRows(...args: Parameters<MongoPeriodReadModels['listLiabilityRows']>) {
+    return this.periods.listLiabilityRows(...args);
+  }
+  listPeriodDocuments(...args: Parameters<MongoPeriodReadModels['listPeriodDocuments']>) {
+    return this.periods.listPeriodDocuments(...args);
+  }
+  getFilingPeriod(...args: Parameters<MongoPeriodReadModels['getFilingPeriod']>) {
+    return this.periods.getFilingPeriod(...args);
+  }
+  listFilingPeriods(...args: Parameters<MongoPeriodReadModels['listFilingPeriods']>) {
+    return this.periods.listFilingPeriods(...args);
   }
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {

@@ -14,6 +14,7 @@ import {
 } from '@tax-ledger/projections';
 import { day } from '../dates';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
+import { SqlitePeriodReadModels } from './sqlite-period-read-models';
 import type { ReadStore } from '../read-store.port';
 import type { CompanySetupView, UserView } from '../onboarding-views';
 import { SqliteOnboardingTables } from './sqlite-onboarding-tables';
@@ -212,6 +213,8 @@ export class SqliteReadStore implements ReadStore {
   private readonly applyTx: (events: RecordedEvent[]) => void;
   private readonly onboarding: SqliteOnboardingTables;
   private readonly calculations: SqliteCalculationsTable;
+  /** Filing-period read models (period_documents, period_liability, filing_periods). */
+  private readonly periods: SqlitePeriodReadModels;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
@@ -220,6 +223,7 @@ export class SqliteReadStore implements ReadStore {
     }
     this.onboarding = new SqliteOnboardingTables(db);
     this.calculations = new SqliteCalculationsTable(db);
+    this.periods = new SqlitePeriodReadModels(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
     this.getTxnStmt = db.prepare(`SELECT view FROM transactions WHERE ${keyWhere}`);
@@ -380,6 +384,19 @@ export class SqliteReadStore implements ReadStore {
     return this.onboarding.user(username);
   }
 
+  listLiabilityRows(...args: Parameters<SqlitePeriodReadModels['listLiabilityRows']>) {
+    return this.periods.listLiabilityRows(...args);
+  }
+  listPeriodDocuments(...args: Parameters<SqlitePeriodReadModels['listPeriodDocuments']>) {
+    return this.periods.listPeriodDocuments(...args);
+  }
+  getFilingPeriod(...args: Parameters<SqlitePeriodReadModels['getFilingPeriod']>) {
+    return this.periods.getFilingPeriod(...args);
+  }
+  listFilingPeriods(...args: Parameters<SqlitePeriodReadModels['listFilingPeriods']>) {
+    return this.periods.listFilingPeriods(...args);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
   }
@@ -400,10 +417,12 @@ export class SqliteReadStore implements ReadStore {
 
   private applyInTransaction(events: RecordedEvent[]): void {
     let last = -1;
+    this.periods.beginBatch();
     for (const event of events) {
       this.applyOne(event);
       if (event.globalPosition > last) last = event.globalPosition;
     }
+    this.periods.flush();
     for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, last, p.version);
   }
 
@@ -411,6 +430,7 @@ export class SqliteReadStore implements ReadStore {
     this.recordIdempotencyKey(event);
     if (this.onboarding.apply(event)) return;
     if (this.calculations.apply(event)) return;
+    this.periods.apply(event);
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
       const params = {
@@ -478,6 +498,7 @@ export class SqliteReadStore implements ReadStore {
         this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
         this.resetCheckpointStmt.run(name, projectionVersion(name)!);
       }
+      this.periods.resetProjections(outdated);
     })();
   }
 

@@ -1,3 +1,4 @@
+import { PeriodLock } from '../../periods/period-lock';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
@@ -38,6 +39,7 @@ export class CreateTransactionFromCalculationHandler
     private readonly transactions: TaxTransactionRepository,
     @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    private readonly periodLock: PeriodLock,
   ) {}
 
   async execute({ calculationKey, documentCode, recalculate, comment, metadata }: CreateTransactionFromCalculationCommand) {
@@ -45,6 +47,7 @@ export class CreateTransactionFromCalculationHandler
     if (!source) throw calculationNotFound(calculationKey.documentCode);
     const key: TransactionKey = { ...calculationKey, documentCode };
     const { calculation, calculationDuration } = recalculate ? await this.recalculated(key, source) : asCalculated(source, documentCode);
+    await this.periodLock.assertOpen(key, calculation.document);
     const provenance: Record<string, string> = {
       sourceCalculation: calculationStreamName(calculationKey),
       sourceCalculationVersionId: source.versionId,

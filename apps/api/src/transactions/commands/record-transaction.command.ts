@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
+import { PeriodLock } from '../../periods/period-lock';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
 
@@ -32,6 +33,7 @@ export class RecordTransactionHandler implements ICommandHandler<RecordTransacti
     private readonly transactions: TaxTransactionRepository,
     @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    private readonly periodLock: PeriodLock,
   ) {}
 
   async execute({ key, document, intent, metadata, options }: RecordTransactionCommand) {
@@ -44,6 +46,7 @@ export class RecordTransactionHandler implements ICommandHandler<RecordTransacti
     const started = performance.now();
     const calculation = calculateTax(withLatLong(document), company, this.content);
     const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
+    await this.periodLock.assertOpen(key, calculation.document);
     return this.transactions.handle(
       key,
       metadata,

@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import {
+  decideFilingPeriod,
+  filingPeriodStreamName,
+  foldFilingPeriod,
+  LedgerError,
+  type FilingPeriodCommand,
+  type FilingPeriodEvent,
+  type FilingPeriodKey,
+  type PeriodOperation,
+  type PeriodTotalsSnapshot,
+  type StateTransition,
+  type TransactionState,
+} from '@tax-ledger/ledger';
+import { READ_STORE, type FilingPeriodView, type ReadStore } from '@tax-ledger/read-store';
+import { randomUUID } from 'node:crypto';
+import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
+import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
+
+/** Documents fetched per page while a run walks its period. */
+const PAGE = 500;
+
+export interface PeriodRunResult {
+  runId: string;
+  /** True when this call resumed an interrupted run instead of starting one. */
+  resumed: boolean;
+  /** Document state changes this call made (reopening a filed period makes two per document). */
+  documentsTransitioned: number;
+  /** Documents that changed state under the run (e.g. voided meanwhile) and were left alone. */
+  documentsSkipped: number;
+  period: FilingPeriodView;
+}
+
+export interface PeriodRunOptions {
+  comment?: string;
+  /** Called after each document moved; throwing aborts the run there (tests use it to interrupt one). */
+  afterDocument?: (transitioned: number) => void;
+}
+
+/** The document transitions a run applies: each moves documents in `from` with `transition`. */
+function stepsOf(operation: PeriodOperation, reopenFrom: 'Reconciled' | 'Filed' | undefined): { from: TransactionState; transition: StateTransition }[] {
+  switch (operation) {
+    case 'reconcile':
+      return [{ from: 'Recorded', transition: 'Reconciled' }];
+    case 'file':
+      return [{ from: 'Reconciled', transition: 'Filed' }];
+    case 'reopen':
+      return reopenFrom === 'Filed'
+        ? [
+            { from: 'Filed', transition: 'UnFiled' },
+            { from: 'Reconciled', transition: 'UnReconciled' },
+          ]
+        : [{ from: 'Reconciled', transition: 'UnReconciled' }];
+  }
+}
+
+/**
+ * Runs reconcile / file / reopen on a filing period: `…Started` on the period's stream, then an ordinary
+ * ChangeTransactionState on each committed document of the period (its metadata's causationId is the
+ * run id), then the completion event with the period's totals. Repeating the command after an
+ * interruption resumes the same run: documents already moved are no longer in the `from` state, so
+ * they are skipped and nothing is applied twice.
+ */
+@Injectable()
+export class PeriodRunner {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
+  ) {}
+
+  async run(key: FilingPeriodKey, operation: PeriodOperation, metadata: EventMetadata, options: PeriodRunOptions = {}): Promise<PeriodRunResult> {
+    const stream = filingPeriodStreamName(key);
+    const history = await this.eventStore.readStream(stream);
+    const state = foldFilingPeriod(history as unknown as FilingPeriodEvent[]);
+    const newRunId = randomUUID();
+    const started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation, runId: newRunId, comment: options.comment } }, state);
+    let revision = history.length ? history[history.length - 1].revision : -1;
+    let reopenFrom = state.reopenFrom;
+    if (started.length) {
+      revision = await this.append(stream, started, revision, { ...metadata, causationId: metadata.requestId });
+      const first = started[0];
+      if (first.type === 'PeriodReopenStarted') reopenFrom = first.data.from;
+    }
+    const runId = started.length ? newRunId : state.runId!;
+    const documentMetadata: EventMetadata = { ...metadata, causationId: runId, periodRunId: runId };
+
+    let transitioned = 0;
+    let skipped = 0;
+    for (const step of stepsOf(operation, reopenFrom)) {
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await this.readStore.listPeriodDocuments(key.accountId, key.companyCode, key.period, {
+          states: [step.from],
+          committedOnly: true,
+          limit: PAGE,
+          ...(key.region ? { region: key.region } : {}),
+          ...(afterId ? { afterId } : {}),
+        });
+        for (const doc of page) {
+          const documentKey = {
+            accountId: key.accountId,
+            companyCode: key.companyCode,
+            transactionType: doc.transactionType as 'Sale' | 'Purchase' | 'Transfer',
+            documentCode: doc.documentCode,
+          };
+          try {
+            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, false, documentMetadata));
+          } catch (error) {
+            // Changed under the run (voided, revised into another state…): not this run's to move.
+            if (error instanceof LedgerError && error.code === 'InvalidStateTransition') {
+              skipped++;
+              continue;
+            }
+            throw error;
+          }
+          transitioned++;
+          options.afterDocument?.(transitioned);
+        }
+        if (page.length < PAGE) break;
+        afterId = page[page.length - 1].id;
+      }
+    }
+
+    const totals: PeriodTotalsSnapshot = {
+      rows: (await this.readStore.listLiabilityRows(key.accountId, key.companyCode, key.period, key.region)).map((r) => ({
+        level: r.level,
+        country: r.country,
+        region: r.region,
+        jurisdictionType: r.jurisdictionType,
+        jurisdictionCode: r.jurisdictionCode,
+        jurisdictionName: r.jurisdictionName,
+        taxType: r.taxType,
+        amounts: r.amounts,
+        documentCounts: r.documentCounts,
+      })),
+    };
+    const current = foldFilingPeriod((await this.eventStore.readStream(stream)) as unknown as FilingPeriodEvent[]);
+    const complete: FilingPeriodCommand = {
+      type: 'CompletePeriodRun',
+      data: { key, runId, documentsTransitioned: transitioned, totals, comment: options.comment },
+    };
+    await this.append(stream, decideFilingPeriod(complete, current), revision, { ...metadata, causationId: runId });
+    const period = await this.readStore.getFilingPeriod(key.accountId, key.companyCode, key.period, key.region);
+    return { runId, resumed: started.length === 0, documentsTransitioned: transitioned, documentsSkipped: skipped, period: period! };
+  }
+
+  private async append(stream: string, events: FilingPeriodEvent[], revision: number, metadata: EventMetadata): Promise<number> {
+    const result = await this.eventStore.append(
+      stream,
+      events.map((e) => ({ type: e.type, data: e.data, metadata })),
+      { expectedRevision: revision < 0 ? 'no_stream' : revision },
+    );
+    await this.waitForProjection(result.lastGlobalPosition);
+    return result.nextExpectedRevision;
+  }
+}

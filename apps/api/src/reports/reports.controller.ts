@@ -1,0 +1,123 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentCaller, type Caller } from '../auth/caller';
+import { TngAuthGuard } from '../auth/tng-auth.guard';
+import { ApiError, badRequest } from '../common/api-error';
+import { assertCompany, parsePeriod, parseRegion } from '../periods/periods.controller';
+import { allPeriodDocuments, liabilityReport } from './liability-report';
+import { clientLedgerFromCsv, clientLedgerFromJson, reconcile } from './reconciliation';
+import { liabilityCsv, liabilityHtml, reconciliationCsv, reconciliationHtml, REPORT_FORMATS, type ReportFormat } from './report-formats';
+
+/** The most documents a reconciliation compares (the client's and the ledger's side each). */
+const MAX_RECONCILED = 200_000;
+
+/** `?format=` wins; else the Accept header (text/csv, text/html); else JSON. */
+export function reportFormat(format: unknown, accept: string | undefined): ReportFormat {
+  if (format !== undefined && format !== '') {
+    const wanted = typeof format === 'string' ? format.toLowerCase() : '';
+    if (!(REPORT_FORMATS as readonly string[]).includes(wanted)) throw badRequest('InvalidFormat', `format must be one of ${REPORT_FORMATS.join(', ')}.`, 'format');
+    return wanted as ReportFormat;
+  }
+  const a = (accept ?? '').toLowerCase();
+  if (a.includes('text/csv')) return 'csv';
+  if (a.includes('text/html')) return 'html';
+  return 'json';
+}
+
+function send<T>(reply: FastifyReply, format: ReportFormat, report: T, csv: (r: T) => string, html: (r: T) => string, filename: string) {
+  if (format === 'csv') {
+    void reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${filename}.csv"`);
+    return csv(report);
+  }
+  if (format === 'html') {
+    // Everything is inline and escaped; nothing may load from elsewhere.
+    void reply
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'");
+    return html(report);
+  }
+  return report;
+}
+
+const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+@ApiTags('Reports')
+@ApiSecurity('AvalaraAuth')
+@ApiHeader({ name: 'Accept', required: true, description: 'carries tax-version=1; text/csv or text/html select those formats', example: 'application/json; tax-version=1' })
+@ApiHeader({ name: 'X-Avalara-AccountId', required: true })
+@UseGuards(TngAuthGuard)
+@Controller('reports')
+export class ReportsController implements OnModuleInit {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /** CSV uploads arrive as text (strict UTF-8), parsed by the route. */
+  onModuleInit() {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (fastify.hasContentTypeParser('text/csv')) return;
+    const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+    fastify.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (_request, body, done) => {
+      try {
+        done(null, { csv: strictUtf8.decode(body as Buffer) });
+      } catch {
+        done(new ApiError(400, 'InvalidRequestBody', 'The request body is not valid UTF-8.', 'body'), undefined);
+      }
+    });
+  }
+
+  @Get(':companyCode/:period/liability')
+  @ApiOperation({ summary: 'Liability worksheet of a period: region -> jurisdiction -> tax type, voided documents, prior-period adjustments' })
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  @ApiProduces('application/json', 'text/csv', 'text/html')
+  async liability(
+    @Param('companyCode') companyCode: string,
+    @Param('period') period: string,
+    @Query('region') region: unknown,
+    @Query('format') format: unknown,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const p = parsePeriod(period);
+    const r = parseRegion(region);
+    const f = reportFormat(format, request.headers.accept);
+    await assertCompany(this.readStore, caller.accountId, companyCode);
+    const report = await liabilityReport(this.readStore, caller.accountId, companyCode, p, r);
+    return send(reply, f, report, liabilityCsv, liabilityHtml, fileSafe(`liability-${companyCode}-${p}${r ? `-${r}` : ''}`));
+  }
+
+  @Post(':companyCode/:period/reconciliation')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Compare the period's documents with the client's books (JSON array or text/csv: documentCode, transactionType, transactionDate, totalAmount, totalTax)" })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  @ApiProduces('application/json', 'text/csv', 'text/html')
+  async reconciliation(
+    @Param('companyCode') companyCode: string,
+    @Param('period') period: string,
+    @Query('region') region: unknown,
+    @Query('format') format: unknown,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const p = parsePeriod(period);
+    const r = parseRegion(region);
+    const f = reportFormat(format, request.headers.accept);
+    const isCsv = body !== null && typeof body === 'object' && !Array.isArray(body) && typeof (body as { csv?: unknown }).csv === 'string' && /^text\/csv/i.test(request.headers['content-type'] ?? '');
+    const client = isCsv ? clientLedgerFromCsv((body as { csv: string }).csv) : clientLedgerFromJson(body);
+    if (client.length > MAX_RECONCILED) throw badRequest('ClientLedgerTooLarge', `At most ${MAX_RECONCILED} documents can be reconciled at once.`, 'body');
+    await assertCompany(this.readStore, caller.accountId, companyCode);
+    const ledger = await allPeriodDocuments(this.readStore, caller.accountId, companyCode, p, { committedOnly: true, states: ['Recorded', 'Reconciled', 'Filed', 'FiledByAvalara'], ...(r ? { region: r } : {}) }, MAX_RECONCILED);
+    const report = reconcile(ledger, client, { companyCode, period: p, region: r });
+    return send(reply, f, report, reconciliationCsv, reconciliationHtml, fileSafe(`reconciliation-${companyCode}-${p}${r ? `-${r}` : ''}`));
+  }
+}
