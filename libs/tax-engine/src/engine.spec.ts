@@ -141,7 +141,7 @@ describe('multi-line summary', () => {
   });
 
   it('mixes taxable, exempt and untaxed lines', () => {
-    // WA 100 → 6.50 ; resale 50 → exempt ; shipped to UK 20 → no tax ; subtotal 170, grand 176.50
+    // WA 100 → 6.50 ; resale 50 → exempt ; shipped to UK 20 → UK VAT 20 × 20% = 4.00 ; tax 10.50, grand 180.50
     const d = doc([
       line(100),
       line(50, { entityUseType: 'G' }),
@@ -149,16 +149,16 @@ describe('multi-line summary', () => {
     ]);
     const out = calc(d).document;
     expect(out.calculatedTaxSummary).toEqual({
-      numberOfTaxableLines: 1,
-      numberOfExemptLines: 2,
+      numberOfTaxableLines: 2,
+      numberOfExemptLines: 1,
       numberOfLines: 3,
       subtotal: 170,
-      subtotalTaxable: 100,
-      subtotalExempt: 70,
-      tax: 6.5,
-      grandTotal: 176.5,
+      subtotalTaxable: 120,
+      subtotalExempt: 50,
+      tax: 10.5,
+      grandTotal: 180.5,
     });
-    expect(out.lines[2].calculatedTax).toEqual({ appliedTax: 0, subtotalTaxable: 0, subtotalExempt: 20, taxAuthorities: [] });
+    expect(out.lines[2].calculatedTax.taxAuthorities[0]).toMatchObject({ jurisdictionName: 'UNITED KINGDOM', jurisdictionType: 'Country', jurisdictionCode: 'GB' });
   });
 
   it('empty document', () => {
@@ -201,9 +201,12 @@ describe('sourcing', () => {
     expect(detail0(d)).toMatchObject({ tax: 0, exempt: true, exemptionReason: 'Entity use code G (Resale)', subtotalExempt: 100, subtotalTaxable: 0 });
   });
 
-  it('mixed state (CA) in-state is treated as destination in the first cut', () => {
-    const d = doc([line(100)], { defaultLocations: { shipFrom: at('CA'), shipTo: at('CA', 'USA', { addressTaxPayerCode: 'TP-1' }) } });
-    expect(detail0(d)).toMatchObject({ tax: 0, exempt: true, exemptionReason: 'Tax payer code on file', rate: 0.0725 });
+  it('mixed state (CA) in-state: the state level is sourced to the origin, so the origin address codes govern', () => {
+    // (rule change from the first cut, which read 'mixed' as destination)
+    const atShipTo = doc([line(100)], { defaultLocations: { shipFrom: at('CA'), shipTo: at('CA', 'USA', { addressTaxPayerCode: 'TP-1' }) } });
+    expect(detail0(atShipTo)).toMatchObject({ tax: 7.25, exempt: false, rate: 0.0725 });
+    const atShipFrom = doc([line(100)], { defaultLocations: { shipFrom: at('CA', 'USA', { addressTaxPayerCode: 'TP-1' }), shipTo: at('CA') } });
+    expect(detail0(atShipFrom)).toMatchObject({ tax: 0, exempt: true, exemptionReason: 'Tax payer code on file', rate: 0.0725 });
   });
 
   it('line locations override header defaults per purpose; pos is both roles', () => {
@@ -238,12 +241,12 @@ describe('sourcing', () => {
     expect(tax0(doc([line(100)], { defaultLocations: { shipTo: at('District of Columbia') } })).taxAuthorities[0].jurisdictionName).toBe('DISTRICT OF COLUMBIA');
   });
 
-  it('no locations, unknown state, a territory, or non-US: no authorities, tax 0, document produced', () => {
+  it('no locations, unknown state, a territory, or a country without content: no authorities, tax 0, document produced', () => {
     const cases: TaxDocument[] = [
       doc([line(100)], { defaultLocations: {} }),
       doc([line(100)], { defaultLocations: { shipTo: at('ZZ') } }),
       doc([line(100)], { defaultLocations: { shipTo: at('PR') } }),
-      doc([line(100)], { defaultLocations: { shipFrom: at('WA'), shipTo: at('ON', 'CAN') } }),
+      doc([line(100)], { defaultLocations: { shipFrom: at('WA'), shipTo: at(undefined, 'JPN') } }),
       doc([line(100)], { defaultLocations: { shipTo: { latlong: { latitude: 47.6, longitude: -122.3 } } } }),
     ];
     for (const d of cases) {
@@ -463,7 +466,8 @@ describe('document shape', () => {
     });
     const out = calc(d).document;
     expect(out.lines[0]).toMatchObject({ quantity: 1, unitOfMeasure: 'Each', avalaraGoodsAndServicesModifierType: 'Rental' });
-    expect(out.lines[0].avalaraGoodsAndServicesType).toBeUndefined();
+    // the tax code used is returned (seed: ALWAYS in the response); P0000000 when nothing maps the item
+    expect(out.lines[0].avalaraGoodsAndServicesType).toBe('P0000000');
     expect(out.lines[1]).toMatchObject({ quantity: 3, unitOfMeasure: 'Box', avalaraGoodsAndServicesModifierType: 'Title', avalaraGoodsAndServicesType: 'PC040402' });
   });
 

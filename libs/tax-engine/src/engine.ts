@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
-import type { CalculateTax, CompanySetup, ExemptionCategory, Jurisdiction, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import type { CalculateTax, CompanySetup, ExemptionCategory, ExemptionCertificate, Jurisdiction, LocalJurisdiction, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
+import { countryRates, taxabilityOf, zipLookup } from './content/lookup';
 import { TaxCalculationError } from './errors';
 import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
 import { Dec, allocate, minorUnits, moneyOut, rateOut, roundMoney, sum, toDecimal } from './money';
@@ -16,6 +17,7 @@ import type {
   TaxDocument,
   TaxDocumentHeader,
   TaxDocumentLine,
+  TransactionType,
 } from './tax-document';
 import { LOCATION_PURPOSES } from './tax-document';
 
@@ -67,6 +69,9 @@ interface LocationRef {
 interface Place {
   country?: string;
   state?: UsStateInfo;
+  /** Non-US: the province / region as sent (upper-case), e.g. "ON". */
+  region?: string;
+  zip?: string;
 }
 
 interface DetailPlan {
@@ -75,17 +80,20 @@ interface DetailPlan {
   jurisdictionCode: string;
   taxType: string;
   rate: Decimal;
+  exemptionReason?: string;
 }
 
 interface LinePlan {
   amount: Decimal;
   taxIncluded: boolean;
-  /** Empty: no jurisdiction found (non-US, unknown state, no location, no rate on the tax date). */
+  /** Empty: no jurisdiction found (unknown country or state, no location, no rate on the tax date). */
   details: DetailPlan[];
-  exemptionReason?: string;
+  /** Every detail is exempt (the line carries no tax unless overridden). */
+  allExempt: boolean;
   /** Tax fixed by the line's taxOverrideAmount and/or its share of the header totalTaxOverrideAmount. */
   forcedTax?: Decimal;
   hasLineOverride: boolean;
+  taxCode: string;
   origin?: LocationRef;
   destination?: LocationRef;
   role?: Role;
@@ -127,32 +135,122 @@ function firstOf(order: readonly LocationPurpose[], locations: Map<LocationPurpo
   return undefined;
 }
 
-/** Country and US state of a location's address; an address with a US state and no country is taken as US. */
+/** Country, US state / province and ZIP5 of a location's address; a US state and no country is taken as US. */
+const placeCache = new WeakMap<LocationContent, Place | undefined>();
 function placeOf(ref: LocationRef | undefined): Place | undefined {
-  const address = ref?.content.address;
-  if (!address) return undefined;
-  const state = resolveUsState(address.state ?? address.province);
-  const country = normaliseCountry(address.country) ?? (state ? 'US' : undefined);
-  return country === 'US' ? { country, state } : { country };
+  if (!ref) return undefined;
+  if (placeCache.has(ref.content)) return placeCache.get(ref.content);
+  const address = ref.content.address;
+  let place: Place | undefined;
+  if (address) {
+    const regionText = address.state ?? address.province;
+    const state = resolveUsState(regionText);
+    const country = normaliseCountry(address.country) ?? (state ? 'US' : undefined);
+    place =
+      country === 'US'
+        ? { country, state, zip: zip5(address.zipcode ?? address.postalCode ?? address.postcode) }
+        : { country, region: typeof regionText === 'string' ? regionText.trim().toUpperCase() : undefined };
+  }
+  placeCache.set(ref.content, place);
+  return place;
 }
 
 const nonEmpty = (s: string | undefined | null): s is string => typeof s === 'string' && s.trim() !== '';
 
-function hasNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo, date: string): boolean {
+/** Default tax code: tangible personal property. */
+export const DEFAULT_TAX_CODE = 'P0000000';
+export const EXEMPTION_TRANSFER = 'Non-taxable: transfer between company locations';
+export const EXEMPTION_REVERSE_CHARGE = 'Reverse charge: VAT accounted for by the buyer';
+/** header.metadata.documentType values that make a document a return (amounts positive, liability negative). */
+export const RETURN_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['ReturnInvoice', 'ReturnOrder', 'Return']);
+/** Metadata keys (header or line) that carry the buyer's VAT/GST registration number. */
+export const BUYER_TAX_ID_KEYS = ['buyerTaxId', 'businessIdentificationNo'] as const;
+
+const SALES_NEXUS_TYPES: ReadonlySet<string> = new Set(['SalesOrSellersUseTax', 'SalesTax', 'SellersUseTax']);
+
+/** Certificate exemption reason: always starts with "Exemption certificate". */
+export function certificateExemptionReason(c: ExemptionCertificate): string {
+  const use = nonEmpty(c.entityUseCode) ? ` (${entityUseExemptionReason(c.entityUseCode.trim().toUpperCase())})` : '';
+  return `Exemption certificate ${c.certificateId}${use}${nonEmpty(c.exemptionReason) ? `: ${c.exemptionReason.trim()}` : ''}`;
+}
+
+/** Non-taxable product reason: always starts with "Non-taxable". */
+export const nonTaxableReason = (taxCode: string, where: string): string => `Non-taxable: tax code ${taxCode} in ${where}`;
+
+/** The company's nexus declarations active on the tax date, for the kind of document. */
+function activeNexus(company: CompanySetup, kind: TransactionType, date: string): NexusDeclaration[] | undefined {
+  if (company.nexus === undefined) return undefined;
+  return company.nexus.filter((n) => {
+    if (!activeOn(n.effectiveDate.slice(0, 10), n.endDate?.slice(0, 10), date)) return false;
+    const type = n.nexusTypeId ?? 'SalesOrSellersUseTax';
+    if (type === 'None') return false;
+    // Consumer use tax (purchases) is owed under any nexus; sales need a sales / seller's use nexus.
+    return kind === 'Purchase' || SALES_NEXUS_TYPES.has(type);
+  });
+}
+
+const sameUsState = (n: NexusDeclaration, state: UsStateInfo) => normaliseCountry(n.country) === 'US' && resolveUsState(n.region)?.code === state.code;
+const isStateLevel = (n: NexusDeclaration) => (n.jurisTypeId ?? 'STA') === 'STA';
+
+function hasStateNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo): boolean {
+  return nexus === undefined || nexus.some((n) => sameUsState(n, state) && isStateLevel(n));
+}
+
+/** Local nexus: a state declaration with hasLocalNexus (All / StateAdministered), or the local jurisdiction declared itself. */
+function hasLocalNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo, j: LocalJurisdiction): boolean {
   if (nexus === undefined) return true;
-  return nexus.some(
-    (n) =>
-      normaliseCountry(n.country) === 'US' &&
-      resolveUsState(n.region)?.code === state.code &&
-      activeOn(n.effectiveDate.slice(0, 10), n.endDate?.slice(0, 10), date),
+  return nexus.some((n) => {
+    if (!sameUsState(n, state)) return false;
+    if (isStateLevel(n)) {
+      if (n.hasLocalNexus !== true) return false;
+      const type = n.localNexusTypeId ?? 'All';
+      return type === 'All' || (type === 'StateAdministered' && j.stateAdministered);
+    }
+    return n.jurisTypeId === j.jurisTypeId && n.jurisCode === j.jurisCode;
+  });
+}
+
+/** Non-US: any active declaration in the country (VAT/GST registration) covers every tax of that country. */
+function hasCountryNexus(nexus: NexusDeclaration[] | undefined, country: string): boolean {
+  return nexus === undefined || nexus.some((n) => normaliseCountry(n.country) === country);
+}
+
+function certificateFor(company: CompanySetup, customerCode: string | undefined, country: string, region: string, date: string): ExemptionCertificate | undefined {
+  if (!nonEmpty(customerCode) || !company.certificates?.length) return undefined;
+  const code = customerCode.trim();
+  return company.certificates.find(
+    (c) =>
+      c.customerCode.trim() === code &&
+      activeOn(c.effectiveDate.slice(0, 10), c.expirationDate?.slice(0, 10), date) &&
+      c.regions.some((r) => {
+        if (normaliseCountry(r.country) !== country) return false;
+        if (country === 'US') return resolveUsState(r.region)?.code === region;
+        const want = (r.region ?? '').trim().toUpperCase();
+        return want === '' || want === '*' || want === region;
+      }),
   );
 }
 
-/** State-level rate entries per state code, effective on `date`; one entry per (jurisdiction, taxType), latest start wins. */
+const itemsCache = new WeakMap<object, Map<string, string>>();
+/** Line tax code: avalaraGoodsAndServicesType, else the item mapping of itemCode, else of fallbackItemCode, else P0000000. */
+function taxCodeOf(line: TaxDocumentLine, company: CompanySetup): string {
+  if (nonEmpty(line.avalaraGoodsAndServicesType)) return line.avalaraGoodsAndServicesType.trim().toUpperCase();
+  const items = company.items;
+  if (!items?.length) return DEFAULT_TAX_CODE;
+  let byItem = itemsCache.get(items);
+  if (!byItem) itemsCache.set(items, (byItem = new Map(items.map((i) => [i.itemCode, i.taxCode.trim().toUpperCase()]))));
+  return byItem.get(line.itemCode) ?? (company.fallbackItemCode !== undefined ? byItem.get(company.fallbackItemCode) : undefined) ?? DEFAULT_TAX_CODE;
+}
+
+function buyerTaxId(header: TaxDocumentHeader, line: TaxDocumentLine): string | undefined {
+  for (const meta of [line.metadata, header.metadata]) for (const key of BUYER_TAX_ID_KEYS) if (nonEmpty(meta?.[key])) return meta![key].trim();
+  return undefined;
+}
+
 /**
- * Rates by state in force on a date, memoised per content snapshot and date: content is immutable (a
- * new import is a new TaxContent object), so the answer for one (content, date) never changes. The
- * cache is bounded per content; dropping it only costs a recomputation.
+ * State-level rate entries per state code in force on a date, one per (jurisdiction, taxType), latest
+ * start wins. Memoised per content snapshot and date: content is immutable (a new import is a new
+ * TaxContent object), so the answer for one (content, date) never changes. Bounded per content.
  */
 const ratesCache = new WeakMap<TaxContent, Map<string, Map<string, RateEntry[]>>>();
 const RATES_CACHE_DATES = 4096;
@@ -179,7 +277,7 @@ function computeStateRatesOn(content: TaxContent, date: string): Map<string, Rat
     if (!prev || r.effectiveDate > prev.effectiveDate) chosen.set(key, r);
   }
   const byState = new Map<string, RateEntry[]>();
-  for (const [key, r] of [...chosen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, r] of [...chosen.entries()].sort(([x], [y]) => x.localeCompare(y))) {
     const region = key.split('|')[0];
     byState.set(region, [...(byState.get(region) ?? []), r]);
   }
@@ -211,20 +309,28 @@ export function backOutTaxIncluded(amount: Decimal, rates: readonly Decimal[], p
   return { base: amount.minus(tax), taxes: allocate(tax, rates, places) };
 }
 
-function planLine(
-  line: TaxDocumentLine,
-  index: number,
-  header: TaxDocumentHeader,
-  company: CompanySetup,
-  content: TaxContent,
-  ratesByState: Map<string, RateEntry[]>,
-  date: string,
-  places: number,
-): LinePlan {
-  const amount = toDecimal(line.extendedAmount, `/lines/${index}/extendedAmount`);
-  const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], hasLineOverride: false };
+interface LineContext {
+  header: TaxDocumentHeader;
+  company: CompanySetup;
+  content: TaxContent;
+  ratesByState: Map<string, RateEntry[]>;
+  nexus: NexusDeclaration[] | undefined;
+  date: string;
+  places: number;
+  isReturn: boolean;
+}
+
+const LOCAL_LEVELS = ['County', 'City', 'Special'] as const;
+const useTaxType = (taxType: string) => taxType.replace(/ Sales$/, ' Use');
+
+function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LinePlan {
+  const { header, company, content, date, places } = ctx;
+  const sign = ctx.isReturn ? -1 : 1;
+  const amount = toDecimal(line.extendedAmount, `/lines/${index}/extendedAmount`).times(sign);
+  const taxCode = taxCodeOf(line, company);
+  const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], allExempt: false, hasLineOverride: false, taxCode };
   if (line.taxOverrideAmount != null) {
-    plan.forcedTax = roundMoney(toDecimal(line.taxOverrideAmount, `/lines/${index}/taxOverrideAmount`), places);
+    plan.forcedTax = roundMoney(toDecimal(line.taxOverrideAmount, `/lines/${index}/taxOverrideAmount`).times(sign), places);
     plan.hasLineOverride = true;
   }
 
@@ -232,48 +338,102 @@ function planLine(
   const origin = firstOf(ORIGIN_ORDER, locations);
   const destination = firstOf(DESTINATION_ORDER, locations);
   if (!origin && !destination) return plan;
+  const o = placeOf(origin);
+  const d = placeOf(destination);
+  const kind = header.transactionType;
 
-  let role: Role;
-  if (origin && destination) {
-    const o = placeOf(origin);
-    const d = placeOf(destination);
-    const intrastate = o?.state !== undefined && d?.state !== undefined && o.state.code === d.state.code;
-    // Interstate (and international) is destination; in-state follows the state's rule, 'mixed' read as destination.
-    role = intrastate && content.sourcing[o.state!.code] === 'origin' ? 'origin' : 'destination';
-  } else {
-    role = origin ? 'origin' : 'destination';
+  // Which side each level is sourced to. Interstate / international: destination; purchases (consumer
+  // use tax): where the goods are used, the destination; in-state: the state's rule.
+  let role: Role = origin && !destination ? 'origin' : 'destination';
+  let destinationLevels: ReadonlyArray<string> = [];
+  const intrastate = o?.state !== undefined && d?.state !== undefined && o.state.code === d.state.code;
+  if (intrastate && kind !== 'Purchase') {
+    const rule = content.sourcing[o.state!.code];
+    if (rule === 'origin') role = 'origin';
+    else if (rule === 'mixed') {
+      role = 'origin';
+      destinationLevels = content.mixedDestinationLevels?.[o.state!.code] ?? [];
+    }
   }
   const sourced = role === 'origin' ? origin! : destination!;
-  const state = placeOf(sourced)?.state;
-  const entries = state ? ratesByState.get(state.code) : undefined;
-  if (!state || !entries || entries.length === 0) return plan;
+  const place = role === 'origin' ? o : d;
+  if (!place?.country) return plan;
 
-  const purchase = header.transactionType === 'Purchase';
-  plan.details = entries.map((r) => ({
-    jurisdictionName: r.jurisdictionName,
-    jurisdictionType: r.jurisdictionType,
-    jurisdictionCode: r.jurisdictionCode,
-    taxType: purchase ? r.taxType.replace(/ Sales$/, ' Use') : r.taxType,
-    rate: new Dec(r.rate),
-  }));
+  // Exemptions that apply to every detail of the line, in order of precedence after nexus and taxability.
+  const sourcedContent = sourced.content;
+  const entityUse = [sourcedContent.addressEntityUseType, line.entityUseType, header.defaultEntityUseType].find(nonEmpty)?.trim().toUpperCase();
+  const taxPayerCode = [sourcedContent.addressTaxPayerCode, line.taxPayerCode, header.defaultTaxPayerCode].find(nonEmpty);
+  const regionCode = place.state?.code ?? place.region ?? '';
+  const certificate = kind === 'Sale' ? certificateFor(company, header.customerCode, place.country, regionCode, date) : undefined;
+  let lineReason: string | undefined;
+  if (kind === 'Transfer') lineReason = EXEMPTION_TRANSFER;
+  else if (entityUse !== undefined && entityUse !== 'L') lineReason = entityUseExemptionReason(entityUse);
+  else if (certificate) lineReason = certificateExemptionReason(certificate);
+  else if (taxPayerCode !== undefined) lineReason = EXEMPTION_TAX_PAYER_CODE;
+
+  const rule = taxabilityOf(content, taxCode, place.country, regionCode, date);
+  const productReason = rule?.treatment === 'exempt' ? nonTaxableReason(taxCode, regionCode ? `${place.country}-${regionCode}` : place.country) : undefined;
+  const reasonFor = (nexus: boolean) => (!nexus ? EXEMPTION_NO_NEXUS : (productReason ?? lineReason));
+
+  if (place.country === 'US') {
+    const state = place.state;
+    const entries = state ? ctx.ratesByState.get(state.code) : undefined;
+    if (!state || !entries || entries.length === 0) return plan;
+    const placeFor = (level: string) => (destinationLevels.includes(level) ? d! : place);
+    const stateLookup = zipLookup(content, state.code, place.zip, date);
+    const stateNexus = hasStateNexus(ctx.nexus, state);
+    for (const r of entries) {
+      let rate = new Dec(stateLookup?.boundary.stateRate ?? r.rate);
+      if (rule?.treatment === 'reduced' && rule.rate !== undefined) rate = new Dec(rule.rate);
+      plan.details.push({
+        jurisdictionName: r.jurisdictionName,
+        jurisdictionType: r.jurisdictionType,
+        jurisdictionCode: r.jurisdictionCode,
+        taxType: kind === 'Purchase' ? useTaxType(r.taxType) : r.taxType,
+        rate,
+        exemptionReason: reasonFor(stateNexus),
+      });
+    }
+    for (const level of LOCAL_LEVELS) {
+      const at = placeFor(level);
+      for (const l of zipLookup(content, state.code, at.zip, date)?.locals ?? []) {
+        if (l.rate.jurisdictionType !== level) continue;
+        plan.details.push({
+          jurisdictionName: l.rate.jurisdictionName,
+          jurisdictionType: level,
+          jurisdictionCode: l.rate.jurisdictionCode,
+          taxType: kind === 'Purchase' ? useTaxType(l.rate.taxType) : l.rate.taxType,
+          rate: new Dec(l.rate.rate),
+          exemptionReason: reasonFor(hasLocalNexus(ctx.nexus, state, l.jurisdiction)),
+        });
+      }
+    }
+  } else {
+    const entries = countryRates(content, place.country, place.region, date);
+    if (entries.length === 0) return plan;
+    const nexus = hasCountryNexus(ctx.nexus, place.country);
+    const taxId = buyerTaxId(header, line);
+    const crossBorder = o?.country !== undefined && o.country !== place.country;
+    const reverseCharge = kind === 'Sale' && crossBorder && taxId !== undefined ? `${EXEMPTION_REVERSE_CHARGE} (${taxId})` : undefined;
+    for (const r of entries) {
+      let rate = new Dec(r.rate);
+      if (rule?.treatment === 'reduced' && rule.rate !== undefined && r.jurisdictionType === 'Country') rate = new Dec(rule.rate);
+      const reason = !nexus ? EXEMPTION_NO_NEXUS : (productReason ?? reverseCharge ?? lineReason);
+      plan.details.push({ jurisdictionName: r.jurisdictionName, jurisdictionType: r.jurisdictionType, jurisdictionCode: r.jurisdictionCode, taxType: r.taxType, rate, exemptionReason: reason });
+    }
+  }
+  plan.allExempt = plan.details.every((x) => x.exemptionReason !== undefined);
   plan.origin = origin;
   plan.destination = destination;
   plan.role = role;
-
-  const sourcedContent = sourced.content;
-  const entityUse = sourcedContent.addressEntityUseType ?? line.entityUseType ?? header.defaultEntityUseType;
-  const taxPayerCode = [sourcedContent.addressTaxPayerCode, line.taxPayerCode, header.defaultTaxPayerCode].find(nonEmpty);
-  if (!hasNexus(company.nexus, state, date)) plan.exemptionReason = EXEMPTION_NO_NEXUS;
-  else if (nonEmpty(entityUse) && entityUse.trim().toUpperCase() !== 'L') plan.exemptionReason = entityUseExemptionReason(entityUse.trim().toUpperCase());
-  else if (taxPayerCode !== undefined) plan.exemptionReason = EXEMPTION_TAX_PAYER_CODE;
   return plan;
 }
 
 /**
  * Header totalTaxOverrideAmount: what remains after line overrides is spread over the taxable lines
- * (with a jurisdiction, not exempt, no line override) in proportion to extendedAmount; the rounding
- * remainder goes to the largest line. Fallbacks so the document total is exact: lines without a line
- * override (even if exempt), then all lines with a jurisdiction (added on top of their override).
+ * (with a jurisdiction, not wholly exempt, no line override) in proportion to extendedAmount; the
+ * rounding remainder goes to the largest line. Fallbacks so the document total is exact: lines without a
+ * line override (even if exempt), then all lines with a jurisdiction (added on top of their override).
  * Lines without a jurisdiction cannot carry tax; with none at all the header override is not applied.
  */
 function spreadHeaderOverride(plans: LinePlan[], headerOverride: Decimal, places: number): void {
@@ -281,7 +441,7 @@ function spreadHeaderOverride(plans: LinePlan[], headerOverride: Decimal, places
   const lineOverrides = sum(withJurisdiction.filter((p) => p.hasLineOverride).map((p) => p.forcedTax!));
   const remaining = headerOverride.minus(lineOverrides);
   const tiers = [
-    withJurisdiction.filter((p) => !p.hasLineOverride && p.exemptionReason === undefined),
+    withJurisdiction.filter((p) => !p.hasLineOverride && !p.allExempt),
     withJurisdiction.filter((p) => !p.hasLineOverride),
     withJurisdiction,
   ];
@@ -304,35 +464,39 @@ function calculateLine(plan: LinePlan, places: number): LineResult {
       subtotalExempt: roundMoney(A, places),
     };
   }
+  const n = plan.details.length;
   const rates = plan.details.map((d) => d.rate);
+  let taxes: Decimal[];
   let taxable: Decimal[];
   let exemptAmt: Decimal[];
-  let taxes: Decimal[];
-  let exempt = false;
-  if (plan.forcedTax !== undefined) {
-    // An override is tax already charged: it wins over exemptions, the rate is still reported.
-    taxes = allocate(plan.forcedTax, rates, places);
-    const base = plan.taxIncluded ? A.minus(plan.forcedTax) : A;
-    taxable = rates.map(() => base);
-    exemptAmt = rates.map(() => zero);
-  } else if (plan.exemptionReason !== undefined) {
-    exempt = true;
-    taxes = rates.map(() => zero);
-    taxable = rates.map(() => zero);
-    exemptAmt = rates.map(() => A);
-  } else if (plan.taxIncluded) {
-    const { base, taxes: t } = backOutTaxIncluded(A, rates, places);
-    taxes = t;
+  const forced = plan.forcedTax !== undefined;
+  const isExempt = (i: number) => !forced && plan.details[i].exemptionReason !== undefined;
+  if (forced) {
+    // An override is tax already charged: it wins over exemptions, the rates are still reported.
+    taxes = allocate(plan.forcedTax!, rates, places);
+    const base = plan.taxIncluded ? A.minus(plan.forcedTax!) : A;
     taxable = rates.map(() => base);
     exemptAmt = rates.map(() => zero);
   } else {
-    taxes = rates.map((r) => roundMoney(A.times(r), places));
-    taxable = rates.map(() => A);
-    exemptAmt = rates.map(() => zero);
+    const taxedIdx = plan.details.map((_, i) => i).filter((i) => !isExempt(i));
+    let base = A;
+    taxes = rates.map(() => zero);
+    if (plan.taxIncluded) {
+      const out = backOutTaxIncluded(A, taxedIdx.map((i) => rates[i]), places);
+      base = out.base;
+      taxedIdx.forEach((i, k) => (taxes[i] = out.taxes[k]));
+    } else {
+      for (const i of taxedIdx) taxes[i] = roundMoney(A.times(rates[i]), places);
+    }
+    taxable = plan.details.map((_, i) => (isExempt(i) ? zero : base));
+    exemptAmt = plan.details.map((_, i) => (isExempt(i) ? base : zero));
   }
 
   const authorities: TaxAuthority[] = [];
-  plan.details.forEach((d, i) => {
+  const byKey = new Map<string, TaxAuthority>();
+  for (let i = 0; i < n; i++) {
+    const d = plan.details[i];
+    const exempt = isExempt(i);
     const detail: TaxDetail = {
       taxType: d.taxType,
       subtotalTaxable: moneyOut(taxable[i], places),
@@ -340,22 +504,22 @@ function calculateLine(plan: LinePlan, places: number): LineResult {
       rate: rateOut(d.rate),
       tax: moneyOut(taxes[i], places),
       exempt,
-      ...(exempt ? { exemptionReason: plan.exemptionReason } : {}),
+      ...(exempt ? { exemptionReason: d.exemptionReason } : {}),
       passthrough: false,
       ...(plan.origin ? { originLocation: plan.origin.purpose } : {}),
       ...(plan.destination ? { destinationLocation: plan.destination.purpose } : {}),
     };
-    let authority = authorities.find(
-      (a) => a.jurisdictionName === d.jurisdictionName && a.jurisdictionType === d.jurisdictionType && a.jurisdictionCode === d.jurisdictionCode,
-    );
+    const key = `${d.jurisdictionType}|${d.jurisdictionCode}|${d.jurisdictionName}`;
+    let authority = byKey.get(key);
     if (!authority) {
       authority = { jurisdictionName: d.jurisdictionName, jurisdictionType: d.jurisdictionType, jurisdictionCode: d.jurisdictionCode, details: [] };
+      byKey.set(key, authority);
       authorities.push(authority);
     }
     authority.details.push(detail);
-  });
+  }
 
-  const appliedTax = sum(taxes.map((t) => roundMoney(t, places)));
+  const appliedTax = sum(taxes);
   // Line subtotalTaxable: the highest amount taxed by any tax; exempt: what is left of the net amount.
   const lineTaxable = taxable.reduce((m, t) => (t.abs().gt(m.abs()) ? t : m), zero);
   const net = plan.taxIncluded ? A.minus(appliedTax) : A;
@@ -399,7 +563,17 @@ export const calculateTax: CalculateTax = (document, company, content) => {
 
   const ratesByState = stateRatesOn(content, taxDate);
   // Plans read the clones, so the location contents they reference are the output's own objects.
-  const plans = lines.map((l, i) => planLine(l, i, header, company, content, ratesByState, taxDate, places));
+  const ctx: LineContext = {
+    header,
+    company,
+    content,
+    ratesByState,
+    nexus: activeNexus(company, header.transactionType, taxDate),
+    date: taxDate,
+    places,
+    isReturn: RETURN_DOCUMENT_TYPES.has(header.metadata?.documentType ?? ''),
+  };
+  const plans = lines.map((l, i) => planLine(l, i, ctx));
   if (inHeader.totalTaxOverrideAmount != null) {
     spreadHeaderOverride(plans, roundMoney(toDecimal(inHeader.totalTaxOverrideAmount, '/header/totalTaxOverrideAmount'), places), places);
   }
@@ -423,6 +597,7 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     ...l,
     quantity: l.quantity ?? 1,
     unitOfMeasure: l.unitOfMeasure ?? 'Each',
+    avalaraGoodsAndServicesType: plans[i].taxCode,
     avalaraGoodsAndServicesModifierType: l.avalaraGoodsAndServicesModifierType ?? header.defaultAvalaraGoodsAndServicesModifierType ?? 'Title',
     calculatedTax: results[i].calculatedTax,
   }));
@@ -463,8 +638,8 @@ export function exemptionCategoryOf(reason: string | undefined): ExemptionCatego
 
 /**
  * The jurisdictions an address lies in on a date (default: every jurisdiction content knows for it),
- * outermost first. First cut: the US state level from the state rates; the tax-engine issue extends
- * this with county / city / special districts from ZIP boundaries. Pure: no I/O.
+ * outermost first: the US state (when content has a state rate), then the county / city / special
+ * districts of the address's ZIP5 boundary (postalCode, first five digits). Pure: no I/O.
  */
 export function jurisdictionsForAddress(
   address: { country?: string | null; region?: string | null; postalCode?: string | null },
@@ -478,5 +653,26 @@ export function jurisdictionsForAddress(
     (r) => r.jurisdictionType === 'StateOrProvince' && resolveUsState(r.region)?.code === state.code && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
   );
   if (!known) return [];
-  return [{ country: 'US', region: state.code, jurisTypeId: 'STA', jurisCode: state.fips, jurisName: state.name }];
+  const out: Jurisdiction[] = [{ country: 'US', region: state.code, jurisTypeId: 'STA', jurisCode: state.fips, jurisName: state.name }];
+  const zip = zip5(address.postalCode ?? undefined);
+  const seen = new Set<string>();
+  const add = (j: LocalJurisdiction) => {
+    if (seen.has(j.jurisCode)) return;
+    seen.add(j.jurisCode);
+    out.push({ country: 'US', region: j.region, jurisTypeId: j.jurisTypeId, jurisCode: j.jurisCode, jurisName: j.jurisName });
+  };
+  if (zip && date !== undefined) {
+    for (const l of zipLookup(content, state.code, zip, date)?.locals ?? []) add(l.jurisdiction);
+  } else if (zip) {
+    const byCode = new Map((content.localJurisdictions ?? []).filter((j) => j.region === state.code).map((j) => [j.jurisCode, j]));
+    for (const b of content.boundaries ?? []) if (b.zip === zip && b.region === state.code) for (const c of b.jurisCodes) if (byCode.has(c)) add(byCode.get(c)!);
+  }
+  const order: Record<string, number> = { STA: 0, CTY: 1, CIT: 2, STJ: 3 };
+  return out.sort((a, b) => order[a.jurisTypeId] - order[b.jurisTypeId]);
+}
+
+/** First five digits of a US ZIP ("98101-1234" → "98101"); undefined when it is not one. */
+export function zip5(value: string | undefined | null): string | undefined {
+  const m = typeof value === 'string' ? /^\s*(\d{5})(?:[-\s]?\d{4})?\s*$/.exec(value) : null;
+  return m ? m[1] : undefined;
 }

@@ -90,9 +90,11 @@ export interface Jurisdiction {
 /** One dated rate of one tax in one jurisdiction. */
 export interface RateEntry {
   country: string; // alpha-2
-  region: string; // state code
+  region: string; // state / province code; '' for a country-wide VAT/GST
   jurisdictionName: string; // e.g. "WASHINGTON"
   jurisdictionType: 'StateOrProvince' | 'County' | 'City' | 'Special' | 'Country';
+  /** 'VAT' / 'GST' / 'HST' / 'PST' … for non-US taxes; US sales and use tax when absent. */
+  taxName?: string;
   jurisdictionCode: string;
   taxType: string; // e.g. "WASHINGTON STATE Sales"
   /** Decimal fraction as a string, e.g. "0.065". */
@@ -107,12 +109,66 @@ export interface RateEntry {
 
 export type SourcingRule = 'origin' | 'destination' | 'mixed';
 
+/** A local (below state) US jurisdiction content knows; its rates are RateEntry rows with the same code. */
+export interface LocalJurisdiction {
+  country: string; // alpha-2, 'US'
+  region: string;
+  jurisTypeId: 'CTY' | 'CIT' | 'STJ';
+  jurisCode: string;
+  jurisName: string;
+  /** Collected and reported through the state (localNexusTypeId 'StateAdministered' covers it). */
+  stateAdministered: boolean;
+}
+
+/** ZIP5 → the local jurisdictions that apply there, dated. */
+export interface ZipBoundary {
+  zip: string;
+  region: string;
+  jurisCodes: string[];
+  effectiveDate: string;
+  endDate?: string;
+  /** Imported ZIP rate tables: the state-level rate published for this ZIP (replaces the state rate here). */
+  stateRate?: string;
+}
+
+export type TaxabilityTreatment = 'taxable' | 'exempt' | 'reduced';
+
+/** Taxability of one tax code in one country / region ('*' = every region), dated. */
+export interface TaxabilityRule {
+  taxCode: string;
+  country: string; // alpha-2 or '*'
+  region: string; // state / province code or '*'
+  treatment: TaxabilityTreatment;
+  /** 'reduced': the rate that replaces the top-level (US state, VAT/GST country) rate. */
+  rate?: string;
+  effectiveDate: string;
+  endDate?: string;
+}
+
+export interface TaxCodeEntry {
+  code: string;
+  description: string;
+  /** Codes starting with this prefix fall under this entry (PC040402 → PC040100). */
+  prefix?: string;
+}
+
 /** Content: rates and rules with effective dates, identified by a version id every calculation records. */
 export interface TaxContent {
   version: string;
+  /**
+   * Every dated rate of every jurisdiction: US states (StateOrProvince), US locals (County / City /
+   * Special, jurisdictionCode = the LocalJurisdiction's jurisCode), VAT/GST countries (Country; region ''
+   * or a Canadian province) and provincial taxes (StateOrProvince).
+   */
   rates: RateEntry[];
   /** In-state sourcing rule per US state (interstate is always destination). */
   sourcing: Record<string, SourcingRule>;
+  /** Mixed states: the local levels sourced to the destination (CA: district taxes); the others follow the origin. */
+  mixedDestinationLevels?: Record<string, Array<RateEntry['jurisdictionType']>>;
+  localJurisdictions?: LocalJurisdiction[];
+  boundaries?: ZipBoundary[];
+  taxCodes?: TaxCodeEntry[];
+  taxability?: TaxabilityRule[];
 }
 
 export interface CalculationResult {

@@ -3,6 +3,8 @@
  * rates are content, see ./content).
  */
 
+import countries from 'i18n-iso-countries';
+
 export interface UsStateInfo {
   /** USPS code, e.g. "WA". */
   code: string;
@@ -99,11 +101,15 @@ export function resolveUsState(value: string | undefined | null): UsStateInfo | 
 const US_COUNTRY_KEYS = new Set(['US', 'USA', 'UNITED STATES', 'UNITED STATES OF AMERICA']);
 
 /**
- * Country codes: "USA"/"US"/"United States" → "US". Anything else is returned upper-cased (alpha-2 and
- * alpha-3 of other countries are not unified yet; VAT content will bring the full ISO 3166 table).
+ * Country codes to ISO 3166-1 alpha-2: "USA"/"US"/"United States" → "US", "GBR"/"gb"/"United Kingdom" →
+ * "GB" (i18n-iso-countries). Anything it cannot resolve is returned upper-cased.
  */
 export function normaliseCountry(value: string | undefined | null): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const key = squash(value);
-  return US_COUNTRY_KEYS.has(key) ? 'US' : key;
+  if (US_COUNTRY_KEYS.has(key)) return 'US';
+  if (key.length === 2 && countries.isValid(key)) return key;
+  if (key.length === 3) return countries.alpha3ToAlpha2(key) ?? key;
+  if (key === 'UK' || key === 'GREAT BRITAIN') return 'GB';
+  return countries.getAlpha2Code(value.trim(), 'en') ?? key;
 }

@@ -8,7 +8,7 @@ const ratesFile = usStateRatesFile as UsStateRatesFile;
 
 /** The state-level rate of a state on a date, from the loaded content. */
 const rateOn = (code: string, date: string) =>
-  content.rates.filter((r) => r.region === code && r.effectiveDate <= date && (!r.endDate || date <= r.endDate)).map((r) => r.rate);
+  content.rates.filter((r) => r.country === 'US' && r.jurisdictionType === 'StateOrProvince' && r.region === code && r.effectiveDate <= date && (!r.endDate || date <= r.endDate)).map((r) => r.rate);
 
 describe('us-state-rates.json', () => {
   it('covers all 50 states and DC, with names and FIPS codes matching the geography table', () => {
@@ -100,13 +100,14 @@ describe('loadDefaultContent', () => {
   });
 
   it('has a version derived from the data: latest effective date + content hash', () => {
-    expect(content.version).toMatch(/^us-states-\d{4}-\d{2}-\d{2}-[0-9a-f]{12}$/);
-    expect(content.version.startsWith('us-states-2025-10-01-')).toBe(true);
+    expect(content.version).toMatch(/^content-\d{4}-\d{2}-\d{2}-[0-9a-f]{12}$/);
+    expect(content.version.startsWith('content-2025-10-01-')).toBe(true);
     expect(loadDefaultContent().version).toBe(content.version);
     expect(buildContent(ratesFile, usSourcingFile).version).toBe(content.version);
     const changed = content.rates.map((r) => (r.region === 'WA' && !r.endDate ? { ...r, rate: '0.066' } : r));
-    expect(contentVersionOf(changed, content.sourcing)).not.toBe(content.version);
-    expect(contentVersionOf(content.rates, { ...content.sourcing, WA: 'origin' })).not.toBe(content.version);
+    expect(contentVersionOf(changed, content.sourcing, 'content', content)).not.toBe(content.version);
+    expect(contentVersionOf(content.rates, content.sourcing, 'content', content)).toBe(content.version);
+    expect(contentVersionOf(content.rates, { ...content.sourcing, WA: 'origin' }, 'content', content)).not.toBe(content.version);
   });
 
   it('is frozen (shared by every calculation)', () => {
