@@ -7,6 +7,9 @@ import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/acc
 import { LicenseKeysController } from './accounts/license-keys.controller';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
+import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
+import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
+import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
 import { CompaniesController } from './onboarding/companies.controller';
 import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
 import { CompanyQueries } from './onboarding/company.queries';
@@ -37,7 +40,8 @@ export class AppModule {
         StorageModule,
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
-        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController],
+        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
+        AvataxV2TransactionsController, AvataxV2UtilitiesController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -50,6 +54,7 @@ export class AppModule {
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
+        ...AVATAX_V2_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
       ],

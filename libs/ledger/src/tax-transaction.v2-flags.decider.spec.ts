@@ -104,3 +104,11 @@ describe('TaxTransaction decider: REST v2 flags', () => {
     expect(errorOf(() => run(record('v1'), lock(true), record('v2')))).toMatchObject({ code: 'TransactionNotEditable', details: { state: 'Filed' } });
   });
 });
+
+describe('TaxTransaction decider: create-only intent (REST v2 create, refund)', () => {
+  it('creates version 1, and refuses a code that exists without writing', () => {
+    const create: TaxTransactionCommand = { type: 'RecordTransaction', data: { key, intent: 'create', calculation, versionId: 'v1', calculationDuration: 0 } };
+    expect(decide(create, initialTaxTransaction)[0]).toMatchObject({ type: 'TransactionRecorded', data: { version: 1 } });
+    expect(errorOf(() => run(record('v1'), create))).toMatchObject({ code: 'DocumentCodeConflict', category: 'conflict' });
+  });
+});
