@@ -6,6 +6,7 @@
  * (libs/tax-engine/src/content/us-state-rates.json), applies — no local jurisdiction has that ZIP.
  */
 import Avatax from 'avatax';
+import { READ_STORE } from '@tax-ledger/read-store';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from './support/test-app';
 import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
@@ -147,6 +148,67 @@ describe('avatax SDK against the v2 transactions API', () => {
     const escaped = 'INV_-ava2f-_2024%20_-ava23-_7_-ava2b-__-ava3f-_';
     expect(await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: escaped })).toMatchObject({ code, totalTax: 0.65 });
     expect(await client.voidTransaction({ companyCode: a.companyCode, transactionCode: escaped, model: { code: 'DocVoided' } })).toMatchObject({ code, status: 'Cancelled' });
+  });
+
+  it('status mapping over the wire: Saved, Posted after verify, Committed, uncommitted again; the ledger view says committed: false', async () => {
+    const code = 'INV-3001';
+    expect(await client.createTransaction({ model: invoice(code, [20], { commit: false }) })).toMatchObject({ status: 'Saved' });
+    const posted = await client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTransactionDate: '2024-03-15', verifyTotalAmount: 20, verifyTotalTax: 1.3 } });
+    expect(posted).toMatchObject({ status: 'Posted', version: 1 });
+    // The uncommitted document cannot be locked (filed); the ledger keeps it out of filing.
+    expect(await errorCode(client.lockTransaction({ companyCode: a.companyCode, transactionCode: code, model: { isLocked: true } }))).toBe('DocumentNotCommitted');
+    const uncommitted = await t.app.get(READ_STORE).getTransaction({ accountId: a.accountId, companyCode: a.companyCode, transactionType: 'Sale', documentCode: code });
+    expect(uncommitted).toMatchObject({ committed: false, verified: true, state: 'Recorded' });
+    const committed = await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } });
+    expect(committed).toMatchObject({ status: 'Committed' });
+    const view = await t.app.get(READ_STORE).getTransaction({ accountId: a.accountId, companyCode: a.companyCode, transactionType: 'Sale', documentCode: code });
+    expect(view).not.toHaveProperty('committed'); // absent = committed
+    expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } })).toMatchObject({ status: 'Committed', version: 1 });
+    // Uncommitted again; this version was verified, so it is Posted (not Saved).
+    expect(await client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: code })).toMatchObject({ status: 'Posted', version: 1 });
+    // createoradjust: a new version of the same code (version 2), committed this time.
+    const adjusted = await client.createOrAdjustTransaction({ model: { adjustmentReason: 'Other', adjustmentDescription: 'final', createTransactionModel: invoice(code, [30], { commit: true }) } });
+    expect(adjusted).toMatchObject({ code, version: 2, status: 'Committed', totalTax: 1.95 }); // 6.5 % of 30
+    const history = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/${code}/versions`).set(a.tng);
+    expect(history.body).toHaveLength(2);
+  });
+
+  it('a refused command writes nothing', async () => {
+    const code = 'INV-4001';
+    await client.createTransaction({ model: invoice(code, [10], { commit: true }) });
+    await client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } });
+    const before = (await client.auditTransaction({ companyCode: a.companyCode, transactionCode: code })).original.response.modifiedDate;
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } }))).toBe('TransactionAlreadyCancelled');
+    expect(await errorCode(client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: false } }))).toBe('TransactionAlreadyCancelled');
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'Sideways' } }))).toBe('InvalidEnumValue');
+    const after = await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: code });
+    expect(after).toMatchObject({ status: 'Cancelled', modifiedDate: before });
+  });
+
+  it('resolves addresses (GET and POST) with the jurisdictions they lie in', async () => {
+    const got = await client.resolveAddress({ line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' });
+    expect(got).toMatchObject({ resolutionQuality: 'PostalCentroidGood', validatedAddresses: [expect.objectContaining({ region: 'WA', country: 'US', postalCode: '99201' })] });
+    expect(got.coordinates.latitude).toBeCloseTo(47.66, 1);
+    expect(got.taxAuthorities).toEqual(expect.arrayContaining([expect.objectContaining({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'State' })]));
+    expect(got.messages).toEqual([]);
+    const posted = await client.resolveAddressPost({ model: { line1: '1 Nowhere', region: 'WA', postalCode: '00000', country: 'US', textCase: 'Upper' } });
+    expect(posted.messages.map((m: { code: string }) => m.code)).toContain('UnknownPostalCode');
+    expect(posted.taxAuthorities).toEqual([]);
+  });
+
+  it('creates companies, locations and an initialized company through the onboarding commands', async () => {
+    const [company] = await client.createCompanies({ model: [{ companyCode: 'V2-SUB', name: 'V2 Subsidiary', baseCurrencyCode: 'USD' }] });
+    expect(company).toMatchObject({ companyCode: 'V2-SUB', name: 'V2 Subsidiary', id: expect.any(Number), locations: [], nexus: [] });
+    const [location] = await client.createLocations({ companyId: company.id, model: [{ locationCode: 'WH-1', line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' }] });
+    expect(location).toMatchObject({ companyId: company.id, locationCode: 'WH-1', region: 'WA' });
+    expect(await errorCode(client.createCompanies({ model: [{ companyCode: 'V2-SUB' }] }))).toBe('CompanyExists');
+
+    const init = await client.companyInitialize({ model: { name: 'Init Co', companyCode: 'V2-INIT', line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US', email: 'tax@example.com' } });
+    expect(init).toMatchObject({ companyCode: 'V2-INIT', locations: [expect.objectContaining({ locationCode: 'DEFAULT', region: 'WA' })] });
+    expect(init.nexus).toEqual(expect.arrayContaining([expect.objectContaining({ region: 'WA', jurisTypeId: 'STA' })]));
+    // The new company calculates at once: Spokane to Spokane, 6.5 % of 10.
+    const sale = await client.createTransaction({ model: { ...invoice('INIT-1', [10]), companyCode: 'V2-INIT', addresses: { singleLocation: SPOKANE } } });
+    expect(sale).toMatchObject({ totalTax: 0.65, status: 'Saved' });
   });
 
   it('nexus by address (the onboarding v2 routes) and errors in the AvaTax shape', async () => {

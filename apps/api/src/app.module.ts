@@ -10,6 +10,7 @@ import { CredentialVerifier } from './auth/credential-verifier';
 import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
 import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
 import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
+import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
 import { CompaniesController } from './onboarding/companies.controller';
 import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
 import { CompanyQueries } from './onboarding/company.queries';
@@ -41,7 +42,7 @@ export class AppModule {
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
-        AvataxV2TransactionsController, AvataxV2UtilitiesController],
+        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },

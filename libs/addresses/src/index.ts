@@ -1,0 +1,5 @@
+export * from './countries';
+export * from './country-rules';
+export * from './postal-codes';
+export * from './resolve-address';
+export * from './latlong';
