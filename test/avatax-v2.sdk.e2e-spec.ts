@@ -173,6 +173,15 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(history.body).toHaveLength(2);
   });
 
+  it('a TaxOnly refund gives back the tax without the amount; refunds of non-invoices are refused', async () => {
+    await client.createTransaction({ model: invoice('INV-5001', [100, 50], { commit: true }) });
+    const taxOnly = await client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-10', refundType: 'TaxOnly' } });
+    expect(taxOnly).toMatchObject({ type: 'ReturnInvoice', totalAmount: 0, totalTax: -9.75 }); // 6.5 + 3.25 back
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001-T', model: { refundDate: '2024-04-11', refundType: 'Full' } }))).toBe('InvalidDocumentTypeForRefund');
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundDate: '2024-04-11', refundType: 'Percentage', refundPercentage: 150 } }))).toBe('RefundPercentageOutOfRange');
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-11' } }))).toBe('DocumentCodeConflict');
+  });
+
   it('a refused command writes nothing', async () => {
     const code = 'INV-4001';
     await client.createTransaction({ model: invoice(code, [10], { commit: true }) });
