@@ -42,6 +42,8 @@ describe('Tenant isolation', () => {
       itemCode: 'SKU-1',
       certificateId: 'CERT-1',
       credentialId: a.credentialId,
+      transactionCode: 'DOC-1',
+      documentType: 'SalesInvoice',
     };
     const nexusObject = a.body.nexus[0];
     /** A valid body for each write, so that the answer is about the resource, not the input. */

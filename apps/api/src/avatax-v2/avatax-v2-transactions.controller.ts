@@ -12,6 +12,7 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
+import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
 import { GetTransactionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
 import {
@@ -60,6 +61,7 @@ export class AvataxV2TransactionsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(COMPANY_SETUP) private readonly companySetup: CompanySetupSource,
   ) {}
 
   @Post('transactions/create')
@@ -82,8 +84,8 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const m = objectBody(body, 'AdjustTransactionModel');
     const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'AdjustTransactionModel');
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason');
     if (reason === 'Other' && !m.adjustmentDescription) throw valueRequired('adjustmentDescription');
     if (m.newTransaction === undefined) throw valueRequired('newTransaction');
@@ -100,9 +102,9 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/void`)
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VoidTransactionModel');
     const reason = enumValue(VOID_REASONS, m.code, 'code');
-    const current = await this.find(caller, p, q.documentType);
     return this.transition(current, 'Voided', `void: ${reason}`, 'void', caller, request, q.$include);
   }
 
@@ -116,9 +118,9 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/commit`)
   @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
   async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'CommitTransactionModel');
     if (typeof m.commit !== 'boolean') throw valueRequired('commit');
-    const current = await this.find(caller, p, q.documentType);
     return this.flag(current, m.commit ? 'Commit' : 'Uncommit', caller, request, q.$include);
   }
 
@@ -132,8 +134,8 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/verify`)
   @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
   async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const m = objectBody(body, 'VerifyTransactionModel');
     const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'VerifyTransactionModel');
     const model = presentStoredV2(current, INCLUDE_NONE);
     const verified: { transactionDate?: string; totalAmount?: number; totalTax?: number } = {};
     if (m.verifyTransactionDate !== undefined && m.verifyTransactionDate !== null) {
@@ -159,9 +161,9 @@ export class AvataxV2TransactionsController {
   @AllowRoles(['account_admin', 'system_filer'])
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
     if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
-    const current = await this.find(caller, p, q.documentType);
     if (v2Status(current).locked === m.isLocked) return presentStoredV2(current, parseInclude(q.$include, INCLUDE_ALL));
     const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock' } }, 'lock', caller, request);
     return presentStoredV2(view, parseInclude(q.$include, INCLUDE_ALL));
@@ -171,8 +173,8 @@ export class AvataxV2TransactionsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund a SalesInvoice: a ReturnInvoice (Full, Partial, TaxOnly, Percentage) linked to it, negative amounts' })
   async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const m = objectBody(body, 'RefundTransactionModel');
     const original = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'RefundTransactionModel');
     const originalType = documentTypeOf(original);
     if (originalType !== 'SalesInvoice') throw v2Error(400, 'InvalidDocumentTypeForRefund', `Only a SalesInvoice can be refunded; this is a ${originalType}.`, 'documentType');
     if (v2Status(original).status === 'Cancelled') throw v2Error(400, 'TransactionAlreadyCancelled', 'A voided transaction cannot be refunded.', 'transactionCode');
@@ -247,6 +249,9 @@ export class AvataxV2TransactionsController {
   @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include' })
   async list(@Param('companyCode') rawCompany: string, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const companyCode = decodeAvataxCode(rawCompany);
+    if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
+      throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+    }
     const top = q.$top === undefined || q.$top === '' ? MAX_TOP : Number(q.$top);
     const skip = q.$skip === undefined || q.$skip === '' ? 0 : Number(q.$skip);
     if (!Number.isInteger(top) || top < 0 || top > MAX_TOP) throw v2Error(400, 'QueryParameterOutOfRange', `$top must be an integer from 0 to ${MAX_TOP}.`, '$top');
