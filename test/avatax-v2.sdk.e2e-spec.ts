@@ -182,6 +182,16 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-11' } }))).toBe('DocumentCodeConflict');
   });
 
+  it('changecode records the document as charged under the new code and voids the old code', async () => {
+    await client.createTransaction({ model: invoice('TMP-1', [40], { commit: false }) });
+    const renamed = await client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'TMP-1', model: { newCode: 'INV-6001' } });
+    expect(renamed).toMatchObject({ code: 'INV-6001', status: 'Saved', totalAmount: 40, totalTax: 2.6, version: 1 }); // 6.5 % of 40
+    expect(await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'TMP-1' })).toMatchObject({ status: 'Cancelled' });
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6001', model: { newCode: 'INV-1001' } }))).toBe('DocumentCodeConflict');
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-1001', model: { newCode: 'INV-1001-X' } }))).toBe('CannotModifyLockedTransaction');
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-1001-X' }))).toBe('EntityNotFoundError');
+  });
+
   it('a refused command writes nothing', async () => {
     const code = 'INV-4001';
     await client.createTransaction({ model: invoice(code, [10], { commit: true }) });

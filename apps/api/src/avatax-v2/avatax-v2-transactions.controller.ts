@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { AvataxVersionInfo, TransactionKey } from '@tax-ledger/ledger';
+import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import type { FastifyRequest } from 'fastify';
@@ -14,7 +14,7 @@ import { ApiError } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
-import { GetTransactionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
+import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
@@ -32,7 +32,7 @@ import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2Transac
 import { toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import { parseFilter, parseOrderBy } from './transaction-filter';
-import { asV2 as asLedger } from './v2-errors';
+import { asV2 as asLedger, toV2Error } from './v2-errors';
 import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
@@ -207,6 +207,45 @@ export class AvataxV2TransactionsController {
       this.commands.execute(new RecordV2TransactionCommand(key, document, 'create', true, avatax, eventMetadata(request, caller))),
     );
     return presentStoredV2(view, parseInclude(q.$include, INCLUDE_ALL));
+  }
+
+  @Post(`${DOC}/changecode`)
+  @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
+  async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'ChangeTransactionCodeModel');
+    const newCode = typeof m.newCode === 'string' ? m.newCode.trim() : '';
+    if (newCode === '') throw valueRequired('newCode');
+    if (newCode.length > 50) throw invalidValue('newCode', 'newCode must be at most 50 characters.');
+    const include = parseInclude(q.$include, INCLUDE_ALL);
+    if (newCode === current.documentCode) return presentStoredV2(current, include);
+    const status = v2Status(current);
+    if (status.locked) throw v2Error(400, 'CannotModifyLockedTransaction', 'The transaction is locked (filed); its code cannot change.', 'transactionCode');
+    if (current.state !== 'Recorded') throw toV2Error(new LedgerError('TransactionNotEditable', 'Only Recorded documents can change code.', 'conflict', 'code', { state: current.state }), 'adjust');
+    const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(this.keyOf(current), current.version));
+    if (!version) throw new Error(`version ${current.version} of ${current.id} is missing from transaction_versions`);
+    // The same charge under the new code: the stored calculation, not a new one (rates may have changed since).
+    const moved: CalculationResult = {
+      document: { ...current.document, header: { ...current.document.header, documentCode: newCode } },
+      contentVersion: version.contentVersion,
+      taxDate: version.taxDate,
+    };
+    const newKey: TransactionKey = { ...this.keyOf(current), documentCode: newCode };
+    const documentType = documentTypeOf(current);
+    const avatax: AvataxVersionInfo = { documentType, request: m, ...(current.avatax?.refundOf ? { refundOf: current.avatax.refundOf } : {}) };
+    const metadata = eventMetadata(request, caller);
+    const { view } = await asLedger('create', () =>
+      this.commands.execute(new RecordV2TransactionCommand(newKey, moved.document, 'create', current.committed !== false, avatax, metadata, { result: moved, duration: current.calculationDuration })),
+    );
+    try {
+      // The old code stops counting (voided) only if nobody changed it meanwhile.
+      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, false, metadata, { ifMatch: [current.versionId] }));
+    } catch (error) {
+      // Undo the copy, so the document never counts twice.
+      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, false, metadata));
+      throw toV2Error(error, 'adjust');
+    }
+    return presentStoredV2(view, include);
   }
 
   @Get(DOC)

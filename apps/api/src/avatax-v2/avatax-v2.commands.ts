@@ -25,6 +25,8 @@ export class RecordV2TransactionCommand {
     readonly committed: boolean,
     readonly avatax: AvataxVersionInfo,
     readonly metadata: EventMetadata,
+    /** A calculation already made (changecode keeps what was charged); calculated now when absent. */
+    readonly calculation?: { result: CalculationResult; duration: number },
   ) {}
 }
 
@@ -67,8 +69,10 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
   ) {}
 
-  async execute({ key, document, intent, committed, avatax, metadata }: RecordV2TransactionCommand) {
-    const { calculation, calculationDuration } = await calculate(this.companies, this.content, key.accountId, document);
+  async execute({ key, document, intent, committed, avatax, metadata, calculation: given }: RecordV2TransactionCommand) {
+    const { calculation, calculationDuration } = given
+      ? { calculation: given.result, calculationDuration: given.duration }
+      : await calculate(this.companies, this.content, key.accountId, document);
     return this.transactions.handle(key, metadata, () => ({
       type: 'RecordTransaction',
       data: { key, intent, calculation, versionId: newVersionId(), calculationDuration, committed, avatax },

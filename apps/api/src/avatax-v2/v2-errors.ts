@@ -13,6 +13,8 @@ export function toV2Error(error: unknown, operation: V2Operation): unknown {
   const state = error.details.state as string | undefined;
   const fail = (status: number, code: string, message = error.message) => new ApiError(status, code, message, error.target);
   if (error.code === 'TransactionNotFound') return fail(404, 'EntityNotFoundError', error.message.replace('tax transaction record with documentCode', 'transaction with code'));
+  // The code is taken, whatever state the document holding it is in.
+  if (error.code === 'DocumentCodeConflict') return fail(400, 'DocumentCodeConflict', `${error.message} Use createoradjust or adjust to change it.`);
   if (state === 'Filed' || state === 'FiledByAvalara') {
     return fail(400, 'CannotModifyLockedTransaction', `The transaction is locked (${state}); it cannot be changed. Unlock it first (lock with isLocked: false).`);
   }
@@ -20,7 +22,6 @@ export function toV2Error(error: unknown, operation: V2Operation): unknown {
   if (operation === 'unvoid' && state !== undefined && state !== 'Voided') return fail(400, 'TransactionNotCancelled', `Only a voided transaction can be unvoided; this one is ${state}.`);
   if (state === 'Voided') return fail(400, 'TransactionAlreadyCancelled', `The transaction is voided (Cancelled); ${operation} is not possible. Unvoid it first.`);
   if (state === 'Reconciled') return fail(400, 'TransactionReconciled', `The transaction is reconciled in a filing period; ${operation} is not possible until the period is reopened.`);
-  if (error.code === 'DocumentCodeConflict') return fail(400, 'DocumentCodeConflict', `${error.message} Use createoradjust or adjust to change it.`);
   if (error.code === 'CannotLockTransaction' && error.message.startsWith('Only committed')) return fail(400, 'DocumentNotCommitted', error.message);
   return error;
 }
