@@ -64,7 +64,7 @@ describe('avatax SDK against the v2 transactions API', () => {
   it('the invoice life cycle: saved, committed, adjusted, verified, voided, unvoided, locked, refunded', async () => {
     const code = 'INV-1001';
     const saved = await client.createTransaction({ model: invoice(code, [100, 50], { commit: false }) });
-    expect(saved).toMatchObject({ code, type: 'SalesInvoice', status: 'Saved', version: 1, totalAmount: 150, totalTax: 9.75, locked: false });
+    expect(saved).toMatchObject({ code, companyId: a.companyId, type: 'SalesInvoice', status: 'Saved', version: 1, totalAmount: 150, totalTax: 9.75, locked: false });
     // Creating the same code again is a conflict (createoradjust is the idempotent create).
     expect(await errorCode(client.createTransaction({ model: invoice(code, [1]) }))).toBe('DocumentCodeConflict');
 
@@ -132,6 +132,7 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(locked.value.map((x: { code: string }) => x.code)).toEqual(['INV-1001']);
     const page = await client.listTransactionsByCompany({ companyCode: a.companyCode, top: 2, orderBy: 'code asc' });
     expect(page['@recordsetCount']).toBe(6);
+    expect(page.value.every((x: { companyId: number }) => x.companyId === a.companyId)).toBe(true);
     expect(page.value.map((x: { code: string }) => x.code)).toEqual(['INV-1001', 'INV-1001-R']);
     expect(page['@nextLink']).toContain('%24skip=2');
     expect(await errorCode(client.listTransactionsByCompany({ companyCode: a.companyCode, filter: 'colour eq red' }))).toBe('MalformedFilterException');

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import type { FastifyRequest } from 'fastify';
@@ -33,7 +33,7 @@ import { toV2Create, tngTransactionType, type CreateTransactionModel } from './c
 import { reconstructRequest } from './reconstruct-request';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
-import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
+import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, type Include, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
 const MAX_TOP = 1000;
@@ -62,6 +62,7 @@ export class AvataxV2TransactionsController {
     private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(COMPANY_SETUP) private readonly companySetup: CompanySetupSource,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   @Post('transactions/create')
@@ -154,7 +155,7 @@ export class AvataxV2TransactionsController {
     if (amount !== undefined) verified.totalAmount = amount;
     if (tax !== undefined) verified.totalTax = tax;
     const { view } = await this.change(current, { type: 'FlagTransaction', data: { key: this.keyOf(current), flag: 'Verify', verified } }, 'verify', caller, request);
-    return presentStoredV2(view, parseInclude(q.$include, INCLUDE_ALL));
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
   @Post(`${DOC}/lock`)
@@ -164,9 +165,9 @@ export class AvataxV2TransactionsController {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
     if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
-    if (v2Status(current).locked === m.isLocked) return presentStoredV2(current, parseInclude(q.$include, INCLUDE_ALL));
+    if (v2Status(current).locked === m.isLocked) return this.present(current, parseInclude(q.$include, INCLUDE_ALL));
     const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock' } }, 'lock', caller, request);
-    return presentStoredV2(view, parseInclude(q.$include, INCLUDE_ALL));
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
   @Post(`${DOC}/refund`)
@@ -206,7 +207,7 @@ export class AvataxV2TransactionsController {
     const { view } = await asLedger('create', () =>
       this.commands.execute(new RecordV2TransactionCommand(key, document, 'create', true, avatax, eventMetadata(request, caller))),
     );
-    return presentStoredV2(view, parseInclude(q.$include, INCLUDE_ALL));
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
   @Post(`${DOC}/changecode`)
@@ -218,7 +219,7 @@ export class AvataxV2TransactionsController {
     if (newCode === '') throw valueRequired('newCode');
     if (newCode.length > 50) throw invalidValue('newCode', 'newCode must be at most 50 characters.');
     const include = parseInclude(q.$include, INCLUDE_ALL);
-    if (newCode === current.documentCode) return presentStoredV2(current, include);
+    if (newCode === current.documentCode) return this.present(current, include);
     const status = v2Status(current);
     if (status.locked) throw v2Error(400, 'CannotModifyLockedTransaction', 'The transaction is locked (filed); its code cannot change.', 'transactionCode');
     if (current.state !== 'Recorded') throw toV2Error(new LedgerError('TransactionNotEditable', 'Only Recorded documents can change code.', 'conflict', 'code', { state: current.state }), 'adjust');
@@ -245,7 +246,7 @@ export class AvataxV2TransactionsController {
       await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, false, metadata));
       throw toV2Error(error, 'adjust');
     }
-    return presentStoredV2(view, include);
+    return this.present(view, include);
   }
 
   @Get(DOC)
@@ -253,7 +254,7 @@ export class AvataxV2TransactionsController {
   @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
   async get(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, q.documentType);
-    return presentStoredV2(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
 
   @Get(`${DOC}/types/:documentType`)
@@ -261,7 +262,7 @@ export class AvataxV2TransactionsController {
   @ApiOperation({ summary: 'A transaction by code and document type' })
   async getByType(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, p.documentType);
-    return presentStoredV2(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
 
   @Get(`${DOC}/audit`)
@@ -272,9 +273,9 @@ export class AvataxV2TransactionsController {
     const events = await this.eventStore.readStream(view.id);
     const latest = [...events].reverse().find((e) => e.type === 'TransactionRecorded' || e.type === 'TransactionRevised');
     const data = latest?.data as { avatax?: AvataxVersionInfo; calculationDuration?: number } | undefined;
-    const response = presentStoredV2(view, INCLUDE_ALL);
+    const response = await this.present(view, INCLUDE_ALL);
     return {
-      companyId: 0,
+      companyId: response.companyId,
       serverTimestamp: latest?.metadata.occurredAt ?? view.modifiedAt,
       serverDuration: data?.calculationDuration ?? 0,
       apiCallStatus: data?.avatax ? 'OriginalApiCallAvailable' : 'ReconstructedApiCallWithOriginalTimestamps',
@@ -299,7 +300,8 @@ export class AvataxV2TransactionsController {
     const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
     const include = parseInclude(q.$include, INCLUDE_NONE);
     const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER }));
-    const all = views.map((v) => presentStoredV2(v, include)).filter(predicate);
+    const companyId = await this.companyIdOf(caller.accountId, companyCode);
+    const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
     if (order) all.sort(order);
     const page = all.slice(skip, top === 0 ? skip : skip + top);
     const result: Record<string, unknown> = { '@recordsetCount': all.length, value: page };
@@ -325,7 +327,16 @@ export class AvataxV2TransactionsController {
       const result: CalculationResult = await this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document));
       return presentV2Transaction(
         result.document,
-        { documentType: create.documentType, code: create.code, status: { status: 'Temporary', reconciled: false, locked: false }, version: 1, modifiedDate: new Date().toISOString(), taxDate: result.taxDate, id: 0 },
+        {
+          documentType: create.documentType,
+          code: create.code,
+          status: { status: 'Temporary', reconciled: false, locked: false },
+          version: 1,
+          modifiedDate: new Date().toISOString(),
+          taxDate: result.taxDate,
+          id: 0,
+          companyId: await this.companyIdOf(caller.accountId, create.companyCode),
+        },
         inc,
       );
     }
@@ -334,26 +345,35 @@ export class AvataxV2TransactionsController {
     const { view } = await asLedger(intent === 'revise' ? 'adjust' : 'create', () =>
       this.commands.execute(new RecordV2TransactionCommand(key, create.document, intent, create.commit, avatax, eventMetadata(request, caller))),
     );
-    return presentStoredV2(view, inc);
+    return this.present(view, inc);
   }
 
   private async transition(current: TransactionView, transition: 'Voided' | 'UnVoided', comment: string, op: 'void' | 'unvoid', caller: Caller, request: FastifyRequest, include: string | undefined) {
     const { view } = await asLedger(op, () =>
       this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, false, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
     );
-    return presentStoredV2(view, parseInclude(include, INCLUDE_ALL));
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
   }
 
   private async flag(current: TransactionView, flag: 'Commit' | 'Uncommit', caller: Caller, request: FastifyRequest, include: string | undefined) {
     const committed = current.committed !== false;
     // Committing a committed document (or uncommitting a Saved one) changes nothing: AvaTax answers with it.
-    if (current.state === 'Recorded' && committed === (flag === 'Commit')) return presentStoredV2(current, parseInclude(include, INCLUDE_ALL));
+    if (current.state === 'Recorded' && committed === (flag === 'Commit')) return this.present(current, parseInclude(include, INCLUDE_ALL));
     const { view } = await this.change(current, { type: 'FlagTransaction', data: { key: this.keyOf(current), flag } }, flag === 'Commit' ? 'commit' : 'uncommit', caller, request);
-    return presentStoredV2(view, parseInclude(include, INCLUDE_ALL));
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
   }
 
   private change(current: TransactionView, change: ChangeV2TransactionCommand['change'], op: Parameters<typeof asLedger>[0], caller: Caller, request: FastifyRequest): Promise<{ view: TransactionView }> {
     return asLedger(op, () => this.commands.execute(new ChangeV2TransactionCommand(this.keyOf(current), change, eventMetadata(request, caller))));
+  }
+
+  /** The v2 model of a stored document, with its company's numeric id. */
+  private async present(view: TransactionView, include: Include) {
+    return presentStoredV2(view, include, await this.companyIdOf(view.accountId, view.companyCode));
+  }
+
+  private async companyIdOf(accountId: string, companyCode: string): Promise<number> {
+    return (await this.readStore.getCompanySetup(accountId, companyCode))?.companyId ?? 0;
   }
 
   private keyOf(view: TransactionView): TransactionKey {
