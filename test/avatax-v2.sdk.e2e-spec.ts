@@ -193,6 +193,15 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-1001-X' }))).toBe('EntityNotFoundError');
   });
 
+  it('without companyCode the account\'s only company is used (AvaTax: the default company)', async () => {
+    const lone = await onboard(t, 'Lone Co', SEATTLE);
+    const loneClient: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: lone.accountId, licenseKey: lone.licenseKey });
+    const { companyCode: _omitted, ...model } = invoice('LONE-1', [10], { commit: true });
+    expect(await loneClient.createTransaction({ model })).toMatchObject({ code: 'LONE-1', companyId: lone.companyId, totalTax: 0.65 });
+    await loneClient.createCompanies({ model: [{ companyCode: 'Lone Co 2' }] });
+    expect(await errorCode(loneClient.createTransaction({ model: { ...model, code: 'LONE-2' } }))).toBe('ValueRequiredError');
+  });
+
   it('a refused command writes nothing', async () => {
     const code = 'INV-4001';
     await client.createTransaction({ model: invoice(code, [10], { commit: true }) });

@@ -68,8 +68,8 @@ export class AvataxV2TransactionsController {
   @Post('transactions/create')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
-  create(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    return this.record(toV2Create(body), 'create', caller, request, include);
+  async create(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include);
   }
 
   @Post('transactions/createoradjust')
@@ -77,7 +77,7 @@ export class AvataxV2TransactionsController {
   async createOrAdjust(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const m = objectBody(body, 'CreateOrAdjustTransactionModel');
     if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
-    const create = toV2Create(m.createTransactionModel);
+    const create = toV2Create(m.createTransactionModel, { companyCode: await this.onlyCompany(caller.accountId) });
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
     return this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) });
   }
@@ -365,6 +365,12 @@ export class AvataxV2TransactionsController {
 
   private change(current: TransactionView, change: ChangeV2TransactionCommand['change'], op: Parameters<typeof asLedger>[0], caller: Caller, request: FastifyRequest): Promise<{ view: TransactionView }> {
     return asLedger(op, () => this.commands.execute(new ChangeV2TransactionCommand(this.keyOf(current), change, eventMetadata(request, caller))));
+  }
+
+  /** AvaTax uses the default company when companyCode is absent: here, the account's company when it has exactly one. */
+  private async onlyCompany(accountId: string): Promise<string | undefined> {
+    const companies = await this.readStore.listCompanySetups(accountId);
+    return companies.length === 1 ? companies[0].companyCode : undefined;
   }
 
   /** The v2 model of a stored document, with its company's numeric id. */
