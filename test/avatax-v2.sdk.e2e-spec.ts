@@ -141,6 +141,9 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(audit.original.request).toMatchObject({ code, commit: false, lines: [expect.objectContaining({ amount: 80, itemCode: 'SKU-1' })] });
     expect(audit.reconstructed.request).toMatchObject({ code, type: 'SalesInvoice', date: '2024-05-01', commit: false, lines: [expect.objectContaining({ number: '1', amount: 80, taxCode: 'P0000000' })] });
     expect(audit.original.response).toMatchObject({ status: 'Saved', totalTax: 5.2 });
+    const byType = await client.auditTransactionWithType({ companyCode: a.companyCode, transactionCode: 'INV-1001-R', documentType: 'ReturnInvoice' });
+    expect(byType.original.request).toMatchObject({ refundType: 'Full', referenceCode: 'CN-7' });
+    expect(byType.reconstructed.request).toMatchObject({ type: 'ReturnInvoice', date: '2024-04-02', lines: [expect.objectContaining({ amount: -200 })], taxOverride: { type: 'TaxDate', taxDate: '2024-03-15' } });
   });
 
   it('codes with special characters travel with the AvaTax URL escapes', async () => {

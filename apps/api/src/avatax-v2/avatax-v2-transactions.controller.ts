@@ -268,8 +268,19 @@ export class AvataxV2TransactionsController {
   @Get(`${DOC}/audit`)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'The original request of the latest version and the request reconstructed from the ledger' })
-  async audit(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const view = await this.find(caller, p, undefined);
+  audit(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
+    return this.auditOf(caller, p, undefined);
+  }
+
+  @Get(`${DOC}/types/:documentType/audit`)
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'The audit of a transaction by code and document type' })
+  auditByType(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
+    return this.auditOf(caller, p, p.documentType);
+  }
+
+  private async auditOf(caller: Caller, p: Record<string, string>, documentType: string | undefined) {
+    const view = await this.find(caller, p, documentType);
     const events = await this.eventStore.readStream(view.id);
     const latest = [...events].reverse().find((e) => e.type === 'TransactionRecorded' || e.type === 'TransactionRevised');
     const data = latest?.data as { avatax?: AvataxVersionInfo; calculationDuration?: number } | undefined;
