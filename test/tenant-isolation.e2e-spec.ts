@@ -44,6 +44,8 @@ describe('Tenant isolation', () => {
       certificateId: 'CERT-1',
       credentialId: a.credentialId,
       period: '2024-05',
+      transactionCode: 'DOC-1',
+      documentType: 'SalesInvoice',
     };
     const nexusObject = a.body.nexus[0];
     /** A valid body for each write, so that the answer is about the resource, not the input. */

@@ -13,6 +13,10 @@ import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/acc
 import { LicenseKeysController } from './accounts/license-keys.controller';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
+import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
+import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
+import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
+import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
 import { CompaniesController } from './onboarding/companies.controller';
 import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
 import { CompanyQueries } from './onboarding/company.queries';
@@ -49,7 +53,8 @@ export class AppModule {
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
-        AddressesController, CalculationsController, PeriodsController, ReportsController],
+        AddressesController, CalculationsController, PeriodsController, ReportsController,
+        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -62,6 +67,7 @@ export class AppModule {
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
+        ...AVATAX_V2_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
         TaxCalculationRepository,

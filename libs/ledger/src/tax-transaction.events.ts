@@ -22,6 +22,32 @@ export interface TransactionVersionData extends TransactionEventBase {
   taxDate: string;
   /** Seconds the calculation took (processingInfo.duration). */
   calculationDuration: number;
+  /**
+   * REST v2 only: `false` for an uncommitted (Saved) document. Absent or true means committed: TNG has no
+   * draft state, and only committed documents enter a filing period.
+   */
+  committed?: boolean;
+  /** REST v2 only: what the AvaTax client sent, so the v2 surface can answer in its own terms. */
+  avatax?: AvataxVersionInfo;
+}
+
+/** REST v2 facts recorded with a version (see docs/avatax-v2.md). */
+export interface AvataxVersionInfo {
+  /** The v2 DocumentType: SalesInvoice, ReturnInvoice, PurchaseInvoice, … */
+  documentType: string;
+  /** The CreateTransactionModel exactly as received (the audit's "original request"). */
+  request: unknown;
+  adjustmentReason?: string;
+  adjustmentDescription?: string;
+  /** Set on a ReturnInvoice made by `refund`: the document it refunds. */
+  refundOf?: { documentCode: string; documentType: string; refundType: string };
+}
+
+/** REST v2 flags that change neither the version nor the five-state filing state. */
+export interface TransactionFlagData extends TransactionEventBase {
+  version: number;
+  /** TransactionVerified: what the caller verified against. */
+  verified?: { transactionDate?: string; totalAmount?: number; totalTax?: number };
 }
 
 export interface StateChangeData extends TransactionEventBase {
@@ -52,7 +78,13 @@ export type TransactionStateChanged =
   | TransactionUnfiled
   | TransactionFiledByAvalara;
 
-export type TaxTransactionEvent = TransactionRecorded | TransactionRevised | TransactionStateChanged;
+export type TransactionCommitted = { type: 'TransactionCommitted'; data: TransactionFlagData };
+export type TransactionUncommitted = { type: 'TransactionUncommitted'; data: TransactionFlagData };
+export type TransactionVerified = { type: 'TransactionVerified'; data: TransactionFlagData };
+/** REST v2 commit / uncommit / verify: flags inside the Recorded state. */
+export type TransactionFlagged = TransactionCommitted | TransactionUncommitted | TransactionVerified;
+
+export type TaxTransactionEvent = TransactionRecorded | TransactionRevised | TransactionStateChanged | TransactionFlagged;
 
 /** Events that record a version of the document. */
 export const TRANSACTION_VERSION_EVENT_TYPES = ['TransactionRecorded', 'TransactionRevised'] as const;
@@ -67,9 +99,17 @@ export const TRANSACTION_STATE_EVENT_TYPES = [
   'TransactionFiledByAvalara',
 ] as const satisfies readonly TransactionStateChanged['type'][];
 
+/** REST v2 flag events (commit, uncommit, verify). */
+export const TRANSACTION_FLAG_EVENT_TYPES = [
+  'TransactionCommitted',
+  'TransactionUncommitted',
+  'TransactionVerified',
+] as const satisfies readonly TransactionFlagged['type'][];
+
 export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][] = [
   ...TRANSACTION_VERSION_EVENT_TYPES,
   ...TRANSACTION_STATE_EVENT_TYPES,
+  ...TRANSACTION_FLAG_EVENT_TYPES,
 ];
 
 /** Current schema version of TaxTransaction event data (2: see tax-transaction.upcasters.ts). */

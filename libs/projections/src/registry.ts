@@ -20,7 +20,7 @@ export interface ProjectionDefinition {
 
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
-  version: 2, // 2: documentRevision
+  version: 3, // 2: documentRevision; 3: REST v2 committed / verified / avatax
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 

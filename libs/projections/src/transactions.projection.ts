@@ -1,4 +1,5 @@
 import {
+  TRANSACTION_FLAG_EVENT_TYPES,
   TRANSACTION_STATE_EVENT_TYPES,
   TRANSACTION_VERSION_EVENT_TYPES,
   type StateChangeData,
@@ -10,6 +11,7 @@ import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-s
 
 const VERSION_EVENTS = new Set<string>(TRANSACTION_VERSION_EVENT_TYPES);
 const STATE_EVENTS = new Set<string>(TRANSACTION_STATE_EVENT_TYPES);
+const FLAG_EVENTS = new Set<string>(TRANSACTION_FLAG_EVENT_TYPES);
 
 export function isTransactionVersionEvent(
   event: RecordedEvent,
@@ -23,7 +25,7 @@ export function isTransactionStateEvent(event: RecordedEvent): event is Recorded
 
 /** Whether the `transactions` projection reads this event. */
 export function isTransactionEvent(event: RecordedEvent): boolean {
-  return VERSION_EVENTS.has(event.type) || STATE_EVENTS.has(event.type);
+  return VERSION_EVENTS.has(event.type) || STATE_EVENTS.has(event.type) || FLAG_EVENTS.has(event.type);
 }
 
 /**
@@ -61,12 +63,25 @@ export function projectTransaction(view: TransactionView | null, event: Recorded
     // Optional fields only when present: undefined must not reach JSON / BSON (it would become null).
     if (header.customerCode !== undefined && header.customerCode !== null) next.customerCode = header.customerCode;
     if (header.vendorCode !== undefined && header.vendorCode !== null) next.vendorCode = header.vendorCode;
+    if (d.committed === false) next.committed = false;
+    if (d.avatax) {
+      const { request: _request, ...avatax } = d.avatax;
+      next.avatax = avatax;
+    }
     return next;
   }
 
   if (isTransactionStateEvent(event)) {
     if (!view) return view;
     return { ...view, state: event.data.to, modifiedAt: occurredAt, streamRevision: event.revision };
+  }
+
+  if (FLAG_EVENTS.has(event.type)) {
+    if (!view) return view;
+    const { committed: _committed, ...next } = { ...view, modifiedAt: occurredAt, streamRevision: event.revision };
+    if (event.type === 'TransactionCommitted') return next;
+    if (event.type === 'TransactionUncommitted') return { ...next, committed: false };
+    return { ...view, verified: true, modifiedAt: occurredAt, streamRevision: event.revision };
   }
 
   return view;

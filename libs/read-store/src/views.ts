@@ -28,6 +28,20 @@ export interface TransactionView {
   modifiedAt: string;
   /** Revision of the last event applied: the idempotency guard. */
   streamRevision: number;
+  /**
+   * REST v2: `false` while the document is uncommitted (Saved / Posted). Absent or true means committed;
+   * only committed documents enter a filing period.
+   */
+  committed?: boolean;
+  /** REST v2: the current version was verified (status Posted while uncommitted). */
+  verified?: boolean;
+  /** REST v2 document type and linkage of the latest version (absent for TNG documents). */
+  avatax?: {
+    documentType: string;
+    adjustmentReason?: string;
+    adjustmentDescription?: string;
+    refundOf?: { documentCode: string; documentType: string; refundType: string };
+  };
 }
 
 /** Read model `transaction_versions`: one immutable row per version. */

@@ -15,7 +15,17 @@ const arbPlace: fc.Arbitrary<LocationContent> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...US_STATE_CODES_50_DC).map((state) => ({ address: { line1: 'x', state, country: 'USA' } })) },
   { weight: 1, arbitrary: fc.constantFrom('Washington', 'california', 'ZZ', 'PR').map((state) => ({ address: { line1: 'x', state, country: 'US' } })) },
   { weight: 1, arbitrary: fc.constant({ address: { line1: 'x', state: 'ON', country: 'CAN' } }) },
+  // local jurisdictions by ZIP (Seattle, LA, Chicago, NYC, Denver, Phoenix) and VAT/GST countries
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(['WA', '98101'], ['CA', '90012'], ['IL', '60601'], ['NY', '10001'], ['CO', '80202'], ['AZ', '85004'], ['CA', '94105'])
+      .map(([state, postalCode]) => ({ address: { line1: 'x', state, postalCode, country: 'US' } })),
+  },
+  { weight: 2, arbitrary: fc.constantFrom('DEU', 'FRA', 'GBR', 'AUS', 'ITA').map((country) => ({ address: { line1: 'x', country } })) },
+  { weight: 1, arbitrary: fc.constantFrom('BC', 'QC', 'NS').map((state) => ({ address: { line1: 'x', state, country: 'CA' } })) },
 );
+const arbTaxCode = fc.option(fc.constantFrom('P0000000', 'PC040100', 'PF050000', 'PH050100', 'SW054000', 'FR020100', 'S0000000', 'NT'), { nil: undefined, freq: 2 });
 const arbEntityUse = fc.option(fc.constantFrom<EntityUseType>('L', 'L', 'L', 'G', 'E'), { nil: undefined, freq: 3 });
 /** Amount in minor units of the given currency, as a JSON number. */
 const arbAmount = (places: number) => fc.integer({ min: 0, max: 5_000_000 }).map((units) => Number(new Dec(units).div(10 ** places).toFixed(places)));
@@ -29,6 +39,7 @@ const arbDoc: fc.Arbitrary<{ document: TaxDocument; company: CompanySetup }> = f
         extendedAmount: arbAmount(places),
         taxIncluded: fc.boolean(),
         entityUseType: arbEntityUse,
+        avalaraGoodsAndServicesType: arbTaxCode,
         taxOverrideAmount: fc.option(arbAmount(places).map((a) => Number(new Dec(String(a)).div(20).toFixed(places))), { nil: undefined, freq: 8 }),
         shipTo: fc.option(arbPlace, { nil: undefined, freq: 4 }),
       },
@@ -47,11 +58,16 @@ const arbDoc: fc.Arbitrary<{ document: TaxDocument; company: CompanySetup }> = f
       transactionDate: fc.constantFrom('2016-12-31', '2018-07-01', '2024-12-31', '2025-01-01', '2025-10-01', '2026-03-15'),
       headerOverride: fc.option(arbAmount(places), { nil: undefined, freq: 6 }),
       nexus: fc.option(fc.subarray([...US_STATE_CODES_50_DC]), { nil: undefined }),
-    }).map(({ lines, shipFrom, shipTo, transactionDate, headerOverride, nexus }) => ({
+      localNexus: fc.constantFrom(undefined, 'All', 'StateAdministered', 'Selected'),
+      documentType: fc.constantFrom(undefined, undefined, undefined, 'ReturnInvoice'),
+      transactionType: fc.constantFrom('Sale', 'Sale', 'Sale', 'Purchase', 'Transfer'),
+      buyerTaxId: fc.constantFrom(undefined, undefined, 'EU123'),
+    }).map(({ lines, shipFrom, shipTo, transactionDate, headerOverride, nexus, localNexus, documentType, transactionType, buyerTaxId }) => ({
       document: {
         header: {
           companyCode: 'C',
-          transactionType: 'Sale' as const,
+          transactionType: transactionType as 'Sale' | 'Purchase' | 'Transfer',
+          ...(documentType || buyerTaxId ? { metadata: { ...(documentType ? { documentType } : {}), ...(buyerTaxId ? { buyerTaxId } : {}) } } : {}),
           transactionDate,
           currency,
           defaultLocations: { shipFrom, shipTo },
@@ -59,7 +75,12 @@ const arbDoc: fc.Arbitrary<{ document: TaxDocument; company: CompanySetup }> = f
         },
         lines: lines.map((l, i) => ({ ...l, lineCode: String(i + 1) })),
       },
-      company: { companyCode: 'C', ...(nexus ? { nexus: nexus.map((region) => ({ country: 'USA', region, effectiveDate: '2000-01-01' })) } : {}) },
+      company: {
+        companyCode: 'C',
+        ...(nexus
+          ? { nexus: nexus.map((region) => ({ country: 'USA', region, effectiveDate: '2000-01-01', ...(localNexus ? { hasLocalNexus: true, localNexusTypeId: localNexus as 'All' } : {}) })) }
+          : {}),
+      },
     }));
   });
 
@@ -75,6 +96,9 @@ function moneyFields(doc: CalculatedTaxDocument): number[] {
   return out;
 }
 
+/** Returns (metadata.documentType ReturnInvoice) carry positive amounts and a negative liability. */
+const signOf = (document: TaxDocument) => (document.header.metadata?.documentType === 'ReturnInvoice' ? -1 : 1);
+
 const run = (p: fc.IPropertyWithHooks<[{ document: TaxDocument; company: CompanySetup }]>) => fc.assert(p, { numRuns: 400 });
 
 describe('calculateTax properties', () => {
@@ -88,7 +112,8 @@ describe('calculateTax properties', () => {
         }
         const lineSum = out.lines.reduce((s, l) => s.plus(dec(l.calculatedTax.appliedTax)), new Dec(0));
         expect(lineSum.toString()).toBe(dec(out.calculatedTaxSummary.tax).toString());
-        const subtotal = out.lines.reduce((s, l) => s.plus(dec(l.extendedAmount)), new Dec(0));
+        const sign = document.header.metadata?.documentType === 'ReturnInvoice' ? -1 : 1;
+        const subtotal = out.lines.reduce((s, l) => s.plus(dec(l.extendedAmount).times(sign)), new Dec(0));
         expect(dec(out.calculatedTaxSummary.subtotal).toString()).toBe(subtotal.toString());
         expect(out.calculatedTaxSummary.numberOfLines).toBe(out.lines.length);
         expect(out.calculatedTaxSummary.numberOfTaxableLines + out.calculatedTaxSummary.numberOfExemptLines).toBe(out.lines.length);
@@ -117,8 +142,9 @@ describe('calculateTax properties', () => {
         out.lines.forEach((l) => {
           if (l.taxIncluded || l.taxOverrideAmount !== undefined || document.header.totalTaxOverrideAmount !== undefined) return;
           for (const d of l.calculatedTax.taxAuthorities.flatMap((a) => a.details)) {
-            if (d.exempt) expect([d.tax, d.subtotalTaxable, d.subtotalExempt]).toEqual([0, 0, l.extendedAmount]);
-            else expect(d.tax).toBe(Number(roundMoney(dec(l.extendedAmount).times(dec(d.rate)), places).toFixed(places)));
+            const amount = dec(l.extendedAmount).times(signOf(document));
+            if (d.exempt) expect([d.tax, d.subtotalTaxable, d.subtotalExempt]).toEqual([0, 0, Number(amount.toFixed(places)) || 0]);
+            else expect(d.tax).toBe(Number(roundMoney(amount.times(dec(d.rate)), places).toFixed(places)) || 0);
           }
         });
       }),
@@ -134,7 +160,7 @@ describe('calculateTax properties', () => {
           const t = l.calculatedTax;
           if (!l.taxIncluded) onTop = onTop.plus(dec(t.appliedTax));
           if (l.taxIncluded && t.taxAuthorities.length > 0 && !t.taxAuthorities[0].details[0].exempt) {
-            expect(dec(t.subtotalTaxable).plus(dec(t.appliedTax)).toString()).toBe(dec(l.extendedAmount).toString());
+            expect(dec(t.subtotalTaxable).plus(dec(t.appliedTax)).toString()).toBe(dec(l.extendedAmount).times(signOf(document)).toString());
           }
         }
         const s = out.calculatedTaxSummary;

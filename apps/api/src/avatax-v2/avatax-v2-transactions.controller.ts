@@ -1,0 +1,455 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
+import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
+import Decimal from 'decimal.js';
+import type { FastifyRequest } from 'fastify';
+import { AccountAuthGuard } from '../auth/account-auth.guard';
+import { CurrentCaller, type Caller } from '../auth/caller';
+import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
+import { ApiError } from '../common/api-error';
+import { eventMetadata } from '../common/event-metadata';
+import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
+import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
+import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
+import {
+  ADJUSTMENT_REASONS,
+  decodeAvataxCode,
+  DOCUMENT_TYPES,
+  enumValue,
+  invalidValue,
+  isOrderType,
+  REFUND_TYPES,
+  v2Error,
+  valueRequired,
+  VOID_REASONS,
+  type DocumentType,
+} from './avatax-codes';
+import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
+import { toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
+import { reconstructRequest } from './reconstruct-request';
+import { parseFilter, parseOrderBy } from './transaction-filter';
+import { asV2 as asLedger, toV2Error } from './v2-errors';
+import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, type Include, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
+
+const DOC = 'companies/:companyCode/transactions/:transactionCode';
+const MAX_TOP = 1000;
+const FILTER_FIELDS = ['status', 'type', 'locked', 'reconciled', 'date', 'taxDate', 'code', 'customerCode', 'currencyCode', 'totalAmount', 'totalTax', 'version', 'modifiedDate'];
+
+const objectBody = (body: unknown, model: string): Record<string, unknown> => {
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError(400, 'ModelRequiredError', `The request body must be a ${model} object.`, 'model');
+  }
+  return body as Record<string, unknown>;
+};
+
+const documentTypeOf = (view: TransactionView): DocumentType =>
+  (view.avatax?.documentType as DocumentType | undefined) ??
+  (view.transactionType === 'Purchase' ? 'PurchaseInvoice' : view.transactionType === 'Transfer' ? 'InventoryTransferInvoice' : 'SalesInvoice');
+
+/** AvaTax REST v2 transactions over the ledger (docs/avatax-v2.md). */
+@ApiTags('AvaTax v2: transactions')
+@ApiSecurity('basic')
+@UseGuards(AccountAuthGuard)
+@AllowRoles(RECORD_TRANSACTIONS)
+@Controller('api/v2')
+export class AvataxV2TransactionsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(COMPANY_SETUP) private readonly companySetup: CompanySetupSource,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  @Post('transactions/create')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
+  async create(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include);
+  }
+
+  @Post('transactions/createoradjust')
+  @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
+  async createOrAdjust(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'CreateOrAdjustTransactionModel');
+    if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
+    const create = toV2Create(m.createTransactionModel, { companyCode: await this.onlyCompany(caller.accountId) });
+    const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
+    return this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) });
+  }
+
+  @Post(`${DOC}/adjust`)
+  @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
+  async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'AdjustTransactionModel');
+    const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason');
+    if (reason === 'Other' && !m.adjustmentDescription) throw valueRequired('adjustmentDescription');
+    if (m.newTransaction === undefined) throw valueRequired('newTransaction');
+    const create = toV2Create(m.newTransaction, { companyCode: current.companyCode, code: current.documentCode });
+    create.companyCode = current.companyCode;
+    create.code = create.document.header.documentCode = current.documentCode;
+    create.document.header.companyCode = current.companyCode;
+    if (create.transactionType !== current.transactionType || isOrderType(create.documentType)) {
+      throw v2Error(400, 'CannotAdjustDocumentType', `A ${documentTypeOf(current)} cannot be adjusted into a ${create.documentType}.`, 'newTransaction.type');
+    }
+    return this.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) });
+  }
+
+  @Post(`${DOC}/void`)
+  @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
+  async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'VoidTransactionModel');
+    const reason = enumValue(VOID_REASONS, m.code, 'code');
+    return this.transition(current, 'Voided', `void: ${reason}`, 'void', caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/unvoid`)
+  @ApiOperation({ summary: 'Unvoid a voided transaction' })
+  async unvoid(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    return this.transition(current, 'UnVoided', 'unvoid', 'unvoid', caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/commit`)
+  @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
+  async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'CommitTransactionModel');
+    if (typeof m.commit !== 'boolean') throw valueRequired('commit');
+    return this.flag(current, m.commit ? 'Commit' : 'Uncommit', caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/uncommit`)
+  @ApiOperation({ summary: 'Uncommit (back to Saved)' })
+  async uncommit(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    return this.flag(current, 'Uncommit', caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/verify`)
+  @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
+  async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'VerifyTransactionModel');
+    const model = presentStoredV2(current, INCLUDE_NONE);
+    const verified: { transactionDate?: string; totalAmount?: number; totalTax?: number } = {};
+    if (m.verifyTransactionDate !== undefined && m.verifyTransactionDate !== null) {
+      const date = String(m.verifyTransactionDate).slice(0, 10);
+      if (date !== current.transactionDate.slice(0, 10)) throw v2Error(400, 'DateMismatch', `The transaction date is ${current.transactionDate.slice(0, 10)}, not ${date}.`, 'verifyTransactionDate');
+      verified.transactionDate = date;
+    }
+    const check = (value: unknown, actual: unknown, name: string, code: string) => {
+      if (value === undefined || value === null) return undefined;
+      if (!Number.isFinite(Number(value))) throw invalidValue(name, `${name} must be a number.`);
+      if (!new Decimal(String(value)).eq(new Decimal(String(actual)))) throw v2Error(400, code, `${name} ${value} does not match the transaction's ${actual}.`, name);
+      return Number(value);
+    };
+    const amount = check(m.verifyTotalAmount, model.totalAmount, 'verifyTotalAmount', 'TotalAmountMismatch');
+    const tax = check(m.verifyTotalTax, model.totalTax, 'verifyTotalTax', 'TotalTaxMismatch');
+    if (amount !== undefined) verified.totalAmount = amount;
+    if (tax !== undefined) verified.totalTax = tax;
+    const { view } = await this.change(current, { type: 'FlagTransaction', data: { key: this.keyOf(current), flag: 'Verify', verified } }, 'verify', caller, request);
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
+  }
+
+  @Post(`${DOC}/lock`)
+  @AllowRoles(['account_admin', 'system_filer'])
+  @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
+  async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'LockTransactionModel');
+    if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
+    if (v2Status(current).locked === m.isLocked) return this.present(current, parseInclude(q.$include, INCLUDE_ALL));
+    const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock' } }, 'lock', caller, request);
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
+  }
+
+  @Post(`${DOC}/refund`)
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Refund a SalesInvoice: a ReturnInvoice (Full, Partial, TaxOnly, Percentage) linked to it, negative amounts' })
+  async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const original = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'RefundTransactionModel');
+    const originalType = documentTypeOf(original);
+    if (originalType !== 'SalesInvoice') throw v2Error(400, 'InvalidDocumentTypeForRefund', `Only a SalesInvoice can be refunded; this is a ${originalType}.`, 'documentType');
+    if (v2Status(original).status === 'Cancelled') throw v2Error(400, 'TransactionAlreadyCancelled', 'A voided transaction cannot be refunded.', 'transactionCode');
+    const refundType = enumValue(REFUND_TYPES, m.refundType, 'refundType', 'Full');
+    const refundDate = typeof m.refundDate === 'string' && /^\d{4}-\d{2}-\d{2}/.test(m.refundDate) ? m.refundDate.slice(0, 10) : undefined;
+    if (!refundDate) throw m.refundDate === undefined ? valueRequired('refundDate') : v2Error(400, 'DateFormatError', 'refundDate must be an ISO 8601 date.', 'refundDate');
+    const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode.trim() !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
+    const lines = refundLines(original, refundType, m);
+    const source = original.document;
+    const { calculatedTaxSummary: _s, ...rest } = source;
+    const document: TaxDocument = {
+      header: {
+        ...rest.header,
+        documentCode: code,
+        transactionDate: refundDate,
+        // The refund is taxed as the original was (AvaTax: tax date override to the original's date).
+        taxCalculationDate: source.header.taxCalculationDate ?? source.header.transactionDate,
+        metadata: { ...rest.header.metadata, documentType: 'ReturnInvoice', ...(m.referenceCode ? { referenceCode: String(m.referenceCode) } : {}) },
+      },
+      lines,
+    };
+    delete document.header.totalTaxOverrideAmount;
+    const avatax: AvataxVersionInfo = {
+      documentType: 'ReturnInvoice',
+      request: m,
+      refundOf: { documentCode: original.documentCode, documentType: originalType, refundType },
+    };
+    const key: TransactionKey = { accountId: caller.accountId, companyCode: original.companyCode, transactionType: 'Sale', documentCode: code };
+    const { view } = await asLedger('create', () =>
+      this.commands.execute(new RecordV2TransactionCommand(key, document, 'create', true, avatax, eventMetadata(request, caller))),
+    );
+    return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
+  }
+
+  @Post(`${DOC}/changecode`)
+  @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
+  async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const current = await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'ChangeTransactionCodeModel');
+    const newCode = typeof m.newCode === 'string' ? m.newCode.trim() : '';
+    if (newCode === '') throw valueRequired('newCode');
+    if (newCode.length > 50) throw invalidValue('newCode', 'newCode must be at most 50 characters.');
+    const include = parseInclude(q.$include, INCLUDE_ALL);
+    if (newCode === current.documentCode) return this.present(current, include);
+    const status = v2Status(current);
+    if (status.locked) throw v2Error(400, 'CannotModifyLockedTransaction', 'The transaction is locked (filed); its code cannot change.', 'transactionCode');
+    if (current.state !== 'Recorded') throw toV2Error(new LedgerError('TransactionNotEditable', 'Only Recorded documents can change code.', 'conflict', 'code', { state: current.state }), 'adjust');
+    const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(this.keyOf(current), current.version));
+    if (!version) throw new Error(`version ${current.version} of ${current.id} is missing from transaction_versions`);
+    // The same charge under the new code: the stored calculation, not a new one (rates may have changed since).
+    const moved: CalculationResult = {
+      document: { ...current.document, header: { ...current.document.header, documentCode: newCode } },
+      contentVersion: version.contentVersion,
+      taxDate: version.taxDate,
+    };
+    const newKey: TransactionKey = { ...this.keyOf(current), documentCode: newCode };
+    const documentType = documentTypeOf(current);
+    const avatax: AvataxVersionInfo = { documentType, request: m, ...(current.avatax?.refundOf ? { refundOf: current.avatax.refundOf } : {}) };
+    const metadata = eventMetadata(request, caller);
+    const { view } = await asLedger('create', () =>
+      this.commands.execute(new RecordV2TransactionCommand(newKey, moved.document, 'create', current.committed !== false, avatax, metadata, { result: moved, duration: current.calculationDuration })),
+    );
+    try {
+      // The old code stops counting (voided) only if nobody changed it meanwhile.
+      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, false, metadata, { ifMatch: [current.versionId] }));
+    } catch (error) {
+      // Undo the copy, so the document never counts twice.
+      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, false, metadata));
+      throw toV2Error(error, 'adjust');
+    }
+    return this.present(view, include);
+  }
+
+  @Get(DOC)
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
+  async get(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const view = await this.find(caller, p, q.documentType);
+    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+  }
+
+  @Get(`${DOC}/types/:documentType`)
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'A transaction by code and document type' })
+  async getByType(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
+    const view = await this.find(caller, p, p.documentType);
+    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+  }
+
+  @Get(`${DOC}/audit`)
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'The original request of the latest version and the request reconstructed from the ledger' })
+  audit(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
+    return this.auditOf(caller, p, undefined);
+  }
+
+  @Get(`${DOC}/types/:documentType/audit`)
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'The audit of a transaction by code and document type' })
+  auditByType(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
+    return this.auditOf(caller, p, p.documentType);
+  }
+
+  private async auditOf(caller: Caller, p: Record<string, string>, documentType: string | undefined) {
+    const view = await this.find(caller, p, documentType);
+    const events = await this.eventStore.readStream(view.id);
+    const latest = [...events].reverse().find((e) => e.type === 'TransactionRecorded' || e.type === 'TransactionRevised');
+    const data = latest?.data as { avatax?: AvataxVersionInfo; calculationDuration?: number } | undefined;
+    const response = await this.present(view, INCLUDE_ALL);
+    return {
+      companyId: response.companyId,
+      serverTimestamp: latest?.metadata.occurredAt ?? view.modifiedAt,
+      serverDuration: data?.calculationDuration ?? 0,
+      apiCallStatus: data?.avatax ? 'OriginalApiCallAvailable' : 'ReconstructedApiCallWithOriginalTimestamps',
+      original: { request: data?.avatax?.request ?? null, response },
+      reconstructed: { request: reconstructRequest(view, documentTypeOf(view)) },
+    };
+  }
+
+  @Get('companies/:companyCode/transactions')
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include' })
+  async list(@Param('companyCode') rawCompany: string, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const companyCode = decodeAvataxCode(rawCompany);
+    if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
+      throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+    }
+    const top = q.$top === undefined || q.$top === '' ? MAX_TOP : Number(q.$top);
+    const skip = q.$skip === undefined || q.$skip === '' ? 0 : Number(q.$skip);
+    if (!Number.isInteger(top) || top < 0 || top > MAX_TOP) throw v2Error(400, 'QueryParameterOutOfRange', `$top must be an integer from 0 to ${MAX_TOP}.`, '$top');
+    if (!Number.isInteger(skip) || skip < 0) throw v2Error(400, 'QueryParameterOutOfRange', '$skip must be a non-negative integer.', '$skip');
+    const predicate = parseFilter(q.$filter, FILTER_FIELDS);
+    const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
+    const include = parseInclude(q.$include, INCLUDE_NONE);
+    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER }));
+    const companyId = await this.companyIdOf(caller.accountId, companyCode);
+    const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
+    if (order) all.sort(order);
+    const page = all.slice(skip, top === 0 ? skip : skip + top);
+    const result: Record<string, unknown> = { '@recordsetCount': all.length, value: page };
+    if (top > 0 && skip + top < all.length) {
+      const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + top) });
+      result['@nextLink'] = `${request.url.split('?')[0]}?${params.toString()}`;
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async record(
+    create: ReturnType<typeof toV2Create>,
+    intent: 'create' | 'createOrRevise' | 'revise',
+    caller: Caller,
+    request: FastifyRequest,
+    include: string | undefined,
+    adjustment: { adjustmentReason?: string; adjustmentDescription?: string } = {},
+  ) {
+    const inc = parseInclude(include, INCLUDE_ALL);
+    if (isOrderType(create.documentType)) {
+      const result: CalculationResult = await this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document));
+      return presentV2Transaction(
+        result.document,
+        {
+          documentType: create.documentType,
+          code: create.code,
+          status: { status: 'Temporary', reconciled: false, locked: false },
+          version: 1,
+          modifiedDate: new Date().toISOString(),
+          taxDate: result.taxDate,
+          id: 0,
+          companyId: await this.companyIdOf(caller.accountId, create.companyCode),
+        },
+        inc,
+      );
+    }
+    const key: TransactionKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
+    const avatax: AvataxVersionInfo = { documentType: create.documentType, request: create.request, ...adjustment };
+    const { view } = await asLedger(intent === 'revise' ? 'adjust' : 'create', () =>
+      this.commands.execute(new RecordV2TransactionCommand(key, create.document, intent, create.commit, avatax, eventMetadata(request, caller))),
+    );
+    return this.present(view, inc);
+  }
+
+  private async transition(current: TransactionView, transition: 'Voided' | 'UnVoided', comment: string, op: 'void' | 'unvoid', caller: Caller, request: FastifyRequest, include: string | undefined) {
+    const { view } = await asLedger(op, () =>
+      this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, false, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
+    );
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
+  }
+
+  private async flag(current: TransactionView, flag: 'Commit' | 'Uncommit', caller: Caller, request: FastifyRequest, include: string | undefined) {
+    const committed = current.committed !== false;
+    // Committing a committed document (or uncommitting a Saved one) changes nothing: AvaTax answers with it.
+    if (current.state === 'Recorded' && committed === (flag === 'Commit')) return this.present(current, parseInclude(include, INCLUDE_ALL));
+    const { view } = await this.change(current, { type: 'FlagTransaction', data: { key: this.keyOf(current), flag } }, flag === 'Commit' ? 'commit' : 'uncommit', caller, request);
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
+  }
+
+  private change(current: TransactionView, change: ChangeV2TransactionCommand['change'], op: Parameters<typeof asLedger>[0], caller: Caller, request: FastifyRequest): Promise<{ view: TransactionView }> {
+    return asLedger(op, () => this.commands.execute(new ChangeV2TransactionCommand(this.keyOf(current), change, eventMetadata(request, caller))));
+  }
+
+  /** AvaTax uses the default company when companyCode is absent: here, the account's company when it has exactly one. */
+  private async onlyCompany(accountId: string): Promise<string | undefined> {
+    const companies = await this.readStore.listCompanySetups(accountId);
+    return companies.length === 1 ? companies[0].companyCode : undefined;
+  }
+
+  /** The v2 model of a stored document, with its company's numeric id. */
+  private async present(view: TransactionView, include: Include) {
+    return presentStoredV2(view, include, await this.companyIdOf(view.accountId, view.companyCode));
+  }
+
+  private async companyIdOf(accountId: string, companyCode: string): Promise<number> {
+    return (await this.readStore.getCompanySetup(accountId, companyCode))?.companyId ?? 0;
+  }
+
+  private keyOf(view: TransactionView): TransactionKey {
+    return { accountId: view.accountId, companyCode: view.companyCode, transactionType: view.transactionType, documentCode: view.documentCode };
+  }
+
+  /** The document a v2 path names: codes unescaped, documentType narrowing Sale/Purchase/Transfer. */
+  private async find(caller: Caller, p: Record<string, string>, documentType: string | undefined): Promise<TransactionView> {
+    const companyCode = decodeAvataxCode(p.companyCode);
+    const code = decodeAvataxCode(p.transactionCode);
+    const wanted = documentType === undefined || documentType === '' ? undefined : enumValue(DOCUMENT_TYPES, documentType, 'documentType');
+    const types = wanted ? [tngTransactionType(wanted)] : TRANSACTION_TYPES;
+    for (const transactionType of types) {
+      const view: TransactionView | null = await this.queries.execute(new GetTransactionQuery({ accountId: caller.accountId, companyCode, transactionType, documentCode: code }));
+      if (view && (!wanted || documentTypeOf(view) === wanted)) return view;
+    }
+    throw new ApiError(404, 'EntityNotFoundError', `No transaction with code "${code}"${wanted ? ` and type ${wanted}` : ''} in company "${companyCode}".`, 'transactionCode');
+  }
+}
+
+/** The lines of a refund: Full (all), Partial (refundLines), Percentage (amounts scaled), TaxOnly (tax, no amount). */
+function refundLines(original: TransactionView, refundType: string, m: Record<string, unknown>): TaxDocumentLine[] {
+  const places = 2;
+  const plain = original.document.lines;
+  const strip = (l: (typeof plain)[number]): TaxDocumentLine => {
+    const { calculatedTax: _c, ...rest } = l;
+    return rest;
+  };
+  if (refundType === 'TaxOnly' && m.refundPercentage !== undefined && m.refundPercentage !== null) {
+    throw v2Error(400, 'RefundPercentageForTaxOnly', 'refundPercentage does not apply to a TaxOnly refund.', 'refundPercentage');
+  }
+  if (refundType === 'Partial') {
+    if (!Array.isArray(m.refundLines) || m.refundLines.length === 0) throw v2Error(400, 'RefundLinesRequired', 'A Partial refund needs refundLines (line numbers of the original).', 'refundLines');
+    const wanted = m.refundLines.map(String);
+    const unknown = wanted.find((n) => !plain.some((l) => l.lineCode === n));
+    if (unknown !== undefined) throw v2Error(400, 'LineNoOutOfRange', `The original has no line "${unknown}".`, 'refundLines');
+    return plain.filter((l) => wanted.includes(l.lineCode)).map(strip);
+  }
+  if (m.refundLines !== undefined && m.refundLines !== null && (!Array.isArray(m.refundLines) || m.refundLines.length > 0)) {
+    throw v2Error(400, 'RefundTypeAndLineMismatch', 'refundLines apply only to a Partial refund.', 'refundLines');
+  }
+  if (refundType === 'Percentage') {
+    const pct = m.refundPercentage;
+    if (pct === undefined || pct === null) throw v2Error(400, 'RefundPercentageMissing', 'A Percentage refund needs refundPercentage.', 'refundPercentage');
+    if (typeof pct !== 'number' || !(pct > 0 && pct <= 100)) throw v2Error(400, 'RefundPercentageOutOfRange', 'refundPercentage must be more than 0 and at most 100.', 'refundPercentage');
+    const factor = new Decimal(pct).div(100);
+    return plain.map((l) => {
+      const line = strip(l);
+      line.extendedAmount = new Decimal(l.extendedAmount).times(factor).toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toNumber();
+      if (l.taxOverrideAmount !== undefined) line.taxOverrideAmount = new Decimal(l.taxOverrideAmount).times(factor).toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toNumber();
+      return line;
+    });
+  }
+  if (m.refundPercentage !== undefined && m.refundPercentage !== null) {
+    throw v2Error(400, 'RefundTypeAndPercentageMismatch', 'refundPercentage applies only to a Percentage refund.', 'refundPercentage');
+  }
+  if (refundType === 'TaxOnly') {
+    // The tax comes back without the amount: a zero amount with the original tax as an override.
+    return plain.map((l) => ({ ...strip(l), extendedAmount: 0, taxOverrideAmount: Math.abs(l.calculatedTax.appliedTax) }));
+  }
+  return plain.map(strip);
+}

@@ -1,0 +1,92 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { AvataxVersionInfo, FlagTransaction, LockTransaction, TransactionKey } from '@tax-ledger/ledger';
+import type { EventMetadata } from '@tax-ledger/event-store';
+import type { TransactionView } from '@tax-ledger/read-store';
+import { calculateTax, type CalculationResult, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { performance } from 'node:perf_hooks';
+import { ApiError } from '../common/api-error';
+import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
+import { TAX_CONTENT } from '../storage/tokens';
+import { newVersionId } from '../transactions/commands/record-transaction.command';
+import { TaxTransactionRepository, type CommandOptions } from '../transactions/tax-transaction.repository';
+
+/** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
+export class CalculateV2DocumentCommand {
+  constructor(readonly accountId: string, readonly document: TaxDocument) {}
+}
+
+/** Record a v2 document (create, createoradjust, adjust, refund) as a TaxTransaction version. */
+export class RecordV2TransactionCommand {
+  constructor(
+    readonly key: TransactionKey,
+    readonly document: TaxDocument,
+    readonly intent: 'create' | 'createOrRevise' | 'revise',
+    readonly committed: boolean,
+    readonly avatax: AvataxVersionInfo,
+    readonly metadata: EventMetadata,
+    /** A calculation already made (changecode keeps what was charged); calculated now when absent. */
+    readonly calculation?: { result: CalculationResult; duration: number },
+  ) {}
+}
+
+/** commit / uncommit / verify / lock of a stored document. */
+export class ChangeV2TransactionCommand {
+  constructor(
+    readonly key: TransactionKey,
+    readonly change: FlagTransaction | LockTransaction,
+    readonly metadata: EventMetadata,
+    readonly options: CommandOptions = {},
+  ) {}
+}
+
+async function calculate(companies: CompanySetupSource, content: TaxContent, accountId: string, document: TaxDocument) {
+  const companyCode = document.header.companyCode;
+  const company = await companies.companySetup(accountId, companyCode);
+  if (!company) throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+  const started = performance.now();
+  const calculation = calculateTax(document, company, content);
+  return { calculation, calculationDuration: Number(((performance.now() - started) / 1000).toFixed(6)) };
+}
+
+@CommandHandler(CalculateV2DocumentCommand)
+export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2DocumentCommand, CalculationResult> {
+  constructor(
+    @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
+    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+  ) {}
+
+  async execute({ accountId, document }: CalculateV2DocumentCommand) {
+    return (await calculate(this.companies, this.content, accountId, document)).calculation;
+  }
+}
+
+@CommandHandler(RecordV2TransactionCommand)
+export class RecordV2TransactionHandler implements ICommandHandler<RecordV2TransactionCommand, { view: TransactionView; created: boolean }> {
+  constructor(
+    private readonly transactions: TaxTransactionRepository,
+    @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
+    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+  ) {}
+
+  async execute({ key, document, intent, committed, avatax, metadata, calculation: given }: RecordV2TransactionCommand) {
+    const { calculation, calculationDuration } = given
+      ? { calculation: given.result, calculationDuration: given.duration }
+      : await calculate(this.companies, this.content, key.accountId, document);
+    return this.transactions.handle(key, metadata, () => ({
+      type: 'RecordTransaction',
+      data: { key, intent, calculation, versionId: newVersionId(), calculationDuration, committed, avatax },
+    }));
+  }
+}
+
+@CommandHandler(ChangeV2TransactionCommand)
+export class ChangeV2TransactionHandler implements ICommandHandler<ChangeV2TransactionCommand, { view: TransactionView }> {
+  constructor(private readonly transactions: TaxTransactionRepository) {}
+
+  execute({ key, change, metadata, options }: ChangeV2TransactionCommand) {
+    return this.transactions.handle(key, metadata, () => change, options);
+  }
+}
+
+export const AVATAX_V2_COMMAND_HANDLERS = [CalculateV2DocumentHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];

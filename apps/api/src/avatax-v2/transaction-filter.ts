@@ -1,0 +1,101 @@
+import { ApiError } from '../common/api-error';
+
+/**
+ * A small OData-style `$filter` as AvaTax accepts it on list routes: clauses joined with `and`, each
+ * `field eq|ne|gt|ge|lt|le value` or `field between a and b`; values are 'quoted text', numbers, true /
+ * false or bare words (dates like 2024-01-01). Fields are matched case-insensitively against the
+ * transaction model's top-level fields (status, type, locked, reconciled, date, code, customerCode, …).
+ */
+export type Predicate = (model: Record<string, unknown>) => boolean;
+
+const malformed = (message: string) => new ApiError(400, 'MalformedFilterException', message, '$filter');
+const TOKEN = /\s*('(?:[^']|'')*'|[^\s']+)/y;
+
+function tokens(text: string): string[] {
+  const out: string[] = [];
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while (TOKEN.lastIndex < text.length && (m = TOKEN.exec(text))) out.push(m[1]);
+  if (text.slice(TOKEN.lastIndex).trim() !== '') throw malformed('Unterminated quoted value in $filter.');
+  return out;
+}
+
+const literal = (token: string | undefined): string | number | boolean => {
+  if (token === undefined) throw malformed('$filter ends where a value was expected.');
+  if (token.startsWith("'")) return token.slice(1, -1).replace(/''/g, "'");
+  if (/^(true|false)$/i.test(token)) return token.toLowerCase() === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(token)) return Number(token);
+  return token;
+};
+
+const field = (model: Record<string, unknown>, name: string) => {
+  const key = Object.keys(model).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : model[key];
+};
+
+function compare(a: unknown, b: string | number | boolean): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' || typeof b === 'boolean') return String(a) === String(b) ? 0 : 1;
+  const x = String(a ?? '').toLowerCase();
+  const y = String(b).toLowerCase();
+  // Dates compare by their first 10 characters (2024-01-31T00:00:00 = 2024-01-31).
+  const dx = /^\d{4}-\d{2}-\d{2}/.test(x) && /^\d{4}-\d{2}-\d{2}/.test(y) ? [x.slice(0, 10), y.slice(0, 10)] : [x, y];
+  return dx[0] < dx[1] ? -1 : dx[0] > dx[1] ? 1 : 0;
+}
+
+const OPS: Record<string, (c: number) => boolean> = {
+  eq: (c) => c === 0,
+  ne: (c) => c !== 0,
+  gt: (c) => c > 0,
+  ge: (c) => c >= 0,
+  lt: (c) => c < 0,
+  le: (c) => c <= 0,
+};
+
+export function parseFilter(text: string | undefined, knownFields: readonly string[]): Predicate {
+  if (text === undefined || text.trim() === '') return () => true;
+  const t = tokens(text);
+  const clauses: Predicate[] = [];
+  let i = 0;
+  while (i < t.length) {
+    const name = t[i++];
+    if (!knownFields.some((f) => f.toLowerCase() === name.toLowerCase())) throw malformed(`Unknown field "${name}" in $filter; filterable: ${knownFields.join(', ')}.`);
+    const op = (t[i++] ?? '').toLowerCase();
+    if (op === 'between') {
+      const low = literal(t[i++]);
+      if ((t[i++] ?? '').toLowerCase() !== 'and') throw malformed(`"${name} between" needs "and" between its two values.`);
+      const high = literal(t[i++]);
+      clauses.push((m) => compare(field(m, name), low) >= 0 && compare(field(m, name), high) <= 0);
+    } else if (OPS[op]) {
+      const value = literal(t[i++]);
+      clauses.push((m) => OPS[op](compare(field(m, name), value)));
+    } else {
+      throw malformed(`Unsupported operator "${op}" in $filter; use eq, ne, gt, ge, lt, le or between.`);
+    }
+    if (i < t.length) {
+      if (t[i].toLowerCase() !== 'and') throw malformed(`Only "and" may join $filter clauses; found "${t[i]}".`);
+      i++;
+      if (i >= t.length) throw malformed('$filter ends with "and".');
+    }
+  }
+  return (m) => clauses.every((c) => c(m));
+}
+
+/** `$orderBy`: "field [asc|desc], …" as a comparator. */
+export function parseOrderBy(text: string | undefined, knownFields: readonly string[]): ((a: Record<string, unknown>, b: Record<string, unknown>) => number) | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const keys = text.split(',').map((part) => {
+    const [name, direction = 'asc', extra] = part.trim().split(/\s+/);
+    if (extra !== undefined || !/^(asc|desc)$/i.test(direction) || !knownFields.some((f) => f.toLowerCase() === name.toLowerCase())) {
+      throw new ApiError(400, 'InvalidParameterValue', `Cannot order by "${part.trim()}"; use a field (${knownFields.join(', ')}) and asc or desc.`, '$orderBy');
+    }
+    return { name, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
+  });
+  return (a, b) => {
+    for (const k of keys) {
+      const c = compare(field(a, k.name), field(b, k.name) as string | number | boolean);
+      if (c !== 0) return Math.sign(c) * k.sign;
+    }
+    return 0;
+  };
+}

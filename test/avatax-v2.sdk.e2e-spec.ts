@@ -1,0 +1,254 @@
+/**
+ * The AvaTax REST v2 surface driven by the real `avatax` npm SDK pointed at this server: a billing
+ * platform's invoice life cycle (SalesOrder estimate while a draft, SalesInvoice when finalized, adjust,
+ * verify, void/unvoid, lock, refund), reads (get with $include, list with $filter, audit), nexus by
+ * address, ping. Shipped from Seattle to Spokane, WA (99201): only the Washington state rate, 6.5 %
+ * (libs/tax-engine/src/content/us-state-rates.json), applies — no local jurisdiction has that ZIP.
+ */
+import Avatax from 'avatax';
+import { READ_STORE } from '@tax-ledger/read-store';
+import type { AddressInfo } from 'node:net';
+import { startTestApp, type TestApp } from './support/test-app';
+import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+
+const SPOKANE = { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' };
+
+describe('avatax SDK against the v2 transactions API', () => {
+  let t: TestApp;
+  let a: OnboardedAccount;
+  let client: any;
+  let baseUrl: string;
+
+  const invoice = (code: string, amounts: number[], extra: Record<string, unknown> = {}) => ({
+    type: 'SalesInvoice',
+    companyCode: a.companyCode,
+    code,
+    date: '2024-03-15',
+    customerCode: 'CUST-42',
+    addresses: { shipFrom: SEATTLE, shipTo: SPOKANE },
+    lines: amounts.map((amount, i) => ({ number: String(i + 1), amount, quantity: 1, itemCode: `SKU-${i + 1}`, taxCode: 'P0000000', description: `Item ${i + 1}` })),
+    ...extra,
+  });
+  const errorCode = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: { code?: string }) => e.code);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await onboard(t, 'V2 Co', SEATTLE);
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+    client = new Avatax({ appName: 'tax-ledger-e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: a.accountId, licenseKey: a.licenseKey });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('ping says who is authenticated, and answers without credentials too', async () => {
+    expect(await client.ping()).toMatchObject({ authenticated: true, authenticationType: 'AccountIdLicenseKey', authenticatedAccountId: a.accountId });
+    const anonymous: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl });
+    expect(await anonymous.ping()).toMatchObject({ authenticated: false });
+    const byUser: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ username: a.username, password: a.password });
+    expect(await byUser.ping()).toMatchObject({ authenticated: true, authenticationType: 'UsernamePassword' });
+  });
+
+  it('a SalesOrder is an estimate: calculated (6.5 % of 150 = 9.75) and never stored', async () => {
+    const order = await client.createTransaction({ model: { ...invoice('DRAFT-1', [100, 50]), type: 'SalesOrder' } });
+    expect(order).toMatchObject({ code: 'DRAFT-1', type: 'SalesOrder', status: 'Temporary', totalAmount: 150, totalTax: 9.75 });
+    expect(order.lines.map((l: { tax: number }) => l.tax)).toEqual([6.5, 3.25]);
+    expect(order.lines[0].details[0]).toMatchObject({ jurisType: 'STA', jurisName: 'WASHINGTON', region: 'WA', country: 'US', rate: 0.065, tax: 6.5 });
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'DRAFT-1' }))).toBe('EntityNotFoundError');
+    const list = await client.listTransactionsByCompany({ companyCode: a.companyCode });
+    expect(list['@recordsetCount']).toBe(0);
+  });
+
+  it('the invoice life cycle: saved, committed, adjusted, verified, voided, unvoided, locked, refunded', async () => {
+    const code = 'INV-1001';
+    const saved = await client.createTransaction({ model: invoice(code, [100, 50], { commit: false }) });
+    expect(saved).toMatchObject({ code, companyId: a.companyId, type: 'SalesInvoice', status: 'Saved', version: 1, totalAmount: 150, totalTax: 9.75, locked: false });
+    // Creating the same code again is a conflict (createoradjust is the idempotent create).
+    expect(await errorCode(client.createTransaction({ model: invoice(code, [1]) }))).toBe('DocumentCodeConflict');
+
+    const committed = await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } });
+    expect(committed).toMatchObject({ status: 'Committed', version: 1 });
+
+    const adjusted = await client.adjustTransaction({
+      companyCode: a.companyCode,
+      transactionCode: code,
+      model: { adjustmentReason: 'PriceAdjusted', adjustmentDescription: 'discount removed', newTransaction: invoice(code, [200], { commit: true }) },
+    });
+    // 6.5 % of 200 = 13.00
+    expect(adjusted).toMatchObject({ version: 2, status: 'Committed', totalAmount: 200, totalTax: 13, adjustmentReason: 'PriceAdjusted' });
+
+    expect(await errorCode(client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTransactionDate: '2024-03-15', verifyTotalAmount: 150, verifyTotalTax: 13 } }))).toBe('TotalAmountMismatch');
+    expect(await errorCode(client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTotalTax: 9.75 } }))).toBe('TotalTaxMismatch');
+    expect(await errorCode(client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTransactionDate: '2024-03-16' } }))).toBe('DateMismatch');
+    const verified = await client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTransactionDate: '2024-03-15', verifyTotalAmount: 200, verifyTotalTax: 13 } });
+    expect(verified).toMatchObject({ status: 'Committed', version: 2 });
+
+    const voided = await client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } });
+    expect(voided).toMatchObject({ status: 'Cancelled' });
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } }))).toBe('TransactionAlreadyCancelled');
+    const unvoided = await client.unvoidTransaction({ companyCode: a.companyCode, transactionCode: code });
+    expect(unvoided).toMatchObject({ status: 'Committed', version: 2 });
+
+    const locked = await client.lockTransaction({ companyCode: a.companyCode, transactionCode: code, model: { isLocked: true } });
+    expect(locked).toMatchObject({ status: 'Committed', locked: true, reconciled: true });
+    expect(
+      await errorCode(client.adjustTransaction({ companyCode: a.companyCode, transactionCode: code, model: { adjustmentReason: 'Other', adjustmentDescription: 'late change', newTransaction: invoice(code, [1]) } })),
+    ).toBe('CannotModifyLockedTransaction');
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } }))).toBe('CannotModifyLockedTransaction');
+
+    const refund = await client.refundTransaction({ companyCode: a.companyCode, transactionCode: code, model: { refundTransactionCode: `${code}-R`, refundDate: '2024-04-02', refundType: 'Full', referenceCode: 'CN-7' } });
+    expect(refund).toMatchObject({ code: `${code}-R`, type: 'ReturnInvoice', status: 'Committed', date: '2024-04-02', totalAmount: -200, totalTax: -13 });
+    expect(refund.lines[0]).toMatchObject({ lineAmount: -200, tax: -13 });
+
+    // Partial (line 2 of a two-line invoice) and Percentage (25 %) refunds of another invoice.
+    await client.createTransaction({ model: invoice('INV-1002', [100, 40], { commit: true }) });
+    const partial = await client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-1002', model: { refundTransactionCode: 'INV-1002-P', refundDate: '2024-04-03', refundType: 'Partial', refundLines: ['2'] } });
+    expect(partial).toMatchObject({ type: 'ReturnInvoice', totalAmount: -40, totalTax: -2.6 }); // 6.5 % of 40
+    const pct = await client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-1002', model: { refundTransactionCode: 'INV-1002-Q', refundDate: '2024-04-03', refundType: 'Percentage', refundPercentage: 25 } });
+    expect(pct).toMatchObject({ totalAmount: -35, totalTax: -2.28 }); // 25 + 10; 6.5 % of 25 = 1.625 -> 1.63, of 10 = 0.65
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-1002', model: { refundDate: '2024-04-03', refundType: 'Partial' } }))).toBe('RefundLinesRequired');
+  });
+
+  it('get with $include, list with $filter / $top / @nextLink, audit', async () => {
+    const code = 'INV-2001';
+    await client.createTransaction({ model: invoice(code, [80], { commit: false, date: '2024-05-01' }) });
+
+    const plain = await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: code });
+    expect(plain.lines[0]).not.toHaveProperty('details');
+    expect(plain).not.toHaveProperty('summary');
+    const full = await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: code, include: 'Details,Summary,Addresses' });
+    expect(full.lines[0].details).toHaveLength(1);
+    expect(full.summary).toEqual([expect.objectContaining({ region: 'WA', jurisType: 'State', taxable: 80, tax: 5.2, rate: 0.065 })]);
+    expect(full.addresses.map((x: { postalCode: string }) => x.postalCode).sort()).toEqual(['98104', '99201']);
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: code, documentType: 'ReturnInvoice' }))).toBe('EntityNotFoundError');
+
+    const saved = await client.listTransactionsByCompany({ companyCode: a.companyCode, filter: "status eq 'Saved'" });
+    expect(saved.value.map((x: { code: string }) => x.code)).toEqual([code]);
+    const returns = await client.listTransactionsByCompany({ companyCode: a.companyCode, filter: 'type eq ReturnInvoice and date between 2024-04-01 and 2024-04-30', orderBy: 'code desc' });
+    expect(returns.value.map((x: { code: string }) => x.code)).toEqual(['INV-1002-Q', 'INV-1002-P', 'INV-1001-R']);
+    const locked = await client.listTransactionsByCompany({ companyCode: a.companyCode, filter: 'locked eq true' });
+    expect(locked.value.map((x: { code: string }) => x.code)).toEqual(['INV-1001']);
+    const page = await client.listTransactionsByCompany({ companyCode: a.companyCode, top: 2, orderBy: 'code asc' });
+    expect(page['@recordsetCount']).toBe(6);
+    expect(page.value.every((x: { companyId: number }) => x.companyId === a.companyId)).toBe(true);
+    expect(page.value.map((x: { code: string }) => x.code)).toEqual(['INV-1001', 'INV-1001-R']);
+    expect(page['@nextLink']).toContain('%24skip=2');
+    expect(await errorCode(client.listTransactionsByCompany({ companyCode: a.companyCode, filter: 'colour eq red' }))).toBe('MalformedFilterException');
+
+    const audit = await client.auditTransaction({ companyCode: a.companyCode, transactionCode: code });
+    expect(audit.original.request).toMatchObject({ code, commit: false, lines: [expect.objectContaining({ amount: 80, itemCode: 'SKU-1' })] });
+    expect(audit.reconstructed.request).toMatchObject({ code, type: 'SalesInvoice', date: '2024-05-01', commit: false, lines: [expect.objectContaining({ number: '1', amount: 80, taxCode: 'P0000000' })] });
+    expect(audit.original.response).toMatchObject({ status: 'Saved', totalTax: 5.2 });
+    const byType = await client.auditTransactionWithType({ companyCode: a.companyCode, transactionCode: 'INV-1001-R', documentType: 'ReturnInvoice' });
+    expect(byType.original.request).toMatchObject({ refundType: 'Full', referenceCode: 'CN-7' });
+    expect(byType.reconstructed.request).toMatchObject({ type: 'ReturnInvoice', date: '2024-04-02', lines: [expect.objectContaining({ amount: -200 })], taxOverride: { type: 'TaxDate', taxDate: '2024-03-15' } });
+  });
+
+  it('codes with special characters travel with the AvaTax URL escapes', async () => {
+    const code = 'INV/2024 #7+?';
+    await client.createTransaction({ model: invoice(code, [10], { commit: true }) });
+    const escaped = 'INV_-ava2f-_2024%20_-ava23-_7_-ava2b-__-ava3f-_';
+    expect(await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: escaped })).toMatchObject({ code, totalTax: 0.65 });
+    expect(await client.voidTransaction({ companyCode: a.companyCode, transactionCode: escaped, model: { code: 'DocVoided' } })).toMatchObject({ code, status: 'Cancelled' });
+  });
+
+  it('status mapping over the wire: Saved, Posted after verify, Committed, uncommitted again; the ledger view says committed: false', async () => {
+    const code = 'INV-3001';
+    expect(await client.createTransaction({ model: invoice(code, [20], { commit: false }) })).toMatchObject({ status: 'Saved' });
+    const posted = await client.verifyTransaction({ companyCode: a.companyCode, transactionCode: code, model: { verifyTransactionDate: '2024-03-15', verifyTotalAmount: 20, verifyTotalTax: 1.3 } });
+    expect(posted).toMatchObject({ status: 'Posted', version: 1 });
+    // The uncommitted document cannot be locked (filed); the ledger keeps it out of filing.
+    expect(await errorCode(client.lockTransaction({ companyCode: a.companyCode, transactionCode: code, model: { isLocked: true } }))).toBe('DocumentNotCommitted');
+    const uncommitted = await t.app.get(READ_STORE).getTransaction({ accountId: a.accountId, companyCode: a.companyCode, transactionType: 'Sale', documentCode: code });
+    expect(uncommitted).toMatchObject({ committed: false, verified: true, state: 'Recorded' });
+    const committed = await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } });
+    expect(committed).toMatchObject({ status: 'Committed' });
+    const view = await t.app.get(READ_STORE).getTransaction({ accountId: a.accountId, companyCode: a.companyCode, transactionType: 'Sale', documentCode: code });
+    expect(view).not.toHaveProperty('committed'); // absent = committed
+    expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } })).toMatchObject({ status: 'Committed', version: 1 });
+    // Uncommitted again; this version was verified, so it is Posted (not Saved).
+    expect(await client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: code })).toMatchObject({ status: 'Posted', version: 1 });
+    // createoradjust: a new version of the same code (version 2), committed this time.
+    const adjusted = await client.createOrAdjustTransaction({ model: { adjustmentReason: 'Other', adjustmentDescription: 'final', createTransactionModel: invoice(code, [30], { commit: true }) } });
+    expect(adjusted).toMatchObject({ code, version: 2, status: 'Committed', totalTax: 1.95 }); // 6.5 % of 30
+    const history = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/${code}/versions`).set(a.tng);
+    expect(history.body).toHaveLength(2);
+  });
+
+  it('a TaxOnly refund gives back the tax without the amount; refunds of non-invoices are refused', async () => {
+    await client.createTransaction({ model: invoice('INV-5001', [100, 50], { commit: true }) });
+    const taxOnly = await client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-10', refundType: 'TaxOnly' } });
+    expect(taxOnly).toMatchObject({ type: 'ReturnInvoice', totalAmount: 0, totalTax: -9.75 }); // 6.5 + 3.25 back
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001-T', model: { refundDate: '2024-04-11', refundType: 'Full' } }))).toBe('InvalidDocumentTypeForRefund');
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundDate: '2024-04-11', refundType: 'Percentage', refundPercentage: 150 } }))).toBe('RefundPercentageOutOfRange');
+    expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-11' } }))).toBe('DocumentCodeConflict');
+  });
+
+  it('changecode records the document as charged under the new code and voids the old code', async () => {
+    await client.createTransaction({ model: invoice('TMP-1', [40], { commit: false }) });
+    const renamed = await client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'TMP-1', model: { newCode: 'INV-6001' } });
+    expect(renamed).toMatchObject({ code: 'INV-6001', status: 'Saved', totalAmount: 40, totalTax: 2.6, version: 1 }); // 6.5 % of 40
+    expect(await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'TMP-1' })).toMatchObject({ status: 'Cancelled' });
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6001', model: { newCode: 'INV-1001' } }))).toBe('DocumentCodeConflict');
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-1001', model: { newCode: 'INV-1001-X' } }))).toBe('CannotModifyLockedTransaction');
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-1001-X' }))).toBe('EntityNotFoundError');
+  });
+
+  it('without companyCode the account\'s only company is used (AvaTax: the default company)', async () => {
+    const lone = await onboard(t, 'Lone Co', SEATTLE);
+    const loneClient: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: lone.accountId, licenseKey: lone.licenseKey });
+    const { companyCode: _omitted, ...model } = invoice('LONE-1', [10], { commit: true });
+    expect(await loneClient.createTransaction({ model })).toMatchObject({ code: 'LONE-1', companyId: lone.companyId, totalTax: 0.65 });
+    await loneClient.createCompanies({ model: [{ companyCode: 'Lone Co 2' }] });
+    expect(await errorCode(loneClient.createTransaction({ model: { ...model, code: 'LONE-2' } }))).toBe('ValueRequiredError');
+  });
+
+  it('a refused command writes nothing', async () => {
+    const code = 'INV-4001';
+    await client.createTransaction({ model: invoice(code, [10], { commit: true }) });
+    await client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } });
+    const before = (await client.auditTransaction({ companyCode: a.companyCode, transactionCode: code })).original.response.modifiedDate;
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'DocVoided' } }))).toBe('TransactionAlreadyCancelled');
+    expect(await errorCode(client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: false } }))).toBe('TransactionAlreadyCancelled');
+    expect(await errorCode(client.voidTransaction({ companyCode: a.companyCode, transactionCode: code, model: { code: 'Sideways' } }))).toBe('InvalidEnumValue');
+    const after = await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: code });
+    expect(after).toMatchObject({ status: 'Cancelled', modifiedDate: before });
+  });
+
+  it('resolves addresses (GET and POST) with the jurisdictions they lie in', async () => {
+    const got = await client.resolveAddress({ line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' });
+    expect(got).toMatchObject({ resolutionQuality: 'PostalCentroidGood', validatedAddresses: [expect.objectContaining({ region: 'WA', country: 'US', postalCode: '99201' })] });
+    expect(got.coordinates.latitude).toBeCloseTo(47.66, 1);
+    expect(got.taxAuthorities).toEqual(expect.arrayContaining([expect.objectContaining({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'State' })]));
+    expect(got.messages).toEqual([]);
+    const posted = await client.resolveAddressPost({ model: { line1: '1 Nowhere', region: 'WA', postalCode: '00000', country: 'US', textCase: 'Upper' } });
+    expect(posted.messages.map((m: { code: string }) => m.code)).toContain('UnknownPostalCode');
+    expect(posted.taxAuthorities).toEqual([]);
+  });
+
+  it('creates companies, locations and an initialized company through the onboarding commands', async () => {
+    const [company] = await client.createCompanies({ model: [{ companyCode: 'V2-SUB', name: 'V2 Subsidiary', baseCurrencyCode: 'USD' }] });
+    expect(company).toMatchObject({ companyCode: 'V2-SUB', name: 'V2 Subsidiary', id: expect.any(Number), locations: [], nexus: [] });
+    const [location] = await client.createLocations({ companyId: company.id, model: [{ locationCode: 'WH-1', line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' }] });
+    expect(location).toMatchObject({ companyId: company.id, locationCode: 'WH-1', region: 'WA' });
+    expect(await errorCode(client.createCompanies({ model: [{ companyCode: 'V2-SUB' }] }))).toBe('CompanyExists');
+
+    const init = await client.companyInitialize({ model: { name: 'Init Co', companyCode: 'V2-INIT', line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US', email: 'tax@example.com' } });
+    expect(init).toMatchObject({ companyCode: 'V2-INIT', locations: [expect.objectContaining({ locationCode: 'DEFAULT', region: 'WA' })] });
+    expect(init.nexus).toEqual(expect.arrayContaining([expect.objectContaining({ region: 'WA', jurisTypeId: 'STA' })]));
+    // The new company calculates at once: Spokane to Spokane, 6.5 % of 10.
+    const sale = await client.createTransaction({ model: { ...invoice('INIT-1', [10]), companyCode: 'V2-INIT', addresses: { singleLocation: SPOKANE } } });
+    expect(sale).toMatchObject({ totalTax: 0.65, status: 'Saved' });
+  });
+
+  it('nexus by address (the onboarding v2 routes) and errors in the AvaTax shape', async () => {
+    const defs = await client.listNexusByAddress({ line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' });
+    expect(defs.value).toEqual(expect.arrayContaining([expect.objectContaining({ region: 'WA', jurisTypeId: 'STA' })]));
+    expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), customerCode: undefined } }))).toBe('ValueRequiredError');
+    expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), companyCode: 'NOPE' } }))).toBe('CompanyNotFound');
+    const stranger: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: a.accountId, licenseKey: 'wrong' });
+    expect(await errorCode(stranger.listTransactionsByCompany({ companyCode: a.companyCode }))).toBe('AuthenticationFailed');
+  });
+});
