@@ -720,6 +720,7 @@ export function jurisdictionsForAddress(
 ): Jurisdiction[] {
   const state = resolveUsState(address.region ?? undefined);
   const country = normaliseCountry(address.country ?? undefined) ?? (state ? 'US' : undefined);
+  if (country !== undefined && country !== 'US') return vatJurisdictions(country, address.region?.trim().toUpperCase() ?? '', content, date);
   if (country !== 'US' || !state) return [];
   const known = content.rates.some(
     (r) => r.jurisdictionType === 'StateOrProvince' && resolveUsState(r.region)?.code === state.code && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
@@ -741,6 +742,19 @@ export function jurisdictionsForAddress(
   }
   const order: Record<string, number> = { STA: 0, CTY: 1, CIT: 2, STJ: 3 };
   return out.sort((a, b) => order[a.jurisTypeId] - order[b.jurisTypeId]);
+}
+
+/** VAT/GST countries: the country (CNT) and, where it levies its own tax (Canadian PST/QST/RST), the province (STA). */
+function vatJurisdictions(country: string, region: string, content: TaxContent, date: string | undefined): Jurisdiction[] {
+  const entries = content.rates.filter(
+    (r) => r.country === country && (r.region === '' || r.region === region) && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
+  );
+  const out: Jurisdiction[] = [];
+  const top = entries.find((r) => r.jurisdictionType === 'Country');
+  if (top) out.push({ country, region: '', jurisTypeId: 'CNT', jurisCode: top.jurisdictionCode, jurisName: top.jurisdictionName });
+  const province = entries.find((r) => r.jurisdictionType === 'StateOrProvince');
+  if (province) out.push({ country, region, jurisTypeId: 'STA', jurisCode: province.jurisdictionCode, jurisName: province.jurisdictionName });
+  return out;
 }
 
 /** First five digits of a US ZIP ("98101-1234" → "98101"); undefined when it is not one. */
