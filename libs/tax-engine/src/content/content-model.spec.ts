@@ -22,6 +22,7 @@ describe('local jurisdictions and ZIP boundaries', () => {
     ${'New York'}    | ${'NY'} | ${'10001'} | ${'2025-06-01'} | ${0.08875}
     ${'Denver'}      | ${'CO'} | ${'80202'} | ${'2025-06-01'} | ${0.0881}
     ${'Phoenix'}     | ${'AZ'} | ${'85004'} | ${'2025-06-01'} | ${0.086}
+    ${'Atlanta'}     | ${'GA'} | ${'30303'} | ${'2025-06-01'} | ${0.089}
   `('$metro $zip on $date: combined $rate', ({ region, zip, date, rate }) => {
     expect(combined(region, zip, date)).toBeCloseTo(rate, 10);
   });
