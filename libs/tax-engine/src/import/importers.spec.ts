@@ -80,6 +80,12 @@ describe('ZIP rate CSV import', () => {
     expect(empty.ok ? '' : empty.errors[0]).toEqual({ line: 1, message: 'no data rows' });
   });
 
+  it('accepts quoted headers, CRLF line ends and a byte-order mark', () => {
+    const text = '\uFEFF' + ZIP_RATE_COLUMNS.map((c) => `"${c}"`).join(',') + '\r\n"WA","98052","REDMOND","0.103000","0.065000","0.000000","0.038000","0.000000","1"\r\n';
+    const result = importZipRateCsv(text, defaultBundle(), '2025-01-01');
+    expect(result.ok).toBe(true);
+  });
+
   it('pads ZIPs that lost their leading zero in a spreadsheet', () => {
     const result = importZipRateCsv(csv('MA,2108,BOSTON,0.0625,0.0625,0,0,0,0'), defaultBundle(), '2025-01-01');
     expect(result.ok && result.bundle.usLocal.boundaries.at(-1)?.zips).toEqual(['02108']);

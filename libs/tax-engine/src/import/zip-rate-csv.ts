@@ -33,13 +33,14 @@ const LEVELS = [
 export function importZipRateCsv(text: string, base: ContentBundle, effectiveDate: string, sourceName = 'ZIP rate CSV'): ImportResult {
   const errors: ImportRowError[] = [];
   let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: (header: string[]) => header.map((h) => h.trim()), info: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    const columns = (names: string[]) => (header = names.map((h) => h.trim()));
+    records = parse(text.replace(/^\uFEFF/, ''), { columns, info: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return { ok: false, errors: [{ line, message: `not a readable CSV: ${(error as Error).message}` }] };
   }
-  const header = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
   const missing = ZIP_RATE_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) return { ok: false, errors: [{ line: 1, message: `missing column(s) ${missing.join(', ')}; expected ${ZIP_RATE_COLUMNS.join(',')}` }] };
   if (records.length === 0) return { ok: false, errors: [{ line: 1, message: 'no data rows' }] };
