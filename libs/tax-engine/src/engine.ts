@@ -318,6 +318,8 @@ interface LineContext {
   date: string;
   places: number;
   isReturn: boolean;
+  /** The header's default locations, for the lines without their own. */
+  headerLocations: Map<LocationPurpose, LocationRef>;
 }
 
 const LOCAL_LEVELS = ['County', 'City', 'Special'] as const;
@@ -334,7 +336,7 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
     plan.hasLineOverride = true;
   }
 
-  const locations = effectiveLocations(header, line);
+  const locations = line.locations ? effectiveLocations(header, line) : ctx.headerLocations;
   const origin = firstOf(ORIGIN_ORDER, locations);
   const destination = firstOf(DESTINATION_ORDER, locations);
   if (!origin && !destination) return plan;
@@ -643,6 +645,7 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     date: taxDate,
     places,
     isReturn: RETURN_DOCUMENT_TYPES.has(header.metadata?.documentType ?? ''),
+    headerLocations: effectiveLocations(header, {} as TaxDocumentLine),
   };
   const plans = lines.map((l, i) => planLine(l, i, ctx));
   if (inHeader.totalTaxOverrideAmount != null) {
