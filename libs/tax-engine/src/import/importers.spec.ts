@@ -50,6 +50,7 @@ describe('ZIP rate CSV import', () => {
   it.each`
     name                            | rows                                                                                    | line | message
     ${'unknown state'}              | ${['XX,98052,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/State "XX" is not a US state/}
+    ${'ZIP of another state'}       | ${['CA,98052,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/ZipCode 98052 is in WA, not CA/}
     ${'bad ZIP'}                    | ${['WA,9805A,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/ZipCode "9805A"/}
     ${'rate not a number'}          | ${['WA,98052,R,0.1,six,0,0.035,0,1']}                                                   | ${2} | ${/StateRate "six" is not a decimal/}
     ${'percent instead of fraction'} | ${['WA,98052,R,10.3,6.5,0,3.8,0,1']}                                                   | ${2} | ${/not a fraction below 1/}

@@ -17,6 +17,14 @@ export const ZIP_RATE_COLUMNS = [
   'RiskLevel',
 ] as const;
 
+/** The state of a ZIP per the maintained `zipcodes` package (loaded on first use); undefined when it does not know it. */
+let zipcodes: { lookup(zip: string): { state?: string } | undefined } | undefined;
+function zipState(zip: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zipcodes ??= require('zipcodes') as typeof zipcodes;
+  return zipcodes!.lookup(zip)?.state;
+}
+
 const LEVELS = [
   ['EstimatedCountyRate', 'CTY', 'COUNTY'],
   ['EstimatedCityRate', 'CIT', 'CITY'],
@@ -59,6 +67,10 @@ export function importZipRateCsv(text: string, base: ContentBundle, effectiveDat
     if (/^\d{3,4}$/.test(zip)) zip = zip.padStart(5, '0'); // spreadsheets drop leading zeros
     if (!/^\d{5}$/.test(zip)) problems.push(`ZipCode ${JSON.stringify(record.ZipCode ?? '')} is not a 5-digit ZIP`);
     else if (seen.has(zip)) problems.push(`ZipCode ${zip} already given on line ${seen.get(zip)}`);
+    else if (state) {
+      const known = zipState(zip);
+      if (known !== undefined && known !== state.code) problems.push(`ZipCode ${zip} is in ${known}, not ${state.code}`);
+    }
     const parsed = ['EstimatedCombinedRate', 'StateRate', 'EstimatedCountyRate', 'EstimatedCityRate', 'EstimatedSpecialRate'].map((c) => parseRate(record[c], c));
     for (const p of parsed) if (p.error) problems.push(p.error);
     if (parsed.every((p) => p.rate !== undefined)) {
