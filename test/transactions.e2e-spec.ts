@@ -321,7 +321,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     it('returns full documents with processingInfo', async () => {
       const res = await get('/transactions/ListCo/Sale?limit=1', l.headers);
       expect(res.body[0].processingInfo).toMatchObject({ transactionState: 'Recorded', versionId: expect.any(String) });
-      // 2024 in Seattle 98101 (i3-engine content): 32.50 x (6.5% WA + 3.75% Seattle) = 3.33125 -> 3.33.
+      // 32.50 shipped to Seattle 98101 in 2025: WA 6.5% = 2.11 + Seattle 3.75% = 1.21875 → 1.22 (local content, issue 3)
       expect(res.body[0].calculatedTaxSummary.tax).toBe(3.33);
     });
     it.each([

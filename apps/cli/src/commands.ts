@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { registerVerify } from './verify.command';
+import { registerContent } from './content.command';
 import { registerProjections } from './projections.command';
+import { registerVerify } from './verify.command';
 
 /** Adds one command (with its sub-commands) to the program. One file per command, listed here. */
 export type RegisterCommand = (program: Command) => void;
 
 export const CLI_COMMANDS: RegisterCommand[] = [
-  // content import <format> <file>      (tax content, apps/cli/src/content.command.ts)
-  registerVerify, //                      verify: hash chain (apps/cli/src/verify.command.ts)
-  registerProjections, //                 projections rebuild|verify|status (apps/cli/src/projections.command.ts)
+  registerContent, //     content import|list|show|activate (tax content)
+  registerVerify, //      verify: the hash chain of every stream and the global order
+  registerProjections, // projections rebuild|verify|status
 ];

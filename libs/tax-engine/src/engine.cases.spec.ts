@@ -72,6 +72,9 @@ const cases: Case[] = [
   // 2.90 + 4.81 + 1.00 + 0.10 = 8.81
   { name: 'WA → Denver 80202', from: ['US', 'WA'], to: ['US', 'CO', '80202'], amount: 100,
     details: [['COLORADO STATE Sales', 0.029, 2.9], ['DENVER CITY Sales', 0.0481, 4.81], ['REGIONAL TRANSPORTATION DISTRICT SPECIAL Sales', 0.01, 1], ['SCIENTIFIC AND CULTURAL FACILITIES DISTRICT SPECIAL Sales', 0.001, 0.1]], tax: 8.81 },
+  // 4.00 + 3.00 + 1.50 + 0.40 = 8.90
+  { name: 'FL → Atlanta 30303', from: ['US', 'FL'], to: ['US', 'GA', '30303'], amount: 100,
+    details: [['GEORGIA STATE Sales', 0.04, 4], ['FULTON COUNTY Sales', 0.03, 3], ['ATLANTA CITY Sales', 0.015, 1.5], ['ATLANTA TSPLOST SPECIAL Sales', 0.004, 0.4]], tax: 8.9 },
   // AZ is origin-sourced in-state: Phoenix seller → Tucson buyer taxed at Phoenix: 5.60 + 0.70 + 2.30 = 8.60
   { name: 'AZ origin: Phoenix 85004 → Tucson 85701', from: ['US', 'AZ', '85004'], to: ['US', 'AZ', '85701'], amount: 100,
     details: [['ARIZONA STATE Sales', 0.056, 5.6], ['MARICOPA COUNTY Sales', 0.007, 0.7], ['PHOENIX CITY Sales', 0.023, 2.3]], tax: 8.6 },

@@ -3,7 +3,7 @@ import type { CalculateTax, CompanySetup, ExemptionCategory, ExemptionCertificat
 import { countryRates, taxabilityOf, zipLookup } from './content/lookup';
 import { TaxCalculationError } from './errors';
 import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
-import { Dec, allocate, minorUnits, moneyOut, rateOut, roundMoney, sum, toDecimal } from './money';
+import { Dec, allocate, amountUnits, rateOf, minorUnits, moneyOut, rateMicros, rateOut, roundMoney, sum, taxUnits, toDecimal, unitsOut } from './money';
 import type {
   CalculatedTax,
   CalculatedTaxDocument,
@@ -318,6 +318,8 @@ interface LineContext {
   date: string;
   places: number;
   isReturn: boolean;
+  /** The header's default locations, for the lines without their own. */
+  headerLocations: Map<LocationPurpose, LocationRef>;
 }
 
 const LOCAL_LEVELS = ['County', 'City', 'Special'] as const;
@@ -334,7 +336,7 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
     plan.hasLineOverride = true;
   }
 
-  const locations = effectiveLocations(header, line);
+  const locations = line.locations ? effectiveLocations(header, line) : ctx.headerLocations;
   const origin = firstOf(ORIGIN_ORDER, locations);
   const destination = firstOf(DESTINATION_ORDER, locations);
   if (!origin && !destination) return plan;
@@ -383,8 +385,8 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
     const stateLookup = zipLookup(content, state.code, place.zip, date);
     const stateNexus = hasStateNexus(ctx.nexus, state);
     for (const r of entries) {
-      let rate = new Dec(stateLookup?.boundary.stateRate ?? r.rate);
-      if (rule?.treatment === 'reduced' && rule.rate !== undefined) rate = new Dec(rule.rate);
+      let rate = rateOf(stateLookup?.boundary.stateRate ?? r.rate);
+      if (rule?.treatment === 'reduced' && rule.rate !== undefined) rate = rateOf(rule.rate);
       plan.details.push({
         jurisdictionName: r.jurisdictionName,
         jurisdictionType: r.jurisdictionType,
@@ -403,7 +405,7 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
           jurisdictionType: level,
           jurisdictionCode: l.rate.jurisdictionCode,
           taxType: kind === 'Purchase' ? useTaxType(l.rate.taxType) : l.rate.taxType,
-          rate: new Dec(l.rate.rate),
+          rate: rateOf(l.rate.rate),
           exemptionReason: reasonFor(hasLocalNexus(ctx.nexus, state, l.jurisdiction)),
         });
       }
@@ -416,8 +418,8 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
     const crossBorder = o?.country !== undefined && o.country !== place.country;
     const reverseCharge = kind === 'Sale' && crossBorder && taxId !== undefined ? `${EXEMPTION_REVERSE_CHARGE} (${taxId})` : undefined;
     for (const r of entries) {
-      let rate = new Dec(r.rate);
-      if (rule?.treatment === 'reduced' && rule.rate !== undefined && r.jurisdictionType === 'Country') rate = new Dec(rule.rate);
+      let rate = rateOf(r.rate);
+      if (rule?.treatment === 'reduced' && rule.rate !== undefined && r.jurisdictionType === 'Country') rate = rateOf(rule.rate);
       const reason = !nexus ? EXEMPTION_NO_NEXUS : (productReason ?? reverseCharge ?? lineReason);
       plan.details.push({ jurisdictionName: r.jurisdictionName, jurisdictionType: r.jurisdictionType, jurisdictionCode: r.jurisdictionCode, taxType: r.taxType, rate, exemptionReason: reason });
     }
@@ -453,9 +455,74 @@ function spreadHeaderOverride(plans: LinePlan[], headerOverride: Decimal, places
   });
 }
 
+/**
+ * The common line (no override, tax-exclusive) in exact integer minor units (money.ts: amountUnits,
+ * rateMicros, taxUnits); undefined when the amount or a rate is outside the provably exact range, and
+ * the Decimal path below is used. Both give identical results (property-tested).
+ */
+function calculateLineInUnits(plan: LinePlan, places: number): LineResult | undefined {
+  if (plan.forcedTax !== undefined || plan.taxIncluded) return undefined;
+  const a = amountUnits(plan.amount, places);
+  if (a === null) return undefined;
+  const n = plan.details.length;
+  const micros: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = rateMicros(plan.details[i].rate);
+    if (m === null) return undefined;
+    micros[i] = m;
+  }
+  const amountOut = unitsOut(a, places);
+  const authorities: TaxAuthority[] = [];
+  let applied = 0;
+  let anyTaxed = false;
+  let current: TaxAuthority | undefined;
+  for (let i = 0; i < n; i++) {
+    const d = plan.details[i];
+    const exempt = d.exemptionReason !== undefined;
+    const t = exempt ? 0 : taxUnits(a, micros[i]);
+    applied += t;
+    anyTaxed ||= !exempt;
+    const detail: TaxDetail = {
+      taxType: d.taxType,
+      subtotalTaxable: exempt ? 0 : amountOut,
+      subtotalExempt: exempt ? amountOut : 0,
+      rate: rateOut(d.rate),
+      tax: unitsOut(t, places),
+      exempt,
+      ...(exempt ? { exemptionReason: d.exemptionReason } : {}),
+      passthrough: false,
+      ...(plan.origin ? { originLocation: plan.origin.purpose } : {}),
+      ...(plan.destination ? { destinationLocation: plan.destination.purpose } : {}),
+    };
+    if (!current || current.jurisdictionCode !== d.jurisdictionCode || current.jurisdictionType !== d.jurisdictionType || current.jurisdictionName !== d.jurisdictionName) {
+      current = authorities.find((x) => x.jurisdictionCode === d.jurisdictionCode && x.jurisdictionType === d.jurisdictionType && x.jurisdictionName === d.jurisdictionName);
+      if (!current) {
+        current = { jurisdictionName: d.jurisdictionName, jurisdictionType: d.jurisdictionType, jurisdictionCode: d.jurisdictionCode, details: [] };
+        authorities.push(current);
+      }
+    }
+    current.details.push(detail);
+  }
+  const taxable = anyTaxed ? a : 0;
+  const unit = UNIT[places] ?? new Dec(10).pow(-places);
+  return {
+    calculatedTax: { appliedTax: unitsOut(applied, places), subtotalTaxable: unitsOut(taxable, places), subtotalExempt: unitsOut(a - taxable, places), taxAuthorities: authorities },
+    appliedTax: applied === 0 ? ZERO : new Dec(applied).times(unit),
+    subtotalTaxable: taxable === 0 ? ZERO : plan.amount,
+    subtotalExempt: taxable === 0 ? plan.amount : ZERO,
+  };
+}
+
+const ZERO = new Dec(0);
+const UNIT: Decimal[] = [0, 1, 2, 3].map((p) => new Dec(10).pow(-p));
+
 function calculateLine(plan: LinePlan, places: number): LineResult {
   const A = plan.amount;
   const zero = new Dec(0);
+  if (plan.details.length > 0) {
+    const fast = calculateLineInUnits(plan, places);
+    if (fast) return fast;
+  }
   if (plan.details.length === 0) {
     return {
       calculatedTax: { appliedTax: 0, subtotalTaxable: 0, subtotalExempt: moneyOut(A, places), taxAuthorities: [] },
@@ -556,9 +623,15 @@ export const calculateTax: CalculateTax = (document, company, content) => {
   stripTaxLocationPurpose(header.defaultLocations);
   const inLines = document.lines ?? [];
   const lines = inLines.map((l) => {
-    const { calculatedTax: _ignored, ...rest } = structuredClone(l);
-    stripTaxLocationPurpose(rest.locations);
-    return rest as TaxDocumentLine;
+    // A copy the output owns: nested objects the engine writes to (locations) or hands out are cloned.
+    const { calculatedTax: _ignored, ...rest } = l;
+    const copy = rest as TaxDocumentLine;
+    if (l.locations) {
+      copy.locations = structuredClone(l.locations);
+      stripTaxLocationPurpose(copy.locations);
+    }
+    if (l.metadata) copy.metadata = { ...l.metadata };
+    return copy;
   });
 
   const ratesByState = stateRatesOn(content, taxDate);
@@ -572,6 +645,7 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     date: taxDate,
     places,
     isReturn: RETURN_DOCUMENT_TYPES.has(header.metadata?.documentType ?? ''),
+    headerLocations: effectiveLocations(header, {} as TaxDocumentLine),
   };
   const plans = lines.map((l, i) => planLine(l, i, ctx));
   if (inHeader.totalTaxOverrideAmount != null) {
@@ -593,14 +667,15 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     }
   });
 
-  const outLines = lines.map((l, i) => ({
-    ...l,
-    quantity: l.quantity ?? 1,
-    unitOfMeasure: l.unitOfMeasure ?? 'Each',
-    avalaraGoodsAndServicesType: plans[i].taxCode,
-    avalaraGoodsAndServicesModifierType: l.avalaraGoodsAndServicesModifierType ?? header.defaultAvalaraGoodsAndServicesModifierType ?? 'Title',
-    calculatedTax: results[i].calculatedTax,
-  }));
+  const outLines = lines.map((l, i) => {
+    const out = l as TaxDocumentLine & { calculatedTax: CalculatedTax };
+    out.quantity = l.quantity ?? 1;
+    out.unitOfMeasure = l.unitOfMeasure ?? 'Each';
+    out.avalaraGoodsAndServicesType = plans[i].taxCode;
+    out.avalaraGoodsAndServicesModifierType = l.avalaraGoodsAndServicesModifierType ?? header.defaultAvalaraGoodsAndServicesModifierType ?? 'Title';
+    out.calculatedTax = results[i].calculatedTax;
+    return out;
+  });
 
   const subtotal = sum(plans.map((p) => p.amount));
   const tax = sum(results.map((r) => r.appliedTax));
@@ -648,6 +723,7 @@ export function jurisdictionsForAddress(
 ): Jurisdiction[] {
   const state = resolveUsState(address.region ?? undefined);
   const country = normaliseCountry(address.country ?? undefined) ?? (state ? 'US' : undefined);
+  if (country !== undefined && country !== 'US') return vatJurisdictions(country, address.region?.trim().toUpperCase() ?? '', content, date);
   if (country !== 'US' || !state) return [];
   const known = content.rates.some(
     (r) => r.jurisdictionType === 'StateOrProvince' && resolveUsState(r.region)?.code === state.code && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
@@ -669,6 +745,19 @@ export function jurisdictionsForAddress(
   }
   const order: Record<string, number> = { STA: 0, CTY: 1, CIT: 2, STJ: 3 };
   return out.sort((a, b) => order[a.jurisTypeId] - order[b.jurisTypeId]);
+}
+
+/** VAT/GST countries: the country (CNT) and, where it levies its own tax (Canadian PST/QST/RST), the province (STA). */
+function vatJurisdictions(country: string, region: string, content: TaxContent, date: string | undefined): Jurisdiction[] {
+  const entries = content.rates.filter(
+    (r) => r.country === country && (r.region === '' || r.region === region) && (date === undefined || activeOn(r.effectiveDate, r.endDate, date)),
+  );
+  const out: Jurisdiction[] = [];
+  const top = entries.find((r) => r.jurisdictionType === 'Country');
+  if (top) out.push({ country, region: '', jurisTypeId: 'CNT', jurisCode: top.jurisdictionCode, jurisName: top.jurisdictionName });
+  const province = entries.find((r) => r.jurisdictionType === 'StateOrProvince');
+  if (province) out.push({ country, region, jurisTypeId: 'STA', jurisCode: province.jurisdictionCode, jurisName: province.jurisdictionName });
+  return out;
 }
 
 /** First five digits of a US ZIP ("98101-1234" → "98101"); undefined when it is not one. */

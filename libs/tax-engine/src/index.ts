@@ -11,6 +11,14 @@ export {
   entityUseExemptionReason,
   exemptionCategoryOf,
   jurisdictionsForAddress,
+  certificateExemptionReason,
+  nonTaxableReason,
+  EXEMPTION_TRANSFER,
+  EXEMPTION_REVERSE_CHARGE,
+  RETURN_DOCUMENT_TYPES,
+  BUYER_TAX_ID_KEYS,
+  DEFAULT_TAX_CODE,
+  zip5,
 } from './engine';
 export { TaxCalculationError } from './errors';
 export { US_STATES, US_STATE_CODES_50_DC, resolveUsState, normaliseCountry, type UsStateInfo } from './geo';
@@ -32,3 +40,18 @@ export {
   type UsStateRatesFile,
   type UsSourcingFile,
 } from './content/load-content';
+export { importZipRateCsv, ZIP_RATE_COLUMNS } from './import/zip-rate-csv';
+export { importSstFiles, SST_BOUNDARY_FIELDS } from './import/sst';
+export type { ImportResult, ImportRowError, ImportSummary } from './import/import-common';
+export {
+  activateVersion,
+  activeVersionId,
+  baseBundle,
+  contentDir,
+  contentOf,
+  listVersions,
+  loadActiveContent,
+  readVersion,
+  saveAndActivate,
+  type StoredContentVersion,
+} from './store/file-content-store';

@@ -47,3 +47,28 @@ describe('money', () => {
     expect(roundMoney(base.plus(taxes[0]).plus(taxes[1]), 2).toString()).toBe('110');
   });
 });
+
+describe('exact integer minor units (the engine fast path)', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const { amountUnits, rateMicros, taxUnits, unitsOut, roundMoney: round, Dec: D } = require('./money') as typeof import('./money');
+  it('taxUnits(amountUnits, rateMicros) equals Decimal round-half-up of amount × rate, ties and negatives included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }), fc.integer({ min: 0, max: 300_000 }), fc.constantFrom(0, 2, 3), (cents, micros, places) => {
+        const amount = new D(cents).div(10 ** places);
+        const rate = new D(micros).div(1_000_000);
+        const units = amountUnits(amount, places)!;
+        const expected = round(amount.times(rate), places);
+        expect(unitsOut(taxUnits(units, rateMicros(rate)!), places)).toBe(Number(expected.toFixed(places)) || 0);
+      }),
+      { numRuns: 5000 },
+    );
+    // a tie: 0.5 cent rounds away from zero both ways
+    expect(taxUnits(10, 50_000)).toBe(1); // 0.10 × 5% = 0.005 → 0.01
+    expect(taxUnits(-10, 50_000)).toBe(-1);
+  });
+  it('refuses what it cannot do exactly', () => {
+    expect(amountUnits(new D('1.005'), 2)).toBeNull();
+    expect(amountUnits(new D('1e14'), 2)).toBeNull();
+    expect(rateMicros(new D('0.0000001'))).toBeNull();
+  });
+});

@@ -44,10 +44,16 @@ export function moneyOut(d: Decimal, places: number): number {
   return n === 0 ? 0 : n;
 }
 
+const rateNumbers = new WeakMap<Decimal, number>();
 /** A rate as a JS number, from its exact decimal text. */
 export function rateOut(d: Decimal): number {
-  const n = Number(d.toString());
-  return n === 0 ? 0 : n;
+  let n = rateNumbers.get(d);
+  if (n === undefined) {
+    n = Number(d.toString());
+    if (n === 0) n = 0;
+    rateNumbers.set(d, n);
+  }
+  return n;
 }
 
 export function sum(values: readonly Decimal[]): Decimal {
@@ -74,3 +80,51 @@ export function allocate(total: Decimal, weights: readonly Decimal[], places: nu
   shares[largest] = shares[largest].plus(remainder);
   return shares;
 }
+
+/**
+ * Exact integer arithmetic in minor units, for the common case where it is provably exact: an amount
+ * with at most `places` decimals and rates with at most 6 decimals, whose product stays below 2^53.
+ * amount × rate is then the integer amountUnits × rateMicros (scale 10^(places+6)), rounded half-up
+ * (ties away from zero) to minor units with integer division. Anything outside falls back to Decimal.
+ */
+const RATE_SCALE = 1_000_000;
+const rateMicrosCache = new WeakMap<Decimal, number | null>();
+
+/** A rate as an exact integer number of millionths, or null when it has more than 6 decimals. */
+export function rateMicros(rate: Decimal): number | null {
+  let v = rateMicrosCache.get(rate);
+  if (v === undefined) {
+    v = rate.decimalPlaces() <= 6 ? rate.times(RATE_SCALE).toNumber() : null;
+    rateMicrosCache.set(rate, v);
+  }
+  return v;
+}
+
+const rateDecimals = new Map<string, Decimal>();
+/** Content rates (decimal text) as shared, immutable Decimals: parsed once. */
+export function rateOf(text: string): Decimal {
+  let d = rateDecimals.get(text);
+  if (!d) {
+    if (rateDecimals.size > 10_000) rateDecimals.clear();
+    rateDecimals.set(text, (d = new Dec(text)));
+  }
+  return d;
+}
+
+/** An amount as an exact integer number of minor units, or null when it has more decimals or is too large. */
+export function amountUnits(amount: Decimal, places: number): number | null {
+  if (amount.decimalPlaces() > places) return null;
+  const units = Math.round(amount.toNumber() * 10 ** places);
+  return Math.abs(units) <= 2 ** 43 ? units : null; // × rate micros (≤ 10^6 ≈ 2^20) stays below 2^53
+}
+
+/** round_half_up(units × micros / 10^6) in exact integer arithmetic (|units × micros| < 2^53). */
+export function taxUnits(units: number, micros: number): number {
+  const product = units * micros;
+  const x = Math.abs(product) + RATE_SCALE / 2;
+  const q = (x - (x % RATE_SCALE)) / RATE_SCALE;
+  return product < 0 ? -q || 0 : q;
+}
+
+/** Minor units back to a JS number (the same double as Number of the decimal text). */
+export const unitsOut = (units: number, places: number): number => (units === 0 ? 0 : units / 10 ** places);

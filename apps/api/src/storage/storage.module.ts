@@ -8,7 +8,7 @@ import {
 } from '@tax-ledger/event-store';
 import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
-import { loadDefaultContent } from '@tax-ledger/tax-engine';
+import { loadActiveContent, loadDefaultContent } from '@tax-ledger/tax-engine';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
 
@@ -105,7 +105,8 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
     { provide: EVENT_STORE, inject: [STORES], useFactory: (s: Stores) => s.eventStore },
     { provide: READ_STORE, inject: [STORES], useFactory: (s: Stores) => s.readStore },
     { provide: WAIT_FOR_PROJECTION, inject: [STORES], useFactory: (s: Stores) => s.waitForProjection },
-    { provide: TAX_CONTENT, useFactory: () => loadDefaultContent() },
+    // The active imported content version (LEDGER_DATA_DIR/content/active), else the shipped content; read once at start-up.
+    { provide: TAX_CONTENT, inject: [LEDGER_CONFIG], useFactory: (c: LedgerConfig) => (c.dataDir === ':memory:' ? loadDefaultContent() : loadActiveContent(c.dataDir, loadDefaultContent)) },
   ],
   exports: [EVENT_STORE, READ_STORE, WAIT_FOR_PROJECTION, TAX_CONTENT],
 })

@@ -22,6 +22,7 @@ describe('local jurisdictions and ZIP boundaries', () => {
     ${'New York'}    | ${'NY'} | ${'10001'} | ${'2025-06-01'} | ${0.08875}
     ${'Denver'}      | ${'CO'} | ${'80202'} | ${'2025-06-01'} | ${0.0881}
     ${'Phoenix'}     | ${'AZ'} | ${'85004'} | ${'2025-06-01'} | ${0.086}
+    ${'Atlanta'}     | ${'GA'} | ${'30303'} | ${'2025-06-01'} | ${0.089}
   `('$metro $zip on $date: combined $rate', ({ region, zip, date, rate }) => {
     expect(combined(region, zip, date)).toBeCloseTo(rate, 10);
   });
@@ -37,7 +38,13 @@ describe('local jurisdictions and ZIP boundaries', () => {
     // a ZIP content has no boundary for: the state only; Denver before its boundary starts: the state only
     expect(jurisdictionsForAddress({ country: 'US', region: 'WA', postalCode: '99201' }, content, '2025-06-01')).toHaveLength(1);
     expect(jurisdictionsForAddress({ country: 'US', region: 'CO', postalCode: '80202' }, content, '2020-06-01')).toHaveLength(1);
-    expect(jurisdictionsForAddress({ country: 'CAN', region: 'ON', postalCode: 'M5V 1J1' }, content)).toEqual([]);
+    // VAT/GST countries: the country, and the province where it levies its own tax
+    expect(jurisdictionsForAddress({ country: 'CAN', region: 'ON', postalCode: 'M5V 1J1' }, content, '2025-06-01')).toEqual([
+      { country: 'CA', region: '', jurisTypeId: 'CNT', jurisCode: 'CA', jurisName: 'CANADA' },
+    ]);
+    expect(jurisdictionsForAddress({ country: 'CA', region: 'BC' }, content, '2025-06-01').map((j) => [j.jurisTypeId, j.jurisCode])).toEqual([['CNT', 'CA'], ['STA', 'CA-BC']]);
+    expect(jurisdictionsForAddress({ country: 'DEU', postalCode: '10115' }, content)).toEqual([{ country: 'DE', region: '', jurisTypeId: 'CNT', jurisCode: 'DE', jurisName: 'GERMANY' }]);
+    expect(jurisdictionsForAddress({ country: 'JPN' }, content)).toEqual([]);
   });
 });
 

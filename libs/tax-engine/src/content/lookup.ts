@@ -19,7 +19,8 @@ interface Index {
 }
 
 const indexes = new WeakMap<TaxContent, Index>();
-const MAX_DATES = 4096;
+const MAX_DATES = 512;
+const MAX_KEYS_PER_DATE = 20_000;
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
@@ -59,6 +60,7 @@ function memo<T>(content: TaxContent, date: string, key: string, compute: () => 
     ix.byDate.set(date, (perDate = new Map()));
   }
   if (perDate.has(key)) return perDate.get(key) as T;
+  if (perDate.size >= MAX_KEYS_PER_DATE) perDate.clear();
   const value = compute();
   perDate.set(key, value);
   return value;

@@ -1,0 +1,98 @@
+import { activeVersionId, calculateTax, listVersions, loadActiveContent, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from './main';
+import { zipCsvEffectiveDate } from './content.command';
+
+const HEADER = 'State,ZipCode,TaxRegionName,EstimatedCombinedRate,StateRate,EstimatedCountyRate,EstimatedCityRate,EstimatedSpecialRate,RiskLevel';
+
+describe('content import (operator CLI)', () => {
+  let dir: string;
+  let stderr: jest.SpyInstance;
+  let stdout: jest.SpyInstance;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'content-cli-'));
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    process.exitCode = undefined;
+  });
+  afterEach(() => {
+    stderr.mockRestore();
+    stdout.mockRestore();
+    process.exitCode = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const printed = (spy: jest.SpyInstance) => spy.mock.calls.map((c) => String(c[0])).join('');
+  const redmond = (d: string): TaxDocument => ({
+    header: { companyCode: 'C', transactionType: 'Sale', customerCode: 'X', transactionDate: d, defaultLocations: { shipTo: { address: { state: 'WA', postalCode: '98052', country: 'USA' } } } },
+    lines: [{ lineCode: '1', itemCode: 'A', itemDescription: 'a', extendedAmount: 100 }],
+  });
+
+  it('imports a ZIP rate CSV as the active version that the API start-up loader returns', async () => {
+    const csv = file('TAXRATES_ZIP5_WA202501.csv', `${HEADER}\nWA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', csv, '--data-dir', dir])).toBe(0);
+    const version = activeVersionId(dir)!;
+    expect(printed(stdout)).toContain(`active content version: ${version}`);
+    const content = loadActiveContent(dir, loadDefaultContent);
+    expect(content.version).toBe(version);
+    expect(content.version).not.toBe(loadDefaultContent().version);
+    // effective 2025-01-01 from the file name: 100 × 6.5% + 100 × 3.8% = 10.30 ; the day before: 6.50
+    const result = calculateTax(redmond('2025-06-01'), { companyCode: 'C' }, content);
+    expect(result.document.calculatedTaxSummary.tax).toBe(10.3);
+    expect(result.contentVersion).toBe(version);
+    expect(calculateTax(redmond('2024-12-31'), { companyCode: 'C' }, content).document.calculatedTaxSummary.tax).toBe(6.5);
+    expect(listVersions(dir)).toEqual([expect.objectContaining({ version, active: true, basedOn: 'shipped', importedFrom: { format: 'zip-csv', files: ['TAXRATES_ZIP5_WA202501.csv'] } })]);
+    // no temp files are left behind
+    expect(readdirSync(join(dir, 'content')).sort()).toEqual([`${version}.json`, 'active'].sort());
+  });
+
+  it('a rejected file prints every bad row with its line number, exits 1 and leaves the active version alone', async () => {
+    const good = file('good.csv', `${HEADER}\nWA,98052,REDMOND,0.103,0.065,0,0.038,0,1\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', good, '--data-dir', dir, '--effective-date', '2025-01-01'])).toBe(0);
+    const before = activeVersionId(dir);
+    const bad = file('bad.csv', `${HEADER}\nWA,98053,R,0.103,0.065,0,0.038,0,1\nWA,98054,R,0.2,0.065,0,0.038,0,1\nZZ,98055,R,0.103,0.065,0,0.038,0,1\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', bad, '--data-dir', dir])).toBe(1);
+    const errors = printed(stderr);
+    expect(errors).toContain(`${bad}:3: EstimatedCombinedRate 0.2 is not StateRate + county + city + special (0.103)`);
+    expect(errors).toContain(`${bad}:4: State "ZZ" is not a US state code`);
+    expect(errors).toContain('nothing imported');
+    expect(activeVersionId(dir)).toBe(before);
+    expect(listVersions(dir)).toHaveLength(1);
+  });
+
+  it('imports build on the active version; activate rolls back', async () => {
+    const a = file('a.csv', `${HEADER}\nWA,98052,REDMOND,0.103,0.065,0,0.038,0,1\n`);
+    const b = file('b.csv', `${HEADER}\nWA,98053,REDMOND,0.102,0.065,0,0.037,0,1\n`);
+    await runCli(['content', 'import', 'zip-csv', a, '--data-dir', dir, '--effective-date', '2025-01-01']);
+    const first = activeVersionId(dir)!;
+    await runCli(['content', 'import', 'zip-csv', b, '--data-dir', dir, '--effective-date', '2025-01-01']);
+    const content = loadActiveContent(dir, loadDefaultContent);
+    expect(content.boundaries?.filter((x) => ['98052', '98053'].includes(x.zip)).map((x) => x.zip).sort()).toEqual(['98052', '98053']);
+    expect(listVersions(dir).map((v) => v.basedOn)).toEqual(['shipped', first]);
+    expect(await runCli(['content', 'activate', first, '--data-dir', dir])).toBe(0);
+    expect(activeVersionId(dir)).toBe(first);
+  });
+
+  it('unknown format and wrong file count are usage errors (exit 2)', async () => {
+    const a = file('a.csv', `${HEADER}\n`);
+    expect(await runCli(['content', 'import', 'xml', a, '--data-dir', dir])).toBe(2);
+    expect(await runCli(['content', 'import', 'sst', a, '--data-dir', dir])).toBe(2);
+    expect(activeVersionId(dir)).toBeUndefined();
+  });
+
+  it('without an import the API uses the shipped content', () => {
+    expect(loadActiveContent(dir, loadDefaultContent)).toBe(loadDefaultContent());
+  });
+
+  it('effective date: option, else YYYYMM in the file name, else 2000-01-01', () => {
+    expect(zipCsvEffectiveDate('TAXRATES_ZIP5_CA202507.csv')).toBe('2025-07-01');
+    expect(zipCsvEffectiveDate('rates.csv')).toBe('2000-01-01');
+    expect(zipCsvEffectiveDate('TAXRATES_ZIP5_CA202507.csv', '2025-08-15')).toBe('2025-08-15');
+  });
+});

@@ -1,0 +1,137 @@
+import { calculateTax } from '../engine';
+import { buildContentFromBundle, defaultBundle } from '../content/load-content';
+import type { TaxDocument } from '../tax-document';
+import { importSstFiles } from './sst';
+import { importZipRateCsv, ZIP_RATE_COLUMNS } from './zip-rate-csv';
+
+const HEADER = ZIP_RATE_COLUMNS.join(',');
+const csv = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+const doc = (state: string, zip: string, amount: number, date = '2025-06-01'): TaxDocument => ({
+  header: { companyCode: 'C', transactionType: 'Sale', customerCode: 'X', transactionDate: date, defaultLocations: { shipTo: { address: { state, postalCode: zip, country: 'US' } } } },
+  lines: [{ lineCode: '1', itemCode: 'A', itemDescription: 'a', extendedAmount: amount }],
+});
+const taxesOf = (d: TaxDocument, content: ReturnType<typeof buildContentFromBundle>) =>
+  calculateTax(d, { companyCode: 'C' }, content).document.lines[0].calculatedTax.taxAuthorities.flatMap((a) => a.details.map((x) => [a.jurisdictionType, x.rate, x.tax]));
+
+describe('ZIP rate CSV import', () => {
+  it('an imported ZIP rate is applied by the engine, level by level', () => {
+    const result = importZipRateCsv(
+      csv('WA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1', 'CA,94105,SAN FRANCISCO,0.086250,0.060000,0.002500,0.000000,0.023750,2', 'WA,98101,SEATTLE,0.103500,0.065000,0.000000,0.038500,0.000000,1'),
+      defaultBundle(),
+      '2025-01-01',
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.summary).toMatchObject({ rows: 3, zips: 3, effectiveDate: '2025-01-01' });
+    const content = buildContentFromBundle(result.bundle);
+    // Redmond: 100 × 6.5% = 6.50 ; 100 × 3.8% = 3.80 ; total 10.30 = the combined rate
+    expect(taxesOf(doc('WA', '98052', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.038, 3.8]]);
+    // San Francisco: the file's StateRate 6% replaces CA's 7.25% here: 6.00 + 0.25 + 2.375 → 2.38 = 8.63
+    expect(taxesOf(doc('CA', '94105', 100), content)).toEqual([['StateOrProvince', 0.06, 6], ['County', 0.0025, 0.25], ['Special', 0.02375, 2.38]]);
+    // Seattle is replaced from the effective date: the shipped SEATTLE jurisdiction ends 2024-12-31
+    expect(taxesOf(doc('WA', '98101', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85]]);
+    expect(calculateTax(doc('WA', '98101', 100), { companyCode: 'C' }, content).document.lines[0].calculatedTax.taxAuthorities[1].jurisdictionCode).toBe('98101-CITY');
+    expect(taxesOf(doc('WA', '98101', 100, '2024-12-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0375, 3.75]]);
+    // before the effective date Redmond had no local content: state only
+    expect(taxesOf(doc('WA', '98052', 100, '2024-12-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5]]);
+    // a different content version is recorded
+    expect(content.version).not.toBe(buildContentFromBundle(defaultBundle()).version);
+  });
+
+  it('re-importing the same ZIPs from a later date keeps the history', () => {
+    const first = importZipRateCsv(csv('WA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1'), defaultBundle(), '2025-01-01');
+    if (!first.ok) throw new Error('first import failed');
+    const second = importZipRateCsv(csv('WA,98052,REDMOND,0.104000,0.065000,0.000000,0.039000,0.000000,1'), first.bundle, '2025-07-01');
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    const content = buildContentFromBundle(second.bundle);
+    expect(taxesOf(doc('WA', '98052', 100, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.038, 3.8]]);
+    expect(taxesOf(doc('WA', '98052', 100, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.039, 3.9]]);
+  });
+
+  it.each`
+    name                            | rows                                                                                    | line | message
+    ${'unknown state'}              | ${['XX,98052,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/State "XX" is not a US state/}
+    ${'ZIP of another state'}       | ${['CA,98052,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/ZipCode 98052 is in WA, not CA/}
+    ${'bad ZIP'}                    | ${['WA,9805A,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/ZipCode "9805A"/}
+    ${'rate not a number'}          | ${['WA,98052,R,0.1,six,0,0.035,0,1']}                                                   | ${2} | ${/StateRate "six" is not a decimal/}
+    ${'percent instead of fraction'} | ${['WA,98052,R,10.3,6.5,0,3.8,0,1']}                                                   | ${2} | ${/not a fraction below 1/}
+    ${'negative rate'}              | ${['WA,98052,R,0.1,0.065,-0.01,0.045,0,1']}                                             | ${2} | ${/EstimatedCountyRate "-0.01" is not a decimal/}
+    ${'combined ≠ sum'}             | ${['WA,98052,R,0.104,0.065,0,0.038,0,1']}                                               | ${2} | ${/EstimatedCombinedRate 0.104 is not StateRate \+ county \+ city \+ special \(0.103\)/}
+    ${'duplicate ZIP'}              | ${['WA,98052,R,0.103,0.065,0,0.038,0,1', 'WA,98101,S,0.1035,0.065,0,0.0385,0,1', 'WA,98052,R,0.103,0.065,0,0.038,0,1']} | ${4} | ${/ZipCode 98052 already given on line 2/}
+    ${'bad risk level'}             | ${['WA,98052,R,0.103,0.065,0,0.038,0,high']}                                            | ${2} | ${/RiskLevel "high"/}
+    ${'missing field'}              | ${['WA,98052,R,0.103,0.065,0,0.038,0']}                                                 | ${2} | ${/not a readable CSV/}
+  `('rejects $name with its line number, importing nothing', ({ rows, line, message }) => {
+    const base = defaultBundle();
+    const before = JSON.stringify(base);
+    const result = importZipRateCsv(csv(...rows), base, '2025-01-01');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(expect.arrayContaining([expect.objectContaining({ line, message: expect.stringMatching(message) })]));
+    expect(JSON.stringify(base)).toBe(before);
+  });
+
+  it('reports every bad row, not just the first', () => {
+    const result = importZipRateCsv(csv('WA,98052,R,0.103,0.065,0,0.038,0,1', 'XX,98053,R,0.103,0.065,0,0.038,0,1', 'WA,98054,R,0.2,0.065,0,0.038,0,1'), defaultBundle(), '2025-01-01');
+    expect(result.ok ? [] : result.errors.map((e) => e.line)).toEqual([3, 4]);
+  });
+
+  it('rejects a file without the expected columns or without rows', () => {
+    const noColumns = importZipRateCsv('State,Zip,Rate\nWA,98052,0.1\n', defaultBundle(), '2025-01-01');
+    expect(noColumns.ok ? '' : noColumns.errors[0].message).toMatch(/missing column\(s\) ZipCode, TaxRegionName/);
+    const empty = importZipRateCsv(`${HEADER}\n`, defaultBundle(), '2025-01-01');
+    expect(empty.ok ? '' : empty.errors[0]).toEqual({ line: 1, message: 'no data rows' });
+  });
+
+  it('accepts quoted headers, CRLF line ends and a byte-order mark', () => {
+    const text = '\uFEFF' + ZIP_RATE_COLUMNS.map((c) => `"${c}"`).join(',') + '\r\n"WA","98052","REDMOND","0.103000","0.065000","0.000000","0.038000","0.000000","1"\r\n';
+    const result = importZipRateCsv(text, defaultBundle(), '2025-01-01');
+    expect(result.ok).toBe(true);
+  });
+
+  it('pads ZIPs that lost their leading zero in a spreadsheet', () => {
+    const result = importZipRateCsv(csv('MA,2108,BOSTON,0.0625,0.0625,0,0,0,0'), defaultBundle(), '2025-01-01');
+    expect(result.ok && result.bundle.usLocal.boundaries.at(-1)?.zips).toEqual(['02108']);
+  });
+});
+
+describe('SST rate and boundary import', () => {
+  // WA (FIPS 53): county 033 King 0%, place 63000 Seattle-like city 3.85%, special 00001 transit 0.5%
+  const rates = ['53,45,53,0.065,0.065,0.065,0.065,20250101,29991231', '53,01,63000,0.0385,0.0385,0.0385,0.0385,20250401,29991231', '53,01,63000,0.0375,0.0375,0.0375,0.0375,20200101,20250331', '53,63,00001,0.005,0.005,0.005,0.005,20250101,29991231'].join('\n');
+  const zRecord = (zipLow: string, zipHigh: string, place: string, special?: string, begin = '20200101', end = '29991231') => {
+    const f = new Array(32).fill('');
+    f[0] = 'Z'; f[1] = begin; f[2] = end; f[17] = zipLow; f[19] = zipHigh; f[22] = '53'; f[24] = '033'; f[25] = place;
+    if (special) { f[29] = 'ST'; f[30] = special; f[31] = '63'; }
+    return f.join(',');
+  };
+
+  it('imports Z records and the rates of their county, place and special district', () => {
+    const boundaries = [zRecord('98001', '98003', '63000', '00001'), `A,20200101,29991231,100,200,B,,MAIN,ST`].join('\n');
+    const result = importSstFiles(rates, boundaries, defaultBundle());
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.summary).toMatchObject({ zips: 3, skipped: 1 });
+    const content = buildContentFromBundle(result.bundle);
+    // 2025-06-01: 6.50 + 3.85 + 0.50 = 10.85 ; 2025-03-31: place still 3.75% → 6.50 + 3.75 + 0.50
+    expect(taxesOf(doc('WA', '98002', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85], ['Special', 0.005, 0.5]]);
+    expect(taxesOf(doc('WA', '98002', 100, '2025-03-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0375, 3.75], ['Special', 0.005, 0.5]]);
+    // 2024-12-31: the special district starts 2025-01-01 → 6.50 + 3.75
+    expect(taxesOf(doc('WA', '98002', 100, '2024-12-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0375, 3.75]]);
+    // ZIPs outside the range keep the shipped content
+    expect(taxesOf(doc('WA', '98101', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85]]);
+  });
+
+  it.each`
+    name                         | rateFile                                                  | boundaryFile                                  | where           | message
+    ${'bad rate'}                | ${'53,01,63000,abc,0,0,0,20250101,29991231'}              | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/general intrastate rate "abc"/}
+    ${'bad begin date'}          | ${'53,01,63000,0.01,0,0,0,2025-01-01,29991231'}           | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/begin date "2025-01-01" is not YYYYMMDD/}
+    ${'end before begin'}        | ${'53,01,63000,0.01,0,0,0,20250101,20240101'}             | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/end date 2024-01-01 is before begin date/}
+    ${'overlapping periods'}     | ${'53,01,63000,0.01,0,0,0,20250101,29991231\n53,01,63000,0.02,0,0,0,20250601,29991231'} | ${zRecord('98001', '98001', '63000')} | ${['rates', 2]} | ${/overlaps/}
+    ${'unknown state'}           | ${'99,01,63000,0.01,0,0,0,20250101,29991231'}             | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/state FIPS "99"/}
+    ${'short rate row'}          | ${'53,01,63000'}                                          | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/expected 9 fields/}
+    ${'bad ZIP range'}           | ${'53,01,63000,0.01,0,0,0,20250101,29991231'}             | ${zRecord('98005', '98001', '63000')}         | ${['boundaries', 1]} | ${/not a 5-digit range/}
+    ${'unknown special district'} | ${'53,01,63000,0.01,0,0,0,20250101,29991231'}            | ${zRecord('98001', '98001', '63000', '77777')} | ${['boundaries', 1]} | ${/special district 77777 has no row/}
+  `('rejects $name', ({ rateFile, boundaryFile, where, message }) => {
+    const result = importSstFiles(rateFile, boundaryFile, defaultBundle());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(expect.arrayContaining([expect.objectContaining({ file: where[0], line: where[1], message: expect.stringMatching(message) })]));
+  });
+});

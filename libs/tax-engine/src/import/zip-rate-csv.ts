@@ -1,0 +1,120 @@
+import { parse } from 'csv-parse/sync';
+import type { ContentBundle } from '../content/load-content';
+import { resolveUsState } from '../geo';
+import { Dec } from '../money';
+import { parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';
+
+/** Columns of the ZIP-level rate table (e.g. Avalara's free per-state TAXRATES_ZIP5 files). */
+export const ZIP_RATE_COLUMNS = [
+  'State',
+  'ZipCode',
+  'TaxRegionName',
+  'EstimatedCombinedRate',
+  'StateRate',
+  'EstimatedCountyRate',
+  'EstimatedCityRate',
+  'EstimatedSpecialRate',
+  'RiskLevel',
+] as const;
+
+/** The state of a ZIP per the maintained `zipcodes` package (loaded on first use); undefined when it does not know it. */
+let zipcodes: { lookup(zip: string): { state?: string } | undefined } | undefined;
+function zipState(zip: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zipcodes ??= require('zipcodes') as typeof zipcodes;
+  return zipcodes!.lookup(zip)?.state;
+}
+
+const LEVELS = [
+  ['EstimatedCountyRate', 'CTY', 'COUNTY'],
+  ['EstimatedCityRate', 'CIT', 'CITY'],
+  ['EstimatedSpecialRate', 'STJ', 'SPECIAL'],
+] as const;
+
+/**
+ * Import a ZIP-level rate CSV into a copy of `base`: for every row, the ZIP gets its own county, city and
+ * special jurisdictions (codes `<ZIP>-COUNTY` / `-CITY` / `-SPECIAL`, named after TaxRegionName) with the
+ * row's rates, and a boundary from `effectiveDate` whose stateRate is the row's StateRate. Earlier data
+ * for those ZIPs ends the day before. Every row is checked (state, ZIP, rates, combined = sum, no
+ * duplicate ZIP); any bad row rejects the whole file with its line number. Pure: text in, bundle out.
+ */
+export function importZipRateCsv(text: string, base: ContentBundle, effectiveDate: string, sourceName = 'ZIP rate CSV'): ImportResult {
+  const errors: ImportRowError[] = [];
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
+  try {
+    const columns = (names: string[]) => (header = names.map((h) => h.trim()));
+    records = parse(text.replace(/^\uFEFF/, ''), { columns, info: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return { ok: false, errors: [{ line, message: `not a readable CSV: ${(error as Error).message}` }] };
+  }
+  const missing = ZIP_RATE_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) return { ok: false, errors: [{ line: 1, message: `missing column(s) ${missing.join(', ')}; expected ${ZIP_RATE_COLUMNS.join(',')}` }] };
+  if (records.length === 0) return { ok: false, errors: [{ line: 1, message: 'no data rows' }] };
+
+  const bundle = structuredClone(base);
+  const local = bundle.usLocal;
+  const sourceKey = `IMPORT-${effectiveDate}`;
+  const seen = new Map<string, number>();
+  const rows: { zip: string; region: string; name: string; stateRate: string; levels: { type: 'CTY' | 'CIT' | 'STJ'; label: string; rate: string }[] }[] = [];
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const problems: string[] = [];
+    const state = resolveUsState(record.State);
+    if (!state) problems.push(`State ${JSON.stringify(record.State ?? '')} is not a US state code`);
+    let zip = (record.ZipCode ?? '').trim();
+    if (/^\d{3,4}$/.test(zip)) zip = zip.padStart(5, '0'); // spreadsheets drop leading zeros
+    if (!/^\d{5}$/.test(zip)) problems.push(`ZipCode ${JSON.stringify(record.ZipCode ?? '')} is not a 5-digit ZIP`);
+    else if (seen.has(zip)) problems.push(`ZipCode ${zip} already given on line ${seen.get(zip)}`);
+    else if (state) {
+      const known = zipState(zip);
+      if (known !== undefined && known !== state.code) problems.push(`ZipCode ${zip} is in ${known}, not ${state.code}`);
+    }
+    const parsed = ['EstimatedCombinedRate', 'StateRate', 'EstimatedCountyRate', 'EstimatedCityRate', 'EstimatedSpecialRate'].map((c) => parseRate(record[c], c));
+    for (const p of parsed) if (p.error) problems.push(p.error);
+    if (parsed.every((p) => p.rate !== undefined)) {
+      const [combined, ...parts] = parsed.map((p) => new Dec(p.rate!));
+      const total = parts.reduce((s, r) => s.plus(r), new Dec(0));
+      if (!total.eq(combined)) problems.push(`EstimatedCombinedRate ${combined} is not StateRate + county + city + special (${total})`);
+    }
+    const risk = (record.RiskLevel ?? '').trim();
+    if (risk !== '' && !/^\d+$/.test(risk)) problems.push(`RiskLevel ${JSON.stringify(risk)} is not a whole number`);
+    if (problems.length > 0) {
+      for (const message of problems) errors.push({ line, message });
+      continue;
+    }
+    seen.set(zip, line);
+    const name = (record.TaxRegionName ?? '').trim().toUpperCase() || `ZIP ${zip}`;
+    rows.push({
+      zip,
+      region: state!.code,
+      name,
+      stateRate: parsed[1].rate!,
+      levels: LEVELS.map(([column, type, label], i) => ({ type, label, rate: parsed[2 + i].rate!, column })).filter((l) => !new Dec(l.rate).isZero()),
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const codeOf = (zip: string, label: string) => `${zip}-${label}`;
+  const keys = new Set(rows.flatMap((r) => LEVELS.map(([, , label]) => `${r.region}|${codeOf(r.zip, label)}`)));
+  supersede(local, new Set(rows.map((r) => r.zip)), keys, effectiveDate);
+  local.sources[sourceKey] = `${sourceName}, imported with effective date ${effectiveDate}`;
+  let jurisdictions = 0;
+  for (const r of rows) {
+    const codes: string[] = [];
+    for (const l of r.levels) {
+      const code = codeOf(r.zip, l.label);
+      codes.push(code);
+      const rate = { rate: l.rate, effectiveDate, sources: [sourceKey] };
+      const existing = local.jurisdictions.find((j) => j.region === r.region && j.jurisCode === code);
+      if (existing) existing.rates.push(rate);
+      else {
+        local.jurisdictions.push({ region: r.region, jurisTypeId: l.type, jurisCode: code, jurisName: r.name, stateAdministered: true, rates: [rate] });
+        jurisdictions++;
+      }
+    }
+    local.boundaries.push({ zips: [r.zip], region: r.region, jurisCodes: codes, effectiveDate, stateRate: r.stateRate, sources: [sourceKey] });
+  }
+  return { ok: true, bundle, summary: { format: 'zip-csv', rows: rows.length, zips: rows.length, jurisdictions, effectiveDate } };
+}
