@@ -1,5 +1,5 @@
 /**
- * Documents for the filing-period and report suites: sales shipped from Seattle to a few states, and a
+ * Documents for the filing-period and report suites: sales shipped from Olympia, WA (no local content: state rates only, so the hand computations stay short) to a few states, and a
  * return recorded the way the AvaTax refund path records one (a ReturnInvoice: negative amounts).
  */
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
@@ -10,7 +10,7 @@ import { TaxTransactionRepository } from '../../apps/api/src/transactions/tax-tr
 import type { Account, TestApp } from './test-app';
 
 export const ADDRESSES = {
-  WA: { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' },
+  WA: { line1: '1111 Capitol Way S', city: 'Olympia', state: 'WA', zipcode: '98501', country: 'USA' },
   CA: { line1: '1 Market St', city: 'San Francisco', state: 'CA', zipcode: '94105', country: 'USA' },
   NY: { line1: '350 5th Ave', city: 'New York', state: 'NY', zipcode: '10118', country: 'USA' },
   TX: { line1: '1100 Congress Ave', city: 'Austin', state: 'TX', zipcode: '78701', country: 'USA' },

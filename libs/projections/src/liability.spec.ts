@@ -4,7 +4,7 @@ import { adjustmentOf, contributions, liabilityDelta, parsePeriodDocument, proje
 import { EventLog, key } from './test-fixtures';
 
 const content = loadDefaultContent();
-const wa = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };
+const wa = { line1: '1111 Capitol Way S', city: 'Olympia', state: 'WA', zipcode: '98501', country: 'USA' };
 const ca = { line1: '1 Market St', city: 'San Francisco', state: 'CA', zipcode: '94105', country: 'USA' };
 
 function calc(doc: Partial<TaxDocument['header']>, lines: TaxDocument['lines']): CalculatedTaxDocument {
@@ -30,6 +30,18 @@ describe('liability parts of a calculated document', () => {
     expect(regionsOf(liabilityParts(doc))).toEqual(['WA']);
   });
 
+  it('a sale into Seattle 98101: one jurisdiction row for the state and one for the city, the region row sums them', () => {
+    const seattle = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };
+    const doc = calc({ defaultLocations: { shipFrom: { address: seattle }, shipTo: { address: seattle } } }, [line(100)]);
+    const rows = liabilityParts(doc).filter((p) => p.level === 'jurisdiction');
+    // 2024-05-02: WA 6.5 % = 6.50; Seattle location code 1726 local 3.75 % = 3.75.
+    expect(rows.map((r) => [r.jurisdictionName, r.amounts.taxCollected])).toEqual([
+      ['WASHINGTON', '6.5'],
+      ['SEATTLE', '3.75'],
+    ]);
+    expect(part(doc, 'region', 'WA').amounts).toMatchObject({ grossSales: '100', taxCollected: '10.25' });
+  });
+
   it('lines shipped to two states: one region row each, the period row sums them', () => {
     const doc = calc({}, [line(100), line(200, { locations: { shipTo: { address: ca } } })]);
     expect(regionsOf(liabilityParts(doc))).toEqual(['CA', 'WA']);
@@ -50,8 +62,9 @@ describe('liability parts of a calculated document', () => {
   });
 
   it('a line without a jurisdiction counts as exempt "other" in the region of its address', () => {
-    const doc = calc({ defaultLocations: { shipFrom: { address: { country: 'FRA', city: 'Paris', postalCode: '75001' } }, shipTo: { address: { country: 'FRA', city: 'Paris', postalCode: '75001' } } } }, [line(10)]);
-    expect(part(doc, 'region', 'FRA').amounts).toMatchObject({ grossSales: '10', exemptOther: '10', taxCollected: '0' });
+    // Japan: no content for it (VAT/GST content covers the EU, UK, Canada and Australia).
+    const doc = calc({ defaultLocations: { shipFrom: { address: { country: 'JPN', city: 'Tokyo', postalCode: '100-0001' } }, shipTo: { address: { country: 'JPN', city: 'Tokyo', postalCode: '100-0001' } } } }, [line(10)]);
+    expect(part(doc, 'region', 'JPN').amounts).toMatchObject({ grossSales: '10', exemptOther: '10', taxCollected: '0' });
   });
 });
 
