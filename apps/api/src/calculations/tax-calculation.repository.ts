@@ -8,11 +8,12 @@ import {
   type RecordCalculation,
   type TaxCalculationEvent,
 } from '@tax-ledger/ledger';
-import { EVENT_STORE, WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { decideAndAppend } from '../common/decide-and-append';
 import { projectCalculation } from '@tax-ledger/projections';
 import type { CalculationView } from '@tax-ledger/read-store';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
-import { checkPrecondition, MAX_ATTEMPTS, type CommandOptions } from '../transactions/tax-transaction.repository';
+import { checkPrecondition, type CommandOptions } from '../transactions/tax-transaction.repository';
 
 /**
  * Load a calculation's stream -> decide -> append with the expected revision (lost races retried on a
@@ -33,30 +34,20 @@ export class TaxCalculationRepository {
     options: CommandOptions = {},
   ): Promise<{ view: CalculationView; created: boolean }> {
     const stream = calculationStreamName(key);
-    for (let attempt = 1; ; attempt++) {
-      const history = await this.eventStore.readStream(stream);
-      const current = foldCalculation(history as unknown as TaxCalculationEvent[]);
-      checkPrecondition(current, options.ifMatch);
-      const decided = decideCalculation(command, current);
-      const lastRevision = history.length ? history[history.length - 1].revision : -1;
-      let appendResult: AppendResult;
-      try {
-        appendResult = await this.eventStore.append(
-          stream,
-          decided.map((e) => ({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: TAX_CALCULATION_SCHEMA_VERSION } })),
-          { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
-        );
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-        throw error;
-      }
-      const appended =
-        appendResult.events ?? (await this.eventStore.readStream(stream, { fromRevision: lastRevision + 1, maxCount: decided.length }));
-      const view = [...history, ...appended].reduce<CalculationView | null>(projectCalculation, null);
-      if (!view) throw new Error(`stream ${stream} did not project to a calculation`);
-      await this.waitForProjection(appendResult.lastGlobalPosition);
-      return { view, created: lastRevision < 0 };
-    }
+    const { history, appended, result } = await decideAndAppend(
+      this.eventStore,
+      stream,
+      (events) => foldCalculation(events as unknown as TaxCalculationEvent[]),
+      (current) => {
+        checkPrecondition(current, options.ifMatch);
+        return decideCalculation(command, current);
+      },
+      { ...metadata, schemaVersion: TAX_CALCULATION_SCHEMA_VERSION },
+    );
+    const view = [...history, ...appended].reduce<CalculationView | null>(projectCalculation, null);
+    if (!view) throw new Error(`stream ${stream} did not project to a calculation`);
+    await this.waitForProjection(result.lastGlobalPosition);
+    return { view, created: history.length === 0 };
   }
 
   /** Every version of a calculation, oldest first (each recalculation is one), read from its stream. */

@@ -16,6 +16,7 @@ import {
 import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
 import type { TaxContent } from '@tax-ledger/tax-engine';
 import { randomInt } from 'node:crypto';
+import { decideAndAppend } from '../common/decide-and-append';
 import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 import { nexusChoice, nexusForAddresses } from './nexus';
 
@@ -51,7 +52,6 @@ export interface CompanyResult {
   events: CompanyEvent[];
 }
 
-const MAX_ATTEMPTS = 3;
 const MAX_COMPANY_ID = 2 ** 31 - 1; // AvaTax company ids are 32-bit integers
 
 const fold = (events: RecordedEvent[]) =>
@@ -59,7 +59,7 @@ const fold = (events: RecordedEvent[]) =>
 
 /**
  * Load, decide, append with the expected revision; a lost race is decided again on the new state
- * (at most MAX_ATTEMPTS times, then 409). Resolves once read models include the change.
+ * (see decideAndAppend). Resolves once read models include the change.
  */
 async function changeCompany(
   eventStore: EventStore,
@@ -69,23 +69,16 @@ async function changeCompany(
   decide: (state: CompanyState) => CompanyCommand,
   metadata: EventMetadata,
 ): Promise<CompanyResult> {
-  const stream = companyStreamName(accountId, companyCode);
-  for (let attempt = 1; ; attempt++) {
-    const history = await eventStore.readStream(stream);
-    const state = fold(history);
-    const events = decideCompany(state, decide(state), { accountId, companyCode });
-    try {
-      const result = await eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
-        expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
-      });
-      await waitForProjection(result.lastGlobalPosition);
-      const company = events.reduce((s, e) => evolveCompany(s, e, metadata.occurredAt), state);
-      return { company, events };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-  }
+  const { history, appended, result } = await decideAndAppend(
+    eventStore,
+    companyStreamName(accountId, companyCode),
+    fold,
+    (current) => decideCompany(current, decide(current), { accountId, companyCode }),
+    metadata,
+  );
+  await waitForProjection(result.lastGlobalPosition);
+  const events = appended.map((e) => ({ type: e.type, data: e.data }) as unknown as CompanyEvent);
+  return { company: fold([...history, ...appended]), events };
 }
 
 /** A random 32-bit company id, made unique across accounts by appending to its own stream with no_stream. */

@@ -10,16 +10,12 @@ import {
   type TaxTransactionEvent,
   type TransactionKey,
 } from '@tax-ledger/ledger';
-import { EVENT_STORE, WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { decideAndAppend } from '../common/decide-and-append';
 import { projectTransaction } from '@tax-ledger/projections';
 import type { TransactionView } from '@tax-ledger/read-store';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
-/**
- * Lost races on a stream are retried with a fresh read this many times before the caller gets 409.
- * Each retry re-runs the decision on the new state, so no update is ever lost or applied twice.
- */
-export const MAX_ATTEMPTS = 64;
 
 export interface CommandOptions {
   /**
@@ -65,30 +61,19 @@ export class TaxTransactionRepository {
     options: CommandOptions = {},
   ): Promise<{ view: TransactionView; created: boolean }> {
     const stream = transactionStreamName(key);
-    for (let attempt = 1; ; attempt++) {
-      const history = await this.eventStore.readStream(stream);
-      const current = fold(history as unknown as TaxTransactionEvent[]);
-      checkPrecondition(current, options.ifMatch);
-      const decided = decide(command(current), current);
-      const lastRevision = history.length ? history[history.length - 1].revision : -1;
-      let appendResult: AppendResult;
-      try {
-        appendResult = await this.eventStore.append(
-          stream,
-          decided.map((e) => ({ type: e.type, data: e.data, metadata: { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION } })),
-          { expectedRevision: lastRevision < 0 ? 'no_stream' : lastRevision },
-        );
-      } catch (error) {
-        if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-        throw error;
-      }
-      // Exactly the events this command appended, as stored (later writers' events are not ours to show).
-      const appended =
-        appendResult.events ?? (await this.eventStore.readStream(stream, { fromRevision: lastRevision + 1, maxCount: decided.length }));
-      const view = [...history, ...appended].reduce<TransactionView | null>(projectTransaction, null);
-      if (!view) throw new Error(`stream ${stream} did not project to a transaction`);
-      await this.waitForProjection(appendResult.lastGlobalPosition);
-      return { view, created: lastRevision < 0 };
-    }
+    const { history, appended, result } = await decideAndAppend(
+      this.eventStore,
+      stream,
+      (events) => fold(events as unknown as TaxTransactionEvent[]),
+      (current) => {
+        checkPrecondition(current, options.ifMatch);
+        return decide(command(current), current);
+      },
+      { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION },
+    );
+    const view = [...history, ...appended].reduce<TransactionView | null>(projectTransaction, null);
+    if (!view) throw new Error(`stream ${stream} did not project to a transaction`);
+    await this.waitForProjection(result.lastGlobalPosition);
+    return { view, created: history.length === 0 };
   }
 }
