@@ -9,7 +9,7 @@
  * About 1.65 events per document. Deterministic (seeded), except ids and the key.
  */
 import { generateLicenseKey, hashLicenseKey } from '../../apps/api/src/auth/license-key';
-import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
+import { eventHash, GENESIS_HASH, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
 import { accountStreamName } from '@tax-ledger/ledger';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -55,15 +55,27 @@ export async function generateLedgerLog(path: string, targetEvents: number, seed
   // Generation is not what is measured: no fsync per commit while loading.
   db.pragma('synchronous = OFF');
   const insert = db.prepare(
-    'INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (event_id, stream_name, stream_revision, event_type, data, metadata, recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  // Each event carries the per-stream hash chain, as the store writes it (a log of hashed events, not legacy
+  // rows). Heads are kept only while a stream still has follow-up events due.
+  const heads = new Map<string, { hash: string; remaining?: number }>();
   const metadata = new JsonTemplate(JSON.stringify(benchMetadata('@@REQ@@', '@@AT@@')));
   let position = 0;
   const baseTime = Date.parse(`${FIRST_DATE}T08:00:00.000Z`);
   const write = ([type, stream, revision, data]: Row) => {
     position++;
     const at = new Date(baseTime + position * 20).toISOString();
-    insert.run(randomUUID(), stream, revision, type, data, metadata.fill({ REQ: `req-${position}`, AT: at }), at);
+    const meta = metadata.fill({ REQ: `req-${position}`, AT: at });
+    const head = heads.get(stream);
+    const prevHash = revision === 0 ? GENESIS_HASH : head!.hash;
+    const hash = eventHash(prevHash, stream, revision, type, data, meta);
+    insert.run(randomUUID(), stream, revision, type, data, meta, at, prevHash, hash);
+    if (!head) heads.set(stream, { hash });
+    else {
+      head.hash = hash;
+      if (head.remaining !== undefined && --head.remaining === 0) heads.delete(stream);
+    }
   };
   const emit = (rows: Row[]) => {
     for (const row of rows) write(row);
@@ -139,6 +151,8 @@ export async function generateLedgerLog(path: string, targetEvents: number, seed
         stateEvents++;
       }
     }
+    if (followUps.length === 0) heads.delete(stream);
+    else heads.get(stream)!.remaining = followUps.length;
     if (followUps.length > 0) {
       const at = i + 1 + Math.floor(rand() * MAX_DELAY);
       const list = later.get(at);
