@@ -92,6 +92,25 @@ describe('SST rate and boundary files (published layout)', () => {
     expect(details(twice, '68110', '2013-06-01', 250)).toEqual(details(content, '68110', '2013-06-01', 250));
   });
 
+  it('the state row (type 45) is the state rate from its first period: NE 5.5 % now applies from 2006-10-01', () => {
+    // shipped content starts NE at 2010-01-01; the file's state row starts 2006-10-01 → 5.50 + 1.50
+    expect(details(content, '68505', '2008-06-01')).toEqual([['StateOrProvince', 0.055, 5.5], ['City', 0.015, 1.5]]);
+    const ne = result.bundle.usStateRates.states.find((s) => s.code === 'NE')!;
+    expect(ne.rates.map((r) => [r.rate, r.effectiveDate, r.endDate])).toEqual([['0.055', '2006-10-01', undefined]]);
+  });
+
+  it('an end-dated state row and its successor: 5.5 % to 2024-12-31, then (hand-written) 6 %', () => {
+    const rates = ['31,45,31,0.0550,0.0550,0.0550,0.0550,20061001,20241231', '31,45,31,0.0600,0.0600,0.0600,0.0600,20250101,29991231', '31,01,28000,0.0150,0.0150,0.0150,0.0150,20061001,29991231'].join('\n');
+    const r = importSstFiles(rates, z('68505', '68505', '109', '28000'), defaultBundle());
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const c = buildContentFromBundle(r.bundle);
+    // $80: 4.40 + 1.20 = 5.60 ; then 4.80 + 1.20 = 6.00
+    expect(details(c, '68505', '2024-12-31', 80)).toEqual([['StateOrProvince', 0.055, 4.4], ['City', 0.015, 1.2]]);
+    expect(details(c, '68505', '2025-01-01', 80)).toEqual([['StateOrProvince', 0.06, 4.8], ['City', 0.015, 1.2]]);
+    // other NE ZIPs get the file's state rate too
+    expect(details(c, '69301', '2025-01-01', 80)).toEqual([['StateOrProvince', 0.06, 4.8]]);
+  });
+
   it('FIPS state indicator 00: the boundary levies no state tax', () => {
     const r = importSstFiles(`${STATE_ROW}\n31,01,28000,0.0150,0.0150,0.0150,0.0150,20061001,29991231\n`, z('68520', '68520', '109', '28000', { fipsStateIndicator: '00' }), defaultBundle());
     if (!r.ok) throw new Error(JSON.stringify(r.errors));

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import type { ContentBundle, UsLocalFile } from '../content/load-content';
+import type { ContentBundle, UsLocalFile, UsStateRatesFile } from '../content/load-content';
 import { US_STATES } from '../geo';
-import { compactDate, parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';
+import { compactDate, dayBefore, parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';
 
 /**
  * Streamlined Sales Tax (SST) rate and boundary files: comma-delimited, no header row, fields by
@@ -167,6 +167,17 @@ function readRates(rateRows: { fields: string[]; line: number }[], errors: Impor
   return out;
 }
 
+/** The state row (type 45) is the state's rate from its first period on: earlier shipped periods end the day before. */
+function replaceStateRates(file: UsStateRatesFile, r: RateJurisdiction, sourceKey: string, sourceText: string): void {
+  const state = file.states.find((s) => s.code === r.state);
+  if (!state) return;
+  const periods = [...r.periods].sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : 1));
+  const from = periods[0].effectiveDate;
+  state.rates = state.rates.filter((p) => p.effectiveDate < from).map((p) => (p.endDate !== undefined && p.endDate < from ? p : { ...p, endDate: dayBefore(from) }));
+  state.rates.push(...periods.map((p) => ({ rate: p.rate, effectiveDate: p.effectiveDate, ...(p.endDate < OPEN_END ? { endDate: p.endDate } : {}), sources: [sourceKey] })));
+  file.sources[sourceKey] = sourceText;
+}
+
 export function importSstFiles(rateText: string, boundaryText: string, base: ContentBundle, sourceName = 'SST rate and boundary files'): ImportResult {
   const errors: ImportRowError[] = [];
   const rateRows = rows(rateText, 'rates', errors);
@@ -275,6 +286,7 @@ export function importSstFiles(rateText: string, boundaryText: string, base: Con
     }
   }
   for (const b of boundaries) local.boundaries.push({ ...b, sources: [sourceKey] });
+  for (const r of rates.values()) if (r.level === 'STA') replaceStateRates(bundle.usStateRates, r, sourceKey, local.sources[sourceKey]);
   const zips = new Set(boundaries.flatMap((b) => b.zips)).size;
   return { ok: true, bundle, summary: { format: 'sst', rows: rateRows.length + boundaryRows.length, zips, jurisdictions, effectiveDate: earliest, skipped } };
 }
