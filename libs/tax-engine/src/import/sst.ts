@@ -119,8 +119,8 @@ function readRates(rateRows: { fields: string[]; line: number }[], errors: Impor
     }
     const state = stateOfFips(fields[C.state]);
     if (!state) problems.push(`state FIPS ${JSON.stringify(fields[C.state])} is not a US state`);
-    const type = fields[C.jurisdictionType].padStart(2, '0');
-    if (!/^\d{2}$/.test(type)) problems.push(`jurisdiction type ${JSON.stringify(fields[C.jurisdictionType])} is not a 2-digit code`);
+    const type = fields[C.jurisdictionType].padStart(2, '0'); // Tennessee writes 0 / 1
+    if (!/^\d{1,2}$/.test(fields[C.jurisdictionType])) problems.push(`jurisdiction type ${JSON.stringify(fields[C.jurisdictionType])} is not a 1- or 2-digit code`);
     const level = levelOfType(type);
     const rawCode = fields[C.jurisdictionFipsCode];
     if (!/^\d{1,5}$/.test(rawCode)) problems.push(`jurisdiction FIPS code ${JSON.stringify(rawCode)} is not 1-5 digits`);
