@@ -79,6 +79,28 @@ describe('content import (operator CLI)', () => {
     expect(activeVersionId(dir)).toBe(first);
   });
 
+  it('imports SST rate and boundary files in the published layout; a bad row names its own file and line', async () => {
+    const fixtures = join(__dirname, '../../../libs/tax-engine/src/import/fixtures/sst');
+    const rates = join(fixtures, 'NER2013Q2-sample.csv');
+    const boundaries = join(fixtures, 'NEB2013Q2-sample.csv');
+    expect(await runCli(['content', 'import', 'sst', rates, boundaries, '--data-dir', dir])).toBe(0);
+    const version = activeVersionId(dir)!;
+    const content = loadActiveContent(dir, loadDefaultContent);
+    const lincoln: TaxDocument = {
+      header: { companyCode: 'C', transactionType: 'Sale', customerCode: 'X', transactionDate: '2013-06-01', defaultLocations: { shipTo: { address: { state: 'NE', postalCode: '68505', country: 'US' } } } },
+      lines: [{ lineCode: '1', itemCode: 'A', itemDescription: 'a', extendedAmount: 100 }],
+    };
+    // Lincoln: 100 × 5.5% + 100 × 1.5% = 7.00
+    expect(calculateTax(lincoln, { companyCode: 'C' }, content).document.calculatedTaxSummary.tax).toBe(7);
+    const badRates = file('NER-bad.csv', '31,45,31,0.0550,0.0550,0.0550,0.0550,20061001,29991231\n31,01,28000,1.5,1.5,1.5,1.5,20061001,29991231\n');
+    const badBoundaries = file('NEB-bad.csv', 'Z,20061001,29991231,,,,,,,,,,,,,,,68508,,68502,,,31,31,109,28000,C1,,\n');
+    expect(await runCli(['content', 'import', 'sst', badRates, badBoundaries, '--data-dir', dir])).toBe(1);
+    const errors = printed(stderr);
+    expect(errors).toContain(`${badRates}:2: general rate intrastate 1.5 is not a fraction below 1`);
+    expect(errors).toContain(`${badBoundaries}:1: ZIP code high 68502 is below ZIP code low 68508`);
+    expect(activeVersionId(dir)).toBe(version);
+  });
+
   it('unknown format and wrong file count are usage errors (exit 2)', async () => {
     const a = file('a.csv', `${HEADER}\n`);
     expect(await runCli(['content', 'import', 'xml', a, '--data-dir', dir])).toBe(2);

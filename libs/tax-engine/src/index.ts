@@ -41,7 +41,7 @@ export {
   type UsSourcingFile,
 } from './content/load-content';
 export { importZipRateCsv, ZIP_RATE_COLUMNS } from './import/zip-rate-csv';
-export { importSstFiles, SST_BOUNDARY_FIELDS } from './import/sst';
+export { importSstFiles, SST_BOUNDARY_COLUMNS, SST_RATE_COLUMNS, SST_JURISDICTION_LEVELS } from './import/sst';
 export type { ImportResult, ImportRowError, ImportSummary } from './import/import-common';
 export {
   activateVersion,

@@ -1,7 +1,6 @@
 import { calculateTax } from '../engine';
 import { buildContentFromBundle, defaultBundle } from '../content/load-content';
 import type { TaxDocument } from '../tax-document';
-import { importSstFiles } from './sst';
 import { importZipRateCsv, ZIP_RATE_COLUMNS } from './zip-rate-csv';
 
 const HEADER = ZIP_RATE_COLUMNS.join(',');
@@ -90,48 +89,5 @@ describe('ZIP rate CSV import', () => {
   it('pads ZIPs that lost their leading zero in a spreadsheet', () => {
     const result = importZipRateCsv(csv('MA,2108,BOSTON,0.0625,0.0625,0,0,0,0'), defaultBundle(), '2025-01-01');
     expect(result.ok && result.bundle.usLocal.boundaries.at(-1)?.zips).toEqual(['02108']);
-  });
-});
-
-describe('SST rate and boundary import', () => {
-  // WA (FIPS 53): county 033 King 0%, place 63000 Seattle-like city 3.85%, special 00001 transit 0.5%
-  const rates = ['53,45,53,0.065,0.065,0.065,0.065,20250101,29991231', '53,01,63000,0.0385,0.0385,0.0385,0.0385,20250401,29991231', '53,01,63000,0.0375,0.0375,0.0375,0.0375,20200101,20250331', '53,63,00001,0.005,0.005,0.005,0.005,20250101,29991231'].join('\n');
-  const zRecord = (zipLow: string, zipHigh: string, place: string, special?: string, begin = '20200101', end = '29991231') => {
-    const f = new Array(32).fill('');
-    f[0] = 'Z'; f[1] = begin; f[2] = end; f[17] = zipLow; f[19] = zipHigh; f[22] = '53'; f[24] = '033'; f[25] = place;
-    if (special) { f[29] = 'ST'; f[30] = special; f[31] = '63'; }
-    return f.join(',');
-  };
-
-  it('imports Z records and the rates of their county, place and special district', () => {
-    const boundaries = [zRecord('98001', '98003', '63000', '00001'), `A,20200101,29991231,100,200,B,,MAIN,ST`].join('\n');
-    const result = importSstFiles(rates, boundaries, defaultBundle());
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.summary).toMatchObject({ zips: 3, skipped: 1 });
-    const content = buildContentFromBundle(result.bundle);
-    // 2025-06-01: 6.50 + 3.85 + 0.50 = 10.85 ; 2025-03-31: place still 3.75% → 6.50 + 3.75 + 0.50
-    expect(taxesOf(doc('WA', '98002', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85], ['Special', 0.005, 0.5]]);
-    expect(taxesOf(doc('WA', '98002', 100, '2025-03-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0375, 3.75], ['Special', 0.005, 0.5]]);
-    // 2024-12-31: the special district starts 2025-01-01 → 6.50 + 3.75
-    expect(taxesOf(doc('WA', '98002', 100, '2024-12-31'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0375, 3.75]]);
-    // ZIPs outside the range keep the shipped content
-    expect(taxesOf(doc('WA', '98101', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85]]);
-  });
-
-  it.each`
-    name                         | rateFile                                                  | boundaryFile                                  | where           | message
-    ${'bad rate'}                | ${'53,01,63000,abc,0,0,0,20250101,29991231'}              | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/general intrastate rate "abc"/}
-    ${'bad begin date'}          | ${'53,01,63000,0.01,0,0,0,2025-01-01,29991231'}           | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/begin date "2025-01-01" is not YYYYMMDD/}
-    ${'end before begin'}        | ${'53,01,63000,0.01,0,0,0,20250101,20240101'}             | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/end date 2024-01-01 is before begin date/}
-    ${'overlapping periods'}     | ${'53,01,63000,0.01,0,0,0,20250101,29991231\n53,01,63000,0.02,0,0,0,20250601,29991231'} | ${zRecord('98001', '98001', '63000')} | ${['rates', 2]} | ${/overlaps/}
-    ${'unknown state'}           | ${'99,01,63000,0.01,0,0,0,20250101,29991231'}             | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/state FIPS "99"/}
-    ${'short rate row'}          | ${'53,01,63000'}                                          | ${zRecord('98001', '98001', '63000')}         | ${['rates', 1]} | ${/expected 9 fields/}
-    ${'bad ZIP range'}           | ${'53,01,63000,0.01,0,0,0,20250101,29991231'}             | ${zRecord('98005', '98001', '63000')}         | ${['boundaries', 1]} | ${/not a 5-digit range/}
-    ${'unknown special district'} | ${'53,01,63000,0.01,0,0,0,20250101,29991231'}            | ${zRecord('98001', '98001', '63000', '77777')} | ${['boundaries', 1]} | ${/special district 77777 has no row/}
-  `('rejects $name', ({ rateFile, boundaryFile, where, message }) => {
-    const result = importSstFiles(rateFile, boundaryFile, defaultBundle());
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.errors).toEqual(expect.arrayContaining([expect.objectContaining({ file: where[0], line: where[1], message: expect.stringMatching(message) })]));
   });
 });
