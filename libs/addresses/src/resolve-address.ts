@@ -1,4 +1,5 @@
 import zipcodes, { type ZipCodeEntry } from 'zipcodes';
+import type { Address } from '@tax-ledger/tax-engine';
 import { findCountry } from './countries';
 import { postalCodePattern } from './postal-codes';
 import { version as zipcodesVersion } from 'zipcodes/package.json';
@@ -6,21 +7,8 @@ import { version as zipcodesVersion } from 'zipcodes/package.json';
 /** The data package that geocodes addresses, with its version. */
 export const GEOCODER = `zipcodes ${zipcodesVersion}`;
 
-/** An address as the TNG Address format has it (synonyms included). */
-export interface AddressInput {
-  line1?: string;
-  line2?: string;
-  line3?: string;
-  city?: string;
-  municipality?: string;
-  town?: string;
-  state?: string;
-  province?: string;
-  country?: string;
-  zipcode?: string;
-  postalCode?: string;
-  postcode?: string;
-}
+/** An address as the TNG Address format has it (synonyms included): the engine's one Address type. */
+export type AddressInput = Address;
 
 /**
  * How precisely an address was located (AvaTax's resolution qualities, spelled as the seed spells
