@@ -129,6 +129,7 @@ export class PeriodRunner {
     const totals: PeriodTotalsSnapshot = {
       rows: (await this.readStore.listLiabilityRows(key.accountId, key.companyCode, key.period, key.region)).map((r) => ({
         level: r.level,
+        currency: r.currency,
         country: r.country,
         region: r.region,
         jurisdictionType: r.jurisdictionType,
