@@ -118,7 +118,7 @@ describe('Reports: liability worksheet and host reconciliation (acceptance scena
     expect(wa.jurisdictions[0].taxTypes[0]).toMatchObject({ taxType: 'WASHINGTON STATE Sales', grossSales: 160.25, taxableSales: 120.25, exemptCertificateOrEntityUse: 40 });
     const tx = report.regions.find((r: { region: string }) => r.region === 'TX');
     expect(tx.totals).toMatchObject({ taxCollected: 10, taxCalculated: 18.75 });
-    expect(report.voidedDocuments).toEqual([{ documentCode: 'S6', transactionType: 'Sale', transactionDate: '2024-03-25', version: 1, totalAmount: 60, totalTax: 4.35 }]);
+    expect(report.voidedDocuments).toEqual([{ documentCode: 'S6', currency: 'USD', transactionType: 'Sale', transactionDate: '2024-03-25', version: 1, totalAmount: 60, totalTax: 4.35 }]);
 
     const waOnly = await liability('?region=WA');
     expect(waOnly.body.totals).toMatchObject({ grossSales: 160.25, taxCollected: 7.82, documentCounts: expect.objectContaining({ Recorded: 3 }) });

@@ -21,6 +21,8 @@ export interface FilingPeriodKey {
 export interface PeriodTotalsSnapshot {
   rows: {
     level: string;
+    /** Absent in snapshots taken before rows were keyed by currency. */
+    currency?: string;
     country: string;
     region: string;
     jurisdictionType: string;

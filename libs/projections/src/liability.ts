@@ -35,6 +35,11 @@ export const LIABILITY_MEASURES = [
   'taxableSales',
   'taxCalculated',
   'taxCollected',
+  // Purchases (consumer use tax, transactionType Purchase) are kept apart from sales: a purchase adds
+  // to these three only, never to the sales measures above.
+  'grossPurchases',
+  'taxablePurchases',
+  'useTaxAccrued',
 ] as const;
 export type LiabilityMeasure = (typeof LIABILITY_MEASURES)[number];
 /** Measures as exact decimal strings ("12.34", "-0.5", "0"). */
@@ -53,6 +58,8 @@ export type LiabilityLevel = 'period' | 'region' | 'jurisdiction';
 /** Where a row sits inside its period; '' where the level has no such part. */
 export interface LiabilityKey {
   level: LiabilityLevel;
+  /** ISO 4217 currency of the documents summed in the row: amounts in different currencies are never added. */
+  currency: string;
   country: string;
   region: string;
   jurisdictionType: string;
@@ -86,6 +93,9 @@ export const zeroAmounts = (): LiabilityAmounts => ({
   taxableSales: '0',
   taxCalculated: '0',
   taxCollected: '0',
+  grossPurchases: '0',
+  taxablePurchases: '0',
+  useTaxAccrued: '0',
 });
 export const zeroCounts = (): StateCounts => ({ Recorded: 0, Voided: 0, Reconciled: 0, Filed: 0, FiledByAvalara: 0 });
 
@@ -124,7 +134,7 @@ export const isZeroCounts = (c: StateCounts) => TRANSACTION_STATES.every((s) => 
 
 /** Stable identity of a row inside one account/company/period. */
 export const liabilityKeyId = (k: LiabilityKey) =>
-  [k.level, k.country, k.region, k.jurisdictionType, k.jurisdictionCode, k.jurisdictionName, k.taxType].join('\u001f');
+  [k.level, k.currency, k.country, k.region, k.jurisdictionType, k.jurisdictionCode, k.jurisdictionName, k.taxType].join('\u001f');
 
 /** `YYYY-MM` of an ISO date. */
 export const periodOf = (date: string) => date.slice(0, 7);
@@ -156,11 +166,18 @@ function placeOfLocations(...sets: (Locations | undefined)[]): { country: string
  * collected is the detail's tax, tax calculated is rate × taxable when an override fixed the tax.
  */
 export function liabilityParts(document: CalculatedTaxDocument): LiabilityPart[] {
-  const places = minorUnits(document.header.currency ?? 'USD');
+  const currency = (document.header.currency ?? 'USD').toUpperCase();
+  const places = minorUnits(currency);
+  const purchase = document.header.transactionType === 'Purchase';
   // Accumulated as decimals, turned into text once at the end.
   const parts = new Map<string, { key: LiabilityKey; sums: Partial<Record<LiabilityMeasure, D>> }>();
-  const add = (key: LiabilityKey, values: Partial<Record<LiabilityMeasure, D>>) => {
+  const add = (where: Omit<LiabilityKey, 'currency'>, given: Partial<Record<LiabilityMeasure, D>>) => {
+    const key: LiabilityKey = { ...where, currency };
     const id = liabilityKeyId(key);
+    // A purchase's amounts are use tax: gross and taxable purchases, tax accrued (never sales).
+    const values: Partial<Record<LiabilityMeasure, D>> = purchase
+      ? { grossPurchases: given.grossSales ?? ZERO, taxablePurchases: given.taxableSales ?? ZERO, useTaxAccrued: given.taxCollected ?? ZERO }
+      : given;
     let part = parts.get(id);
     if (!part) parts.set(id, (part = { key, sums: {} }));
     for (const m in values) {

@@ -130,6 +130,7 @@ export function contributions(doc: PeriodDocument | null): LiabilityRowDelta[] {
 function rowDelta(doc: PeriodDocument, p: LiabilityPart, amounts: LiabilityAmounts, documentCounts: StateCounts): LiabilityRowDelta {
   return {
     level: p.level,
+    currency: p.currency,
     country: p.country,
     region: p.region,
     jurisdictionType: p.jurisdictionType,
@@ -213,7 +214,7 @@ export function serializePeriodDocument(doc: PeriodDocument): string {
     r: doc.regions,
     a: doc.totalAmount,
     t: doc.totalTax,
-    p: doc.parts.map((p) => [LEVEL_CODES[p.level], p.country, p.region, p.jurisdictionType, p.jurisdictionCode, p.jurisdictionName, p.taxType, ...LIABILITY_MEASURES.map((m) => p.amounts[m])]),
+    p: doc.parts.map((p) => [LEVEL_CODES[p.level], p.currency, p.country, p.region, p.jurisdictionType, p.jurisdictionCode, p.jurisdictionName, p.taxType, ...LIABILITY_MEASURES.map((m) => p.amounts[m])]),
     ...(doc.filed ? { f: doc.filed } : {}),
   });
 }
@@ -235,8 +236,9 @@ export function parsePeriodDocument(text: string): PeriodDocument {
     regions: s.r,
     totalAmount: s.a,
     totalTax: s.t,
-    parts: s.p.map(([level, country, region, jurisdictionType, jurisdictionCode, jurisdictionName, taxType, ...measures]) => ({
+    parts: s.p.map(([level, currency, country, region, jurisdictionType, jurisdictionCode, jurisdictionName, taxType, ...measures]) => ({
       level: LEVELS_BY_CODE[level],
+      currency,
       country,
       region,
       jurisdictionType,

@@ -50,6 +50,9 @@ interface DocSpec {
   to: Region;
   exempt: boolean;
   isReturn: boolean;
+  /** Consumer use tax (transactionType Purchase): never added into sales. */
+  purchase: boolean;
+  currency: 'USD' | 'CAD';
   lines: LineSpec[];
 }
 
@@ -58,7 +61,9 @@ function taxDocument(code: string, s: DocSpec): TaxDocument {
   return {
     header: {
       companyCode: 'C',
-      transactionType: 'Sale',
+      transactionType: s.purchase ? 'Purchase' : 'Sale',
+      ...(s.purchase ? { vendorCode: 'V1' } : {}),
+      currency: s.currency,
       documentCode: code,
       transactionDate: `${PERIODS[s.period]}-${String(s.day).padStart(2, '0')}`,
       defaultLocations: { shipFrom: { address: address('WA') }, shipTo: { address: address(s.to) } },
@@ -82,6 +87,8 @@ const docArb = fc.record({
   to: fc.constantFrom<Region>('WA', 'CA', 'NY'),
   exempt: fc.boolean(),
   isReturn: fc.boolean(),
+  purchase: fc.boolean(),
+  currency: fc.constantFrom<'USD' | 'CAD'>('USD', 'CAD'),
   lines: fc.array(lineArb, { minLength: 1, maxLength: 3 }),
 });
 const DOCS = 4;
@@ -209,7 +216,7 @@ function project(events: RecordedEvent[], redeliver: number[]): Map<string, Liab
 }
 
 const dec = (x: number | string) => new Decimal(x);
-type Totals = { gross: Decimal; taxable: Decimal; exempt: Decimal; tax: Decimal; counts: Record<string, number> };
+type Totals = { gross: Decimal; taxable: Decimal; exempt: Decimal; tax: Decimal; purchases: Decimal; taxablePurchases: Decimal; useTax: Decimal; counts: Record<string, number> };
 
 /** Recomputation from the events: fold each document, then sum its last version straight from the document. */
 function recompute(events: RecordedEvent[]) {
@@ -217,14 +224,16 @@ function recompute(events: RecordedEvent[]) {
   for (const e of events) if (e.streamName.startsWith('TaxTransaction-')) streams.set(e.streamName, [...(streams.get(e.streamName) ?? []), e]);
   const byPeriod = new Map<string, Totals>();
   const byRegion = new Map<string, Totals>();
-  const blank = (): Totals => ({ gross: dec(0), taxable: dec(0), exempt: dec(0), tax: dec(0), counts: {} });
+  const blank = (): Totals => ({ gross: dec(0), taxable: dec(0), exempt: dec(0), tax: dec(0), purchases: dec(0), taxablePurchases: dec(0), useTax: dec(0), counts: {} });
   const allDocs: PeriodDocument[] = [];
   for (const stream of streams.values()) {
     const state = fold(stream.map((e) => ({ type: e.type, data: e.data }) as TaxTransactionEvent));
     if (!state.exists) continue;
     const last = [...stream].reverse().find((e) => e.type === 'TransactionRecorded' || e.type === 'TransactionRevised')!;
     const doc = (last.data as TransactionVersionData).document;
-    const period = doc.header.transactionDate.slice(0, 7);
+    // Keyed by currency too: amounts in different currencies are never added.
+    const period = `${doc.header.transactionDate.slice(0, 7)}/${doc.header.currency}`;
+    const purchase = doc.header.transactionType === 'Purchase';
     const p = byPeriod.get(period) ?? blank();
     byPeriod.set(period, p);
     p.counts[state.state] = (p.counts[state.state] ?? 0) + 1;
@@ -238,6 +247,12 @@ function recompute(events: RecordedEvent[]) {
       if (state.state === 'Voided') continue;
       const ct = line.calculatedTax;
       for (const t of [p, r]) {
+        if (purchase) {
+          t.purchases = t.purchases.plus(ct.subtotalTaxable).plus(ct.subtotalExempt);
+          t.taxablePurchases = t.taxablePurchases.plus(ct.subtotalTaxable);
+          t.useTax = t.useTax.plus(ct.appliedTax);
+          continue;
+        }
         t.gross = t.gross.plus(ct.subtotalTaxable).plus(ct.subtotalExempt);
         t.taxable = t.taxable.plus(ct.subtotalTaxable);
         t.exempt = t.exempt.plus(ct.subtotalExempt);
@@ -277,9 +292,13 @@ describe('period liability invariant (property)', () => {
         for (const id of scratch.keys()) expect(rows.has(id)).toBe(true);
 
         // Period and region totals equal sums taken straight from the documents.
-        for (const [period, t] of byPeriod) {
-          const row = [...rows.values()].find((r) => r.level === 'period' && r.period === period)!;
+        for (const [id, t] of byPeriod) {
+          const [period, currency] = id.split('/');
+          const row = [...rows.values()].find((r) => r.level === 'period' && r.period === period && r.currency === currency)!;
           expect(row).toBeDefined();
+          expect(dec(row.amounts.grossPurchases).eq(t.purchases)).toBe(true);
+          expect(dec(row.amounts.taxablePurchases).eq(t.taxablePurchases)).toBe(true);
+          expect(dec(row.amounts.useTaxAccrued).eq(t.useTax)).toBe(true);
           expect(dec(row.amounts.grossSales).eq(t.gross)).toBe(true);
           expect(dec(row.amounts.taxableSales).eq(t.taxable)).toBe(true);
           expect(exemptSum(row.amounts).eq(t.exempt)).toBe(true);
@@ -287,14 +306,17 @@ describe('period liability invariant (property)', () => {
           expect(nonZero(row.documentCounts)).toEqual(t.counts);
         }
         for (const [id, t] of byRegion) {
-          const [period, region] = id.split('/');
-          const row = [...rows.values()].find((r) => r.level === 'region' && r.period === period && r.region === region)!;
+          const [period, currency, region] = id.split('/');
+          const row = [...rows.values()].find((r) => r.level === 'region' && r.period === period && r.currency === currency && r.region === region)!;
           expect(dec(row.amounts.grossSales).eq(t.gross)).toBe(true);
           expect(dec(row.amounts.taxCollected).eq(t.tax)).toBe(true);
+          expect(dec(row.amounts.grossPurchases).eq(t.purchases)).toBe(true);
+          expect(dec(row.amounts.useTaxAccrued).eq(t.useTax)).toBe(true);
           expect(nonZero(row.documentCounts)).toEqual(t.counts);
           // Jurisdiction rows of the region add up to its tax.
-          const jurisdictionTax = [...rows.values()].filter((r) => r.level === 'jurisdiction' && r.period === period && r.region === region).reduce((s, r) => s.plus(r.amounts.taxCollected), dec(0));
-          expect(jurisdictionTax.eq(t.tax)).toBe(true);
+          const jurisdictions = [...rows.values()].filter((r) => r.level === 'jurisdiction' && r.period === period && r.currency === currency && r.region === region);
+          expect(jurisdictions.reduce((s, r) => s.plus(r.amounts.taxCollected), dec(0)).eq(t.tax)).toBe(true);
+          expect(jurisdictions.reduce((s, r) => s.plus(r.amounts.useTaxAccrued), dec(0)).eq(t.useTax)).toBe(true);
         }
       }),
       { numRuns: 150 },
@@ -305,10 +327,14 @@ describe('period liability invariant (property)', () => {
     const seen = new Set<string>();
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 10, maxLength: 40 }), (steps) => {
-        for (const e of simulate(steps).events) seen.add(e.type);
+        for (const e of simulate(steps).events) {
+          seen.add(e.type);
+          const header = (e.data as Partial<TransactionVersionData>).document?.header;
+          if (header) seen.add(`${header.transactionType}/${header.currency}`);
+        }
       }),
       { numRuns: 300, seed: 20261123 }, // fixed: this checks the generator's reach, not the code
     );
-    for (const type of ['TransactionRevised', 'TransactionVoided', 'TransactionUnvoided', 'PeriodReconciled', 'PeriodFiled', 'PeriodReopened', 'TransactionFiled', 'TransactionUnfiled']) expect(seen).toContain(type);
+    for (const type of ['TransactionRevised', 'TransactionVoided', 'TransactionUnvoided', 'PeriodReconciled', 'PeriodFiled', 'PeriodReopened', 'TransactionFiled', 'TransactionUnfiled', 'Sale/USD', 'Sale/CAD', 'Purchase/USD', 'Purchase/CAD']) expect(seen).toContain(type);
   });
 });

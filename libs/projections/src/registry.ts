@@ -69,7 +69,7 @@ export const USERS_PROJECTION: ProjectionDefinition = {
 /** `period_documents` (each document's contribution) and the pre-aggregated `period_liability` rows, kept together. */
 export const PERIOD_LIABILITY_PROJECTION: ProjectionDefinition = {
   name: 'period_liability',
-  version: 1,
+  version: 2, // 2: currency in the row key; purchases as grossPurchases / taxablePurchases / useTaxAccrued
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
   tables: ['period_documents', 'period_liability'],
 };

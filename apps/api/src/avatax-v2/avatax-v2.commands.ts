@@ -7,6 +7,7 @@ import { calculateTax, type CalculationResult, type TaxContent, type TaxDocument
 import { performance } from 'node:perf_hooks';
 import { ApiError } from '../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
+import { PeriodLock } from '../periods/period-lock';
 import { TAX_CONTENT } from '../storage/tokens';
 import { newVersionId } from '../transactions/commands/record-transaction.command';
 import { TaxTransactionRepository, type CommandOptions } from '../transactions/tax-transaction.repository';
@@ -67,12 +68,15 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     private readonly transactions: TaxTransactionRepository,
     @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    private readonly periodLock: PeriodLock,
   ) {}
 
   async execute({ key, document, intent, committed, avatax, metadata, calculation: given }: RecordV2TransactionCommand) {
     const { calculation, calculationDuration } = given
       ? { calculation: given.result, calculationDuration: given.duration }
       : await calculate(this.companies, this.content, key.accountId, document);
+    // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
+    if (committed) await this.periodLock.assertOpen(key, calculation.document);
     return this.transactions.handle(key, metadata, () => ({
       type: 'RecordTransaction',
       data: { key, intent, calculation, versionId: newVersionId(), calculationDuration, committed, avatax },
@@ -82,9 +86,16 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
 
 @CommandHandler(ChangeV2TransactionCommand)
 export class ChangeV2TransactionHandler implements ICommandHandler<ChangeV2TransactionCommand, { view: TransactionView }> {
-  constructor(private readonly transactions: TaxTransactionRepository) {}
+  constructor(
+    private readonly transactions: TaxTransactionRepository,
+    private readonly periodLock: PeriodLock,
+  ) {}
 
-  execute({ key, change, metadata, options }: ChangeV2TransactionCommand) {
+  async execute({ key, change, metadata, options }: ChangeV2TransactionCommand) {
+    // Verify changes no amount and no state that counts; commit, uncommit and lock change what a period holds.
+    if (change.type === 'LockTransaction' || change.data.flag !== 'Verify') {
+      await this.periodLock.assertStateChangeAllowed(key, { exceptRunId: options.periodRunId, committing: change.type === 'FlagTransaction' && change.data.flag === 'Commit' });
+    }
     return this.transactions.handle(key, metadata, () => change, options);
   }
 }

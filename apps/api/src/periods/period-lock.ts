@@ -20,15 +20,33 @@ export class PeriodLock {
     const current = await this.readStore.getTransaction(key);
     if (current) refuseIfClosed(closed, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)));
   }
+
+  /**
+   * Throws PeriodClosed (409) when a state change or commit flag would touch a document of a closed
+   * period: void, unvoid, reconcile, file, lock, commit, uncommit. Only the period runner's own bulk
+   * run passes (`exceptRunId`: the run id of the period it is closing or reopening; it is set by
+   * PeriodRunner in code, never from a request). An uncommitted (Saved) document is outside every
+   * period, so only committing it is checked (`committing`).
+   */
+  async assertStateChangeAllowed(key: TransactionKey, options: { exceptRunId?: string; committing?: boolean } = {}): Promise<void> {
+    const closed = (await this.readStore.listFilingPeriods(key.accountId, key.companyCode)).filter(
+      (p) => isPeriodClosed(p.status) && (options.exceptRunId === undefined || p.runId !== options.exceptRunId),
+    );
+    if (closed.length === 0) return;
+    const current = await this.readStore.getTransaction(key);
+    if (!current) return; // the decider answers TransactionNotFound
+    if (current.committed === false && !options.committing) return;
+    refuseIfClosed(closed, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)), 'changed');
+  }
 }
 
-function refuseIfClosed(closed: FilingPeriodView[], period: string, regions: string[]) {
+function refuseIfClosed(closed: FilingPeriodView[], period: string, regions: string[], verb = 'recorded or revised') {
   const hit = closed.find((p) => p.period === period && (p.region === '' || regions.includes(p.region)));
   if (!hit) return;
   const label = hit.region ? `${hit.period} (${hit.region})` : hit.period;
   throw new LedgerError(
     'PeriodClosed',
-    `Filing period ${label} of company "${hit.companyCode}" is ${hit.status}; its documents cannot be recorded or revised until the period is reopened.`,
+    `Filing period ${label} of company "${hit.companyCode}" is ${hit.status}; its documents cannot be ${verb} until the period is reopened.`,
     'conflict',
     'header.transactionDate',
     { period: hit.period, region: hit.region, status: hit.status },

@@ -108,10 +108,11 @@ export class PeriodRunner {
             documentCode: doc.documentCode,
           };
           try {
-            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, false, documentMetadata));
+            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, false, documentMetadata, { periodRunId: runId }));
           } catch (error) {
-            // Changed under the run (voided, revised into another state…): not this run's to move.
-            if (error instanceof LedgerError && error.code === 'InvalidStateTransition') {
+            // Changed under the run (voided, revised into another state…), or held by another closed
+            // period (a region's period inside a whole-company one): not this run's to move.
+            if (error instanceof LedgerError && (error.code === 'InvalidStateTransition' || error.code === 'PeriodClosed')) {
               skipped++;
               continue;
             }
@@ -128,6 +129,7 @@ export class PeriodRunner {
     const totals: PeriodTotalsSnapshot = {
       rows: (await this.readStore.listLiabilityRows(key.accountId, key.companyCode, key.period, key.region)).map((r) => ({
         level: r.level,
+        currency: r.currency,
         country: r.country,
         region: r.region,
         jurisdictionType: r.jurisdictionType,

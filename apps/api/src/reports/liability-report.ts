@@ -29,8 +29,12 @@ export interface LiabilityReport {
   /** Status of the filing period the report covers ('Open' when nothing was done to it yet). */
   periodStatus: string;
   generatedAt: string;
-  totals: LiabilityLine;
+  /** The totals when the period's documents are all in one currency; null when they are in several (see totalsByCurrency). */
+  totals: CurrencyLine | null;
+  /** One line per currency: amounts in different currencies are never added. */
+  totalsByCurrency: CurrencyLine[];
   regions: {
+    currency: string;
     country: string;
     region: string;
     totals: LiabilityLine;
@@ -46,8 +50,11 @@ export interface LiabilityReport {
   priorPeriodAdjustments: PriorPeriodAdjustments | null;
 }
 
+export type CurrencyLine = LiabilityLine & { currency: string };
+
 export interface VoidedDocument {
   documentCode: string;
+  currency: string;
   transactionType: string;
   transactionDate: string;
   version: number;
@@ -57,6 +64,7 @@ export interface VoidedDocument {
 
 export interface AdjustedDocument {
   documentCode: string;
+  currency: string;
   transactionType: string;
   transactionDate: string;
   state: string;
@@ -71,7 +79,9 @@ export interface AdjustedDocument {
 export interface PriorPeriodAdjustments {
   firstFiledAt: string;
   documents: AdjustedDocument[];
-  totals: Money;
+  /** Sum of the deltas when all adjusted documents share one currency; null when they do not (see totalsByCurrency). */
+  totals: Money | null;
+  totalsByCurrency: (Money & { currency: string })[];
 }
 
 const PAGE = 1000;
@@ -102,13 +112,27 @@ const line = (r: { amounts: LiabilityAmounts; documentCounts: StateCounts } | un
   documentCounts: Object.fromEntries(TRANSACTION_STATES.map((s) => [s, r?.documentCounts[s] ?? 0])) as StateCounts,
 });
 
-/** Shapes the pre-aggregated rows of one period into the worksheet: region -> jurisdiction -> tax type. */
-export function worksheet(rows: PeriodLiabilityRow[], region: string | undefined): Pick<LiabilityReport, 'totals' | 'regions'> {
-  const regionRows = rows.filter((r) => r.level === 'region').sort((x, y) => x.country.localeCompare(y.country) || x.region.localeCompare(y.region));
+type Summed = { amounts: LiabilityAmounts; documentCounts: StateCounts };
+const sum = (acc: Summed | undefined, r: Summed): Summed =>
+  acc
+    ? {
+        amounts: addAmounts(acc.amounts, r.amounts),
+        documentCounts: Object.fromEntries(TRANSACTION_STATES.map((s) => [s, acc.documentCounts[s] + r.documentCounts[s]])) as StateCounts,
+      }
+    : r;
+
+/** The currency of a document: every part of it carries the same one. */
+export const currencyOf = (doc: PeriodDocument) => doc.parts[0]?.currency ?? 'USD';
+
+/** Shapes the pre-aggregated rows of one period into the worksheet: currency -> region -> jurisdiction -> tax type. */
+export function worksheet(rows: PeriodLiabilityRow[], region: string | undefined): Pick<LiabilityReport, 'totals' | 'totalsByCurrency' | 'regions'> {
+  const regionRows = rows
+    .filter((r) => r.level === 'region')
+    .sort((x, y) => x.currency.localeCompare(y.currency) || x.country.localeCompare(y.country) || x.region.localeCompare(y.region));
   const regions = regionRows.map((rr) => {
     const jurisdictions = new Map<string, LiabilityReport['regions'][number]['jurisdictions'][number]>();
     const details = rows
-      .filter((r) => r.level === 'jurisdiction' && r.region === rr.region && r.country === rr.country)
+      .filter((r) => r.level === 'jurisdiction' && r.currency === rr.currency && r.region === rr.region && r.country === rr.country)
       .sort((x, y) => x.jurisdictionType.localeCompare(y.jurisdictionType) || x.jurisdictionName.localeCompare(y.jurisdictionName) || x.taxType.localeCompare(y.taxType));
     for (const d of details) {
       const id = [d.jurisdictionType, d.jurisdictionCode, d.jurisdictionName].join('\u001f');
@@ -116,27 +140,15 @@ export function worksheet(rows: PeriodLiabilityRow[], region: string | undefined
       if (!j) jurisdictions.set(id, (j = { jurisdictionType: d.jurisdictionType, jurisdictionCode: d.jurisdictionCode, jurisdictionName: d.jurisdictionName, taxTypes: [] }));
       j.taxTypes.push({ taxType: d.taxType, ...line(d) });
     }
-    return { country: rr.country, region: rr.region, totals: line(rr), jurisdictions: [...jurisdictions.values()] };
+    return { currency: rr.currency, country: rr.country, region: rr.region, totals: line(rr), jurisdictions: [...jurisdictions.values()] };
   });
-  let totals: LiabilityLine;
-  if (region === undefined) totals = line(rows.find((r) => r.level === 'period'));
-  else {
-    // A region's totals: its region rows (one per country the code occurs in, normally one).
-    const own = regionRows.filter((r) => r.region === region);
-    totals = line(
-      own.reduce<{ amounts: LiabilityAmounts; documentCounts: StateCounts } | undefined>(
-        (acc, r) =>
-          acc
-            ? {
-                amounts: addAmounts(acc.amounts, r.amounts),
-                documentCounts: Object.fromEntries(TRANSACTION_STATES.map((s) => [s, acc.documentCounts[s] + r.documentCounts[s]])) as StateCounts,
-              }
-            : r,
-        undefined,
-      ),
-    );
-  }
-  return { totals, regions };
+  // Whole period: its period rows (one per currency); a region: its region rows summed per currency.
+  const own = region === undefined ? rows.filter((r) => r.level === 'period') : regionRows.filter((r) => r.region === region);
+  const byCurrency = new Map<string, Summed>();
+  for (const r of own) byCurrency.set(r.currency, sum(byCurrency.get(r.currency), r));
+  const totalsByCurrency = [...byCurrency.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([currency, r]) => ({ currency, ...line(r) }));
+  const totals = totalsByCurrency.length === 0 ? { currency: '', ...line(undefined) } : totalsByCurrency.length === 1 ? totalsByCurrency[0] : null;
+  return { totals, totalsByCurrency, regions };
 }
 
 const periodLevel = (doc: PeriodDocument) => doc.parts.find((p) => p.level === 'period')?.amounts ?? zeroAmounts();
@@ -147,6 +159,7 @@ export function adjustedDocument(doc: PeriodDocument): AdjustedDocument {
   const filed = found?.filed ?? zeroAmounts();
   return {
     documentCode: doc.documentCode,
+    currency: currencyOf(doc),
     transactionType: doc.transactionType,
     transactionDate: doc.transactionDate,
     state: doc.state,
@@ -168,11 +181,14 @@ export async function liabilityReport(readStore: ReadStore, accountId: string, c
   if (filedPeriod) {
     const docs = await allPeriodDocuments(readStore, accountId, companyCode, period, { adjustmentsOnly: true, ...(region ? { region } : {}) });
     const documents = docs.map(adjustedDocument);
-    const totals = docs.reduce((acc, d) => {
+    const sums = new Map<string, LiabilityAmounts>();
+    for (const d of docs) {
       const a = adjustmentOf(d);
-      return addAmounts(acc, a ? a.delta : amountsCount(d) ? periodLevel(d) : zeroAmounts());
-    }, zeroAmounts());
-    adjustments = { firstFiledAt: filedPeriod.firstFiledAt!, documents, totals: money(totals) };
+      sums.set(currencyOf(d), addAmounts(sums.get(currencyOf(d)) ?? zeroAmounts(), a ? a.delta : amountsCount(d) ? periodLevel(d) : zeroAmounts()));
+    }
+    const totalsByCurrency = [...sums.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([currency, amounts]) => ({ currency, ...money(amounts) }));
+    const totals = totalsByCurrency.length === 0 ? money(zeroAmounts()) : totalsByCurrency.length === 1 ? money(sums.values().next().value!) : null;
+    adjustments = { firstFiledAt: filedPeriod.firstFiledAt!, documents, totals, totalsByCurrency };
   }
   return {
     report: 'liability',
@@ -184,6 +200,7 @@ export async function liabilityReport(readStore: ReadStore, accountId: string, c
     ...worksheet(rows, region),
     voidedDocuments: voided.map((d) => ({
       documentCode: d.documentCode,
+      currency: currencyOf(d),
       transactionType: d.transactionType,
       transactionDate: d.transactionDate,
       version: d.version,

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { TRANSACTION_STATES } from '@tax-ledger/ledger';
 import { LIABILITY_MEASURES, type LiabilityMeasure } from '@tax-ledger/projections';
-import type { LiabilityLine, LiabilityReport, Money } from './liability-report';
+import type { CurrencyLine, LiabilityLine, LiabilityReport, Money } from './liability-report';
 import { RECONCILIATION_CATEGORIES, type ReconciliationReport } from './reconciliation';
 
 export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
@@ -16,6 +16,9 @@ const MEASURE_LABELS: Record<LiabilityMeasure, string> = {
   taxableSales: 'Taxable sales',
   taxCalculated: 'Tax calculated',
   taxCollected: 'Tax collected',
+  grossPurchases: 'Gross purchases (use tax)',
+  taxablePurchases: 'Taxable purchases',
+  useTaxAccrued: 'Use tax accrued',
 };
 
 // ---------------------------------------------------------------- CSV
@@ -23,6 +26,7 @@ const MEASURE_LABELS: Record<LiabilityMeasure, string> = {
 const LIABILITY_CSV_COLUMNS = [
   'section',
   'level',
+  'currency',
   'country',
   'region',
   'jurisdictionType',
@@ -37,6 +41,9 @@ const LIABILITY_CSV_COLUMNS = [
   ...TRANSACTION_STATES.map((s) => `documents${s}`),
 ];
 
+/** The totals, one line per currency (a zero line when the period has no document). */
+const totalLines = (r: LiabilityReport): CurrencyLine[] => (r.totalsByCurrency.length ? r.totalsByCurrency : r.totals ? [r.totals] : []);
+
 const measureCells = (m: Money) => Object.fromEntries(LIABILITY_MEASURES.map((k) => [k, m[k]]));
 const countCells = (l: LiabilityLine) => Object.fromEntries(TRANSACTION_STATES.map((s) => [`documents${s}`, l.documentCounts[s]]));
 
@@ -47,14 +54,17 @@ const countCells = (l: LiabilityLine) => Object.fromEntries(TRANSACTION_STATES.m
  */
 export function liabilityCsv(r: LiabilityReport): string {
   const rows: Record<string, unknown>[] = [];
-  rows.push({ section: 'liability', level: r.region ? 'region' : 'period', region: r.region ?? '', ...measureCells(r.totals), ...countCells(r.totals) });
+  for (const total of totalLines(r)) {
+    rows.push({ section: 'liability', level: r.region ? 'region' : 'period', currency: total.currency, region: r.region ?? '', ...measureCells(total), ...countCells(total) });
+  }
   for (const region of r.regions) {
-    rows.push({ section: 'liability', level: 'region', country: region.country, region: region.region, ...measureCells(region.totals), ...countCells(region.totals) });
+    rows.push({ section: 'liability', level: 'region', currency: region.currency, country: region.country, region: region.region, ...measureCells(region.totals), ...countCells(region.totals) });
     for (const j of region.jurisdictions) {
       for (const t of j.taxTypes) {
         rows.push({
           section: 'liability',
           level: 'jurisdiction',
+          currency: region.currency,
           country: region.country,
           region: region.region,
           jurisdictionType: j.jurisdictionType,
@@ -68,10 +78,10 @@ export function liabilityCsv(r: LiabilityReport): string {
     }
   }
   for (const v of r.voidedDocuments) {
-    rows.push({ section: 'voided', documentCode: v.documentCode, transactionType: v.transactionType, transactionDate: v.transactionDate, state: 'Voided', grossSales: v.totalAmount, taxCollected: v.totalTax });
+    rows.push({ section: 'voided', currency: v.currency, documentCode: v.documentCode, transactionType: v.transactionType, transactionDate: v.transactionDate, state: 'Voided', grossSales: v.totalAmount, taxCollected: v.totalTax });
   }
   for (const a of r.priorPeriodAdjustments?.documents ?? []) {
-    rows.push({ section: 'adjustment', documentCode: a.documentCode, transactionType: a.transactionType, transactionDate: a.transactionDate, state: a.state, ...measureCells(a.delta) });
+    rows.push({ section: 'adjustment', currency: a.currency, documentCode: a.documentCode, transactionType: a.transactionType, transactionDate: a.transactionDate, state: a.state, ...measureCells(a.delta) });
   }
   return stringify(rows, { header: true, columns: LIABILITY_CSV_COLUMNS });
 }
@@ -177,35 +187,39 @@ export function liabilityHtml(r: LiabilityReport): string {
   const scope = `${r.companyCode} · ${r.period}${r.region ? ` · ${r.region}` : ''}`;
   const rows: string[] = [];
   for (const region of r.regions) {
-    rows.push(`<tr class="total" data-region="${escapeHtml(region.region)}"><td class="t">${escapeHtml(region.region)}</td><td class="t" colspan="3">${escapeHtml(region.country)} total</td>${measureTds(region.totals)}${countTds(region.totals)}</tr>`);
+    rows.push(`<tr class="total" data-region="${escapeHtml(region.region)}" data-currency="${escapeHtml(region.currency)}"><td class="t">${escapeHtml(region.currency)}</td><td class="t">${escapeHtml(region.region)}</td><td class="t" colspan="3">${escapeHtml(region.country)} total</td>${measureTds(region.totals)}${countTds(region.totals)}</tr>`);
     for (const j of region.jurisdictions) {
       for (const t of j.taxTypes) {
         rows.push(
-          `<tr><td class="t">${escapeHtml(region.region)}</td><td class="t">${escapeHtml(j.jurisdictionType)}</td><td class="t">${escapeHtml(j.jurisdictionName)} ${escapeHtml(j.jurisdictionCode)}</td><td class="t">${escapeHtml(t.taxType)}</td>${measureTds(t)}${countTds(t)}</tr>`,
+          `<tr><td class="t">${escapeHtml(region.currency)}</td><td class="t">${escapeHtml(region.region)}</td><td class="t">${escapeHtml(j.jurisdictionType)}</td><td class="t">${escapeHtml(j.jurisdictionName)} ${escapeHtml(j.jurisdictionCode)}</td><td class="t">${escapeHtml(t.taxType)}</td>${measureTds(t)}${countTds(t)}</tr>`,
         );
       }
     }
   }
   const voided = r.voidedDocuments.length
-    ? `<table id="voided"><tr><th class="t">Document</th><th class="t">Type</th><th class="t">Date</th><th>Version</th><th>Total amount</th><th>Total tax</th></tr>${r.voidedDocuments
-        .map((v) => `<tr><td class="t">${escapeHtml(v.documentCode)}</td><td class="t">${escapeHtml(v.transactionType)}</td><td class="t">${escapeHtml(v.transactionDate)}</td><td>${v.version}</td><td>${escapeHtml(fmt(v.totalAmount))}</td><td>${escapeHtml(fmt(v.totalTax))}</td></tr>`)
+    ? `<table id="voided"><tr><th class="t">Document</th><th class="t">Currency</th><th class="t">Type</th><th class="t">Date</th><th>Version</th><th>Total amount</th><th>Total tax</th></tr>${r.voidedDocuments
+        .map((v) => `<tr><td class="t">${escapeHtml(v.documentCode)}</td><td class="t">${escapeHtml(v.currency)}</td><td class="t">${escapeHtml(v.transactionType)}</td><td class="t">${escapeHtml(v.transactionDate)}</td><td>${v.version}</td><td>${escapeHtml(fmt(v.totalAmount))}</td><td>${escapeHtml(fmt(v.totalTax))}</td></tr>`)
         .join('')}</table>`
     : '<p id="voided">None.</p>';
   const adj = r.priorPeriodAdjustments;
   const adjustments = !adj
     ? '<p id="adjustments">The period has not been filed.</p>'
-    : `<p class="meta">First filed ${escapeHtml(adj.firstFiledAt)}; deltas against what was filed.</p><table id="adjustments"><tr><th class="t">Document</th><th class="t">Date</th><th class="t">State</th><th>Filed version</th><th>Version</th>${measureHeader()}</tr>${adj.documents
-        .map((a) => `<tr><td class="t">${escapeHtml(a.documentCode)}</td><td class="t">${escapeHtml(a.transactionDate)}</td><td class="t">${escapeHtml(a.state)}</td><td>${a.filedVersion ?? ''}</td><td>${a.version}</td>${measureTds(a.delta)}</tr>`)
-        .join('')}<tr class="total"><td class="t" colspan="5">Total adjustments</td>${measureTds(adj.totals)}</tr></table>`;
+    : `<p class="meta">First filed ${escapeHtml(adj.firstFiledAt)}; deltas against what was filed.</p><table id="adjustments"><tr><th class="t">Document</th><th class="t">Currency</th><th class="t">Date</th><th class="t">State</th><th>Filed version</th><th>Version</th>${measureHeader()}</tr>${adj.documents
+        .map((a) => `<tr><td class="t">${escapeHtml(a.documentCode)}</td><td class="t">${escapeHtml(a.currency)}</td><td class="t">${escapeHtml(a.transactionDate)}</td><td class="t">${escapeHtml(a.state)}</td><td>${a.filedVersion ?? ''}</td><td>${a.version}</td>${measureTds(a.delta)}</tr>`)
+        .join('')}${adj.totalsByCurrency
+        .map((t) => `<tr class="total" data-currency="${escapeHtml(t.currency)}"><td class="t" colspan="6">Total adjustments ${escapeHtml(t.currency)}</td>${measureTds(t)}</tr>`)
+        .join('')}</table>`;
   const body = `
 <h1>Sales tax liability worksheet</h1>
 <p class="meta">${escapeHtml(scope)} · period status ${escapeHtml(r.periodStatus)} · generated ${escapeHtml(r.generatedAt)}</p>
 <h2>Totals</h2>
-<table id="totals"><tr>${measureHeader()}${countsHeader()}</tr><tr class="total">${measureTds(r.totals)}${countTds(r.totals)}</tr></table>
+<table id="totals"><tr><th class="t">Currency</th>${measureHeader()}${countsHeader()}</tr>${totalLines(r)
+    .map((t) => `<tr class="total" data-currency="${escapeHtml(t.currency)}"><td class="t">${escapeHtml(t.currency)}</td>${measureTds(t)}${countTds(t)}</tr>`)
+    .join('')}</table>
 <h2>Tax collected by region</h2>
-${taxByRegionChart(r.regions.map((g) => ({ region: g.region, value: g.totals.taxCollected })))}
+${taxByRegionChart(r.regions.map((g) => ({ region: r.totalsByCurrency.length > 1 ? `${g.region} ${g.currency}` : g.region, value: g.totals.taxCollected })))}
 <h2>By region, jurisdiction and tax type</h2>
-<table id="worksheet"><tr><th class="t">Region</th><th class="t">Jurisdiction type</th><th class="t">Jurisdiction</th><th class="t">Tax type</th>${measureHeader()}${countsHeader()}</tr>${rows.join('')}</table>
+<table id="worksheet"><tr><th class="t">Currency</th><th class="t">Region</th><th class="t">Jurisdiction type</th><th class="t">Jurisdiction</th><th class="t">Tax type</th>${measureHeader()}${countsHeader()}</tr>${rows.join('')}</table>
 <h2>Voided documents (excluded)</h2>
 ${voided}
 <h2>Prior-period adjustments</h2>

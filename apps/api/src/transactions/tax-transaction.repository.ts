@@ -23,6 +23,11 @@ export interface CommandOptions {
    * Anything else is 412 and nothing is written.
    */
   ifMatch?: string[];
+  /**
+   * Set only by PeriodRunner (never from a request): the bulk run of the period it closes or reopens,
+   * whose own document transitions pass the period lock.
+   */
+  periodRunId?: string;
 }
 
 /** If-Match against a document's current version (shared by transactions and calculations). */

@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StateTransition, TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
+import { PeriodLock } from '../../periods/period-lock';
 import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
 
 /** POST …/{documentCode}/stateTransitions. */
@@ -18,9 +19,14 @@ export class ChangeTransactionStateCommand {
 
 @CommandHandler(ChangeTransactionStateCommand)
 export class ChangeTransactionStateHandler implements ICommandHandler<ChangeTransactionStateCommand, { view: TransactionView }> {
-  constructor(private readonly transactions: TaxTransactionRepository) {}
+  constructor(
+    private readonly transactions: TaxTransactionRepository,
+    private readonly periodLock: PeriodLock,
+  ) {}
 
-  execute({ key, transition, comment, actorIsSystemFiler, metadata, options }: ChangeTransactionStateCommand) {
+  async execute({ key, transition, comment, actorIsSystemFiler, metadata, options }: ChangeTransactionStateCommand) {
+    // A document of a reconciled / filed period changes only through the period's own run (reopen first).
+    await this.periodLock.assertStateChangeAllowed(key, { exceptRunId: options.periodRunId });
     return this.transactions.handle(
       key,
       metadata,
