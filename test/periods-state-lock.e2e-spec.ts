@@ -173,3 +173,30 @@ describe('State changes in closed periods (AvaTax v2 routes)', () => {
     expect(await status('INV-2')).toMatchObject({ locked: true });
   });
 });
+
+describe('Avalara filing of a reconciled period', () => {
+  let t: TestApp;
+  let a: Account;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await provisionAccount(t);
+    await postSale(t, a, { code: 'MAY-1', date: '2024-05-02', to: 'WA', amounts: [100] });
+  });
+  afterAll(() => t.close());
+
+  it('a system filer may send FiledByAvalara on a document of a Reconciled period; nobody may move it otherwise', async () => {
+    const company = encodeURIComponent(a.companyCode);
+    expect((await t.http.post(`/periods/${company}/2024-05/reconcile`).set(a.headers)).status).toBe(200);
+    const issued = await t.http.post('/licenseKeys').set(a.headers).send({ role: 'system_filer', label: 'filing service' });
+    expect(issued.status).toBe(201);
+    const filer = { ...a.headers, Authorization: `AvalaraAuth ${Buffer.from(`${a.accountId}:${issued.body.licenseKey}`).toString('base64')}` };
+    const path = `/transactions/${company}/Sale/MAY-1/stateTransitions`;
+    const unreconcile = await t.http.post(path).set(filer).send({ type: 'UnReconciled' });
+    expect(unreconcile.status).toBe(409);
+    expectErrorShape(unreconcile.body, 'PeriodClosed');
+    const filed = await t.http.post(path).set(filer).send({ type: 'FiledByAvalara', comment: 'filed by Avalara' });
+    expect(filed.status).toBe(201);
+    expect(filed.body.processingInfo.transactionState).toBe('FiledByAvalara');
+  });
+});

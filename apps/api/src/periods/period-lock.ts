@@ -26,11 +26,19 @@ export class PeriodLock {
    * period: void, unvoid, reconcile, file, lock, commit, uncommit. Only the period runner's own bulk
    * run passes (`exceptRunId`: the run id of the period it is closing or reopening; it is set by
    * PeriodRunner in code, never from a request). An uncommitted (Saved) document is outside every
-   * period, so only committing it is checked (`committing`).
+   * period, so only committing it is checked (`committing`). A system filer's FiledByAvalara on a
+   * document of a Reconciled period passes (`filingByAvalara`): filing is what the period was reconciled
+   * for; the ledger still allows it only from the Reconciled state and only to the system_filer role.
    */
-  async assertStateChangeAllowed(key: TransactionKey, options: { exceptRunId?: string; committing?: boolean } = {}): Promise<void> {
+  async assertStateChangeAllowed(
+    key: TransactionKey,
+    options: { exceptRunId?: string; committing?: boolean; filingByAvalara?: boolean } = {},
+  ): Promise<void> {
     const closed = (await this.readStore.listFilingPeriods(key.accountId, key.companyCode)).filter(
-      (p) => isPeriodClosed(p.status) && (options.exceptRunId === undefined || p.runId !== options.exceptRunId),
+      (p) =>
+        isPeriodClosed(p.status) &&
+        (options.exceptRunId === undefined || p.runId !== options.exceptRunId) &&
+        !(options.filingByAvalara && p.status === 'Reconciled'),
     );
     if (closed.length === 0) return;
     const current = await this.readStore.getTransaction(key);

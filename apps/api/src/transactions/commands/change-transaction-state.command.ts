@@ -25,8 +25,9 @@ export class ChangeTransactionStateHandler implements ICommandHandler<ChangeTran
   ) {}
 
   async execute({ key, transition, comment, actorIsSystemFiler, metadata, options }: ChangeTransactionStateCommand) {
-    // A document of a reconciled / filed period changes only through the period's own run (reopen first).
-    await this.periodLock.assertStateChangeAllowed(key, { exceptRunId: options.periodRunId });
+    // A document of a reconciled / filed period changes only through the period's own run (reopen first),
+    // except Avalara filing a document of a reconciled period: that is what reconciling prepares for.
+    await this.periodLock.assertStateChangeAllowed(key, { exceptRunId: options.periodRunId, filingByAvalara: transition === 'FiledByAvalara' });
     return this.transactions.handle(
       key,
       metadata,
