@@ -232,20 +232,22 @@ describe('API-wide fuzz (every documented operation)', () => {
     const bodies: [RegExp, unknown][] = [
       [/^\/accounts$/, { accountName: 'x', companyCode: 'New Co', companyAddress: SEATTLE, username: 'u-fuzz', userPassword: 'pw-long-enough-123', email: 'u@example.com' }],
       [/^\/accounts\/.*\/licenseKeys$/, { role: 'api_user', label: 'k' }],
-      [/^\/transactions(\/\{companyCode\}\/\{transactionType\}\/\{documentCode\})?$/, doc],
+      [/^\/transactions$/, doc],
+      [/^\/transactions\/\{companyCode\}\/\{transactionType\}\/\{documentCode\}$/, sale(COMPANY, 'F-1', '2024-01-12', SEATTLE)],
       [/stateTransitions$/, { type: 'Voided', comment: 'x' }],
       [/^\/licenseKeys$/, { role: 'api_user', label: 'k' }],
       [/^\/companies$/, { companyCode: 'Co2', companyName: 'Co 2', defaultCurrency: 'USD', companyAddress: SEATTLE }],
       [/^\/locations$/, { companyCode: COMPANY, locationCode: 'L2', address: SEATTLE }],
-      [/^\/nexus$/, { companyCode: COMPANY, country: 'US', region: 'ID', effectiveDate: '2024-01-01' }],
-      [/nexus(\/\{id\})?$/, { country: 'US', region: 'OR', jurisTypeId: 'STA', jurisCode: '41', effectiveDate: '2024-01-01', nexusTypeId: 'SalesOrSellersUseTax' }],
+      [/^\/nexus$/, { companyCode: COMPANY, addresses: [{ line1: '150 N Capitol Blvd', city: 'Boise', region: 'ID', postalCode: '83702', country: 'US' }], effectiveDate: '2024-01-01', endDate: '2024-12-31' }],
+      [/nexus$/, [{ country: 'US', region: 'ID', jurisTypeId: 'STA', jurisCode: '16', jurisName: 'IDAHO', effectiveDate: '1990-01-01', endDate: '1990-12-31' }]],
+      [/nexus\/\{id\}$/, { country: 'US', region: 'WA', jurisTypeId: 'STA', jurisCode: '53', jurisName: 'WASHINGTON', effectiveDate: '2000-01-01', nexusTypeId: 'SalesOrSellersUseTax' }],
       [/^\/items$/, { companyCode: COMPANY, itemCode: 'SKU-2', taxCode: 'P0000000', description: 'd', fallback: false }],
       [/^\/certificates$/, { companyCode: COMPANY, customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], exemptionReason: 'Resale', effectiveDate: '2024-01-01', expirationDate: '2025-01-01' }],
-      [/^\/filingCalendar$/, { companyCode: COMPANY, filingFrequency: 'Monthly', region: 'WA' }],
+      [/^\/filingCalendar$/, { companyCode: COMPANY, country: 'US', region: 'WA', filingFrequency: 'Quarterly', effectiveDate: '2024-01-01' }],
       [/^\/addresses$/, [{ home: { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' } }]],
       [/^\/calculations$/, doc],
-      [/^\/calculations\/.*\/transactions$/, { comment: 'x' }],
-      [/^\/periods\//, { reason: 'x', comment: 'x' }],
+      [/^\/calculations\/.*\/transactions$/, { documentCode: 'INV-1', comment: 'x', recalculate: true }],
+      [/^\/periods\//, { comment: 'x' }],
       [/reconciliation$/, [{ documentCode: 'F-1', transactionType: 'Sale', transactionDate: '2024-01-10', totalAmount: 100, totalTax: 6.5 }]],
       [/^\/api\/v2\/transactions\/create$/, v2],
       [/createoradjust$/, { createTransactionModel: v2, adjustmentReason: 'Other', adjustmentDescription: 'x' }],
@@ -272,9 +274,11 @@ describe('API-wide fuzz (every documented operation)', () => {
     let requests = 0;
     let refused = 0;
     const started = Date.now();
+    const stats: Record<string, Record<number, number>> = {};
     for (const [index, op] of operations.entries()) {
       const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const pathValue = (name: string) => fc.oneof({ weight: 3, arbitrary: fc.constant(valid[name] ?? 'x') }, { weight: 2, arbitrary: oddSegment }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }).map(encodeURIComponent) });
+      const validOf = (name: string) => (name === 'documentCode' && op.path.startsWith('/calculations') ? 'C-1' : (valid[name] ?? 'x'));
+      const pathValue = (name: string) => fc.oneof({ weight: 3, arbitrary: fc.constant(validOf(name)) }, { weight: 2, arbitrary: oddSegment }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 10 }).map(encodeURIComponent) });
       const queryEntry = op.queries.length ? fc.tuple(fc.constantFrom(...op.queries), junkQuery) : fc.constant(undefined);
       const { base, csv } = baseBody(op.method, op.path);
       const input = fc.record({
@@ -294,6 +298,7 @@ describe('API-wide fuzz (every documented operation)', () => {
         if (s.body.text !== undefined) req = req.send(s.body.text);
         const res = await req;
         requests++;
+        if (process.env.API_FUZZ_STATS) (stats[`${op.method.toUpperCase()} ${op.path}`] ??= {})[res.status] = ((stats[`${op.method.toUpperCase()} ${op.path}`] ??= {})[res.status] ?? 0) + 1;
         const after = eventCount();
         const what = `${op.method.toUpperCase()} ${url.length > 300 ? url.slice(0, 300) + '…' : url}  body: ${s.body.contentType ?? ''} ${s.body.label}`;
         const fail = (kind: string, detail: string) => {
@@ -311,6 +316,8 @@ describe('API-wide fuzz (every documented operation)', () => {
     }
     // eslint-disable-next-line no-console
     console.log(`api fuzz: seed ${SEED}, ${operations.length} operations, ${requests} requests, ${refused} refused, ${failures.size} failures, ${Date.now() - started} ms`);
+    // eslint-disable-next-line no-console
+    if (process.env.API_FUZZ_STATS) console.log(Object.entries(stats).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join('\n'));
     expect(operations.length).toBeGreaterThan(60);
     expect(refused).toBeGreaterThan(requests / 3);
     if (failures.size) throw new Error(`api fuzz found ${failures.size} problem(s) (seed ${SEED}; reproduce: API_FUZZ_SEED=${SEED} npx jest test/api-fuzz):\n${[...failures].map(([k, v]) => `- ${k}\n    ${v}`).join('\n')}`);
