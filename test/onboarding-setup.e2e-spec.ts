@@ -295,6 +295,16 @@ describe('Nexus (REST v2) and company tax setup', () => {
     }
   });
 
+  it('POST /locations without an address, or with a non-object one, is a 400 that writes nothing (found by test/api-fuzz)', async () => {
+    for (const address of [undefined, null, 'Seattle', [SEATTLE]]) {
+      const res = await t.http.post('/locations').set(a.auth).send({ companyCode: 'Setup Co', locationCode: 'NO-ADDRESS', address });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+    }
+    const list = await t.http.get('/locations').query({ companyCode: 'Setup Co' }).set(a.auth);
+    expect(JSON.stringify(list.body)).not.toContain('NO-ADDRESS');
+  });
+
   it('POST /accounts refuses a taken username (409) and bad input (400)', async () => {
     const partner = { Authorization: `Bearer ${PARTNER_KEY}` };
     const taken = await t.http.post('/accounts').set(partner).send({ accountName: 'x', companyCode: 'x', username: a.username, userPassword: 'long-enough-password' });

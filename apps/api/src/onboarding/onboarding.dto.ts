@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
   IsISO4217CurrencyCode,
@@ -73,7 +74,7 @@ export class ProvisionAccountDto extends CreateCompanyDto {
 export class AddLocationDto extends CompanyCodeDto {
   @ApiProperty({ example: 'WAREHOUSE-2' }) @IsString() @IsNotEmpty() @MaxLength(50) locationCode: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
-  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiProperty({ type: AddressDto }) @IsDefined({ message: 'address is required' }) @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
 }
 
 export class NexusChoiceDto {
