@@ -69,6 +69,16 @@ describe('v2 fuzz', () => {
     );
   });
 
+  it('verify with a non-number total (array, boolean, empty string) is InvalidParameterValue, not a 500 (found by test/api-fuzz)', async () => {
+    for (const bad of [[], [1], true, '', ' ', {}]) {
+      for (const field of ['verifyTotalAmount', 'verifyTotalTax']) {
+        const res = await t.http.post('/api/v2/companies/Fuzz%20Co/transactions/F-1/verify').set(a.auth).send({ [field]: bad });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual(expect.objectContaining({ code: 'InvalidParameterValue', target: field }));
+      }
+    }
+  });
+
   it('fuzzed $filter / $orderBy / $top never answer 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 30 }), fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer().map(String)), async (filter, orderBy, top) => {

@@ -29,7 +29,7 @@ import {
   type DocumentType,
 } from './avatax-codes';
 import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
-import { toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
+import { amount as numberOf, toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
@@ -146,9 +146,9 @@ export class AvataxV2TransactionsController {
     }
     const check = (value: unknown, actual: unknown, name: string, code: string) => {
       if (value === undefined || value === null) return undefined;
-      if (!Number.isFinite(Number(value))) throw invalidValue(name, `${name} must be a number.`);
-      if (!new Decimal(String(value)).eq(new Decimal(String(actual)))) throw v2Error(400, code, `${name} ${value} does not match the transaction's ${actual}.`, name);
-      return Number(value);
+      const n = numberOf(value, name);
+      if (!new Decimal(n).eq(new Decimal(String(actual)))) throw v2Error(400, code, `${name} ${value} does not match the transaction's ${actual}.`, name);
+      return n;
     };
     const amount = check(m.verifyTotalAmount, model.totalAmount, 'verifyTotalAmount', 'TotalAmountMismatch');
     const tax = check(m.verifyTotalTax, model.totalTax, 'verifyTotalTax', 'TotalTaxMismatch');
