@@ -49,6 +49,7 @@ const junkValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(deepObject(200)),
   fc.constant([]),
   fc.constant({}),
+  fc.constantFrom([[]], [null], [''], [{}], [[1, 2]], { x: [] }, [true], ['2024-01-01'], [new Raw('1e400')]),
   fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant({})), { maxLength: 3 }),
   fc.constant(Array.from({ length: 2000 }, () => 1)),
 );
@@ -284,12 +285,14 @@ describe('API-wide fuzz (every documented operation)', () => {
       const input = fc.record({
         path: fc.tuple(...params.map(pathValue), fc.constant('')).map((vs) => params.reduce((p, name, i) => p.replace(`{${name}}`, vs[i] || 'x'), op.path)),
         query: fc.array(queryEntry, { maxLength: 4 }),
+        // Parameters the handlers read that the document does not list on every operation.
+        undocumentedQuery: fc.array(fc.tuple(fc.constantFrom('$include', 'documentType', '$filter', '$orderBy', '$top', '$skip', 'asOf', 'region', 'format', 'companyCode', 'reason', 'limit'), junkQuery), { maxLength: 2 }),
         extraQuery: fc.option(fc.constantFrom('limit=1&limit=2', 'companyCode=Fuzz%20Co&companyCode=Other', 'companyCode=Fuzz%20Co', '$top=-1', '$filter=%27', 'region=WA&region=OR', 'x[y]=1', '__proto__[a]=1')),
         body: op.method === 'get' || op.method === 'delete' ? fc.constant<Body>({ label: '(no body)' }) : bodyFor(base, csv),
       });
       const samples = fc.sample(input, { numRuns: RUNS_PER_OPERATION, seed: SEED + index });
       for (const s of samples) {
-        const qs = [...s.query.filter((q): q is [string, string] => !!q).map(([k, v]) => `${encodeURIComponent(k)}=${v}`), ...(s.extraQuery ? [s.extraQuery] : [])].join('&');
+        const qs = [...s.query.filter((q): q is [string, string] => !!q).map(([k, v]) => `${encodeURIComponent(k)}=${v}`), ...s.undocumentedQuery.map(([k, v]) => `${encodeURIComponent(k)}=${v}`), ...(s.extraQuery ? [s.extraQuery] : [])].join('&');
         const url = s.path + (qs ? `?${qs}` : '');
         const auth = family(op.path) === 'partner' ? { Authorization: `Bearer ${PARTNER_KEY}` } : family(op.path) === 'tng' ? a.tng : family(op.path) === 'basic' ? basic(a.accountId, a.licenseKey) : {};
         const before = eventCount();
