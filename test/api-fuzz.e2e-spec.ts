@@ -287,7 +287,7 @@ describe('API-wide fuzz (every documented operation)', () => {
         query: fc.array(queryEntry, { maxLength: 4 }),
         // Parameters the handlers read that the document does not list on every operation.
         undocumentedQuery: fc.array(fc.tuple(fc.constantFrom('$include', 'documentType', '$filter', '$orderBy', '$top', '$skip', 'asOf', 'region', 'format', 'companyCode', 'reason', 'limit'), junkQuery), { maxLength: 2 }),
-        extraQuery: fc.option(fc.constantFrom('limit=1&limit=2', 'companyCode=Fuzz%20Co&companyCode=Other', 'companyCode=Fuzz%20Co', '$top=-1', '$filter=%27', 'region=WA&region=OR', 'x[y]=1', '__proto__[a]=1')),
+        extraQuery: fc.option(fc.constantFrom('limit=1&limit=2', 'companyCode=Fuzz%20Co&companyCode=Other', 'companyCode=Fuzz%20Co', '$top=-1', '$filter=%27', 'region=WA&region=OR', 'x[y]=1', '__proto__[a]=1', '$filter=a&$filter=b', '$include=Lines&$include=x', 'documentType=a&documentType=b', 'asOf=a&asOf=b', 'format=csv&format=json', 'startDate=2024-01-01&startDate=x')),
         body: op.method === 'get' || op.method === 'delete' ? fc.constant<Body>({ label: '(no body)' }) : bodyFor(base, csv),
       });
       const samples = fc.sample(input, { numRuns: RUNS_PER_OPERATION, seed: SEED + index });
