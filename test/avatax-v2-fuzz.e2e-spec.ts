@@ -69,6 +69,33 @@ describe('v2 fuzz', () => {
     );
   });
 
+  it('verify with a non-number total (array, boolean, empty string) is InvalidParameterValue, not a 500 (found by test/api-fuzz)', async () => {
+    for (const bad of [[], [1], true, '', ' ', {}]) {
+      for (const field of ['verifyTotalAmount', 'verifyTotalTax']) {
+        const res = await t.http.post('/api/v2/companies/Fuzz%20Co/transactions/F-1/verify').set(a.auth).send({ [field]: bad });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toEqual(expect.objectContaining({ code: 'InvalidParameterValue', target: field }));
+      }
+    }
+  });
+
+  it('a repeated query parameter is InvalidParameterValue, not a 500 (found by test/api-fuzz)', async () => {
+    for (const [path, name] of [
+      ['/api/v2/companies/Fuzz%20Co/transactions', '$filter'],
+      ['/api/v2/companies/Fuzz%20Co/transactions', '$orderBy'],
+      ['/api/v2/companies/Fuzz%20Co/transactions', '$include'],
+      ['/api/v2/companies/Fuzz%20Co/transactions/F-1', '$include'],
+      ['/api/v2/companies/Fuzz%20Co/transactions/F-1', 'documentType'],
+    ]) {
+      const res = await t.http.get(`${path}?${name}=a&${name}=b`).set(a.auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual(expect.objectContaining({ code: 'InvalidParameterValue', target: name }));
+    }
+    const create = await t.http.post('/api/v2/transactions/create?$include=Lines&$include=Details').set(a.auth).send({});
+    expect(create.status).toBe(400);
+    expect(create.body.error).toEqual(expect.objectContaining({ code: 'InvalidParameterValue', target: '$include' }));
+  });
+
   it('fuzzed $filter / $orderBy / $top never answer 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 30 }), fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 4 }), fc.integer().map(String)), async (filter, orderBy, top) => {

@@ -284,6 +284,27 @@ describe('Nexus (REST v2) and company tax setup', () => {
     expect((await t.http.get(`/api/v2/companies/${created.body.companyId}/nexus`).set(a.auth)).body['@recordsetCount']).toBe(4);
   });
 
+  it('an array where a region or an address object belongs is a 400, not a 500 (found by test/api-fuzz)', async () => {
+    for (const inner of [[], [{ country: 'US', region: 'WA' }], 'WA', null]) {
+      const cert = await t.http.post('/certificates').set(a.auth).send({ companyCode: 'Setup Co', customerCode: 'C', regions: [inner], exemptionReason: 'Resale', effectiveDate: '2024-01-01' });
+      expect(cert.status).toBe(400);
+      expectErrorShape(cert.body);
+      const nexus = await t.http.post('/nexus').set(a.auth).send({ companyCode: 'Setup Co', addresses: [inner], effectiveDate: '2024-01-01' });
+      expect(nexus.status).toBe(400);
+      expectErrorShape(nexus.body);
+    }
+  });
+
+  it('POST /locations without an address, or with a non-object one, is a 400 that writes nothing (found by test/api-fuzz)', async () => {
+    for (const address of [undefined, null, 'Seattle', [SEATTLE]]) {
+      const res = await t.http.post('/locations').set(a.auth).send({ companyCode: 'Setup Co', locationCode: 'NO-ADDRESS', address });
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body);
+    }
+    const list = await t.http.get('/locations').query({ companyCode: 'Setup Co' }).set(a.auth);
+    expect(JSON.stringify(list.body)).not.toContain('NO-ADDRESS');
+  });
+
   it('POST /accounts refuses a taken username (409) and bad input (400)', async () => {
     const partner = { Authorization: `Bearer ${PARTNER_KEY}` };
     const taken = await t.http.post('/accounts').set(partner).send({ accountName: 'x', companyCode: 'x', username: a.username, userPassword: 'long-enough-password' });

@@ -15,6 +15,7 @@ import { CompanyQueries, presentCompany } from '../onboarding/company.queries';
 import { presentNexus } from '../onboarding/nexus';
 import { TAX_CONTENT } from '../storage/tokens';
 import { invalidValue, valueRequired } from './avatax-codes';
+import { SingleQueryValues } from './single-query-values.pipe';
 
 /** REST v2 AddressInfo as GET query or POST body. */
 interface V2AddressInfo {
@@ -105,7 +106,7 @@ export class AvataxV2SetupController {
 
   @Get('addresses/resolve')
   @ApiOperation({ summary: 'Validate and geocode an address (postal-code centroid), with the tax jurisdictions it lies in' })
-  resolveGet(@Query() q: V2AddressInfo) {
+  resolveGet(@Query(SingleQueryValues) q: V2AddressInfo) {
     return this.resolve(q);
   }
 

@@ -29,11 +29,12 @@ import {
   type DocumentType,
 } from './avatax-codes';
 import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
-import { toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
+import { amount as numberOf, toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
 import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, type Include, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
+import { SingleQueryValues } from './single-query-values.pipe';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
 const MAX_TOP = 1000;
@@ -68,13 +69,13 @@ export class AvataxV2TransactionsController {
   @Post('transactions/create')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
-  async create(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async create(@Body() body: unknown, @Query('$include', SingleQueryValues) include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include);
   }
 
   @Post('transactions/createoradjust')
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
-  async createOrAdjust(@Body() body: unknown, @Query('$include') include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async createOrAdjust(@Body() body: unknown, @Query('$include', SingleQueryValues) include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const m = objectBody(body, 'CreateOrAdjustTransactionModel');
     if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
     const create = toV2Create(m.createTransactionModel, { companyCode: await this.onlyCompany(caller.accountId) });
@@ -84,7 +85,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
-  async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'AdjustTransactionModel');
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason');
@@ -102,7 +103,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/void`)
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
-  async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VoidTransactionModel');
     const reason = enumValue(VOID_REASONS, m.code, 'code');
@@ -111,14 +112,14 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/unvoid`)
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
-  async unvoid(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.transition(current, 'UnVoided', 'unvoid', 'unvoid', caller, request, q.$include);
   }
 
   @Post(`${DOC}/commit`)
   @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
-  async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'CommitTransactionModel');
     if (typeof m.commit !== 'boolean') throw valueRequired('commit');
@@ -127,14 +128,14 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/uncommit`)
   @ApiOperation({ summary: 'Uncommit (back to Saved)' })
-  async uncommit(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async uncommit(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.flag(current, 'Uncommit', caller, request, q.$include);
   }
 
   @Post(`${DOC}/verify`)
   @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
-  async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VerifyTransactionModel');
     const model = presentStoredV2(current, INCLUDE_NONE);
@@ -146,9 +147,9 @@ export class AvataxV2TransactionsController {
     }
     const check = (value: unknown, actual: unknown, name: string, code: string) => {
       if (value === undefined || value === null) return undefined;
-      if (!Number.isFinite(Number(value))) throw invalidValue(name, `${name} must be a number.`);
-      if (!new Decimal(String(value)).eq(new Decimal(String(actual)))) throw v2Error(400, code, `${name} ${value} does not match the transaction's ${actual}.`, name);
-      return Number(value);
+      const n = numberOf(value, name);
+      if (!new Decimal(n).eq(new Decimal(String(actual)))) throw v2Error(400, code, `${name} ${value} does not match the transaction's ${actual}.`, name);
+      return n;
     };
     const amount = check(m.verifyTotalAmount, model.totalAmount, 'verifyTotalAmount', 'TotalAmountMismatch');
     const tax = check(m.verifyTotalTax, model.totalTax, 'verifyTotalTax', 'TotalTaxMismatch');
@@ -161,7 +162,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/lock`)
   @AllowRoles(['account_admin', 'system_filer'])
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
-  async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
     if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
@@ -173,7 +174,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/refund`)
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund a SalesInvoice: a ReturnInvoice (Full, Partial, TaxOnly, Percentage) linked to it, negative amounts' })
-  async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const original = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'RefundTransactionModel');
     const originalType = documentTypeOf(original);
@@ -212,7 +213,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/changecode`)
   @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
-  async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
     const newCode = typeof m.newCode === 'string' ? m.newCode.trim() : '';
@@ -252,7 +253,7 @@ export class AvataxV2TransactionsController {
   @Get(DOC)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
-  async get(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
+  async get(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, q.documentType);
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
@@ -260,7 +261,7 @@ export class AvataxV2TransactionsController {
   @Get(`${DOC}/types/:documentType`)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'A transaction by code and document type' })
-  async getByType(@Param() p: Record<string, string>, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller) {
+  async getByType(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, p.documentType);
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
@@ -298,7 +299,7 @@ export class AvataxV2TransactionsController {
   @Get('companies/:companyCode/transactions')
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include' })
-  async list(@Param('companyCode') rawCompany: string, @Query() q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async list(@Param('companyCode') rawCompany: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
       throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');

@@ -140,7 +140,8 @@ function entityUse(value: string | undefined, target: string): EntityUseType | u
   return code as EntityUseType;
 }
 
-function amount(value: unknown, target: string): number {
+/** A number, or a string that is one; anything else (arrays, booleans, '') is InvalidParameterValue. */
+export function amount(value: unknown, target: string): number {
   if (value === undefined || value === null) throw valueRequired(target);
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidValue(target, `${target} must be a number.`);

@@ -5,11 +5,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsEmail,
   IsIn,
   IsISO4217CurrencyCode,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -72,7 +74,7 @@ export class ProvisionAccountDto extends CreateCompanyDto {
 export class AddLocationDto extends CompanyCodeDto {
   @ApiProperty({ example: 'WAREHOUSE-2' }) @IsString() @IsNotEmpty() @MaxLength(50) locationCode: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) description?: string;
-  @ApiProperty({ type: AddressDto }) @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @ApiProperty({ type: AddressDto }) @IsDefined({ message: 'address is required' }) @IsObject() @ValidateNested() @Type(() => AddressDto) address: AddressDto;
 }
 
 export class NexusChoiceDto {
@@ -86,7 +88,7 @@ export class NexusChoiceDto {
 
 export class DeclareNexusByAddressDto extends NexusChoiceDto {
   @ApiProperty({ example: 'A1 Boats' }) @IsString() @IsNotEmpty() @MaxLength(50) companyCode: string;
-  @ApiProperty({ type: [AddressDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => AddressDto) addresses: AddressDto[];
+  @ApiProperty({ type: [AddressDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => AddressDto) addresses: AddressDto[];
 }
 
 /** A REST v2 nexus object; only the NexusChoice fields are the caller's, the rest must match content. */
@@ -116,7 +118,7 @@ export class RegionDto {
 export class AddCertificateDto extends CompanyCodeDto {
   @ApiPropertyOptional({ description: 'Generated when absent' }) @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,50}$/) certificateId?: string;
   @ApiProperty({ example: 'ArgosyCruises' }) @IsString() @IsNotEmpty() @MaxLength(50) customerCode: string;
-  @ApiProperty({ type: [RegionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => RegionDto) regions: RegionDto[];
+  @ApiProperty({ type: [RegionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => RegionDto) regions: RegionDto[];
   @ApiPropertyOptional({ example: 'G', description: 'Entity use code A..R' }) @IsOptional() @IsString() @Matches(/^[A-Z]$/) entityUseCode?: string;
   @ApiPropertyOptional({ example: 'Resale' }) @IsOptional() @IsString() @MaxLength(100) exemptionReason?: string;
   @ApiProperty({ example: '2024-01-01' }) @IsISO8601(ISO_DATE) effectiveDate: string;
