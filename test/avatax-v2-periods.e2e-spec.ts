@@ -4,8 +4,7 @@
  * the sale it refunds, an uncommitted (Saved) invoice never enters a period, and a v2 void removes the
  * document's amounts. Shipped to Spokane, WA 99201: Washington's 6.5 % only (no local content there).
  */
-import Avatax from 'avatax';
-import type { AddressInfo } from 'node:net';
+import { avataxClientFor } from './support/avatax-sdk';
 import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -32,12 +31,7 @@ describe('v2 documents in filing periods and the liability worksheet', () => {
   beforeAll(async () => {
     t = await startTestApp();
     a = await onboard(t, 'Cross Co', SEATTLE);
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    client = new Avatax({ appName: 'tax-ledger-e2e', appVersion: '1', machineName: 'jest', environment: `http://127.0.0.1:${port}` }).withSecurity({
-      accountId: a.accountId,
-      licenseKey: a.licenseKey,
-    });
+    ({ client } = await avataxClientFor(t, a));
   });
   afterAll(async () => {
     await t?.close();

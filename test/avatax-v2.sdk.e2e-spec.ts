@@ -7,8 +7,8 @@
  */
 import Avatax from 'avatax';
 import { READ_STORE } from '@tax-ledger/read-store';
-import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from './support/test-app';
+import { avataxClientFor } from './support/avatax-sdk';
 import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
 
 const SPOKANE = { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' };
@@ -34,10 +34,7 @@ describe('avatax SDK against the v2 transactions API', () => {
   beforeAll(async () => {
     t = await startTestApp();
     a = await onboard(t, 'V2 Co', SEATTLE);
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${port}`;
-    client = new Avatax({ appName: 'tax-ledger-e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: a.accountId, licenseKey: a.licenseKey });
+    ({ client, baseUrl } = await avataxClientFor(t, a));
   });
   afterAll(async () => {
     await t?.close();

@@ -4,24 +4,20 @@
  * license key and the admin user's password authenticate.
  */
 import Avatax from 'avatax';
-import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from './support/test-app';
+import { avataxClientFor } from './support/avatax-sdk';
 import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
 
 describe('avatax SDK against the v2 nexus APIs', () => {
   let t: TestApp;
   let a: OnboardedAccount;
   let client: any;
+  let baseUrl: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     a = await onboard(t, 'SDK Co', SEATTLE);
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    client = new Avatax({ appName: 'tax-ledger-e2e', appVersion: '1', machineName: 'jest', environment: `http://127.0.0.1:${port}` }).withSecurity({
-      accountId: a.accountId,
-      licenseKey: a.licenseKey,
-    });
+    ({ client, baseUrl } = await avataxClientFor(t, a));
   });
   afterAll(async () => {
     await t?.close();
@@ -49,8 +45,7 @@ describe('avatax SDK against the v2 nexus APIs', () => {
   });
 
   it('username and password work as well, and another company id is not found', async () => {
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    const byUser: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: `http://127.0.0.1:${port}` }).withSecurity({ username: a.username, password: a.password });
+    const byUser: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ username: a.username, password: a.password });
     expect((await byUser.listNexusByCompany({ companyId: a.companyId }))['@recordsetCount']).toBe(2);
     await expect(byUser.listNexusByCompany({ companyId: a.companyId + 1 })).rejects.toMatchObject({ code: 'CompanyNotFound' });
   });
