@@ -1,3 +1,4 @@
+import { decideAndAppend } from '../common/decide-and-append';
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
@@ -84,15 +85,15 @@ async function changeAccount(
   decide: (account: Account) => AccountEvent[],
   metadata: EventMetadata,
 ): Promise<AccountEvent[]> {
-  const stream = accountStreamName(accountId);
-  const history = await eventStore.readStream(stream);
-  const account = history.reduce((s, e) => evolveAccount(s, e), initialAccount);
-  const events = decide(account);
-  const { lastGlobalPosition } = await eventStore.append(stream, events.map((e) => ({ ...e, metadata })), {
-    expectedRevision: history.length === 0 ? 'no_stream' : history.length - 1,
-  });
-  await waitForProjection(lastGlobalPosition); // a new key works, a revoked one fails, on the very next call
-  return events;
+  const { appended, result } = await decideAndAppend(
+    eventStore,
+    accountStreamName(accountId),
+    (history) => history.reduce((s, e) => evolveAccount(s, e), initialAccount),
+    decide,
+    metadata,
+  );
+  await waitForProjection(result.lastGlobalPosition); // a new key works, a revoked one fails, on the very next call
+  return appended.map((e) => ({ type: e.type, data: e.data }) as AccountEvent);
 }
 
 @CommandHandler(ProvisionAccountCommand)
