@@ -11,26 +11,12 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { PARTNER_KEY, startTestApp, type TestApp } from './support/test-app';
 import { basic, onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { RawJson, serialize } from './support/raw-json';
 
 const SEED = Number(process.env.API_FUZZ_SEED ?? 20261123);
 const RUNS_PER_OPERATION = Number(process.env.API_FUZZ_RUNS ?? 36);
 const COMPANY = 'Fuzz Co';
 
-/** JSON text with raw literals JSON.stringify would not write (1e400, 25 decimals, -0). */
-class Raw {
-  constructor(readonly text: string) {}
-}
-function serialize(value: unknown): string {
-  if (value instanceof Raw) return value.text;
-  if (Array.isArray(value)) return `[${value.map(serialize).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const HUGE = 'x'.repeat(100_000);
 const deepObject = (depth: number): unknown => (depth === 0 ? 1 : { a: deepObject(depth - 1) });
@@ -44,12 +30,12 @@ const junkValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
   fc.string({ maxLength: 12 }),
   fc.constantFrom('', ' ', 'null', '2024-02-30', '0000-00-00', '9999-12-31T99:99', 'NaN', '-1', '1e400', '__proto__', '%00', '\u0000', '😀'),
-  fc.constantFrom(new Raw('1e400'), new Raw('-1e400'), new Raw('1e-7'), new Raw('0.1234567890123456789012345'), new Raw('-0'), new Raw('123456789012345678901234567890'), new Raw('2.5E+3')),
+  fc.constantFrom(new RawJson('1e400'), new RawJson('-1e400'), new RawJson('1e-7'), new RawJson('0.1234567890123456789012345'), new RawJson('-0'), new RawJson('123456789012345678901234567890'), new RawJson('2.5E+3')),
   fc.constant(HUGE),
   fc.constant(deepObject(200)),
   fc.constant([]),
   fc.constant({}),
-  fc.constantFrom([[]], [null], [''], [{}], [[1, 2]], { x: [] }, [true], ['2024-01-01'], [new Raw('1e400')]),
+  fc.constantFrom([[]], [null], [''], [{}], [[1, 2]], { x: [] }, [true], ['2024-01-01'], [new RawJson('1e400')]),
   fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant({})), { maxLength: 3 }),
   fc.constant(Array.from({ length: 2000 }, () => 1)),
 );
@@ -70,7 +56,7 @@ function mutate(base: unknown, mutations: Mutation[]): unknown {
       continue;
     }
     if (m.at.length === 0) {
-      doc = m.value instanceof Raw || m.value === null || typeof m.value !== 'object' ? m.value : JSON.parse(JSON.stringify(m.value));
+      doc = m.value instanceof RawJson || m.value === null || typeof m.value !== 'object' ? m.value : JSON.parse(JSON.stringify(m.value));
       continue;
     }
     let node = doc;
@@ -82,7 +68,7 @@ function mutate(base: unknown, mutations: Mutation[]): unknown {
       const key = m.at[m.at.length - 1];
       if (m.value === undefined) delete node[key];
       // A copy: the generator's constants are shared between samples and must not be mutated.
-      else node[key] = m.value instanceof Raw || m.value === null || typeof m.value !== 'object' ? m.value : JSON.parse(JSON.stringify(m.value));
+      else node[key] = m.value instanceof RawJson || m.value === null || typeof m.value !== 'object' ? m.value : JSON.parse(JSON.stringify(m.value));
     }
   }
   return doc;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { parseStateTransition } from '@tax-ledger/ledger';
 import { call, type ServerProcess } from '../support/server-process';
 import { seedDocument } from '../support/test-app';
+import { RawJson, serialize } from '../support/raw-json';
 import {
   countEvents,
   describeRequest,
@@ -39,32 +40,17 @@ const FUZZ_DOC = 'FUZZ-DOC';
 // JSON text with exact control over what is sent: raw number literals (1e400, 1e-7), keys JSON.stringify
 // would not produce (__proto__), nesting deeper than any recursive serialiser would survive.
 
-class Raw {
-  constructor(readonly text: string) {}
-}
 type Doc = any;
-
-function serialize(value: unknown): string {
-  if (value instanceof Raw) return value.text;
-  if (Array.isArray(value)) return `[${value.map(serialize).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 type Path = (string | number)[];
 
 function parentOf(doc: Doc, path: Path): Doc | undefined {
   let node = doc;
   for (const key of path.slice(0, -1)) {
-    if (node === null || typeof node !== 'object' || node instanceof Raw) return undefined;
+    if (node === null || typeof node !== 'object' || node instanceof RawJson) return undefined;
     node = node[key];
   }
-  return node !== null && typeof node === 'object' && !(node instanceof Raw) ? node : undefined;
+  return node !== null && typeof node === 'object' && !(node instanceof RawJson) ? node : undefined;
 }
 
 /** Sets (or with `undefined`, removes) the value at `path`; does nothing when a parent is gone (already invalid). */
@@ -172,7 +158,7 @@ const deepValue = fc
   .tuple(fc.integer({ min: 40, max: 50_000 }), fc.constantFrom('array', 'object', 'mixed'))
   .map(([depth, kind]) => ({
     depth,
-    raw: new Raw(kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : kind === 'object' ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'[{"a":'.repeat(depth / 2)}1${'}]'.repeat(depth / 2)}`),
+    raw: new RawJson(kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : kind === 'object' ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'[{"a":'.repeat(depth / 2)}1${'}]'.repeat(depth / 2)}`),
   }));
 
 const notADate = fc.oneof(
@@ -191,7 +177,7 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
   fc.tuple(fc.constantFrom(...STRINGS), notAString).map(([[p], v]) => mutation(`${p.join('.')} = ${JSON.stringify(v)}`, (d) => setAt(d, p, v))),
   fc.constantFrom(...STRINGS).map(([p]) => mutation(`${p.join('.')} = ""`, (d) => setAt(d, p, ''))),
   fc.constantFrom(...STRINGS, ...OPTIONAL_STRINGS).chain(([p, limit]) => overLong(limit).map((v) => mutation(`${p.join('.')} = ${v.length} UTF-16 units (limit ${limit} characters)`, (d) => setAt(d, p, v)))),
-  fc.tuple(fc.constantFrom(...AMOUNTS), badNumberLiteral).map(([p, n]) => mutation(`${p.join('.')} = ${n.length > 40 ? `${n.slice(0, 40)}…` : n}`, (d) => setAt(d, p, new Raw(n)))),
+  fc.tuple(fc.constantFrom(...AMOUNTS), badNumberLiteral).map(([p, n]) => mutation(`${p.join('.')} = ${n.length > 40 ? `${n.slice(0, 40)}…` : n}`, (d) => setAt(d, p, new RawJson(n)))),
   fc.tuple(fc.constantFrom(...REQUIRED_AMOUNTS), notANumber(true)).map(([p, v]) => mutation(`${p.join('.')} = ${JSON.stringify(v)}`, (d) => setAt(d, p, v))),
   fc.tuple(fc.constantFrom(...OPTIONAL_AMOUNTS), notANumber(false)).map(([p, v]) => mutation(`${p.join('.')} = ${JSON.stringify(v)}`, (d) => setAt(d, p, v))),
   fc.tuple(fc.constantFrom<Path>(['header', 'transactionDate'], ['header', 'taxCalculationDate']), notADate).map(([p, v]) => mutation(`${p.join('.')} = ${JSON.stringify(v)}`, (d) => setAt(d, p, v))),
@@ -210,7 +196,7 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant(mutation('lines = []', (d) => setAt(d, ['lines'], []))),
   fc.constant(mutation('duplicate lineCode', (d) => Array.isArray(d.lines) && d.lines[0] && d.lines.push({ ...d.lines[0] }))),
   fc.constantFrom<Path>(['constructor'], ['prototype'], ['header', 'constructor'], ['lines', 0, 'prototype']).map((p) => mutation(`key ${p.join('.')}`, (d) => setAt(d, p, { a: 1 }))),
-  fc.constantFrom<Path>(['__proto__'], ['header', '__proto__']).map((p) => mutation(`key ${p.join('.')}`, (d) => setAt(d, p, new Raw('{"polluted":true}')))),
+  fc.constantFrom<Path>(['__proto__'], ['header', '__proto__']).map((p) => mutation(`key ${p.join('.')}`, (d) => setAt(d, p, new RawJson('{"polluted":true}')))),
   fc.dictionary(text(8), text(8), { minKeys: 101, maxKeys: 150 }).map((m) => mutation('metadata with > 100 entries', (d) => setAt(d, ['header', 'metadata'], m))),
 );
 

@@ -1,6 +1,7 @@
 import { TAX_CALCULATION_EVENT_TYPES, type CalculationVersionData } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
 import type { CalculationView } from '@tax-ledger/read-store';
+import { documentVersionFields } from './transactions.projection';
 
 const CALCULATION_EVENTS = new Set<string>(TAX_CALCULATION_EVENT_TYPES);
 
@@ -15,31 +16,6 @@ export function isCalculationEvent(event: RecordedEvent): event is RecordedEvent
  */
 export function projectCalculation(view: CalculationView | null, event: RecordedEvent): CalculationView | null {
   if (!isCalculationEvent(event) || (view && event.revision <= view.streamRevision)) return view;
-  const d = event.data;
-  const header = d.document.header;
-  const occurredAt = event.metadata.occurredAt;
-  const next: CalculationView = {
-    id: event.streamName,
-    accountId: d.accountId,
-    companyCode: d.companyCode,
-    transactionType: d.transactionType,
-    documentCode: d.documentCode,
-    version: d.version,
-    versionId: d.versionId,
-    transactionDate: header.transactionDate,
-    currency: header.currency,
-    summary: d.document.calculatedTaxSummary,
-    document: d.document,
-    documentRevision: event.revision,
-    contentVersion: d.contentVersion,
-    taxDate: d.taxDate,
-    calculationDuration: d.calculationDuration,
-    createdAt: view?.createdAt ?? occurredAt,
-    modifiedAt: occurredAt,
-    streamRevision: event.revision,
-  };
-  // Optional fields only when present: undefined must not reach JSON / BSON.
-  if (header.customerCode !== undefined && header.customerCode !== null) next.customerCode = header.customerCode;
-  if (header.vendorCode !== undefined && header.vendorCode !== null) next.vendorCode = header.vendorCode;
+  const next: CalculationView = { ...documentVersionFields(view, event), contentVersion: event.data.contentVersion, taxDate: event.data.taxDate };
   return next;
 }

@@ -20,7 +20,7 @@ export interface ProjectionDefinition {
 
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
-  version: 3, // 2: documentRevision; 3: REST v2 committed / verified / avatax
+  version: 4, // 2: documentRevision; 3: REST v2 committed / verified / avatax; 4: stored view's key order (shared version fields)
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
@@ -50,7 +50,7 @@ export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
 
 export const CALCULATIONS_PROJECTION: ProjectionDefinition = {
   name: 'calculations',
-  version: 1,
+  version: 2, // 2: stored view's key order (shared version fields)
   eventTypes: TAX_CALCULATION_EVENT_TYPES,
 };
 

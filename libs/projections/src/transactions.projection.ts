@@ -40,29 +40,7 @@ export function projectTransaction(view: TransactionView | null, event: Recorded
 
   if (isTransactionVersionEvent(event)) {
     const d = event.data;
-    const header = d.document.header;
-    const next: TransactionView = {
-      id: event.streamName,
-      accountId: d.accountId,
-      companyCode: d.companyCode,
-      transactionType: d.transactionType,
-      documentCode: d.documentCode,
-      state: 'Recorded',
-      version: d.version,
-      versionId: d.versionId,
-      transactionDate: header.transactionDate,
-      currency: header.currency,
-      summary: d.document.calculatedTaxSummary,
-      document: d.document,
-      documentRevision: event.revision,
-      calculationDuration: d.calculationDuration,
-      createdAt: view?.createdAt ?? occurredAt,
-      modifiedAt: occurredAt,
-      streamRevision: event.revision,
-    };
-    // Optional fields only when present: undefined must not reach JSON / BSON (it would become null).
-    if (header.customerCode !== undefined && header.customerCode !== null) next.customerCode = header.customerCode;
-    if (header.vendorCode !== undefined && header.vendorCode !== null) next.vendorCode = header.vendorCode;
+    const next: TransactionView = { ...documentVersionFields(view, event), state: 'Recorded' };
     if (d.committed === false) next.committed = false;
     if (d.avatax) {
       const { request: _request, ...avatax } = d.avatax;
@@ -109,3 +87,50 @@ export function projectTransactionVersion(event: RecordedEvent): TransactionVers
 }
 
 export const transactionVersionId = (streamName: string, version: number) => `${streamName}#${version}`;
+
+/** What every recorded document version carries, transaction or calculation. */
+interface DocumentVersionData {
+  accountId: string;
+  companyCode: string;
+  transactionType: TransactionView['transactionType'];
+  documentCode: string;
+  version: number;
+  versionId: string;
+  document: TransactionView['document'];
+  calculationDuration: number;
+}
+
+/**
+ * The view fields a new document version sets, shared by the `transactions` and `calculations`
+ * projections: keys, version, the calculated document (held by this event) and timestamps.
+ */
+export function documentVersionFields(
+  view: { createdAt: string } | null,
+  event: RecordedEvent<string, DocumentVersionData>,
+): Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax'> {
+  const d = event.data;
+  const header = d.document.header;
+  const occurredAt = event.metadata.occurredAt;
+  const fields: Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax'> = {
+    id: event.streamName,
+    accountId: d.accountId,
+    companyCode: d.companyCode,
+    transactionType: d.transactionType,
+    documentCode: d.documentCode,
+    version: d.version,
+    versionId: d.versionId,
+    transactionDate: header.transactionDate,
+    currency: header.currency,
+    summary: d.document.calculatedTaxSummary,
+    document: d.document,
+    documentRevision: event.revision,
+    calculationDuration: d.calculationDuration,
+    createdAt: view?.createdAt ?? occurredAt,
+    modifiedAt: occurredAt,
+    streamRevision: event.revision,
+  };
+  // Optional fields only when present: undefined must not reach JSON / BSON (it would become null).
+  if (header.customerCode !== undefined && header.customerCode !== null) fields.customerCode = header.customerCode;
+  if (header.vendorCode !== undefined && header.vendorCode !== null) fields.vendorCode = header.vendorCode;
+  return fields;
+}
