@@ -131,7 +131,14 @@ export interface ZipBoundary {
   stateRate?: string;
 }
 
-export type TaxabilityTreatment = 'taxable' | 'exempt' | 'reduced';
+/**
+ * taxable / exempt / reduced (the governed taxes at `rate` instead); additional: an extra tax at the
+ * governed level on the rule's price band (TN single-article state tax).
+ */
+export type TaxabilityTreatment = 'taxable' | 'exempt' | 'reduced' | 'additional';
+
+/** A tax level a taxability rule can govern. */
+export type TaxLevel = 'Country' | 'StateOrProvince' | 'County' | 'City' | 'Special';
 
 /** Taxability of one tax code in one country / region ('*' = every region), dated. */
 export interface TaxabilityRule {
@@ -139,10 +146,39 @@ export interface TaxabilityRule {
   country: string; // alpha-2 or '*'
   region: string; // state / province code or '*'
   treatment: TaxabilityTreatment;
-  /** 'reduced': the rate that replaces the top-level (US state, VAT/GST country) rate. */
+  /** 'reduced' / 'additional': the rate of the governed taxes. */
   rate?: string;
   effectiveDate: string;
   endDate?: string;
+  /**
+   * The taxes the rule governs: these levels, and these local jurisdictions (by jurisdictionCode). Neither
+   * given: taxable / exempt govern every level, reduced / additional the top level (US state, VAT country).
+   */
+  levels?: TaxLevel[];
+  jurisCodes?: string[];
+  /** The rule applies only when the line's unit price (extendedAmount / quantity) is below / at most this. */
+  unitPriceBelow?: string;
+  unitPriceAtMost?: string;
+  /** Share of the amount that is taxable (TX SaaS and data processing: 0.8). */
+  taxableShare?: string;
+  /** The part of each unit's price that is taxed: above `bandAbove` and up to `bandUpTo` (MA clothing over $175, TN local tax on the first $1,600). */
+  bandAbove?: string;
+  bandUpTo?: string;
+  /** 'additional': the tax type of the extra tax, e.g. "TENNESSEE STATE SINGLE ARTICLE Sales". */
+  taxType?: string;
+  /** A sales-tax holiday (its name): wins over every other rule while its price condition holds. */
+  holiday?: string;
+}
+
+/** A rule content knows it does not model for a product in a place: calculations it touches carry RuleNotModelled. */
+export interface NotModelledRule {
+  taxCode: string;
+  country: string;
+  region: string;
+  effectiveDate: string;
+  endDate?: string;
+  severity: 'Error' | 'Warning';
+  note: string;
 }
 
 export interface TaxCodeEntry {
@@ -165,10 +201,15 @@ export interface TaxContent {
   sourcing: Record<string, SourcingRule>;
   /** Mixed states: the local levels sourced to the destination (CA: district taxes); the others follow the origin. */
   mixedDestinationLevels?: Record<string, Array<RateEntry['jurisdictionType']>>;
+  /** US states with no local sales taxes (a ZIP there needs no local content). Absent: every state may have locals. */
+  statesWithoutLocalTax?: string[];
+  /** US states whose tax is rounded once on the combined rate of a line (WA, CA); others round per jurisdiction. */
+  combinedRateRounding?: string[];
   localJurisdictions?: LocalJurisdiction[];
   boundaries?: ZipBoundary[];
   taxCodes?: TaxCodeEntry[];
   taxability?: TaxabilityRule[];
+  notModelled?: NotModelledRule[];
 }
 
 export interface CalculationResult {

@@ -113,3 +113,16 @@ export function normaliseCountry(value: string | undefined | null): string | und
   if (key === 'UK' || key === 'GREAT BRITAIN') return 'GB';
   return countries.getAlpha2Code(value.trim(), 'en') ?? key;
 }
+
+/**
+ * The US state of a ZIP5 per the maintained `zipcodes` package (its USPS-derived table, loaded on first
+ * use); undefined when the package does not know the ZIP. Static reference data: no I/O after load.
+ */
+let zipTable: { lookup(zip: string): { state?: string; country?: string } | undefined } | undefined;
+export function stateOfZip(zip: string | undefined): UsStateInfo | undefined {
+  if (zip === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zipTable ??= require('zipcodes') as typeof zipTable;
+  const hit = zipTable!.lookup(zip);
+  return hit && (hit.country ?? 'US') === 'US' ? resolveUsState(hit.state) : undefined;
+}

@@ -1,7 +1,8 @@
 /** Where a line is taxed: its origin and destination locations and the place (country, state, ZIP) of each. */
 import type { LocationContent, LocationPurpose, Locations, TaxDocumentHeader, TaxDocumentLine } from './tax-document';
 import { LOCATION_PURPOSES } from './tax-document';
-import { normaliseCountry, resolveUsState, type UsStateInfo } from './geo';
+import { normaliseCountry, resolveUsState, stateOfZip, type UsStateInfo } from './geo';
+import { nonEmpty } from './util';
 
 /** First present purpose wins (line `locations` override header `defaultLocations` per purpose). */
 export const DESTINATION_ORDER: readonly LocationPurpose[] = [
@@ -29,6 +30,10 @@ export interface Place {
   /** Non-US: the province / region as sent (upper-case), e.g. "ON". */
   region?: string;
   zip?: string;
+  /** US: the address named no state; `state` is the ZIP's (and the country, when none was given). */
+  stateFromZip?: boolean;
+  /** US: the ZIP's own state when it differs from the state the address names. */
+  zipState?: UsStateInfo;
 }
 
 export const isPresent = (v: unknown): v is LocationContent => typeof v === 'object' && v !== null;
@@ -61,12 +66,17 @@ export function placeOf(ref: LocationRef | undefined): Place | undefined {
   let place: Place | undefined;
   if (address) {
     const regionText = address.state ?? address.province;
-    const state = resolveUsState(regionText);
-    const country = normaliseCountry(address.country) ?? (state ? 'US' : undefined);
-    place =
-      country === 'US'
-        ? { country, state, zip: zip5(address.zipcode ?? address.postalCode ?? address.postcode) }
-        : { country, region: typeof regionText === 'string' ? regionText.trim().toUpperCase() : undefined };
+    const named = resolveUsState(regionText);
+    const givenCountry = normaliseCountry(address.country);
+    const zip = zip5(address.zipcode ?? address.postalCode ?? address.postcode);
+    // A ZIP alone (no state, no country) is read as a US ZIP when it is a known one.
+    const zipState = givenCountry === 'US' || (givenCountry === undefined && (named !== undefined || !nonEmpty(regionText))) ? stateOfZip(zip) : undefined;
+    const country = givenCountry ?? (named || zipState ? 'US' : undefined);
+    if (country === 'US') {
+      place = { country, state: named ?? zipState, zip };
+      if (!named && zipState) place.stateFromZip = true;
+      else if (named && zipState && zipState.code !== named.code) place.zipState = zipState;
+    } else place = { country, region: typeof regionText === 'string' ? regionText.trim().toUpperCase() : undefined };
   }
   placeCache.set(ref.content, place);
   return place;

@@ -154,6 +154,57 @@ export interface CalculatedTaxDocument {
   header: TaxDocumentHeader & { currency: string };
   lines: (TaxDocumentLine & { calculatedTax: CalculatedTax })[];
   calculatedTaxSummary: CalculatedTaxSummary;
+  /**
+   * What the content could not cover for this document (absent when everything was covered). Part of the
+   * calculated document, so the event that records it keeps what the engine knew. See docs/tax-engine.md
+   * "Coverage messages".
+   */
+  messages?: CoverageMessage[];
+}
+
+/** How far a coverage gap puts the figure in doubt: Error = the tax may be wrong; Warning = right as far as content goes, but worth a look. */
+export type CoverageSeverity = 'Error' | 'Warning';
+
+export type CoverageCode =
+  /** The ZIP has no local (county / city / special) content in a state with local taxes. */
+  | 'LocalContentMissing'
+  /** The tax date is before the first rate or rule content has for a jurisdiction. */
+  | 'DateBeforeContent'
+  /** A US state, a country or a province content has no rates for. */
+  | 'RegionNotCovered'
+  /** No usable address on the line: no tax could be placed. */
+  | 'NoTaxLocation'
+  /** The address's ZIP lies in another state than the one given. */
+  | 'AddressStateZipMismatch'
+  /** The address had no state; it was taken from its ZIP. */
+  | 'StateInferredFromZip'
+  /** The line's tax code is not in content; it was taxed as tangible personal property. */
+  | 'UnknownTaxCode'
+  /** A rule content lists as not modelled applies to this product in this place. */
+  | 'RuleNotModelled';
+
+/** One coverage gap (AvaTax's message shape plus the facts it is about). */
+export interface CoverageMessage {
+  code: CoverageCode;
+  severity: CoverageSeverity;
+  /** One line a person reads first. */
+  summary: string;
+  /** What was done instead and what it means for the figure. */
+  details: string;
+  /** What it is about: `Line <lineCode>` or `Header`. */
+  refersTo: string;
+  source: 'tax-ledger content';
+  /** The line it is about (index into `lines`). */
+  lineIndex?: number;
+  lineCode?: string;
+  /** The jurisdiction level the gap is at: StateOrProvince, Local (county / city / special), Country, Taxability, Address. */
+  level?: 'Country' | 'StateOrProvince' | 'Local' | 'Taxability' | 'Address';
+  jurisdictionName?: string;
+  region?: string;
+  zip?: string;
+  /** DateBeforeContent: the first date content has for that jurisdiction or rule. */
+  firstDate?: string;
+  taxCode?: string;
 }
 
 export interface ProcessingInfo {

@@ -24,6 +24,10 @@ export interface UsStateRatesFile {
 export interface UsSourcingFile {
   rules: Record<string, string>;
   mixedDestinationLevels?: Record<string, string[]>;
+  /** States (and DC) with no local sales taxes: a ZIP there needs no local content. */
+  statesWithoutLocalTax?: { states: string[] };
+  /** States that publish one combined rate per location: a line's tax is rounded once on it. */
+  combinedRateRounding?: { states: string[] };
 }
 
 interface DatedRate {
@@ -276,6 +280,13 @@ export function taxabilityRules(file: TaxabilityFile): { taxCodes: TaxCodeEntry[
   return { taxCodes: file.taxCodes.map((c) => ({ ...c })), rules: out.map(({ rate, ...r }) => (rate === undefined ? r : { ...r, rate })) };
 }
 
+/** A list of US state codes in us-sourcing.json, each checked. */
+function stateList(file: UsSourcingFile, key: 'statesWithoutLocalTax' | 'combinedRateRounding'): string[] {
+  const states = file[key]?.states ?? [];
+  for (const code of states) if (resolveUsState(code)?.code !== code) throw invalid(`us-sourcing.json ${key}: ${code} is not a US state code`);
+  return [...states].sort();
+}
+
 /** VAT/GST rates (Country / StateOrProvince rate entries) and the food / medicine taxability they imply. */
 export function vatContent(file: VatFile): { rates: RateEntry[]; rules: TaxabilityRule[] } {
   const rates: RateEntry[] = [];
@@ -338,6 +349,8 @@ export function contentVersionOf(rates: readonly RateEntry[], sourcing: Record<s
     rates: rates.map((r) => [r.country, r.region, r.jurisdictionType, r.jurisdictionCode, r.jurisdictionName, r.taxType, r.rate, r.effectiveDate, r.endDate ?? null]),
     sourcing: Object.keys(sourcing).sort().map((k) => [k, sourcing[k]]),
     mixed: rest.mixedDestinationLevels ?? null,
+    noLocal: rest.statesWithoutLocalTax ?? null,
+    combined: rest.combinedRateRounding ?? null,
     locals: rest.localJurisdictions ?? null,
     boundaries: rest.boundaries ?? null,
     taxability: rest.taxability ?? null,
@@ -368,6 +381,8 @@ export function buildContentFromBundle(bundle: ContentBundle, prefix = 'content'
   const rates = [...stateRates, ...local.rates, ...vat.rates];
   const rest: Partial<TaxContent> = {
     mixedDestinationLevels: mixedDestinationLevels(bundle.usSourcing),
+    statesWithoutLocalTax: stateList(bundle.usSourcing, 'statesWithoutLocalTax'),
+    combinedRateRounding: stateList(bundle.usSourcing, 'combinedRateRounding'),
     localJurisdictions: local.jurisdictions,
     boundaries: local.boundaries,
     taxCodes: tax.taxCodes,

@@ -136,3 +136,39 @@ export function taxabilityOf(content: TaxContent, code: string, country: string,
     );
   });
 }
+
+/** First dates content has, per key (state rate, ZIP boundary, local jurisdiction, taxability series): for DateBeforeContent. */
+const firstDates = new WeakMap<TaxContent, Map<string, string>>();
+function firstDateIndex(content: TaxContent): Map<string, string> {
+  let m = firstDates.get(content);
+  if (m) return m;
+  m = new Map();
+  const keep = (key: string, date: string) => {
+    const prev = m!.get(key);
+    if (prev === undefined || date < prev) m!.set(key, date);
+  };
+  for (const r of content.rates) {
+    if (r.country === 'US' && r.jurisdictionType === 'StateOrProvince') keep(`state|${r.region}`, r.effectiveDate);
+    else if (r.country === 'US') keep(`local|${r.region}|${r.jurisdictionCode}`, r.effectiveDate);
+  }
+  for (const b of content.boundaries ?? []) keep(`zip|${b.region}|${b.zip}`, b.effectiveDate);
+  for (const t of content.taxability ?? []) keep(`tx|${t.taxCode}|${t.country}|${t.region}`, t.effectiveDate);
+  firstDates.set(content, m);
+  return m;
+}
+
+/** First date of a US state's state-level rate in content; undefined when content has none. */
+export const firstStateRateDate = (content: TaxContent, region: string): string | undefined => firstDateIndex(content).get(`state|${region}`);
+/** First date a ZIP has a boundary in a state; undefined when content never had one. */
+export const firstBoundaryDate = (content: TaxContent, region: string, zip: string): string | undefined => firstDateIndex(content).get(`zip|${region}|${zip}`);
+/** First date a local jurisdiction has a rate. */
+export const firstLocalRateDate = (content: TaxContent, region: string, jurisCode: string): string | undefined => firstDateIndex(content).get(`local|${region}|${jurisCode}`);
+/** First date of the taxability rules of a (content) tax code in a country and region (or '*'); the earlier of the two. */
+export function firstTaxabilityDate(content: TaxContent, code: string, country: string, region: string): string | undefined {
+  const ix = firstDateIndex(content);
+  const dates = [ix.get(`tx|${code}|${country}|${region}`), ix.get(`tx|${code}|${country}|*`), ix.get(`tx|${code}|*|*`)].filter((d): d is string => d !== undefined);
+  return dates.length ? dates.sort()[0] : undefined;
+}
+
+/** The local jurisdiction of a code in a state. */
+export const localJurisdiction = (content: TaxContent, region: string, jurisCode: string): LocalJurisdiction | undefined => indexOf(content).localByKey.get(`${region}|${jurisCode}`);
