@@ -1,11 +1,14 @@
-import type { CalculateTax, CompanySetup, NexusDeclaration, RateEntry, TaxContent } from './engine.types';
-import { countryRates, taxabilityOf, zipLookup } from './content/lookup';
+import type Decimal from 'decimal.js';
+import type { CalculateTax, CompanySetup, NexusDeclaration, RateEntry, TaxContent, TaxLevel } from './engine.types';
+import { countryRates, taxabilityRulesFor, zipLookup } from './content/lookup';
+import { coverageNotes, mayOweLocalTax } from './coverage';
+import { additionalRules, governingRule, taxedBase, type LinePrice } from './taxability';
 import { TaxCalculationError } from './errors';
 import { Dec, minorUnits, moneyOut, rateOf, roundMoney, sum, toDecimal } from './money';
 import type { CalculatedTax, CalculatedTaxDocument, CalculatedTaxSummary, LocationPurpose, TaxDocumentHeader, TaxDocumentLine } from './tax-document';
 import { buyerTaxId, certificateExemptionReason, certificateFor, DEFAULT_TAX_CODE, entityUseExemptionReason, EXEMPTION_NO_NEXUS, EXEMPTION_REVERSE_CHARGE, EXEMPTION_TAX_PAYER_CODE, EXEMPTION_TRANSFER, nonTaxableReason, RETURN_DOCUMENT_TYPES } from './exemptions';
 import { stateRatesOn } from './jurisdictions';
-import { calculateLine, spreadHeaderOverride, type LinePlan } from './line-tax';
+import { calculateLine, spreadHeaderOverride, type DetailPlan, type LinePlan } from './line-tax';
 import { DESTINATION_ORDER, effectiveLocations, firstOf, ORIGIN_ORDER, placeOf, stripTaxLocationPurpose, type LocationRef, type Role } from './locations';
 import { activeNexus, hasCountryNexus, hasLocalNexus, hasStateNexus } from './nexus';
 import { nonEmpty } from './util';
@@ -48,12 +51,19 @@ interface LineContext {
 const LOCAL_LEVELS = ['County', 'City', 'Special'] as const;
 const useTaxType = (taxType: string) => taxType.replace(/ Sales$/, ' Use');
 
+/** Unit price and quantity of a line for price conditions and bands (quantity ≤ 0 or absent counts as 1). */
+function linePrice(line: TaxDocumentLine, amount: Decimal): LinePrice {
+  const q = typeof line.quantity === 'number' && Number.isFinite(line.quantity) && line.quantity > 0 ? new Dec(line.quantity) : new Dec(1);
+  return { quantity: q, unitPrice: amount.abs().div(q) };
+}
+
 function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LinePlan {
   const { header, company, content, date, places } = ctx;
   const sign = ctx.isReturn ? -1 : 1;
   const amount = toDecimal(line.extendedAmount, `/lines/${index}/extendedAmount`).times(sign);
   const taxCode = taxCodeOf(line, company);
-  const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], allExempt: false, hasLineOverride: false, taxCode };
+  const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], allExempt: false, hasLineOverride: false, taxCode, messages: [] };
+  const note = coverageNotes(plan.messages, line, index);
   if (line.taxOverrideAmount != null) {
     plan.forcedTax = roundMoney(toDecimal(line.taxOverrideAmount, `/lines/${index}/taxOverrideAmount`).times(sign), places);
     plan.hasLineOverride = true;
@@ -62,7 +72,10 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
   const locations = line.locations ? effectiveLocations(header, line) : ctx.headerLocations;
   const origin = firstOf(ORIGIN_ORDER, locations);
   const destination = firstOf(DESTINATION_ORDER, locations);
-  if (!origin && !destination) return plan;
+  if (!origin && !destination) {
+    note.noLocation();
+    return plan;
+  }
   const o = placeOf(origin);
   const d = placeOf(destination);
   const kind = header.transactionType;
@@ -82,7 +95,12 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
   }
   const sourced = role === 'origin' ? origin! : destination!;
   const place = role === 'origin' ? o : d;
-  if (!place?.country) return plan;
+  if (!place?.country) {
+    note.noLocation(sourced.purpose);
+    return plan;
+  }
+  note.address(place, sourced.purpose);
+  for (const p of destinationLevels.length > 0 && d && d !== place ? [d] : []) note.address(p, destination!.purpose);
 
   // Exemptions that apply to every detail of the line, in order of precedence after nexus and taxability.
   const sourcedContent = sourced.content;
@@ -96,55 +114,88 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
   else if (certificate) lineReason = certificateExemptionReason(certificate);
   else if (taxPayerCode !== undefined) lineReason = EXEMPTION_TAX_PAYER_CODE;
 
-  const rule = taxabilityOf(content, taxCode, place.country, regionCode, date);
-  const productReason = rule?.treatment === 'exempt' ? nonTaxableReason(taxCode, regionCode ? `${place.country}-${regionCode}` : place.country) : undefined;
-  const reasonFor = (nexus: boolean) => (!nexus ? EXEMPTION_NO_NEXUS : (productReason ?? lineReason));
-
-  if (place.country === 'US') {
-    const state = place.state;
-    const entries = state ? ctx.ratesByState.get(state.code) : undefined;
-    if (!state || !entries || entries.length === 0) return plan;
-    const placeFor = (level: string) => (destinationLevels.includes(level) ? d! : place);
-    const stateLookup = zipLookup(content, state.code, place.zip, date);
-    const stateNexus = hasStateNexus(ctx.nexus, state);
-    for (const r of entries) {
-      let rate = rateOf(stateLookup?.boundary.stateRate ?? r.rate);
-      if (rule?.treatment === 'reduced' && rule.rate !== undefined) rate = rateOf(rule.rate);
+  const { category, rules } = taxabilityRulesFor(content, taxCode, place.country, regionCode, date);
+  const price = linePrice(line, amount);
+  const where = regionCode ? `${place.country}-${regionCode}` : place.country;
+  note.taxability(content, taxCode, category, place.country, regionCode, date);
+  const topLevel: TaxLevel = place.country === 'US' ? 'StateOrProvince' : 'Country';
+  /** One tax of the line under the rule that governs it: its rate, base and exemption. */
+  const detail = (level: TaxLevel, r: RateEntry, nexus: boolean, baseRate?: string): DetailPlan => {
+    const rule = governingRule(rules, level, r.jurisdictionCode, price, topLevel);
+    const rate = rule?.treatment === 'reduced' && rule.rate !== undefined ? rateOf(rule.rate) : rateOf(baseRate ?? r.rate);
+    const exempt = rule?.treatment === 'exempt' ? (rule.holiday ? `Non-taxable: ${rule.holiday}` : nonTaxableReason(taxCode, where)) : undefined;
+    const base = taxedBase(rule, amount, price);
+    return {
+      jurisdictionName: r.jurisdictionName,
+      jurisdictionType: r.jurisdictionType,
+      jurisdictionCode: r.jurisdictionCode,
+      taxType: kind === 'Purchase' ? useTaxType(r.taxType) : r.taxType,
+      rate,
+      exemptionReason: !nexus ? EXEMPTION_NO_NEXUS : (exempt ?? lineReason),
+      ...(base !== undefined ? { base } : {}),
+    };
+  };
+  /** Extra taxes a rule adds at a level (TN single-article tax), beside the level's own detail. */
+  const additional = (level: TaxLevel, r: RateEntry, nexus: boolean) => {
+    for (const rule of additionalRules(rules, level, r.jurisdictionCode, price, topLevel)) {
+      const base = taxedBase(rule, amount, price);
+      if (base !== undefined && base.isZero()) continue;
+      const taxType = rule.taxType ?? `${r.jurisdictionName} Additional`;
       plan.details.push({
         jurisdictionName: r.jurisdictionName,
         jurisdictionType: r.jurisdictionType,
         jurisdictionCode: r.jurisdictionCode,
-        taxType: kind === 'Purchase' ? useTaxType(r.taxType) : r.taxType,
-        rate,
-        exemptionReason: reasonFor(stateNexus),
+        taxType: kind === 'Purchase' ? useTaxType(taxType) : taxType,
+        rate: rateOf(rule.rate!),
+        exemptionReason: !nexus ? EXEMPTION_NO_NEXUS : lineReason,
+        ...(base !== undefined ? { base } : {}),
       });
+    }
+  };
+
+  if (place.country === 'US') {
+    const state = place.state;
+    const entries = state ? ctx.ratesByState.get(state.code) : undefined;
+    if (!state || !entries || entries.length === 0) {
+      note.noStateRate(content, state, date);
+      return plan;
+    }
+    const placeFor = (level: string) => (destinationLevels.includes(level) ? d! : place);
+    const stateLookup = zipLookup(content, state.code, place.zip, date);
+    const stateNexus = hasStateNexus(ctx.nexus, state);
+    for (const r of entries) {
+      plan.details.push(detail('StateOrProvince', r, stateNexus, stateLookup?.boundary.stateRate));
+      additional('StateOrProvince', r, stateNexus);
+    }
+    if (stateNexus && mayOweLocalTax(ctx.nexus, state)) {
+      const sides = new Set(LOCAL_LEVELS.map(placeFor));
+      for (const side of sides) note.localCoverage(content, state, side.zip, date);
     }
     for (const level of LOCAL_LEVELS) {
       const at = placeFor(level);
       for (const l of zipLookup(content, state.code, at.zip, date)?.locals ?? []) {
         if (l.rate.jurisdictionType !== level) continue;
-        plan.details.push({
-          jurisdictionName: l.rate.jurisdictionName,
-          jurisdictionType: level,
-          jurisdictionCode: l.rate.jurisdictionCode,
-          taxType: kind === 'Purchase' ? useTaxType(l.rate.taxType) : l.rate.taxType,
-          rate: rateOf(l.rate.rate),
-          exemptionReason: reasonFor(hasLocalNexus(ctx.nexus, state, l.jurisdiction)),
-        });
+        const nexus = hasLocalNexus(ctx.nexus, state, l.jurisdiction);
+        plan.details.push(detail(level, l.rate, nexus));
+        additional(level, l.rate, nexus);
       }
     }
+    plan.combinedRounding = content.combinedRateRounding?.includes(state.code) ?? false;
   } else {
     const entries = countryRates(content, place.country, place.region, date);
-    if (entries.length === 0) return plan;
+    if (entries.length === 0) {
+      note.noCountryRate(content, place.country, place.region, date);
+      return plan;
+    }
     const nexus = hasCountryNexus(ctx.nexus, place.country);
     const taxId = buyerTaxId(header, line);
     const crossBorder = o?.country !== undefined && o.country !== place.country;
     const reverseCharge = kind === 'Sale' && crossBorder && taxId !== undefined ? `${EXEMPTION_REVERSE_CHARGE} (${taxId})` : undefined;
     for (const r of entries) {
-      let rate = rateOf(r.rate);
-      if (rule?.treatment === 'reduced' && rule.rate !== undefined && r.jurisdictionType === 'Country') rate = rateOf(rule.rate);
-      const reason = !nexus ? EXEMPTION_NO_NEXUS : (productReason ?? reverseCharge ?? lineReason);
-      plan.details.push({ jurisdictionName: r.jurisdictionName, jurisdictionType: r.jurisdictionType, jurisdictionCode: r.jurisdictionCode, taxType: r.taxType, rate, exemptionReason: reason });
+      const level: TaxLevel = r.jurisdictionType === 'Country' ? 'Country' : 'StateOrProvince';
+      const planned = detail(level, r, nexus);
+      if (planned.exemptionReason === lineReason && reverseCharge !== undefined && nexus) planned.exemptionReason = reverseCharge;
+      plan.details.push(planned);
     }
   }
   plan.allExempt = plan.details.every((x) => x.exemptionReason !== undefined);
@@ -238,6 +289,7 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     grandTotal: moneyOut(subtotal.plus(tax).minus(includedTax), places),
   };
 
-  const calculated: CalculatedTaxDocument = { header, lines: outLines, calculatedTaxSummary: summary };
+  const messages = plans.flatMap((p) => p.messages);
+  const calculated: CalculatedTaxDocument = { header, lines: outLines, calculatedTaxSummary: summary, ...(messages.length > 0 ? { messages } : {}) };
   return { document: calculated, contentVersion: content.version, taxDate };
 };

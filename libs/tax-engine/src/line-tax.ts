@@ -1,7 +1,7 @@
 /** The tax of one planned line: details per jurisdiction, overrides, tax-included amounts, rounding. */
 import type Decimal from 'decimal.js';
 import { Dec, allocate, amountUnits, moneyOut, rateMicros, rateOut, roundMoney, sum, taxUnits, unitsOut } from './money';
-import type { CalculatedTax, TaxAuthority, TaxDetail } from './tax-document';
+import type { CalculatedTax, CoverageMessage, TaxAuthority, TaxDetail } from './tax-document';
 import type { LocationRef, Role } from './locations';
 
 export interface DetailPlan {
@@ -11,6 +11,8 @@ export interface DetailPlan {
   taxType: string;
   rate: Decimal;
   exemptionReason?: string;
+  /** The amount this tax is charged on when it is not the whole line (a taxable share, a price band). */
+  base?: Decimal;
 }
 
 export interface LinePlan {
@@ -27,6 +29,10 @@ export interface LinePlan {
   origin?: LocationRef;
   destination?: LocationRef;
   role?: Role;
+  /** The state publishes one combined rate: the line's tax is rounded once on it and split over the details. */
+  combinedRounding?: boolean;
+  /** What content could not cover for this line. */
+  messages: CoverageMessage[];
 }
 
 export interface LineResult {
@@ -62,6 +68,35 @@ export function backOutTaxIncluded(amount: Decimal, rates: readonly Decimal[], p
 }
 
 /**
+ * Split a total rounded once over exact (unrounded) shares so the parts add up to it: each share cut
+ * toward zero to the minor unit, the units left over given one by one to the largest cut-off fractions
+ * (first wins a tie). Combined-rate rounding: Seattle $1.00 at 6.5 % + 3.85 % → total 0.10, split
+ * 0.06 / 0.04.
+ */
+export function splitRounded(total: Decimal, exact: readonly Decimal[], places: number): Decimal[] {
+  if (exact.length === 0) return [];
+  const unit = new Dec(10).pow(-places);
+  const negative = total.isNegative() || (total.isZero() && sum(exact).isNegative());
+  const abs = exact.map((e) => e.abs());
+  const parts = abs.map((e) => e.toDecimalPlaces(places, Dec.ROUND_DOWN));
+  let left = total.abs().minus(sum(parts)).div(unit).round().toNumber();
+  if (left < 0 || left > exact.length) return allocate(total, exact, places);
+  const order = abs.map((e, i) => ({ i, frac: e.minus(parts[i]) })).sort((x, y) => y.frac.comparedTo(x.frac) || x.i - y.i);
+  for (const { i } of order) {
+    if (left === 0) break;
+    parts[i] = parts[i].plus(unit);
+    left--;
+  }
+  return negative ? parts.map((p) => p.negated()) : parts;
+}
+
+/** Tax-included amount at a combined rate: backed out once on the sum of the rates, then split. */
+function backOutCombined(amount: Decimal, rates: readonly Decimal[], places: number): { base: Decimal; taxes: Decimal[] } {
+  const out = backOutTaxIncluded(amount, [sum(rates)], places);
+  return { base: out.base, taxes: splitRounded(out.taxes[0] ?? new Dec(0), rates.map((r) => out.base.times(r)), places) };
+}
+
+/**
  * Header totalTaxOverrideAmount: what remains after line overrides is spread over the taxable lines
  * (with a jurisdiction, not wholly exempt, no line override) in proportion to extendedAmount; the
  * rounding remainder goes to the largest line. Fallbacks so the document total is exact: lines without a
@@ -91,7 +126,8 @@ export function spreadHeaderOverride(plans: LinePlan[], headerOverride: Decimal,
  * the Decimal path below is used. Both give identical results (property-tested).
  */
 export function calculateLineInUnits(plan: LinePlan, places: number): LineResult | undefined {
-  if (plan.forcedTax !== undefined || plan.taxIncluded) return undefined;
+  if (plan.forcedTax !== undefined || plan.taxIncluded || plan.combinedRounding) return undefined;
+  if (plan.details.some((d) => d.base !== undefined)) return undefined;
   const a = amountUnits(plan.amount, places);
   if (a === null) return undefined;
   const n = plan.details.length;
@@ -176,17 +212,24 @@ export function calculateLine(plan: LinePlan, places: number): LineResult {
     exemptAmt = rates.map(() => zero);
   } else {
     const taxedIdx = plan.details.map((_, i) => i).filter((i) => !isExempt(i));
+    // A detail with its own base (a taxable share, a price band) taxes that part of the amount.
+    const share = (i: number) => (plan.details[i].base === undefined ? undefined : A.isZero() ? zero : plan.details[i].base!.div(A));
     let base = A;
     taxes = rates.map(() => zero);
     if (plan.taxIncluded) {
-      const out = backOutTaxIncluded(A, taxedIdx.map((i) => rates[i]), places);
+      const effective = taxedIdx.map((i) => (share(i) === undefined ? rates[i] : rates[i].times(share(i)!)));
+      const out = plan.combinedRounding ? backOutCombined(A, effective, places) : backOutTaxIncluded(A, effective, places);
       base = out.base;
       taxedIdx.forEach((i, k) => (taxes[i] = out.taxes[k]));
+    } else if (plan.combinedRounding) {
+      const exact = taxedIdx.map((i) => (plan.details[i].base ?? A).times(rates[i]));
+      splitRounded(roundMoney(sum(exact), places), exact, places).forEach((t, k) => (taxes[taxedIdx[k]] = t));
     } else {
-      for (const i of taxedIdx) taxes[i] = roundMoney(A.times(rates[i]), places);
+      for (const i of taxedIdx) taxes[i] = roundMoney((plan.details[i].base ?? A).times(rates[i]), places);
     }
-    taxable = plan.details.map((_, i) => (isExempt(i) ? zero : base));
-    exemptAmt = plan.details.map((_, i) => (isExempt(i) ? base : zero));
+    const detailBase = (i: number) => (share(i) === undefined ? base : base.times(share(i)!));
+    taxable = plan.details.map((_, i) => (isExempt(i) ? zero : detailBase(i)));
+    exemptAmt = plan.details.map((_, i) => (isExempt(i) ? base : base.minus(detailBase(i))));
   }
 
   const authorities: TaxAuthority[] = [];

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { LocalJurisdiction, RateEntry, SourcingRule, TaxabilityRule, TaxCodeEntry, TaxContent, ZipBoundary } from '../engine.types';
+import type { LocalJurisdiction, NotModelledRule, RateEntry, SourcingRule, TaxabilityRule, TaxCodeEntry, TaxContent, ZipBoundary } from '../engine.types';
 import { TaxCalculationError } from '../errors';
 import { resolveUsState } from '../geo';
 import { Dec } from '../money';
@@ -65,7 +65,7 @@ export interface UsLocalFile {
 export interface TaxabilityFile {
   sources: Record<string, string>;
   taxCodes: TaxCodeEntry[];
-  rules: {
+  rules: ({
     taxCode: string;
     country: string;
     regions: string[] | '*';
@@ -76,7 +76,18 @@ export interface TaxabilityFile {
     endDate?: string;
     sources?: string[];
     note?: string;
-  }[];
+  } & RuleKindFields)[];
+  /** Rules content knows it does not model: calculations they touch carry RuleNotModelled. */
+  notModelled?: { taxCode: string; country: string; regions: string[] | '*'; effectiveDate: string; endDate?: string; severity: 'Error' | 'Warning'; note: string; sources?: string[] }[];
+}
+
+/** The optional fields of the rule kinds (see TaxabilityRule). */
+type RuleKindFields = Partial<Pick<TaxabilityRule, 'levels' | 'jurisCodes' | 'unitPriceBelow' | 'unitPriceAtMost' | 'taxableShare' | 'bandAbove' | 'bandUpTo' | 'taxType' | 'holiday'>>;
+
+/** Shape of `sales-tax-holidays.json`: dated exemptions per state and product class with a price limit per item. */
+export interface HolidaysFile {
+  sources: Record<string, string>;
+  holidays: { name: string; region: string; effectiveDate: string; endDate: string; taxCodes: string[]; unitPrice?: { below?: string; atMost?: string }; sources?: string[]; note?: string }[];
 }
 
 interface VatPeriod {
@@ -110,6 +121,8 @@ export interface ContentBundle {
   usLocal: UsLocalFile;
   taxability: TaxabilityFile;
   vat: VatFile;
+  /** Absent in content versions stored before holidays existed: no holidays. */
+  holidays?: HolidaysFile;
 }
 
 /** Tax codes the VAT/GST food and medicine rates apply to. */
@@ -252,32 +265,104 @@ export function localContent(file: UsLocalFile): { jurisdictions: LocalJurisdict
   return { jurisdictions, rates, boundaries };
 }
 
-/** Taxability rules, expanded to one rule per region ('*' kept as the catch-all); validates codes, treatments, dates. */
-export function taxabilityRules(file: TaxabilityFile): { taxCodes: TaxCodeEntry[]; rules: TaxabilityRule[] } {
+const LEVEL_NAMES: ReadonlySet<string> = new Set(['Country', 'StateOrProvince', 'County', 'City', 'Special']);
+const TREATMENTS: ReadonlySet<string> = new Set(['taxable', 'exempt', 'reduced', 'additional']);
+
+/** The rule-kind fields of a rule, checked: levels known, amounts decimal and ≥ 0, a share in (0, 1], a band that is not empty. */
+function ruleKind(where: string, r: RuleKindFields & { treatment: string }): RuleKindFields {
+  const out: RuleKindFields = {};
+  const amount = (name: keyof RuleKindFields, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(v)) throw invalid(`${where}: ${name} ${JSON.stringify(v)} is not a decimal amount`);
+    return v;
+  };
+  if (r.levels !== undefined) {
+    if (!Array.isArray(r.levels) || r.levels.length === 0 || r.levels.some((l) => !LEVEL_NAMES.has(l))) throw invalid(`${where}: levels must list Country, StateOrProvince, County, City or Special`);
+    out.levels = [...r.levels];
+  }
+  if (r.jurisCodes !== undefined) {
+    if (!Array.isArray(r.jurisCodes) || r.jurisCodes.length === 0) throw invalid(`${where}: jurisCodes must list jurisdiction codes`);
+    out.jurisCodes = [...r.jurisCodes];
+  }
+  for (const k of ['unitPriceBelow', 'unitPriceAtMost', 'bandAbove', 'bandUpTo'] as const) {
+    const v = amount(k, r[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  if (r.taxableShare !== undefined) {
+    const share = amount('taxableShare', r.taxableShare);
+    if (new Dec(share!).lte(0) || new Dec(share!).gt(1)) throw invalid(`${where}: taxableShare must be in (0, 1]`);
+    out.taxableShare = share;
+  }
+  if (out.bandAbove !== undefined && out.bandUpTo !== undefined && new Dec(out.bandUpTo).lte(out.bandAbove)) throw invalid(`${where}: bandUpTo must be above bandAbove`);
+  if (out.taxableShare !== undefined && (out.bandAbove !== undefined || out.bandUpTo !== undefined)) throw invalid(`${where}: a taxable share and a price band cannot be combined`);
+  if (r.treatment === 'additional' && out.bandAbove === undefined && out.bandUpTo === undefined && out.taxableShare === undefined) throw invalid(`${where}: an 'additional' tax needs its price band`);
+  if (r.taxType !== undefined) out.taxType = r.taxType;
+  if (r.holiday !== undefined) out.holiday = r.holiday;
+  return out;
+}
+
+/** What makes two rules of one code and region independent series (their periods may overlap). */
+const seriesKey = (r: TaxabilityRule) =>
+  [r.taxCode, r.country, r.region, r.treatment === 'reduced' || r.treatment === 'additional' ? r.treatment : 'all', r.levels?.join('+') ?? '', r.jurisCodes?.join('+') ?? '', r.unitPriceBelow ?? '', r.unitPriceAtMost ?? '', r.holiday ?? '', r.taxType ?? ''].join('|');
+
+/** A rule for every level, with no condition: it replaces the implied 'taxable' row of an excepted region. */
+const isPlain = (r: RuleKindFields) => r.levels === undefined && r.jurisCodes === undefined && r.unitPriceBelow === undefined && r.unitPriceAtMost === undefined && r.holiday === undefined;
+
+/** Taxability rules, expanded to one rule per region ('*' kept as the catch-all); validates codes, treatments, dates, rule kinds. */
+export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): { taxCodes: TaxCodeEntry[]; rules: TaxabilityRule[]; notModelled: NotModelledRule[] } {
   const codes = new Set(file.taxCodes.map((c) => c.code));
   const rules: TaxabilityRule[] = [];
   file.rules.forEach((r, i) => {
     const where = `taxability rule #${i + 1} (${r.taxCode} ${r.country})`;
     if (!codes.has(r.taxCode)) throw invalid(`${where}: unknown tax code ${r.taxCode}`);
-    if (!['taxable', 'exempt', 'reduced'].includes(r.treatment)) throw invalid(`${where}: unknown treatment ${r.treatment}`);
-    if ((r.treatment === 'reduced') !== (r.rate !== undefined)) throw invalid(`${where}: a rate is required for 'reduced' and only for it`);
+    if (!TREATMENTS.has(r.treatment)) throw invalid(`${where}: unknown treatment ${r.treatment}`);
+    if ((r.treatment === 'reduced' || r.treatment === 'additional') !== (r.rate !== undefined)) throw invalid(`${where}: a rate is required for 'reduced' and 'additional' and only for them`);
     checkDates(where, r.effectiveDate, r.endDate);
     checkSources(where, r.sources, file.sources);
     const rate = r.rate !== undefined ? checkRate(where, r.rate) : undefined;
-    const base = { taxCode: r.taxCode, country: r.country, treatment: r.treatment as TaxabilityRule['treatment'], effectiveDate: r.effectiveDate, ...(r.endDate ? { endDate: r.endDate } : {}), ...(rate !== undefined ? { rate } : {}) };
+    const base: Omit<TaxabilityRule, 'region'> = {
+      taxCode: r.taxCode,
+      country: r.country,
+      treatment: r.treatment as TaxabilityRule['treatment'],
+      effectiveDate: r.effectiveDate,
+      ...(r.endDate ? { endDate: r.endDate } : {}),
+      ...(rate !== undefined ? { rate } : {}),
+      ...ruleKind(where, r),
+    };
     if (r.regions === '*') {
       rules.push({ ...base, region: '*' });
       // the listed exceptions are taxable unless a region rule says otherwise
-      for (const region of r.except ?? []) rules.push({ ...base, region, treatment: 'taxable', rate: undefined });
+      for (const region of r.except ?? []) rules.push({ taxCode: r.taxCode, country: r.country, treatment: 'taxable', effectiveDate: r.effectiveDate, ...(r.endDate ? { endDate: r.endDate } : {}), region });
     } else for (const region of r.regions) rules.push({ ...base, region });
   });
-  // region-specific rules replace the implied 'taxable' exception rows of the same code and region
-  const explicit = new Set(file.rules.flatMap((r) => (r.regions === '*' ? [] : r.regions.map((g) => `${r.taxCode}|${r.country}|${g}`))));
-  const out = rules.filter((r) => !(r.treatment === 'taxable' && explicit.has(`${r.taxCode}|${r.country}|${r.region}`)));
+  (holidays?.holidays ?? []).forEach((h, i) => {
+    const where = `sales-tax holiday #${i + 1} (${h.name})`;
+    checkDates(where, h.effectiveDate, h.endDate);
+    checkSources(where, h.sources, holidays!.sources);
+    if (resolveUsState(h.region)?.code !== h.region) throw invalid(`${where}: ${h.region} is not a US state code`);
+    const kind = ruleKind(where, { treatment: 'exempt', unitPriceBelow: h.unitPrice?.below, unitPriceAtMost: h.unitPrice?.atMost, holiday: h.name });
+    for (const code of h.taxCodes) {
+      if (!codes.has(code)) throw invalid(`${where}: unknown tax code ${code}`);
+      rules.push({ taxCode: code, country: 'US', region: h.region, treatment: 'exempt', effectiveDate: h.effectiveDate, endDate: h.endDate, ...kind });
+    }
+  });
+  // region-specific plain rules replace the implied 'taxable' exception rows of the same code and region
+  const explicit = new Set(file.rules.flatMap((r) => (r.regions === '*' || !isPlain(r) || r.treatment === 'reduced' || r.treatment === 'additional' ? [] : r.regions.map((g) => `${r.taxCode}|${r.country}|${g}`))));
+  const implied = (r: TaxabilityRule) => r.treatment === 'taxable' && isPlain(r) && r.taxableShare === undefined && r.bandAbove === undefined && r.bandUpTo === undefined;
+  const out = rules.filter((r) => !(implied(r) && explicit.has(`${r.taxCode}|${r.country}|${r.region}`)));
   const series = new Map<string, TaxabilityRule[]>();
-  for (const r of out) series.set(`${r.taxCode}|${r.country}|${r.region}`, [...(series.get(`${r.taxCode}|${r.country}|${r.region}`) ?? []), r]);
+  for (const r of out) series.set(seriesKey(r), [...(series.get(seriesKey(r)) ?? []), r]);
   for (const [key, list] of series) checkNoOverlap(`taxability ${key}`, list);
-  return { taxCodes: file.taxCodes.map((c) => ({ ...c })), rules: out.map(({ rate, ...r }) => (rate === undefined ? r : { ...r, rate })) };
+  const notModelled: NotModelledRule[] = [];
+  (file.notModelled ?? []).forEach((n, i) => {
+    const where = `not-modelled rule #${i + 1} (${n.taxCode})`;
+    if (!codes.has(n.taxCode)) throw invalid(`${where}: unknown tax code ${n.taxCode}`);
+    if (n.severity !== 'Error' && n.severity !== 'Warning') throw invalid(`${where}: severity must be Error or Warning`);
+    checkDates(where, n.effectiveDate, n.endDate);
+    checkSources(where, n.sources, file.sources);
+    for (const region of n.regions === '*' ? ['*'] : n.regions) notModelled.push({ taxCode: n.taxCode, country: n.country, region, effectiveDate: n.effectiveDate, ...(n.endDate ? { endDate: n.endDate } : {}), severity: n.severity, note: n.note });
+  });
+  return { taxCodes: file.taxCodes.map((c) => ({ ...c })), rules: out, notModelled };
 }
 
 /** A list of US state codes in us-sourcing.json, each checked. */
@@ -355,6 +440,7 @@ export function contentVersionOf(rates: readonly RateEntry[], sourcing: Record<s
     boundaries: rest.boundaries ?? null,
     taxability: rest.taxability ?? null,
     taxCodes: rest.taxCodes ?? null,
+    notModelled: rest.notModelled ?? null,
   });
   const hash = createHash('sha256').update(canonical).digest('hex').slice(0, 12);
   return `${prefix}-${latest}-${hash}`;
@@ -376,7 +462,7 @@ export function buildContentFromBundle(bundle: ContentBundle, prefix = 'content'
   const stateRates = stateRateEntries(bundle.usStateRates);
   const sourcing = sourcingRules(bundle.usSourcing);
   const local = localContent(bundle.usLocal);
-  const tax = taxabilityRules(bundle.taxability);
+  const tax = taxabilityRules(bundle.taxability, bundle.holidays);
   const vat = vatContent(bundle.vat);
   const rates = [...stateRates, ...local.rates, ...vat.rates];
   const rest: Partial<TaxContent> = {
@@ -387,6 +473,7 @@ export function buildContentFromBundle(bundle: ContentBundle, prefix = 'content'
     boundaries: local.boundaries,
     taxCodes: tax.taxCodes,
     taxability: [...tax.rules, ...vat.rules],
+    notModelled: tax.notModelled,
   };
   return { version: contentVersionOf(rates, sourcing, prefix, rest), rates, sourcing, ...rest };
 }

@@ -1,3 +1,5 @@
+import { Dec } from '../money';
+import { governingRule } from '../taxability';
 import type { LocalJurisdiction, RateEntry, TaxabilityRule, TaxCodeEntry, TaxContent, ZipBoundary } from '../engine.types';
 
 /**
@@ -123,18 +125,31 @@ export function taxCodeCategory(content: TaxContent, code: string): string | und
   return ix.taxCodes.find((c) => c.prefix !== undefined && code.startsWith(c.prefix))?.code;
 }
 
-/** The taxability rule for a tax code in a country / region on a date: region rule, else '*' rule, else country '*'. */
-export function taxabilityOf(content: TaxContent, code: string, country: string, region: string, date: string): TaxabilityRule | undefined {
-  return memo(content, date, `tx|${code}|${country}|${region}`, () => {
+/** Every taxability rule in force on a date for a tax code in a country / region: the region's, the country's ('*') and every country's. */
+export function taxabilityRulesFor(content: TaxContent, code: string, country: string, region: string, date: string): { category?: string; rules: TaxabilityRule[] } {
+  return memo(content, date, `txs|${code}|${country}|${region}`, () => {
     const category = taxCodeCategory(content, code);
-    if (category === undefined) return undefined;
-    const rules = (indexOf(content).rulesByCode.get(category) ?? []).filter((r) => activeOn(r.effectiveDate, r.endDate, date));
-    return (
-      rules.find((r) => r.country === country && r.region === region) ??
-      rules.find((r) => r.country === country && r.region === '*') ??
-      rules.find((r) => r.country === '*')
+    if (category === undefined) return { rules: [] };
+    const rules = (indexOf(content).rulesByCode.get(category) ?? []).filter(
+      (r) => activeOn(r.effectiveDate, r.endDate, date) && (r.country === '*' || (r.country === country && (r.region === '*' || r.region === region))),
     );
+    return { category, rules };
   });
+}
+
+/** The rule that governs the top-level tax (US state, VAT country) of a tax code, leaving out price conditions and holidays. */
+export function taxabilityOf(content: TaxContent, code: string, country: string, region: string, date: string): TaxabilityRule | undefined {
+  const unconditional = taxabilityRulesFor(content, code, country, region, date).rules.filter((r) => !r.holiday && r.unitPriceBelow === undefined && r.unitPriceAtMost === undefined);
+  const top = country === 'US' ? 'StateOrProvince' : 'Country';
+  return governingRule(unconditional, top, '', { unitPrice: new Dec(0), quantity: new Dec(1) }, top);
+}
+
+/** Not-modelled rules in force on a date for a tax code category in a country / region. */
+export function notModelledFor(content: TaxContent, category: string | undefined, country: string, region: string, date: string) {
+  if (category === undefined || !content.notModelled?.length) return [];
+  return content.notModelled.filter(
+    (n) => n.taxCode === category && (n.country === '*' || n.country === country) && (n.region === '*' || n.region === region) && activeOn(n.effectiveDate, n.endDate, date),
+  );
 }
 
 /** First dates content has, per key (state rate, ZIP boundary, local jurisdiction, taxability series): for DateBeforeContent. */
