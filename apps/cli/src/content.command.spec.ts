@@ -57,7 +57,7 @@ describe('content import (operator CLI)', () => {
     expect(await runCli(['content', 'import', 'zip-csv', good, '--data-dir', dir, '--effective-date', '2025-01-01'])).toBe(0);
     const before = activeVersionId(dir);
     const bad = file('bad.csv', `${HEADER}\nWA,98053,R,0.103,0.065,0,0.038,0,1\nWA,98054,R,0.2,0.065,0,0.038,0,1\nZZ,98055,R,0.103,0.065,0,0.038,0,1\n`);
-    expect(await runCli(['content', 'import', 'zip-csv', bad, '--data-dir', dir])).toBe(1);
+    expect(await runCli(['content', 'import', 'zip-csv', bad, '--data-dir', dir, '--effective-date', '2025-01-01'])).toBe(1);
     const errors = printed(stderr);
     expect(errors).toContain(`${bad}:3: EstimatedCombinedRate 0.2 is not StateRate + county + city + special (0.103)`);
     expect(errors).toContain(`${bad}:4: State "ZZ" is not a US state code`);
@@ -112,9 +112,23 @@ describe('content import (operator CLI)', () => {
     expect(loadActiveContent(dir, loadDefaultContent)).toBe(loadDefaultContent());
   });
 
-  it('effective date: option, else YYYYMM in the file name, else 2000-01-01', () => {
+  it('effective date: option, else YYYYMM in the file name, else none', () => {
     expect(zipCsvEffectiveDate('TAXRATES_ZIP5_CA202507.csv')).toBe('2025-07-01');
-    expect(zipCsvEffectiveDate('rates.csv')).toBe('2000-01-01');
+    expect(zipCsvEffectiveDate('/data/2016/TAXRATES_ZIP5_CA201601.csv')).toBe('2016-01-01');
+    expect(zipCsvEffectiveDate('rates.csv')).toBeUndefined();
+    expect(zipCsvEffectiveDate('batch-1202501.csv')).toBeUndefined(); // 202501 inside a longer number is not a date
+    expect(zipCsvEffectiveDate('rates-202513.csv')).toBeUndefined(); // no month 13
     expect(zipCsvEffectiveDate('TAXRATES_ZIP5_CA202507.csv', '2025-08-15')).toBe('2025-08-15');
+  });
+
+  it('a ZIP rate file without an effective date is refused: exit 1, the file named, nothing written', async () => {
+    const csv = file('rates.csv', `${HEADER}\nWA,98052,REDMOND,0.103,0.065,0,0.038,0,1\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', csv, '--data-dir', dir])).toBe(1);
+    expect(printed(stderr)).toContain(`${csv}: no effective date: give --effective-date YYYY-MM-DD or put YYYYMM in the file name`);
+    expect(activeVersionId(dir)).toBeUndefined();
+    expect(listVersions(dir)).toEqual([]);
+    // a date that does not exist is a usage error
+    expect(await runCli(['content', 'import', 'zip-csv', csv, '--data-dir', dir, '--effective-date', '2025-02-30'])).toBe(2);
+    expect(activeVersionId(dir)).toBeUndefined();
   });
 });

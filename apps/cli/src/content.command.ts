@@ -16,6 +16,7 @@ import {
   contentOf,
   importSstFiles,
   importZipRateCsv,
+  isIsoDate,
   listVersions,
   loadActiveContent,
   loadDefaultContent,
@@ -34,11 +35,14 @@ const MAX_REPORTED = 200;
 
 export const dataDirOf = (option?: string) => resolve(option ?? process.env.LEDGER_DATA_DIR ?? './data');
 
-/** Effective date of a ZIP rate file: --effective-date, else YYYYMM in its name (TAXRATES_ZIP5_WA202501.csv → 2025-01-01), else 2000-01-01. */
-export function zipCsvEffectiveDate(file: string, option?: string): string {
+/**
+ * Effective date of a ZIP rate file: --effective-date, else YYYYMM in its name (TAXRATES_ZIP5_WA202501.csv →
+ * 2025-01-01), else undefined: a table without a date is refused (it would apply to every date).
+ */
+export function zipCsvEffectiveDate(file: string, option?: string): string | undefined {
   if (option !== undefined) return option;
-  const m = /(20\d{2})(0[1-9]|1[0-2])(?!\d)/.exec(basename(file));
-  return m ? `${m[1]}-${m[2]}-01` : '2000-01-01';
+  const m = /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(?!\d)/.exec(basename(file));
+  return m ? `${m[1]}-${m[2]}-01` : undefined;
 }
 
 export interface ImportOptions {
@@ -57,7 +61,12 @@ export function importContent(format: string, files: string[], options: ImportOp
   if (format === 'zip-csv') {
     if (files.length !== 1) return usage('zip-csv takes one file');
     effectiveDate = zipCsvEffectiveDate(files[0], options.effectiveDate);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveDate) || Number.isNaN(Date.parse(effectiveDate))) return usage(`--effective-date ${effectiveDate} is not YYYY-MM-DD`);
+    if (effectiveDate === undefined) {
+      err(`${files[0]}: no effective date: give --effective-date YYYY-MM-DD or put YYYYMM in the file name (TAXRATES_ZIP5_WA202501.csv → 2025-01-01)`);
+      err('rejected: nothing imported, the active content is unchanged');
+      return 1;
+    }
+    if (!isIsoDate(effectiveDate)) return usage(`--effective-date ${effectiveDate} is not YYYY-MM-DD`);
     result = importZipRateCsv(texts[0], base, effectiveDate, `ZIP rate CSV ${basename(files[0])}`);
   } else if (format === 'sst') {
     if (files.length !== 2) return usage('sst takes two files: <rates.csv> <boundaries.csv>');
@@ -99,7 +108,7 @@ export function registerContent(program: Command): void {
     .description('import a ZIP rate CSV (zip-csv <file>) or SST rate and boundary files (sst <rates> <boundaries>) as a new active content version')
     .argument('<format>', 'zip-csv | sst')
     .argument('<files...>', 'input file(s)')
-    .option('--effective-date <date>', 'zip-csv: first date the rates apply (default: YYYYMM in the file name, else 2000-01-01)')
+    .option('--effective-date <date>', 'zip-csv: first date the rates apply (default: YYYYMM in the file name; a file with neither is refused)')
     .option('--data-dir <dir>', 'data directory (default: LEDGER_DATA_DIR or ./data)')
     .action((format: string, files: string[], opts: { effectiveDate?: string; dataDir?: string }) => {
       process.exitCode = importContent(format, files, opts);
