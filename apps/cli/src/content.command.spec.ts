@@ -71,9 +71,11 @@ describe('content import (operator CLI)', () => {
     const b = file('b.csv', `${HEADER}\nWA,98053,REDMOND,0.102,0.065,0,0.037,0,1\n`);
     await runCli(['content', 'import', 'zip-csv', a, '--data-dir', dir, '--effective-date', '2025-01-01']);
     const first = activeVersionId(dir)!;
-    await runCli(['content', 'import', 'zip-csv', b, '--data-dir', dir, '--effective-date', '2025-01-01']);
+    await runCli(['content', 'import', 'zip-csv', b, '--data-dir', dir, '--effective-date', '2025-07-01']);
     const content = loadActiveContent(dir, loadDefaultContent);
-    expect(content.boundaries?.filter((x) => ['98052', '98053'].includes(x.zip)).map((x) => x.zip).sort()).toEqual(['98052', '98053']);
+    // b.csv is WA's table from 2025-07-01: a.csv's table (98052) ends the day before
+    const bounds = content.boundaries?.filter((x) => ['98052', '98053'].includes(x.zip)).map((x) => `${x.zip} ${x.effectiveDate}..${x.endDate ?? ''}`);
+    expect(bounds?.sort()).toEqual(['98052 2025-01-01..2025-06-30', '98053 2025-07-01..']);
     expect(listVersions(dir).map((v) => v.basedOn)).toEqual(['shipped', first]);
     expect(await runCli(['content', 'activate', first, '--data-dir', dir])).toBe(0);
     expect(activeVersionId(dir)).toBe(first);

@@ -46,6 +46,39 @@ describe('ZIP rate CSV import', () => {
     expect(taxesOf(doc('WA', '98052', 100, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.039, 3.9]]);
   });
 
+  it('a later table of a state ends the earlier one, also for the ZIPs it leaves out', () => {
+    const first = importZipRateCsv(csv('WA,98052,REDMOND,0.103,0.065,0,0.038,0,1', 'WA,98053,REDMOND,0.102,0.065,0,0.037,0,1'), defaultBundle(), '2025-01-01');
+    if (!first.ok) throw new Error(JSON.stringify(first.errors));
+    const second = importZipRateCsv(csv('WA,98052,REDMOND,0.104,0.065,0,0.039,0,1'), first.bundle, '2025-07-01');
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    const content = buildContentFromBundle(second.bundle);
+    // $123.45 in 98052: 123.45 × 6.5 % = 8.02425 → 8.02 ; × 3.8 % = 4.6911 → 4.69 (first table, to 2025-06-30)
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.038, 4.69]]);
+    // from 2025-07-01 the second table: × 3.9 % = 4.81455 → 4.81
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.039, 4.81]]);
+    // 98053 is only in the first table: × 3.7 % = 4.56765 → 4.57 to 2025-06-30, then no local content (state only)
+    expect(taxesOf(doc('WA', '98053', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.037, 4.57]]);
+    expect(taxesOf(doc('WA', '98053', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02]]);
+  });
+
+  it('an older table imported after a newer one ends the day before the newer one starts', () => {
+    const newer = importZipRateCsv(csv('CA,94105,SAN FRANCISCO,0.08625,0.0725,0,0,0.01375,1'), defaultBundle(), '2025-01-01');
+    if (!newer.ok) throw new Error(JSON.stringify(newer.errors));
+    const older = importZipRateCsv(csv('CA,94105,SAN FRANCISCO,0.0875,0.075,0,0,0.0125,1', 'CA,90001,LOS ANGELES,0.09,0.075,0,0,0.015,1'), newer.bundle, '2016-01-01');
+    if (!older.ok) throw new Error(JSON.stringify(older.errors));
+    const content = buildContentFromBundle(older.bundle);
+    const periods = (zip: string) => older.bundle.usLocal.boundaries.filter((b) => b.zips.includes(zip)).map((b) => `${b.effectiveDate}..${b.endDate ?? ''}`);
+    expect(periods('94105').sort()).toEqual(['2016-01-01..2024-12-31', '2025-01-01..']);
+    expect(periods('90001')).toEqual(['2016-01-01..2024-12-31']);
+    // $200 in 94105 in 2016: 200 × 7.5 % = 15.00 ; 200 × 1.25 % = 2.50
+    expect(taxesOf(doc('CA', '94105', 200, '2016-06-01'), content)).toEqual([['StateOrProvince', 0.075, 15], ['Special', 0.0125, 2.5]]);
+    // in 2025 the newer table still applies: 200 × 7.25 % = 14.50 ; 200 × 1.375 % = 2.75
+    expect(taxesOf(doc('CA', '94105', 200, '2025-01-01'), content)).toEqual([['StateOrProvince', 0.0725, 14.5], ['Special', 0.01375, 2.75]]);
+    // 90001 is only in the 2016 table: 15.00 + 200 × 1.5 % = 3.00 in 2016; in 2025 CA's state rate only, 14.50
+    expect(taxesOf(doc('CA', '90001', 200, '2016-06-01'), content)).toEqual([['StateOrProvince', 0.075, 15], ['Special', 0.015, 3]]);
+    expect(taxesOf(doc('CA', '90001', 200, '2025-01-01'), content)).toEqual([['StateOrProvince', 0.0725, 14.5]]);
+  });
+
   it.each`
     name                            | rows                                                                                    | line | message
     ${'unknown state'}              | ${['XX,98052,R,0.1,0.065,0,0.035,0,1']}                                                 | ${2} | ${/State "XX" is not a US state/}
