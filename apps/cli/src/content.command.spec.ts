@@ -81,6 +81,39 @@ describe('content import (operator CLI)', () => {
     expect(activeVersionId(dir)).toBe(first);
   });
 
+  const sale = (state: string, zip: string, d: string, amount: number): TaxDocument => ({
+    header: { companyCode: 'C', transactionType: 'Sale', customerCode: 'X', transactionDate: d, defaultLocations: { shipTo: { address: { state, postalCode: zip, country: 'US' } } } },
+    lines: [{ lineCode: '1', itemCode: 'A', itemDescription: 'a', extendedAmount: amount }],
+  });
+
+  it("a StateRate that differs from the content's state rate is refused; --allow-state-rate accepts it with a warning per state", async () => {
+    const csv = file('TAXRATES_ZIP5_OR202501.csv', `${HEADER}\nOR,97201,PORTLAND,0.06,0.06,0,0,0,0\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', csv, '--data-dir', dir])).toBe(1);
+    expect(printed(stderr)).toContain(`${csv}:2: StateRate 0.06 for OR differs from the state rate in force on 2025-01-01 (0)`);
+    expect(activeVersionId(dir)).toBeUndefined();
+    expect(await runCli(['content', 'import', 'zip-csv', csv, '--data-dir', dir, '--allow-state-rate'])).toBe(0);
+    expect(printed(stdout)).toContain('warning: StateRate 0.06 for OR differs from the state rate in force on 2025-01-01 (0) on 1 row(s); accepted (--allow-state-rate)');
+    // 100 × 6 % = 6.00 as the operator accepted it
+    expect(calculateTax(sale('OR', '97201', '2025-06-01', 100), { companyCode: 'C' }, loadActiveContent(dir, loadDefaultContent)).document.calculatedTaxSummary.tax).toBe(6);
+  });
+
+  it('a 2016 California table imported after a 2025 one does not apply in 2025', async () => {
+    const t2025 = file('TAXRATES_ZIP5_CA202501.csv', `${HEADER}\nCA,94105,SAN FRANCISCO,0.08625,0.0725,0,0,0.01375,1\n`);
+    // as Avalara split 2016's 7.5 %: state 6.5 %, the 1 % Bradley-Burns local in the county column
+    const t2016 = file('TAXRATES_ZIP5_CA201601.csv', `${HEADER}\nCA,94105,SAN FRANCISCO,0.0875,0.065,0.01,0,0.0125,1\n`);
+    expect(await runCli(['content', 'import', 'zip-csv', t2025, '--data-dir', dir])).toBe(0);
+    expect(await runCli(['content', 'import', 'zip-csv', t2016, '--data-dir', dir])).toBe(1);
+    expect(printed(stderr)).toContain(`${t2016}:2: StateRate 0.065 for CA differs from the state rate in force on 2016-01-01 (0.075)`);
+    expect(await runCli(['content', 'import', 'zip-csv', t2016, '--data-dir', dir, '--allow-state-rate'])).toBe(0);
+    const content = loadActiveContent(dir, loadDefaultContent);
+    const tax = (d: string) => calculateTax(sale('CA', '94105', d, 200), { companyCode: 'C' }, content).document.lines[0].calculatedTax.taxAuthorities.flatMap((a) => a.details.map((x) => [a.jurisdictionType, x.rate, x.tax]));
+    // 2025: the 2025 table: 200 × 7.25 % = 14.50 ; 200 × 1.375 % = 2.75 (total 17.25)
+    expect(tax('2025-06-01')).toEqual([['StateOrProvince', 0.0725, 14.5], ['Special', 0.01375, 2.75]]);
+    // 2016: the 2016 table: 200 × 6.5 % = 13.00 ; × 1 % = 2.00 ; × 1.25 % = 2.50 (total 17.50), through 2024-12-31
+    expect(tax('2016-06-01')).toEqual([['StateOrProvince', 0.065, 13], ['County', 0.01, 2], ['Special', 0.0125, 2.5]]);
+    expect(tax('2024-12-31')).toEqual(tax('2016-06-01'));
+  });
+
   it('imports SST rate and boundary files in the published layout; a bad row names its own file and line', async () => {
     const fixtures = join(__dirname, '../../../libs/tax-engine/src/import/fixtures/sst');
     const rates = join(fixtures, 'NER2013Q2-sample.csv');

@@ -19,6 +19,8 @@ export interface ImportSummary {
   jurisdictions: number;
   effectiveDate: string;
   skipped?: number;
+  /** Accepted with a warning (e.g. a ZIP table's StateRate that differs from the content's, --allow-state-rate). */
+  warnings?: string[];
 }
 
 const DECIMAL = /^\d*\.?\d+$/;
