@@ -125,7 +125,7 @@ export function importZipRateCsv(text: string, base: ContentBundle, effectiveDat
   local.sources[sourceKey] = `${sourceName}, imported with effective date ${effectiveDate}`;
   let jurisdictions = 0;
   for (const state of states) {
-    // The file is state's whole table from effectiveDate until the next table of the state already in
+    // The file is the state's whole table from effectiveDate until the next table of the state already in
     // the base (if any): in that window it replaces earlier tables of the state and other data of its ZIPs.
     const stateRows = rows.filter((r) => r.region === state);
     const tables = local.boundaries.filter((b) => b.region === state && b.sources?.some((s) => s.startsWith(ZIP_TABLE_SOURCE)));
