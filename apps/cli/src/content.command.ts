@@ -2,13 +2,17 @@
  * `content import <format> <file...>`, `content list`, `content show [version]`, `content activate <version>`:
  * tax content versions under LEDGER_DATA_DIR/content (libs/tax-engine/src/store/file-content-store.ts).
  *
- *   content import zip-csv <file.csv> [--effective-date YYYY-MM-DD]
+ *   content import zip-csv <file.csv> [--effective-date YYYY-MM-DD] [--allow-state-rate]
  *   content import sst <rates.csv> <boundaries.csv>
  *
  * An import starts from the active version (or the shipped content), checks every row, and on any bad
  * row prints `<file>:<line>: <reason>` for each and exits 1 without writing a version. Otherwise it
  * stores the new version, moves the `active` pointer atomically and prints the version id. The API
  * reads the active version at start-up: restart it to use a new import.
+ *
+ * zip-csv needs an effective date (--effective-date, or YYYYMM in the file name; without either the file is
+ * refused), and each row's StateRate must equal the content's state rate in force on that date unless
+ * --allow-state-rate is given (then each differing state is printed as a warning).
  */
 import {
   activateVersion,
@@ -16,6 +20,7 @@ import {
   contentOf,
   importSstFiles,
   importZipRateCsv,
+  isIsoDate,
   listVersions,
   loadActiveContent,
   loadDefaultContent,
@@ -34,16 +39,21 @@ const MAX_REPORTED = 200;
 
 export const dataDirOf = (option?: string) => resolve(option ?? process.env.LEDGER_DATA_DIR ?? './data');
 
-/** Effective date of a ZIP rate file: --effective-date, else YYYYMM in its name (TAXRATES_ZIP5_WA202501.csv → 2025-01-01), else 2000-01-01. */
-export function zipCsvEffectiveDate(file: string, option?: string): string {
+/**
+ * Effective date of a ZIP rate file: --effective-date, else YYYYMM in its name (TAXRATES_ZIP5_WA202501.csv →
+ * 2025-01-01), else undefined: a table without a date is refused (it would apply to every date).
+ */
+export function zipCsvEffectiveDate(file: string, option?: string): string | undefined {
   if (option !== undefined) return option;
-  const m = /(20\d{2})(0[1-9]|1[0-2])(?!\d)/.exec(basename(file));
-  return m ? `${m[1]}-${m[2]}-01` : '2000-01-01';
+  const m = /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(?!\d)/.exec(basename(file));
+  return m ? `${m[1]}-${m[2]}-01` : undefined;
 }
 
 export interface ImportOptions {
   dataDir?: string;
   effectiveDate?: string;
+  /** zip-csv: accept a StateRate that differs from the content's state rate in force (warned per state). */
+  allowStateRate?: boolean;
   now?: Date;
 }
 
@@ -57,8 +67,13 @@ export function importContent(format: string, files: string[], options: ImportOp
   if (format === 'zip-csv') {
     if (files.length !== 1) return usage('zip-csv takes one file');
     effectiveDate = zipCsvEffectiveDate(files[0], options.effectiveDate);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(effectiveDate) || Number.isNaN(Date.parse(effectiveDate))) return usage(`--effective-date ${effectiveDate} is not YYYY-MM-DD`);
-    result = importZipRateCsv(texts[0], base, effectiveDate, `ZIP rate CSV ${basename(files[0])}`);
+    if (effectiveDate === undefined) {
+      err(`${files[0]}: no effective date: give --effective-date YYYY-MM-DD or put YYYYMM in the file name (TAXRATES_ZIP5_WA202501.csv → 2025-01-01)`);
+      err('rejected: nothing imported, the active content is unchanged');
+      return 1;
+    }
+    if (!isIsoDate(effectiveDate)) return usage(`--effective-date ${effectiveDate} is not YYYY-MM-DD`);
+    result = importZipRateCsv(texts[0], base, effectiveDate, `ZIP rate CSV ${basename(files[0])}`, { allowStateRate: options.allowStateRate });
   } else if (format === 'sst') {
     if (files.length !== 2) return usage('sst takes two files: <rates.csv> <boundaries.csv>');
     result = importSstFiles(texts[0], texts[1], base, `SST files ${files.map((f) => basename(f)).join(', ')}`);
@@ -75,6 +90,7 @@ export function importContent(format: string, files: string[], options: ImportOp
   try {
     const stored = saveAndActivate(dataDir, result.bundle, { basedOn, importedFrom: { format, files: files.map((f) => basename(f)) }, summary: result.summary, now: options.now ?? new Date() });
     out(`imported ${result.summary.rows} row(s), ${result.summary.zips} ZIP(s), ${result.summary.jurisdictions} new jurisdiction(s), effective ${result.summary.effectiveDate}${result.summary.skipped ? `, ${result.summary.skipped} non-ZIP5 boundary record(s) skipped` : ''}`);
+    for (const w of result.summary.warnings ?? []) out(`warning: ${w}`);
     out(`active content version: ${stored.version} (based on ${basedOn})`);
     out('restart the API to use it');
     return 0;
@@ -99,9 +115,10 @@ export function registerContent(program: Command): void {
     .description('import a ZIP rate CSV (zip-csv <file>) or SST rate and boundary files (sst <rates> <boundaries>) as a new active content version')
     .argument('<format>', 'zip-csv | sst')
     .argument('<files...>', 'input file(s)')
-    .option('--effective-date <date>', 'zip-csv: first date the rates apply (default: YYYYMM in the file name, else 2000-01-01)')
+    .option('--effective-date <date>', 'zip-csv: first date the rates apply (default: YYYYMM in the file name; a file with neither is refused)')
+    .option('--allow-state-rate', "zip-csv: accept a StateRate that differs from the content's state rate in force on the effective date (a warning per state)")
     .option('--data-dir <dir>', 'data directory (default: LEDGER_DATA_DIR or ./data)')
-    .action((format: string, files: string[], opts: { effectiveDate?: string; dataDir?: string }) => {
+    .action((format: string, files: string[], opts: { effectiveDate?: string; allowStateRate?: boolean; dataDir?: string }) => {
       process.exitCode = importContent(format, files, opts);
     });
   content

@@ -43,6 +43,7 @@ export {
 export { importZipRateCsv, ZIP_RATE_COLUMNS } from './import/zip-rate-csv';
 export { importSstFiles, SST_BOUNDARY_COLUMNS, SST_RATE_COLUMNS, SST_JURISDICTION_LEVELS } from './import/sst';
 export type { ImportResult, ImportRowError, ImportSummary } from './import/import-common';
+export { isIsoDate } from './import/import-common';
 export {
   activateVersion,
   activeVersionId,

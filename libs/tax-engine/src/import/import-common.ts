@@ -19,6 +19,8 @@ export interface ImportSummary {
   jurisdictions: number;
   effectiveDate: string;
   skipped?: number;
+  /** Accepted with a warning (e.g. a ZIP table's StateRate that differs from the content's, --allow-state-rate). */
+  warnings?: string[];
 }
 
 const DECIMAL = /^\d*\.?\d+$/;
@@ -50,12 +52,22 @@ export function compactDate(value: string | undefined): string | undefined {
 export const isIsoDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 
 /**
- * Make room for new data from `effectiveDate` on: boundaries of the given ZIPs (and rate periods of the
- * given jurisdiction codes) that start on or after it are dropped, open or later-ending ones are ended
- * the day before. Mutates `local`.
+ * The parts of a dated period outside the window [from, until) (until undefined: open): the part before
+ * `from` (ended the day before) and the part from `until` on. None when the window covers it.
  */
-export function supersede(local: UsLocalFile, zips: ReadonlySet<string>, jurisKeys: ReadonlySet<string>, effectiveDate: string): void {
-  const cut = dayBefore(effectiveDate);
+export function outsideWindow<T extends { effectiveDate: string; endDate?: string }>(p: T, from: string, until?: string): T[] {
+  const parts: T[] = [];
+  if (p.effectiveDate < from) parts.push(p.endDate !== undefined && p.endDate < from ? p : { ...p, endDate: dayBefore(from) });
+  if (until !== undefined && (p.endDate === undefined || p.endDate >= until)) parts.push(p.effectiveDate >= until ? p : { ...p, effectiveDate: until });
+  return parts;
+}
+
+/**
+ * Make room for new data from `effectiveDate` until the day before `until` (open when undefined):
+ * boundaries of the given ZIPs and rate periods of the given jurisdiction codes keep only their parts
+ * outside that window (earlier ones end the day before, later ones are kept). Mutates `local`.
+ */
+export function supersede(local: UsLocalFile, zips: ReadonlySet<string>, jurisKeys: ReadonlySet<string>, effectiveDate: string, until?: string): void {
   const kept: UsLocalFile['boundaries'] = [];
   for (const b of local.boundaries) {
     const affected = b.zips.filter((z) => zips.has(z));
@@ -65,13 +77,10 @@ export function supersede(local: UsLocalFile, zips: ReadonlySet<string>, jurisKe
     }
     const rest = b.zips.filter((z) => !zips.has(z));
     if (rest.length > 0) kept.push({ ...b, zips: rest });
-    if (b.effectiveDate < effectiveDate) kept.push({ ...b, zips: affected, endDate: b.endDate !== undefined && b.endDate < effectiveDate ? b.endDate : cut });
+    kept.push(...outsideWindow({ ...b, zips: affected }, effectiveDate, until));
   }
   local.boundaries = kept;
   for (const j of local.jurisdictions) {
-    if (!jurisKeys.has(`${j.region}|${j.jurisCode}`)) continue;
-    j.rates = j.rates
-      .filter((r) => r.effectiveDate < effectiveDate)
-      .map((r) => (r.endDate !== undefined && r.endDate < effectiveDate ? r : { ...r, endDate: cut }));
+    if (jurisKeys.has(`${j.region}|${j.jurisCode}`)) j.rates = j.rates.flatMap((r) => outsideWindow(r, effectiveDate, until));
   }
 }

@@ -15,7 +15,7 @@ const taxesOf = (d: TaxDocument, content: ReturnType<typeof buildContentFromBund
 describe('ZIP rate CSV import', () => {
   it('an imported ZIP rate is applied by the engine, level by level', () => {
     const result = importZipRateCsv(
-      csv('WA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1', 'CA,94105,SAN FRANCISCO,0.086250,0.060000,0.002500,0.000000,0.023750,2', 'WA,98101,SEATTLE,0.103500,0.065000,0.000000,0.038500,0.000000,1'),
+      csv('WA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1', 'CA,94105,SAN FRANCISCO,0.086250,0.072500,0.000000,0.000000,0.013750,2', 'WA,98101,SEATTLE,0.103500,0.065000,0.000000,0.038500,0.000000,1'),
       defaultBundle(),
       '2025-01-01',
     );
@@ -24,8 +24,8 @@ describe('ZIP rate CSV import', () => {
     const content = buildContentFromBundle(result.bundle);
     // Redmond: 100 × 6.5% = 6.50 ; 100 × 3.8% = 3.80 ; total 10.30 = the combined rate
     expect(taxesOf(doc('WA', '98052', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.038, 3.8]]);
-    // San Francisco: the file's StateRate 6% replaces CA's 7.25% here: 6.00 + 0.25 + 2.375 → 2.38 = 8.63
-    expect(taxesOf(doc('CA', '94105', 100), content)).toEqual([['StateOrProvince', 0.06, 6], ['County', 0.0025, 0.25], ['Special', 0.02375, 2.38]]);
+    // San Francisco: 7.25 + 1.375 → 1.38 = 8.63
+    expect(taxesOf(doc('CA', '94105', 100), content)).toEqual([['StateOrProvince', 0.0725, 7.25], ['Special', 0.01375, 1.38]]);
     // Seattle is replaced from the effective date: the shipped SEATTLE jurisdiction ends 2024-12-31
     expect(taxesOf(doc('WA', '98101', 100), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.0385, 3.85]]);
     expect(calculateTax(doc('WA', '98101', 100), { companyCode: 'C' }, content).document.lines[0].calculatedTax.taxAuthorities[1].jurisdictionCode).toBe('98101-CITY');
@@ -44,6 +44,84 @@ describe('ZIP rate CSV import', () => {
     const content = buildContentFromBundle(second.bundle);
     expect(taxesOf(doc('WA', '98052', 100, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.038, 3.8]]);
     expect(taxesOf(doc('WA', '98052', 100, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 6.5], ['City', 0.039, 3.9]]);
+  });
+
+  it('a later table of a state ends the earlier one, also for the ZIPs it leaves out', () => {
+    const first = importZipRateCsv(csv('WA,98052,REDMOND,0.103,0.065,0,0.038,0,1', 'WA,98053,REDMOND,0.102,0.065,0,0.037,0,1'), defaultBundle(), '2025-01-01');
+    if (!first.ok) throw new Error(JSON.stringify(first.errors));
+    const second = importZipRateCsv(csv('WA,98052,REDMOND,0.104,0.065,0,0.039,0,1'), first.bundle, '2025-07-01');
+    if (!second.ok) throw new Error(JSON.stringify(second.errors));
+    const content = buildContentFromBundle(second.bundle);
+    // $123.45 in 98052: 123.45 × 6.5 % = 8.02425 → 8.02 ; × 3.8 % = 4.6911 → 4.69 (first table, to 2025-06-30)
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.038, 4.69]]);
+    // from 2025-07-01 the second table: × 3.9 % = 4.81455 → 4.81
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.039, 4.81]]);
+    // 98053 is only in the first table: × 3.7 % = 4.56765 → 4.57 to 2025-06-30, then no local content (state only)
+    expect(taxesOf(doc('WA', '98053', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.037, 4.57]]);
+    expect(taxesOf(doc('WA', '98053', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02]]);
+  });
+
+  it('an older table imported after a newer one ends the day before the newer one starts', () => {
+    const newer = importZipRateCsv(csv('CA,94105,SAN FRANCISCO,0.08625,0.0725,0,0,0.01375,1'), defaultBundle(), '2025-01-01');
+    if (!newer.ok) throw new Error(JSON.stringify(newer.errors));
+    const older = importZipRateCsv(csv('CA,94105,SAN FRANCISCO,0.0875,0.075,0,0,0.0125,1', 'CA,90001,LOS ANGELES,0.09,0.075,0,0,0.015,1'), newer.bundle, '2016-01-01');
+    if (!older.ok) throw new Error(JSON.stringify(older.errors));
+    const content = buildContentFromBundle(older.bundle);
+    const periods = (zip: string) => older.bundle.usLocal.boundaries.filter((b) => b.zips.includes(zip)).map((b) => `${b.effectiveDate}..${b.endDate ?? ''}`);
+    expect(periods('94105').sort()).toEqual(['2016-01-01..2024-12-31', '2025-01-01..']);
+    expect(periods('90001')).toEqual(['2016-01-01..2024-12-31']);
+    // $200 in 94105 in 2016: 200 × 7.5 % = 15.00 ; 200 × 1.25 % = 2.50
+    expect(taxesOf(doc('CA', '94105', 200, '2016-06-01'), content)).toEqual([['StateOrProvince', 0.075, 15], ['Special', 0.0125, 2.5]]);
+    // in 2025 the newer table still applies: 200 × 7.25 % = 14.50 ; 200 × 1.375 % = 2.75
+    expect(taxesOf(doc('CA', '94105', 200, '2025-01-01'), content)).toEqual([['StateOrProvince', 0.0725, 14.5], ['Special', 0.01375, 2.75]]);
+    // between the two: still the 2016 table's special rate, but CA's state rate of the day (7.25 % from 2017):
+    // the table's StateRate equalled CA's on 2016-01-01, so it is not stored → 14.50 + 2.50
+    expect(taxesOf(doc('CA', '94105', 200, '2020-06-01'), content)).toEqual([['StateOrProvince', 0.0725, 14.5], ['Special', 0.0125, 2.5]]);
+    // 90001 is only in the 2016 table: 15.00 + 200 × 1.5 % = 3.00 in 2016; in 2025 CA's state rate only, 14.50
+    expect(taxesOf(doc('CA', '90001', 200, '2016-06-01'), content)).toEqual([['StateOrProvince', 0.075, 15], ['Special', 0.015, 3]]);
+    expect(taxesOf(doc('CA', '90001', 200, '2025-01-01'), content)).toEqual([['StateOrProvince', 0.0725, 14.5]]);
+  });
+
+  describe("StateRate must be the content's state rate in force on the effective date", () => {
+    const PORTLAND = 'OR,97201,PORTLAND,0.06,0.06,0,0,0,0';
+    it('a 6 % Oregon state rate is refused (Oregon has none)', () => {
+      const result = importZipRateCsv(csv('WA,98052,REDMOND,0.103,0.065,0,0.038,0,1', PORTLAND), defaultBundle(), '2025-01-01');
+      expect(result.ok ? [] : result.errors).toEqual([{ line: 3, message: 'StateRate 0.06 for OR differs from the state rate in force on 2025-01-01 (0)' }]);
+    });
+
+    it('accepted with allowStateRate: applied to the file\'s ZIPs while the table is in force, one warning per state', () => {
+      const result = importZipRateCsv(csv(PORTLAND, 'OR,97202,PORTLAND,0.06,0.06,0,0,0,0', 'CA,94105,SAN FRANCISCO,0.08625,0.06,0.0025,0,0.02375,2'), defaultBundle(), '2025-01-01', 'x', { allowStateRate: true });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      expect(result.summary.warnings).toEqual([
+        'StateRate 0.06 for OR differs from the state rate in force on 2025-01-01 (0) on 2 row(s); accepted (--allow-state-rate): it applies to those ZIPs while this table is in force',
+        'StateRate 0.06 for CA differs from the state rate in force on 2025-01-01 (0.0725) on 1 row(s); accepted (--allow-state-rate): it applies to those ZIPs while this table is in force',
+      ]);
+      const content = buildContentFromBundle(result.bundle);
+      // Portland $100: 100 × 6 % = 6.00 from the table; the day before (no table) Oregon's 0 %; another OR ZIP: 0 %
+      expect(taxesOf(doc('OR', '97201', 100), content)).toEqual([['StateOrProvince', 0.06, 6]]);
+      expect(taxesOf(doc('OR', '97201', 100, '2024-12-31'), content)).toEqual([['StateOrProvince', 0, 0]]);
+      expect(taxesOf(doc('OR', '97301', 100), content)).toEqual([['StateOrProvince', 0, 0]]);
+      // San Francisco as Avalara splits it (state 6 %, the statewide local 1.25 % in county/special): 6.00 + 0.25 + 2.375 → 2.38 = 8.63
+      expect(taxesOf(doc('CA', '94105', 100), content)).toEqual([['StateOrProvince', 0.06, 6], ['County', 0.0025, 0.25], ['Special', 0.02375, 2.38]]);
+      // a later table of CA whose StateRate is CA's own ends it: 7.25 + 1.375 → 1.38
+      const later = importZipRateCsv(csv('CA,94105,SAN FRANCISCO,0.08625,0.0725,0,0,0.01375,1'), result.bundle, '2025-07-01');
+      if (!later.ok) throw new Error(JSON.stringify(later.errors));
+      expect(taxesOf(doc('CA', '94105', 100, '2025-07-01'), buildContentFromBundle(later.bundle))).toEqual([['StateOrProvince', 0.0725, 7.25], ['Special', 0.01375, 1.38]]);
+    });
+
+    it('a 2016 California table is checked against 2016\'s 7.5 %, not today\'s 7.25 %', () => {
+      const at2016 = (stateRate: string, combined: string) => importZipRateCsv(csv(`CA,94105,SAN FRANCISCO,${combined},${stateRate},0,0,0.0125,1`), defaultBundle(), '2016-01-01');
+      expect(at2016('0.075', '0.0875').ok).toBe(true);
+      const refused = (r: ReturnType<typeof at2016>) => (r.ok ? [] : r.errors.map((e) => e.message));
+      expect(refused(at2016('0.065', '0.0775'))).toEqual(['StateRate 0.065 for CA differs from the state rate in force on 2016-01-01 (0.075)']);
+      expect(refused(at2016('0.0725', '0.085'))).toEqual(['StateRate 0.0725 for CA differs from the state rate in force on 2016-01-01 (0.075)']);
+    });
+
+    it('a table dated before the content has a state rate cannot be checked: refused unless allowed', () => {
+      const result = importZipRateCsv(csv('WA,98052,REDMOND,0.103,0.065,0,0.038,0,1'), defaultBundle(), '2005-01-01');
+      expect(result.ok ? [] : result.errors.map((e) => e.message)).toEqual(['StateRate 0.065 for WA differs from the state rate in force on 2005-01-01 (none in the content)']);
+      expect(importZipRateCsv(csv('WA,98052,REDMOND,0.103,0.065,0,0.038,0,1'), defaultBundle(), '2005-01-01', 'x', { allowStateRate: true }).ok).toBe(true);
+    });
   });
 
   it.each`

@@ -92,6 +92,21 @@ describe('SST rate and boundary files (published layout)', () => {
     expect(details(twice, '68110', '2013-06-01', 250)).toEqual(details(content, '68110', '2013-06-01', 250));
   });
 
+  it("a later quarter's files end a rate period where the next begins (their own dates), replacing the earlier import", () => {
+    const q2 = importSstFiles(`${STATE_ROW}\n31,01,28000,0.0150,0.0150,0.0150,0.0150,20061001,29991231\n`, z('68505', '68505', '109', '28000'), defaultBundle());
+    if (!q2.ok) throw new Error(JSON.stringify(q2.errors));
+    const q3Rates = `${STATE_ROW}\n31,01,28000,0.0150,0.0150,0.0150,0.0150,20061001,20130630\n31,01,28000,0.0175,0.0175,0.0175,0.0175,20130701,29991231\n`;
+    const q3 = importSstFiles(q3Rates, z('68505', '68505', '109', '28000'), q2.bundle);
+    if (!q3.ok) throw new Error(JSON.stringify(q3.errors));
+    const place = q3.bundle.usLocal.jurisdictions.find((j) => j.jurisCode === 'SST-31-CIT-28000');
+    expect(place?.rates.map((r) => [r.rate, r.effectiveDate, r.endDate])).toEqual([['0.015', '2006-10-01', '2013-06-30'], ['0.0175', '2013-07-01', undefined]]);
+    const c = buildContentFromBundle(q3.bundle);
+    // $100: 5.50 + 1.50 on the last day of the old period ; 5.50 + 1.75 on the first day of the new one
+    expect(details(c, '68505', '2013-06-30')).toEqual([['StateOrProvince', 0.055, 5.5], ['City', 0.015, 1.5]]);
+    expect(details(c, '68505', '2013-07-01')).toEqual([['StateOrProvince', 0.055, 5.5], ['City', 0.0175, 1.75]]);
+    expect(q3.bundle.usLocal.boundaries.filter((b) => b.zips.includes('68505'))).toHaveLength(1);
+  });
+
   it('the state row (type 45) is the state rate from its first period: NE 5.5 % now applies from 2006-10-01', () => {
     // shipped content starts NE at 2010-01-01; the file's state row starts 2006-10-01 → 5.50 + 1.50
     expect(details(content, '68505', '2008-06-01')).toEqual([['StateOrProvince', 0.055, 5.5], ['City', 0.015, 1.5]]);
