@@ -52,11 +52,14 @@ describe('ZIP rate CSV import', () => {
     const second = importZipRateCsv(csv('WA,98052,REDMOND,0.104,0.065,0,0.039,0,1'), first.bundle, '2025-07-01');
     if (!second.ok) throw new Error(JSON.stringify(second.errors));
     const content = buildContentFromBundle(second.bundle);
-    // $123.45 in 98052: 123.45 × 6.5 % = 8.02425 → 8.02 ; × 3.8 % = 4.6911 → 4.69 (first table, to 2025-06-30)
-    expect(taxesOf(doc('WA', '98052', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.038, 4.69]]);
-    // from 2025-07-01 the second table: × 3.9 % = 4.81455 → 4.81
-    expect(taxesOf(doc('WA', '98052', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.039, 4.81]]);
-    // 98053 is only in the first table: × 3.7 % = 4.56765 → 4.57 to 2025-06-30, then no local content (state only)
+    // WA rounds once on the combined rate, split by largest remainder (docs/tax-engine.md).
+    // $123.45 in 98052, first table (to 2025-06-30): 123.45 × 10.3 % = 12.71535 → 12.72; parts 8.02425 + 4.6911
+    // cut to 8.02 + 4.69 = 12.71, the cent left goes to the larger fraction (.425, state) → 8.03 / 4.69
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.03], ['City', 0.038, 4.69]]);
+    // from 2025-07-01 the second table: × 10.4 % = 12.8388 → 12.84; parts 8.02425 + 4.81455 → 8.02 + 4.81, cent to the city (.455) → 4.82
+    expect(taxesOf(doc('WA', '98052', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.039, 4.82]]);
+    // 98053 is only in the first table: × 10.2 % = 12.5919 → 12.59; 8.02425 + 4.56765 → 8.02 + 4.56, cent to the city (.765) → 4.57
+    // to 2025-06-30, then no local content (state only: 8.02425 → 8.02)
     expect(taxesOf(doc('WA', '98053', 123.45, '2025-06-30'), content)).toEqual([['StateOrProvince', 0.065, 8.02], ['City', 0.037, 4.57]]);
     expect(taxesOf(doc('WA', '98053', 123.45, '2025-07-01'), content)).toEqual([['StateOrProvince', 0.065, 8.02]]);
   });
