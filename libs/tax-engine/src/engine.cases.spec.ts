@@ -95,9 +95,10 @@ const cases: Case[] = [
   // groceries exempt in WA, including the Seattle local tax
   { name: 'groceries in Seattle', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 100, line: { avalaraGoodsAndServicesType: 'PF050000' },
     details: [[WA_STATE, 0.065, 0, 'Non-taxable: tax code PF050000 in US-WA'], [SEATTLE, 0.0385, 0, 'Non-taxable: tax code PF050000 in US-WA']], tax: 0 },
-  // IL groceries: state 1% instead of 6.25%, locals unchanged: 1.00 + 1.75 + 1.25 + 1.00 = 5.00
+  // IL groceries in Chicago (IL DOR ST-62): state 1% instead of 6.25%, Cook County and Chicago home-rule taxes
+  // exclude food, RTA 1.25% on food: 1.00 + 0 + 0 + 1.25 = 2.25
   { name: 'groceries in Chicago', from: ['US', 'IL', '60601'], to: ['US', 'IL', '60601'], amount: 100, line: { avalaraGoodsAndServicesType: 'PF050000' },
-    details: [['ILLINOIS STATE Sales', 0.01, 1], ['COOK COUNTY Sales', 0.0175, 1.75], ['CHICAGO CITY Sales', 0.0125, 1.25], ['REGIONAL TRANSPORTATION AUTHORITY (COOK) SPECIAL Sales', 0.01, 1]], tax: 5 },
+    details: [['ILLINOIS STATE Sales', 0.01, 1], ['COOK COUNTY Sales', 0.0175, 0, 'Non-taxable: tax code PF050000 in US-IL'], ['CHICAGO CITY Sales', 0.0125, 0, 'Non-taxable: tax code PF050000 in US-IL'], ['REGIONAL TRANSPORTATION AUTHORITY (COOK) SPECIAL Sales', 0.0125, 1.25]], tax: 2.25 },
   // SD taxes groceries at the full 4.2%: 4.20
   { name: 'groceries in SD', from: ['US', 'WA'], to: ['US', 'SD'], amount: 100, line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['SOUTH DAKOTA STATE Sales', 0.042, 4.2]], tax: 4.2 },
   // AL groceries 3% until 2025-08-31: 3.00

@@ -26,15 +26,18 @@ describe('calculateTax — the seed example (WA, $32.50)', () => {
     lines: [{ lineCode: '1', itemCode: '22456366', quantity: 1, extendedAmount: 32.5, itemDescription: "Men's adidas FREEFOOTBALL JANEIRINHA Soccer Shoes" }],
   };
 
-  it('taxes 32.50 × 6.5% = 2.1125 → 2.11 at the state level', () => {
+  // The blueprint shows Seattle at 9.5 % on 2014-06-11: 6.5 % state + 3.0 % local. WA rounds once on the
+  // combined rate: 32.50 × 9.5 % = 3.0875 → 3.09, split 32.50 × 6.5 % = 2.1125 → 2.11 and 32.50 × 3 % = 0.975 → 0.98.
+  it('taxes 32.50 at the Seattle rate of 2014 (9.5 %): 2.11 state + 0.98 local = 3.09, with no coverage message', () => {
     const result = calc(request);
     const out = result.document;
     expect(result.taxDate).toBe('2014-06-11');
     expect(result.contentVersion).toBe(content.version);
     expect(out.header.currency).toBe('USD');
     expect(out.lines[0]).toMatchObject({ quantity: 1, unitOfMeasure: 'Each', avalaraGoodsAndServicesModifierType: 'Title' });
+    expect(out.messages).toBeUndefined();
     expect(out.lines[0].calculatedTax).toEqual({
-      appliedTax: 2.11,
+      appliedTax: 3.09,
       subtotalTaxable: 32.5,
       subtotalExempt: 0,
       taxAuthorities: [
@@ -56,6 +59,24 @@ describe('calculateTax — the seed example (WA, $32.50)', () => {
             },
           ],
         },
+        {
+          jurisdictionName: 'SEATTLE',
+          jurisdictionType: 'City',
+          jurisdictionCode: '1726',
+          details: [
+            {
+              taxType: 'SEATTLE CITY Sales',
+              subtotalTaxable: 32.5,
+              subtotalExempt: 0,
+              rate: 0.03,
+              tax: 0.98,
+              exempt: false,
+              passthrough: false,
+              originLocation: 'shipFrom',
+              destinationLocation: 'shipTo',
+            },
+          ],
+        },
       ],
     });
     expect(out.calculatedTaxSummary).toEqual({
@@ -65,8 +86,8 @@ describe('calculateTax — the seed example (WA, $32.50)', () => {
       subtotal: 32.5,
       subtotalTaxable: 32.5,
       subtotalExempt: 0,
-      tax: 2.11,
-      grandTotal: 34.61,
+      tax: 3.09,
+      grandTotal: 35.59,
     });
     expect(out.header.defaultLocations?.shipFrom?.taxLocationPurpose).toBe('origin');
     expect(out.header.defaultLocations?.shipTo?.taxLocationPurpose).toBe('destination');
@@ -345,7 +366,7 @@ describe('rates by tax date', () => {
   });
 
   it('a date before the content covers a state gives no authority', () => {
-    expect(tax0(shipped('UT', 'UT', 100, { transactionDate: '2015-01-01' })).taxAuthorities).toEqual([]);
+    expect(tax0(shipped('UT', 'UT', 100, { transactionDate: '2009-06-01' })).taxAuthorities).toEqual([]);
   });
 
   it('accepts a date-time and rejects a malformed date', () => {

@@ -108,13 +108,13 @@ describe('validation at load', () => {
   };
   it.each([
     ['overlapping local rates', (b: ContentBundle) => b.usLocal.jurisdictions[0].rates.push({ rate: '0.01', effectiveDate: '2024-01-01' }), /overlap/],
-    ['a bad date', (b: ContentBundle) => (b.usLocal.jurisdictions[2].rates[0].effectiveDate = '2016-13-45'), /bad date/],
-    ['end before start', (b: ContentBundle) => (b.usLocal.jurisdictions[2].rates[0].endDate = '2015-01-01'), /before/],
+    ['a bad date', (b: ContentBundle) => (b.usLocal.jurisdictions[2].rates[1].effectiveDate = '2016-13-45'), /bad date/],
+    ['end before start', (b: ContentBundle) => (b.usLocal.jurisdictions[2].rates[0].endDate = '2012-01-01'), /before/],
     ['an unknown jurisdiction in a boundary', (b: ContentBundle) => b.usLocal.boundaries[0].jurisCodes.push('NOPE'), /unknown jurisdiction NOPE/],
     ['a ZIP in two boundaries at once', (b: ContentBundle) => b.usLocal.boundaries.push({ ...b.usLocal.boundaries[0], zips: ['98101'] }), /overlap/],
     ['an unknown source', (b: ContentBundle) => (b.usLocal.jurisdictions[0].rates[0].sources = ['NOWHERE']), /unknown source/],
     ['an unknown tax code', (b: ContentBundle) => (b.taxability.rules[0].taxCode = 'XX'), /unknown tax code/],
-    ['a reduced rule without a rate', (b: ContentBundle) => delete b.taxability.rules[3].rate, /rate is required/],
+    ['a reduced rule without a rate', (b: ContentBundle) => delete b.taxability.rules.find((r) => r.treatment === 'reduced')!.rate, /rate is required/],
     ['overlapping VAT periods', (b: ContentBundle) => (b.vat.countries[0].periods[0].endDate = '2099-01-01') && b.vat.countries[0].periods.push({ ...b.vat.countries[0].periods[0], effectiveDate: '2030-01-01' }), /overlap/],
     ['a rate out of range', (b: ContentBundle) => (b.vat.countries[0].periods[0].standard = '20'), /out of range/],
   ])('rejects %s', (_name, edit, message) => {

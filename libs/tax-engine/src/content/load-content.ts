@@ -8,6 +8,7 @@ import usStateRatesFile from './us-state-rates.json';
 import taxabilityFile from './taxability.json';
 import usLocalFile from './us-local-jurisdictions.json';
 import vatFile from './vat-gst-rates.json';
+import holidaysFile from './sales-tax-holidays.json';
 
 /** Shape of `us-state-rates.json`. */
 export interface UsStateRatesFile {
@@ -454,6 +455,7 @@ export function defaultBundle(): ContentBundle {
     usLocal: usLocalFile as UsLocalFile,
     taxability: taxabilityFile as TaxabilityFile,
     vat: vatFile as VatFile,
+    holidays: holidaysFile as HolidaysFile,
   });
 }
 
