@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   LedgerError,
   parseStateTransition,
@@ -21,6 +21,7 @@ import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
+import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
@@ -82,19 +83,27 @@ export class TransactionsController {
 
   @Post()
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200)' })
+  @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
+  @ApiQuery(STRICT_QUERY)
   async record(
     @Body(ValidBody) body: TaxDocumentDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
   ) {
+    const strictRequested = parseStrict(strict);
     const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
     const { view, created } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller, extra), {
-          ifMatch: parseIfMatch(request.headers['if-match']),
-        }),
+        new RecordTransactionCommand(
+          key,
+          toTaxDocument(body),
+          'createOrRevise',
+          eventMetadata(request, caller, extra),
+          { ifMatch: parseIfMatch(request.headers['if-match']) },
+          strictRequested,
+        ),
       ),
     );
     reply.status(created ? 201 : 200).header('ETag', `"${view.versionId}"`);
@@ -135,14 +144,17 @@ export class TransactionsController {
 
   @Put(DOCUMENT_PATH)
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded)' })
+  @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
+  @ApiQuery(STRICT_QUERY)
   async update(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: TaxDocumentDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
   ) {
+    const strictRequested = parseStrict(strict);
     const key = this.keyFromPath(caller, params);
     for (const field of ['companyCode', 'transactionType', 'documentCode'] as const) {
       if (body.header[field] !== key[field]) {
@@ -151,9 +163,14 @@ export class TransactionsController {
     }
     const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller, extra), {
-          ifMatch: parseIfMatch(request.headers['if-match']),
-        }),
+        new RecordTransactionCommand(
+          key,
+          toTaxDocument(body),
+          'revise',
+          eventMetadata(request, caller, extra),
+          { ifMatch: parseIfMatch(request.headers['if-match']) },
+          strictRequested,
+        ),
       ),
     );
     reply.header('ETag', `"${view.versionId}"`);
