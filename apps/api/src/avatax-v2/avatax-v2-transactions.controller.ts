@@ -12,6 +12,7 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
+import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
@@ -317,7 +318,8 @@ export class AvataxV2TransactionsController {
 
   @Get('companies/:companyCode/transactions')
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include' })
+  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
+  @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
   async list(@Param('companyCode') rawCompany: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
@@ -330,7 +332,9 @@ export class AvataxV2TransactionsController {
     const predicate = parseFilter(q.$filter, FILTER_FIELDS);
     const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
     const include = parseInclude(q.$include, INCLUDE_NONE);
-    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER }));
+    // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
+    const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
+    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER, warnings }));
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
     const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
     if (order) all.sort(order);

@@ -1,5 +1,6 @@
 import type { CalculatedTaxDocument, CoverageMessage } from '@tax-ledger/tax-engine';
-import { ApiError, badRequest, type ErrorDetail } from '../common/api-error';
+import { ApiError, type ErrorDetail } from '../common/api-error';
+import { booleanQuery } from '../common/validation';
 
 /**
  * Strict coverage (issue 12): the one place it is decided whether a calculation may be recorded with
@@ -50,13 +51,7 @@ export function refuseUncovered(document: CalculatedTaxDocument, strict: boolean
 }
 
 /** The `strict` query parameter: true / false (any case), absent = undefined; anything else is a 400. */
-export function parseStrict(value: unknown, code = 'InvalidStrict'): boolean | undefined {
-  if (value === undefined || value === '') return undefined;
-  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw badRequest(code, 'strict must be true or false.', 'strict');
-}
+export const parseStrict = (value: unknown, code = 'InvalidStrict') => booleanQuery(value, 'strict', code);
 
 /** OpenAPI description of the `strict` query parameter (every route that calculates). */
 export const STRICT_QUERY = {

@@ -254,6 +254,7 @@ export class TransactionsController {
         startDate: query.startDate,
         endDate: query.endDate,
         states: states?.length ? states : undefined,
+        warnings: query.warnings === undefined ? undefined : query.warnings === 'true',
       }),
     );
     return views.map(presentTransaction);
