@@ -257,3 +257,93 @@ describe('Coverage messages and strict mode (API)', () => {
     });
   });
 });
+
+describe('Documents with coverage warnings: the list filter and the liability worksheet', () => {
+  let t: TestApp;
+  let a: Account;
+  const W = 'Warned Co';
+  const w = encodeURIComponent(W);
+  const warnedDoc = (code: string, shipTo: Address) => ({ ...doc(code, shipTo), header: { ...doc(code, shipTo).header, companyCode: W } });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await provisionAccount(t, W);
+    const record = async (code: string, shipTo: Address) => expect((await t.http.post('/transactions').set(a.headers).send(warnedDoc(code, shipTo))).status).toBe(201);
+    await record('D-TX', AUSTIN); // Error
+    await record('D-NOSTATE', NO_STATE); // Warning
+    await record('D-SEA', SEATTLE); // covered
+    await record('D-WANY', WA_WITH_NY_ZIP); // Errors
+    await record('D-VOID', AUSTIN); // Error, then voided: listed as warned, not counted in the worksheet
+    expect((await t.http.post(`${docPath('D-VOID', W)}/stateTransitions`).set(a.headers).send({ type: 'Voided' })).status).toBe(201);
+    await record('D-FIXED', AUSTIN); // Error, then revised to a covered version
+    expect((await t.http.put(docPath('D-FIXED', W)).set(a.headers).send(warnedDoc('D-FIXED', SEATTLE))).status).toBe(200);
+    // A Saved (uncommitted) v2 document with an Error: not in the period, so not counted.
+    const saved = await t.http.post('/api/v2/transactions/create').set(basic(a.accountId, a.licenseKey)).send({
+      type: 'SalesInvoice', companyCode: W, code: 'D-SAVED', customerCode: 'CUST-1', date: '2024-06-11', commit: false,
+      addresses: { singleLocation: { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' } },
+      lines: [{ number: '1', amount: 100 }],
+    });
+    expect(saved.status).toBe(201);
+  });
+  afterAll(() => t.close());
+
+  const codes = (body: any[]) => body.map((d) => d.header.documentCode);
+
+  it('?warnings=true lists exactly the documents whose current version has messages; false the others', async () => {
+    const warned = await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers);
+    expect(warned.status).toBe(200);
+    expect(codes(warned.body)).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    for (const d of warned.body) expect(d.messages.length).toBeGreaterThan(0);
+    const clean = await t.http.get(`/transactions/${w}/Sale`).query({ warnings: 'false' }).set(a.headers);
+    expect(codes(clean.body)).toEqual(['D-FIXED', 'D-SEA']);
+    const withStates = await t.http.get(`/transactions/${w}`).query({ warnings: 'true', include: 'Voided' }).set(a.headers);
+    expect(codes(withStates.body)).toEqual(['D-VOID']);
+    const bad = await t.http.get(`/transactions/${w}`).query({ warnings: 'maybe' }).set(a.headers);
+    expect(bad.status).toBe(400);
+    expectErrorShape(bad.body);
+  });
+
+  it('v2 list: warnings=true / false (extension) filters the same way', async () => {
+    const v2 = await t.http.get(`/api/v2/companies/${w}/transactions`).query({ warnings: 'true' }).set(basic(a.accountId, a.licenseKey));
+    expect(v2.status).toBe(200);
+    expect(v2.body.value.map((m: any) => m.code).sort()).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    expect(v2.body.value.every((m: any) => m.messages.length > 0)).toBe(true);
+    const v2clean = await t.http.get(`/api/v2/companies/${w}/transactions`).query({ warnings: 'false' }).set(basic(a.accountId, a.licenseKey));
+    expect(v2clean.body.value.map((m: any) => m.code).sort()).toEqual(['D-FIXED', 'D-SEA']);
+  });
+
+  it('the liability worksheet counts documents with coverage warnings (and with errors), per total and region, in JSON and CSV', async () => {
+    const json = await t.http.get(`/reports/${w}/2024-06/liability`).set(a.headers);
+    expect(json.status).toBe(200);
+    // Counted (committed, not voided, current version): D-TX (Error), D-NOSTATE (Warning), D-WANY (Errors).
+    expect(json.body.totals).toMatchObject({ documentsWithCoverageWarnings: 3, documentsWithCoverageErrors: 2 });
+    const region = (code: string) => json.body.regions.find((r: any) => r.region === code).totals;
+    expect(region('TX')).toMatchObject({ documentsWithCoverageWarnings: 1, documentsWithCoverageErrors: 1 });
+    expect(region('WA')).toMatchObject({ documentsWithCoverageWarnings: 2, documentsWithCoverageErrors: 1 });
+    const csv = await t.http.get(`/reports/${w}/2024-06/liability`).query({ format: 'csv' }).set(a.headers);
+    const header = csv.text.split('\n')[0].split(',');
+    expect(header).toEqual(expect.arrayContaining(['documentsWithCoverageWarnings', 'documentsWithCoverageErrors']));
+    const period = csv.text.split('\n')[1].split(',');
+    expect(period[header.indexOf('documentsWithCoverageWarnings')]).toBe('3');
+    expect(period[header.indexOf('documentsWithCoverageErrors')]).toBe('2');
+    const html = await t.http.get(`/reports/${w}/2024-06/liability`).query({ format: 'html' }).set(a.headers);
+    expect(html.text).toContain('With coverage warnings');
+  });
+
+  it('read models built by an older projection version are refilled at start, coverage included', async () => {
+    await t.close({ keepData: true });
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(t.config.sqlitePath);
+    // As an older build would have left them: no warnings flag, no coverage counts, older versions.
+    db.exec("UPDATE transactions SET warnings = 0, view = json_remove(view, '$.coverage')");
+    db.exec("UPDATE projection_checkpoints SET version = 4 WHERE name = 'transactions'");
+    db.exec("UPDATE projection_checkpoints SET version = 2 WHERE name = 'period_liability'");
+    db.exec("DELETE FROM period_liability");
+    db.close();
+    t = await startTestApp({}, t.dataDir);
+    const warned = await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers);
+    expect(codes(warned.body)).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    const json = await t.http.get(`/reports/${w}/2024-06/liability`).set(a.headers);
+    expect(json.body.totals).toMatchObject({ documentsWithCoverageWarnings: 3, documentsWithCoverageErrors: 2 });
+  });
+});
