@@ -133,6 +133,23 @@ describe('Coverage messages and strict mode (API)', () => {
     });
   });
 
+  it('OpenAPI documents messages, strict, warnings, the company setting and ContentNotCovered', async () => {
+    const spec = (await t.http.get('/docs/openapi.json')).body;
+    const params = (path: string, method: string) => (spec.paths[path][method].parameters ?? []).map((p: any) => p.name);
+    for (const [path, method] of [['/transactions', 'post'], ['/transactions/{companyCode}/{transactionType}/{documentCode}', 'put'], ['/calculations', 'post'], ['/api/v2/transactions/create', 'post'], ['/api/v2/transactions/createoradjust', 'post']]) {
+      expect({ path, params: params(path, method) }).toEqual({ path, params: expect.arrayContaining(['strict']) });
+    }
+    expect(params('/transactions/{companyCode}', 'get')).toContain('warnings');
+    expect(params('/api/v2/companies/{companyCode}/transactions', 'get')).toContain('warnings');
+    expect(spec.paths['/transactions'].post.responses['422'].description).toContain('ContentNotCovered');
+    expect(spec.paths['/api/v2/transactions/create'].post.responses['400'].description).toContain('ContentNotCovered');
+    expect(spec.components.schemas.TngDocumentResponseDto.properties.messages).toBeDefined();
+    expect(Object.keys(spec.components.schemas.AvaTaxMessageDto.properties).sort()).toEqual(['details', 'refersTo', 'severity', 'source', 'summary']);
+    expect(spec.components.schemas.CoverageMessageDto.properties.code.enum).toContain('LocalContentMissing');
+    expect(spec.paths['/companies/{companyCode}/settings'].put).toBeDefined();
+    expect(spec.components.schemas.CompanySettingsDto.properties.strictCoverage).toBeDefined();
+  });
+
   describe('strict mode', () => {
     const eventCount = async () => (await events.readAll()).length;
 

@@ -15,6 +15,7 @@ import { eventMetadata } from '../common/event-metadata';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiV2Calculated } from '../company-setup/coverage.openapi';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
 import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
 import {
@@ -72,6 +73,7 @@ export class AvataxV2TransactionsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
   @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(201)
   async create(
     @Body() body: unknown,
     @Query('$include', SingleQueryValues) include: string | undefined,
@@ -86,6 +88,7 @@ export class AvataxV2TransactionsController {
   @Post('transactions/createoradjust')
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
   @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(200)
   async createOrAdjust(
     @Body() body: unknown,
     @Query('$include', SingleQueryValues) include: string | undefined,
@@ -104,6 +107,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(200)
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
     const current = await this.find(caller, p, q.documentType);

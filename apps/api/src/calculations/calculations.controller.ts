@@ -13,6 +13,7 @@ import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiCalculatedDocument } from '../company-setup/coverage.openapi';
 import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { DocumentHistoryService } from '../history/document-history.service';
@@ -61,6 +62,7 @@ export class CalculationsController {
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'Calculate and record a tax calculation record (201), or a new version of one with the same company and documentCode (200)' })
   @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
   async calculate(
     @Body(ValidBody) body: CalculationDocumentDto,
     @CurrentCaller() caller: Caller,
@@ -154,7 +156,8 @@ export class CalculationsController {
 
   @Post(`${DOCUMENT_PATH}/transactions`)
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'Create a tax transaction record from the calculation (201, Location of the transaction)' })
+  @ApiOperation({ summary: "Create a tax transaction record from the calculation (201, Location of the transaction); the company's strictCoverage applies" })
+  @ApiCalculatedDocument(201)
   async createTransaction(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: TransactionFromCalculationDto,

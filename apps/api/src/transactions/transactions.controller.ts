@@ -22,6 +22,7 @@ import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiCalculatedDocument, ApiStoredDocument } from '../company-setup/coverage.openapi';
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
@@ -85,6 +86,7 @@ export class TransactionsController {
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
   @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
   async record(
     @Body(ValidBody) body: TaxDocumentDto,
     @CurrentCaller() caller: Caller,
@@ -130,6 +132,7 @@ export class TransactionsController {
 
   @Get(DOCUMENT_PATH)
   @ApiOperation({ summary: 'The latest version of a tax transaction record (?asOf=<ISO 8601>: as it stood then)' })
+  @ApiStoredDocument()
   async get(
     @Param() params: Record<string, string>,
     @CurrentCaller() caller: Caller,
@@ -146,6 +149,7 @@ export class TransactionsController {
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
   @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(200)
   async update(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: TaxDocumentDto,
@@ -213,6 +217,7 @@ export class TransactionsController {
 
   @Get(`${DOCUMENT_PATH}/versions`)
   @ApiOperation({ summary: 'Every version of a tax transaction record, oldest first' })
+  @ApiStoredDocument(true)
   async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
     const key = this.keyFromPath(caller, params);
     const latest = await this.findLatest(key);
@@ -222,6 +227,7 @@ export class TransactionsController {
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
   @ApiOperation({ summary: 'One version of a tax transaction record (?asOf=<ISO 8601>: with the state it had then)' })
+  @ApiStoredDocument()
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Query('asOf') asOf?: string) {
     const key = this.keyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
