@@ -2,7 +2,7 @@
  * Issue 12, API side: coverage messages on every calculation and recorded version (TNG and v2), strict
  * mode per request and per company (ContentNotCovered, nothing written), the `warnings` list filter and
  * the liability worksheet's count. Inputs and the messages they give (from the engine):
- * - TX ZIP 73301: LocalContentMissing (Error), state tax only;
+ * - KS ZIP 67202 (Wichita): LocalContentMissing (Error), state tax only;
  * - WA on 2005-06-01: DateBeforeContent (Error), no tax;
  * - WA with ZIP 10001: AddressStateZipMismatch + LocalContentMissing (Errors);
  * - ZIP 98101 with no state: StateInferredFromZip (Warning), Seattle tax as usual;
@@ -15,7 +15,8 @@ import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account
 
 type Address = Record<string, string>;
 const SEATTLE: Address = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };
-const AUSTIN: Address = { line1: '1 Main St', city: 'Austin', state: 'TX', zipcode: '73301', country: 'USA' };
+// Kansas: a state with local taxes and no local content here (nor among the largest states that content is growing to).
+const WICHITA: Address = { line1: '1 Main St', city: 'Wichita', state: 'KS', zipcode: '67202', country: 'USA' };
 const NO_STATE: Address = { line1: '1101 Alaskan Way', city: 'Seattle', postalCode: '98101', country: 'USA' };
 const WA_WITH_NY_ZIP: Address = { line1: '1 Main St', city: 'Seattle', state: 'WA', zipcode: '10001', country: 'USA' };
 
@@ -52,37 +53,37 @@ describe('Coverage messages and strict mode (API)', () => {
   const v2Auth = () => basic(a.accountId, a.licenseKey);
 
   describe('messages are visible wherever a version is shown, as recorded', () => {
-    it('TX ZIP 73301: LocalContentMissing (Error) in the POST answer, GET, versions, history and the list', async () => {
-      const res = await t.http.post('/transactions').set(a.headers).send(doc('TX-1', AUSTIN));
+    it('KS ZIP 67202: LocalContentMissing (Error) in the POST answer, GET, versions, history and the list', async () => {
+      const res = await t.http.post('/transactions').set(a.headers).send(doc('KS-1', WICHITA));
       expect(res.status).toBe(201);
       expect(res.body.messages).toEqual([
-        expect.objectContaining({ code: 'LocalContentMissing', severity: 'Error', refersTo: 'Line 1', source: 'tax-ledger content', region: 'TX', zip: '73301', summary: expect.any(String), details: expect.any(String) }),
+        expect.objectContaining({ code: 'LocalContentMissing', severity: 'Error', refersTo: 'Line 1', source: 'tax-ledger content', region: 'KS', zip: '67202', summary: expect.any(String), details: expect.any(String) }),
       ]);
-      // Texas state rate only: 100.00 × 6.25 % = 6.25
-      expect(res.body.calculatedTaxSummary.tax).toBe(6.25);
-      const got = await t.http.get(path('TX-1')).set(a.headers);
+      // Kansas state rate only: 100.00 × 6.5 % = 6.50
+      expect(res.body.calculatedTaxSummary.tax).toBe(6.5);
+      const got = await t.http.get(path('KS-1')).set(a.headers);
       expect(got.body.messages).toEqual(res.body.messages);
-      const versions = await t.http.get(`${path('TX-1')}/versions`).set(a.headers);
+      const versions = await t.http.get(`${path('KS-1')}/versions`).set(a.headers);
       expect(versions.body[0].messages).toEqual(res.body.messages);
-      const one = await t.http.get(`${path('TX-1')}/versions/1`).set(a.headers);
+      const one = await t.http.get(`${path('KS-1')}/versions/1`).set(a.headers);
       expect(one.body.messages).toEqual(res.body.messages);
-      const history = await t.http.get(`${path('TX-1')}/history`).set(a.headers);
+      const history = await t.http.get(`${path('KS-1')}/history`).set(a.headers);
       expect(history.body.events[0]).toMatchObject({ type: 'TransactionRecorded', messages: res.body.messages });
       const list = await t.http.get(`/transactions/${encodeURIComponent(COMPANY)}`).set(a.headers);
-      expect(list.body.find((d: any) => d.header.documentCode === 'TX-1').messages).toEqual(res.body.messages);
+      expect(list.body.find((d: any) => d.header.documentCode === 'KS-1').messages).toEqual(res.body.messages);
     });
 
     it('the messages are those of the event (stored, not recomputed); a revision that is covered shows none, its first version keeps its own', async () => {
-      const stored = await events.readStream(transactionStreamName(key('TX-1')));
+      const stored = await events.readStream(transactionStreamName(key('KS-1')));
       expect((stored[0].data as any).document.messages).toEqual([expect.objectContaining({ code: 'LocalContentMissing' })]);
-      const revised = await t.http.put(path('TX-1')).set(a.headers).send(doc('TX-1', SEATTLE));
+      const revised = await t.http.put(path('KS-1')).set(a.headers).send(doc('KS-1', SEATTLE));
       expect(revised.status).toBe(200);
       expect(revised.body).not.toHaveProperty('messages');
-      const versions = await t.http.get(`${path('TX-1')}/versions`).set(a.headers);
+      const versions = await t.http.get(`${path('KS-1')}/versions`).set(a.headers);
       expect(versions.body.map((v: any) => v.messages?.map((m: any) => m.code) ?? [])).toEqual([['LocalContentMissing'], []]);
-      const history = await t.http.get(`${path('TX-1')}/history`).set(a.headers);
+      const history = await t.http.get(`${path('KS-1')}/history`).set(a.headers);
       expect(history.body.events.map((e: any) => e.messages?.map((m: any) => m.code) ?? null)).toEqual([['LocalContentMissing'], []]);
-      const asOf = await t.http.get(path('TX-1')).query({ asOf: stored[0].metadata.occurredAt }).set(a.headers);
+      const asOf = await t.http.get(path('KS-1')).query({ asOf: stored[0].metadata.occurredAt }).set(a.headers);
       expect(asOf.body.messages).toEqual([expect.objectContaining({ code: 'LocalContentMissing' })]);
     });
 
@@ -115,13 +116,13 @@ describe('Coverage messages and strict mode (API)', () => {
 
     it('v2: createTransaction and GET carry messages in AvaTax\'s shape (summary, details, refersTo, severity, source only)', async () => {
       const create = await t.http.post('/api/v2/transactions/create').set(v2Auth()).send({
-        type: 'SalesInvoice', companyCode: COMPANY, code: 'V2-TX', customerCode: 'CUST-1', date: '2024-06-11', commit: true,
-        addresses: { shipFrom: { line1: '1101 Alaskan Way', city: 'Seattle', region: 'WA', postalCode: '98101', country: 'US' }, shipTo: { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' } },
+        type: 'SalesInvoice', companyCode: COMPANY, code: 'V2-KS', customerCode: 'CUST-1', date: '2024-06-11', commit: true,
+        addresses: { shipFrom: { line1: '1101 Alaskan Way', city: 'Seattle', region: 'WA', postalCode: '98101', country: 'US' }, shipTo: { line1: '1 Main St', city: 'Wichita', region: 'KS', postalCode: '67202', country: 'US' } },
         lines: [{ number: '1', amount: 100, itemCode: 'SKU-1', description: 'Widget' }],
       });
       expect(create.status).toBe(201);
-      expect(create.body.messages).toEqual([{ summary: expect.stringContaining('73301'), details: expect.any(String), refersTo: 'Line 1', severity: 'Error', source: 'tax-ledger content' }]);
-      const got = await t.http.get(`/api/v2/companies/${encodeURIComponent(COMPANY)}/transactions/V2-TX`).set(v2Auth());
+      expect(create.body.messages).toEqual([{ summary: expect.stringContaining('67202'), details: expect.any(String), refersTo: 'Line 1', severity: 'Error', source: 'tax-ledger content' }]);
+      const got = await t.http.get(`/api/v2/companies/${encodeURIComponent(COMPANY)}/transactions/V2-KS`).set(v2Auth());
       expect(got.body.messages).toEqual(create.body.messages);
       const covered = await t.http.post('/api/v2/transactions/create').set(v2Auth()).send({
         type: 'SalesOrder', companyCode: COMPANY, code: 'V2-SEA', customerCode: 'CUST-1', date: '2024-06-11',
@@ -176,7 +177,7 @@ describe('Coverage messages and strict mode (API)', () => {
     });
 
     it('strict applies to PUT revise and POST /calculations the same way', async () => {
-      const put = await t.http.put(path('SEA-1')).query({ strict: 'TRUE' }).set(a.headers).send(doc('SEA-1', AUSTIN));
+      const put = await t.http.put(path('SEA-1')).query({ strict: 'TRUE' }).set(a.headers).send(doc('SEA-1', WICHITA));
       expect(put.status).toBe(422);
       expectErrorShape(put.body, 'ContentNotCovered');
       expect((await t.http.get(`${path('SEA-1')}/versions`).set(a.headers)).body).toHaveLength(1);
@@ -201,14 +202,14 @@ describe('Coverage messages and strict mode (API)', () => {
     it('v2: ?strict=true on create and createoradjust is 400 ContentNotCovered in the v2 error shape; nothing written', async () => {
       const model = (code: string) => ({
         type: 'SalesInvoice', companyCode: COMPANY, code, customerCode: 'CUST-1', date: '2024-06-11', commit: true,
-        addresses: { singleLocation: { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' } },
+        addresses: { singleLocation: { line1: '1 Main St', city: 'Wichita', region: 'KS', postalCode: '67202', country: 'US' } },
         lines: [{ number: '1', amount: 100, itemCode: 'SKU-1' }],
       });
       const before = await eventCount();
       const create = await t.http.post('/api/v2/transactions/create').query({ strict: 'true' }).set(v2Auth()).send(model('V2-STRICT'));
       expect(create.status).toBe(400);
       expectErrorShape(create.body, 'ContentNotCovered');
-      expect(create.body.error.details).toEqual([expect.objectContaining({ code: 'LocalContentMissing', message: expect.stringContaining('73301'), severity: 'Error', refersTo: 'Line 1', faultCode: 'Client' })]);
+      expect(create.body.error.details).toEqual([expect.objectContaining({ code: 'LocalContentMissing', message: expect.stringContaining('67202'), severity: 'Error', refersTo: 'Line 1', faultCode: 'Client' })]);
       const adjust = await t.http.post('/api/v2/transactions/createoradjust').query({ strict: 'true' }).set(v2Auth()).send({ createTransactionModel: model('V2-STRICT') });
       expect(adjust.status).toBe(400);
       expectErrorShape(adjust.body, 'ContentNotCovered');
@@ -239,14 +240,14 @@ describe('Coverage messages and strict mode (API)', () => {
       });
 
       it('refuses without the query parameter, and strict=false does not loosen it', async () => {
-        const plain = await t.http.post('/transactions').set(a.headers).send(doc('CO-STRICT', AUSTIN));
+        const plain = await t.http.post('/transactions').set(a.headers).send(doc('CO-STRICT', WICHITA));
         expect(plain.status).toBe(422);
         expectErrorShape(plain.body, 'ContentNotCovered');
-        const loose = await t.http.post('/transactions').query({ strict: 'false' }).set(a.headers).send(doc('CO-STRICT', AUSTIN));
+        const loose = await t.http.post('/transactions').query({ strict: 'false' }).set(a.headers).send(doc('CO-STRICT', WICHITA));
         expect(loose.status).toBe(422);
         const v2 = await t.http.post('/api/v2/transactions/create').query({ strict: 'false' }).set(v2Auth()).send({
           type: 'SalesInvoice', companyCode: COMPANY, code: 'CO-STRICT-V2', customerCode: 'CUST-1', date: '2024-06-11',
-          addresses: { singleLocation: { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' } },
+          addresses: { singleLocation: { line1: '1 Main St', city: 'Wichita', region: 'KS', postalCode: '67202', country: 'US' } },
           lines: [{ number: '1', amount: 100 }],
         });
         expect(v2.status).toBe(400);
@@ -267,7 +268,7 @@ describe('Coverage messages and strict mode (API)', () => {
 
       it('set back to lenient, the same document records with its message', async () => {
         expect((await t.http.put(`/companies/${encodeURIComponent(COMPANY)}/settings`).set(v2Auth()).send({ strictCoverage: false })).body.strictCoverage).toBe(false);
-        const res = await t.http.post('/transactions').set(a.headers).send(doc('CO-STRICT', AUSTIN));
+        const res = await t.http.post('/transactions').set(a.headers).send(doc('CO-STRICT', WICHITA));
         expect(res.status).toBe(201);
         expect(res.body.messages[0].code).toBe('LocalContentMissing');
       });
@@ -286,18 +287,18 @@ describe('Documents with coverage warnings: the list filter and the liability wo
     t = await startTestApp();
     a = await provisionAccount(t, W);
     const record = async (code: string, shipTo: Address) => expect((await t.http.post('/transactions').set(a.headers).send(warnedDoc(code, shipTo))).status).toBe(201);
-    await record('D-TX', AUSTIN); // Error
+    await record('D-KS', WICHITA); // Error
     await record('D-NOSTATE', NO_STATE); // Warning
     await record('D-SEA', SEATTLE); // covered
     await record('D-WANY', WA_WITH_NY_ZIP); // Errors
-    await record('D-VOID', AUSTIN); // Error, then voided: listed as warned, not counted in the worksheet
+    await record('D-VOID', WICHITA); // Error, then voided: listed as warned, not counted in the worksheet
     expect((await t.http.post(`${docPath('D-VOID', W)}/stateTransitions`).set(a.headers).send({ type: 'Voided' })).status).toBe(201);
-    await record('D-FIXED', AUSTIN); // Error, then revised to a covered version
+    await record('D-FIXED', WICHITA); // Error, then revised to a covered version
     expect((await t.http.put(docPath('D-FIXED', W)).set(a.headers).send(warnedDoc('D-FIXED', SEATTLE))).status).toBe(200);
     // A Saved (uncommitted) v2 document with an Error: not in the period, so not counted.
     const saved = await t.http.post('/api/v2/transactions/create').set(basic(a.accountId, a.licenseKey)).send({
       type: 'SalesInvoice', companyCode: W, code: 'D-SAVED', customerCode: 'CUST-1', date: '2024-06-11', commit: false,
-      addresses: { singleLocation: { line1: '1 Main St', city: 'Austin', region: 'TX', postalCode: '73301', country: 'US' } },
+      addresses: { singleLocation: { line1: '1 Main St', city: 'Wichita', region: 'KS', postalCode: '67202', country: 'US' } },
       lines: [{ number: '1', amount: 100 }],
     });
     expect(saved.status).toBe(201);
@@ -309,7 +310,7 @@ describe('Documents with coverage warnings: the list filter and the liability wo
   it('?warnings=true lists exactly the documents whose current version has messages; false the others', async () => {
     const warned = await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers);
     expect(warned.status).toBe(200);
-    expect(codes(warned.body)).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    expect(codes(warned.body)).toEqual(['D-KS', 'D-NOSTATE', 'D-SAVED', 'D-VOID', 'D-WANY']);
     for (const d of warned.body) expect(d.messages.length).toBeGreaterThan(0);
     const clean = await t.http.get(`/transactions/${w}/Sale`).query({ warnings: 'false' }).set(a.headers);
     expect(codes(clean.body)).toEqual(['D-FIXED', 'D-SEA']);
@@ -323,7 +324,7 @@ describe('Documents with coverage warnings: the list filter and the liability wo
   it('v2 list: warnings=true / false (extension) filters the same way', async () => {
     const v2 = await t.http.get(`/api/v2/companies/${w}/transactions`).query({ warnings: 'true' }).set(basic(a.accountId, a.licenseKey));
     expect(v2.status).toBe(200);
-    expect(v2.body.value.map((m: any) => m.code).sort()).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    expect(v2.body.value.map((m: any) => m.code).sort()).toEqual(['D-KS', 'D-NOSTATE', 'D-SAVED', 'D-VOID', 'D-WANY']);
     expect(v2.body.value.every((m: any) => m.messages.length > 0)).toBe(true);
     const v2clean = await t.http.get(`/api/v2/companies/${w}/transactions`).query({ warnings: 'false' }).set(basic(a.accountId, a.licenseKey));
     expect(v2clean.body.value.map((m: any) => m.code).sort()).toEqual(['D-FIXED', 'D-SEA']);
@@ -332,10 +333,10 @@ describe('Documents with coverage warnings: the list filter and the liability wo
   it('the liability worksheet counts documents with coverage warnings (and with errors), per total and region, in JSON and CSV', async () => {
     const json = await t.http.get(`/reports/${w}/2024-06/liability`).set(a.headers);
     expect(json.status).toBe(200);
-    // Counted (committed, not voided, current version): D-TX (Error), D-NOSTATE (Warning), D-WANY (Errors).
+    // Counted (committed, not voided, current version): D-KS (Error), D-NOSTATE (Warning), D-WANY (Errors).
     expect(json.body.totals).toMatchObject({ documentsWithCoverageWarnings: 3, documentsWithCoverageErrors: 2 });
     const region = (code: string) => json.body.regions.find((r: any) => r.region === code).totals;
-    expect(region('TX')).toMatchObject({ documentsWithCoverageWarnings: 1, documentsWithCoverageErrors: 1 });
+    expect(region('KS')).toMatchObject({ documentsWithCoverageWarnings: 1, documentsWithCoverageErrors: 1 });
     expect(region('WA')).toMatchObject({ documentsWithCoverageWarnings: 2, documentsWithCoverageErrors: 1 });
     const csv = await t.http.get(`/reports/${w}/2024-06/liability`).query({ format: 'csv' }).set(a.headers);
     const header = csv.text.split('\n')[0].split(',');
@@ -359,7 +360,7 @@ describe('Documents with coverage warnings: the list filter and the liability wo
     db.close();
     t = await startTestApp({}, t.dataDir);
     const warned = await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers);
-    expect(codes(warned.body)).toEqual(['D-NOSTATE', 'D-SAVED', 'D-TX', 'D-VOID', 'D-WANY']);
+    expect(codes(warned.body)).toEqual(['D-KS', 'D-NOSTATE', 'D-SAVED', 'D-VOID', 'D-WANY']);
     const json = await t.http.get(`/reports/${w}/2024-06/liability`).set(a.headers);
     expect(json.body.totals).toMatchObject({ documentsWithCoverageWarnings: 3, documentsWithCoverageErrors: 2 });
   });

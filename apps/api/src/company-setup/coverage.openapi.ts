@@ -8,7 +8,7 @@ const CODES = ['LocalContentMissing', 'DateBeforeContent', 'RegionNotCovered', '
 export class CoverageMessageDto {
   @ApiProperty({ enum: CODES, example: 'LocalContentMissing' }) code: string;
   @ApiProperty({ enum: ['Error', 'Warning'], description: 'Error: the tax may be wrong (strict mode refuses it); Warning: right as far as content goes, worth a look' }) severity: string;
-  @ApiProperty({ example: 'No local tax content for ZIP 73301 (TX)' }) summary: string;
+  @ApiProperty({ example: 'No local tax content for ZIP 67202 (KS)' }) summary: string;
   @ApiProperty({ description: 'What was done instead and what it means for the figure' }) details: string;
   @ApiProperty({ example: 'Line 1', description: '`Line <lineCode>` or `Header`' }) refersTo: string;
   @ApiProperty({ example: 'tax-ledger content' }) source: string;
@@ -16,8 +16,8 @@ export class CoverageMessageDto {
   @ApiPropertyOptional() lineCode?: string;
   @ApiPropertyOptional({ enum: ['Country', 'StateOrProvince', 'Local', 'Taxability', 'Address'] }) level?: string;
   @ApiPropertyOptional() jurisdictionName?: string;
-  @ApiPropertyOptional({ example: 'TX' }) region?: string;
-  @ApiPropertyOptional({ example: '73301' }) zip?: string;
+  @ApiPropertyOptional({ example: 'KS' }) region?: string;
+  @ApiPropertyOptional({ example: '67202' }) zip?: string;
   @ApiPropertyOptional({ description: 'DateBeforeContent: the first date content has' }) firstDate?: string;
   @ApiPropertyOptional() taxCode?: string;
 }
