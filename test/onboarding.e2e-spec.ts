@@ -122,6 +122,7 @@ describe('Onboarding acceptance scenario', () => {
     const reads: [string, string][] = [
       ['GET', `/companies/${A}`],
       ['GET', `/companies/${A}/history`],
+      ['GET', `/companies/${A}/settings`],
       ['GET', `/locations?companyCode=${A}`],
       ['GET', `/locations/1?companyCode=${A}`],
       ['GET', `/nexus?companyCode=${A}`],
@@ -144,6 +145,7 @@ describe('Onboarding acceptance scenario', () => {
       ['POST', '/certificates', { companyCode: 'A1 Boats', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], exemptionReason: 'Resale', effectiveDate: '2024-01-01' }],
       ['DELETE', `/certificates/CERT-1?companyCode=${A}`, undefined],
       ['PUT', '/filingCalendar', { companyCode: 'A1 Boats', country: 'US', region: 'WA', filingFrequency: 'Annually', effectiveDate: '2024-01-01' }],
+      ['PUT', `/companies/${A}/settings`, { strictCoverage: true }],
       ['POST', `/api/v2/companies/${c}/nexus`, [{ ...nexusObject, effectiveDate: '2030-01-01' }]],
       ['PUT', `/api/v2/companies/${c}/nexus/1`, { ...nexusObject, endDate: '2020-01-01' }],
       ['DELETE', `/api/v2/companies/${c}/nexus/1`, undefined],
@@ -188,7 +190,7 @@ describe('Onboarding acceptance scenario', () => {
       (p) => /^\/(companies|locations|nexus|items|certificates|filingCalendar|licenseKeys|api\/v2\/companies)/.test(p) && /\{|^\/(locations|nexus|items|certificates|filingCalendar)$/.test(p),
     );
     const covered = [
-      '/companies/{companyCode}', '/companies/{companyCode}/history', '/locations', '/locations/{locationId}', '/nexus', '/nexus/{nexusId}', '/items', '/items/{itemCode}',
+      '/companies/{companyCode}', '/companies/{companyCode}/history', '/companies/{companyCode}/settings', '/locations', '/locations/{locationId}', '/nexus', '/nexus/{nexusId}', '/items', '/items/{itemCode}',
       '/certificates', '/certificates/{certificateId}', '/filingCalendar', '/api/v2/companies/{companyId}/nexus', '/api/v2/companies/{companyId}/nexus/{id}',
       '/api/v2/companies/{companyId}/nexus/byaddress', '/licenseKeys/{credentialId}', '/licenseKeys/{credentialId}/rotate',
     ];

@@ -51,6 +51,7 @@ describe('Tenant isolation', () => {
     /** A valid body for each write, so that the answer is about the resource, not the input. */
     const bodyFor = (method: string, path: string): unknown => {
       if (path.endsWith('/stateTransitions')) return { type: 'Voided' };
+      if (path === '/companies/{companyCode}/settings') return { strictCoverage: true };
       if (path.endsWith('/reconciliation')) return [{ documentCode: 'DOC-1', transactionType: 'Sale', transactionDate: '2024-05-01', totalAmount: '100', totalTax: '10' }];
       if (path === '/api/v2/companies/{companyId}/nexus') return [{ ...nexusObject, effectiveDate: '2031-01-01' }];
       if (path.startsWith('/api/v2/companies/{companyId}/nexus/')) return { ...nexusObject, endDate: '2020-01-01' };

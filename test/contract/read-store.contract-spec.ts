@@ -11,7 +11,7 @@ import { SqliteEventStore, type RecordedEvent } from '@tax-ledger/event-store';
 import type { TransactionKey } from '@tax-ledger/ledger';
 import { PROJECTION_NAMES } from '@tax-ledger/projections';
 import { MongoReadStore, SqliteReadStore, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
-import { EventLog, key } from '../../libs/projections/src/test-fixtures';
+import { coverageMessage, EventLog, key } from '../../libs/projections/src/test-fixtures';
 
 export interface ReadStoreHarness {
   readStore: ReadStore;
@@ -63,6 +63,29 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect(await store.getTransaction(key('NOPE'))).toBeNull();
       expect(await store.getTransaction(key('INV-1', { transactionType: 'Purchase' }))).toBeNull();
       expect(await store.getTransaction(key('INV-1', { companyCode: 'OTHER' }))).toBeNull();
+    });
+
+    it('coverage of the latest version: counted on the view, listed with warnings=true / false', async () => {
+      const log = new EventLog();
+      log.record(key('W-ERR'), { messages: [coverageMessage('Error'), coverageMessage('Warning')] });
+      log.record(key('W-WARN'), { messages: [coverageMessage('Warning')] });
+      log.record(key('W-NONE'));
+      log.record(key('W-FIXED'), { messages: [coverageMessage('Error')] });
+      log.record(key('W-FIXED')); // the revision is covered: no longer listed as warned
+      log.record(key('W-NEW'));
+      log.record(key('W-NEW'), { messages: [coverageMessage('Warning')] });
+      log.changeState(key('W-NEW'), 'Voided'); // a state change keeps the version's coverage
+      await h.applyEvents(log.events);
+      expect((await store.getTransaction(key('W-ERR')))!.coverage).toEqual({ messages: 2, errors: 1 });
+      expect((await store.getTransaction(key('W-WARN')))!.coverage).toEqual({ messages: 1, errors: 0 });
+      expect(await store.getTransaction(key('W-NONE'))).not.toHaveProperty('coverage');
+      expect(await store.getTransaction(key('W-FIXED'))).not.toHaveProperty('coverage');
+      expect((await store.getTransaction(key('W-NEW')))!.coverage).toEqual({ messages: 1, errors: 0 });
+      expect(codes(await list({ warnings: true }))).toEqual(['W-ERR/Sale', 'W-NEW/Sale', 'W-WARN/Sale']);
+      expect(codes(await list({ warnings: false }))).toEqual(['W-FIXED/Sale', 'W-NONE/Sale']);
+      expect(codes(await list({ warnings: true, states: ['Recorded'], startDate: '2024-01-01' }))).toEqual(['W-ERR/Sale', 'W-WARN/Sale']);
+      for (const view of await list({ warnings: true })) expect(view).not.toHaveProperty('warnings'); // the stores' own flag stays inside
+      expect(await list()).toHaveLength(5);
     });
 
     it('a revision shows the latest version; versions are listed and fetched', async () => {

@@ -26,6 +26,18 @@ describe('company decider', () => {
     expect(refusal(state, create)).toEqual({ code: 'CompanyExists', category: 'conflict' });
   });
 
+  it('settings: strictCoverage is set and cleared by CompanySettingsChanged; lenient until set; an empty change is refused', () => {
+    const state = given(create);
+    expect(state.strictCoverage).toBeUndefined();
+    expect(decideCompany(state, { type: 'ChangeSettings', settings: { strictCoverage: true } }, key)).toEqual([
+      { type: 'CompanySettingsChanged', data: { ...key, settings: { strictCoverage: true } } },
+    ]);
+    expect(given(create, { type: 'ChangeSettings', settings: { strictCoverage: true } }).strictCoverage).toBe(true);
+    expect(given(create, { type: 'ChangeSettings', settings: { strictCoverage: true } }, { type: 'ChangeSettings', settings: { strictCoverage: false } }).strictCoverage).toBe(false);
+    expect(refusal(state, { type: 'ChangeSettings', settings: {} })).toEqual({ code: 'SettingsRequired', category: 'invalid' });
+    expect(refusal(initialCompany, { type: 'ChangeSettings', settings: { strictCoverage: true } })).toEqual({ code: 'CompanyNotFound', category: 'not_found' });
+  });
+
   it('every other command on a company that does not exist is CompanyNotFound (404)', () => {
     expect(refusal(initialCompany, { type: 'MapItem', item: { itemCode: 'a', taxCode: 'b' } })).toEqual({ code: 'CompanyNotFound', category: 'not_found' });
   });

@@ -3,6 +3,7 @@ import type {
   CompanyEvent,
   CompanyLocation,
   CompanyNexus,
+  CompanySettings,
   FilingCalendarEntry,
   ItemTaxCode,
   NexusChoice,
@@ -35,6 +36,8 @@ export interface CompanyState {
   /** Certificates on file (revoked ones are gone). */
   certificates: Certificate[];
   filingCalendar: FilingCalendarEntry[];
+  /** Set once CompanySettingsChanged set it (absent: lenient, the default). */
+  strictCoverage?: boolean;
   createdAt: string;
   modifiedAt: string;
 }
@@ -114,6 +117,10 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent, occurred
       const same = (x: FilingCalendarEntry) => x.country === e.country && x.region === e.region && x.effectiveDate === e.effectiveDate;
       return { ...s, filingCalendar: [...s.filingCalendar.filter((x) => !same(x)), e] };
     }
+    case 'CompanySettingsChanged': {
+      const { strictCoverage } = event.data.settings;
+      return strictCoverage === undefined ? s : { ...s, strictCoverage };
+    }
   }
 }
 
@@ -137,7 +144,8 @@ export type CompanyCommand =
   | { type: 'SetFallbackItem'; itemCode: string | null }
   | { type: 'AddCertificate'; certificate: Certificate }
   | { type: 'RevokeCertificate'; certificateId: string }
-  | { type: 'SetFilingFrequency'; entry: FilingCalendarEntry };
+  | { type: 'SetFilingFrequency'; entry: FilingCalendarEntry }
+  | { type: 'ChangeSettings'; settings: CompanySettings };
 
 export const companyNotFound = (companyCode: string) =>
   new LedgerError('CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'not_found', 'companyCode');
@@ -246,5 +254,10 @@ export function decideCompany(state: CompanyState, cmd: CompanyCommand, key: { a
       return [{ type: 'CertificateRevoked', data: { ...k, certificateId: cmd.certificateId } }];
     case 'SetFilingFrequency':
       return [{ type: 'FilingFrequencySet', data: { ...k, entry: cmd.entry } }];
+    case 'ChangeSettings':
+      if (Object.keys(cmd.settings).length === 0) {
+        throw new LedgerError('SettingsRequired', 'Name at least one setting to change (strictCoverage).', 'invalid', 'strictCoverage');
+      }
+      return [{ type: 'CompanySettingsChanged', data: { ...k, settings: { ...cmd.settings } } }];
   }
 }

@@ -99,6 +99,16 @@ export type CertificateAdded = { type: 'CertificateAdded'; data: CompanyKeyData 
 export type CertificateRevoked = { type: 'CertificateRevoked'; data: CompanyKeyData & { certificateId: string } };
 export type FilingFrequencySet = { type: 'FilingFrequencySet'; data: CompanyKeyData & { entry: FilingCalendarEntry } };
 
+/** Company settings a tax team chooses (each field present only when it is being set). */
+export interface CompanySettings {
+  /**
+   * Strict coverage: a calculation whose coverage messages include one of severity Error is refused
+   * (ContentNotCovered) instead of recorded with the message. Default false (lenient).
+   */
+  strictCoverage?: boolean;
+}
+export type CompanySettingsChanged = { type: 'CompanySettingsChanged'; data: CompanyKeyData & { settings: CompanySettings } };
+
 export type CompanyEvent =
   | CompanyCreated
   | LocationAdded
@@ -110,7 +120,8 @@ export type CompanyEvent =
   | FallbackItemSet
   | CertificateAdded
   | CertificateRevoked
-  | FilingFrequencySet;
+  | FilingFrequencySet
+  | CompanySettingsChanged;
 
 export const COMPANY_EVENT_TYPES: readonly CompanyEvent['type'][] = [
   'CompanyCreated',
@@ -124,6 +135,7 @@ export const COMPANY_EVENT_TYPES: readonly CompanyEvent['type'][] = [
   'CertificateAdded',
   'CertificateRevoked',
   'FilingFrequencySet',
+  'CompanySettingsChanged',
 ];
 
 export const COMPANY_CATEGORY = 'Company';

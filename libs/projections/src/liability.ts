@@ -82,7 +82,27 @@ export interface PeriodLiabilityRow extends LiabilityKey {
   amounts: LiabilityAmounts;
   /** Documents touching this row, by state (voided ones counted here, their amounts left out). */
   documentCounts: StateCounts;
+  /** Of the documents whose amounts count in this row, those whose current version carries coverage messages. */
+  coverageCounts: CoverageDocumentCounts;
 }
+
+/**
+ * Documents with coverage warnings (issue 12): whose current version carries at least one coverage
+ * message (`withMessages`), and of those the ones with a message of severity Error (`withErrors`).
+ * Counted where the document's amounts count (committed, not voided).
+ */
+export interface CoverageDocumentCounts {
+  withMessages: number;
+  withErrors: number;
+}
+
+export const zeroCoverageCounts = (): CoverageDocumentCounts => ({ withMessages: 0, withErrors: 0 });
+
+export function addCoverageCounts(a: CoverageDocumentCounts | undefined, b: CoverageDocumentCounts | undefined, sign = 1): CoverageDocumentCounts {
+  return { withMessages: (a?.withMessages ?? 0) + sign * (b?.withMessages ?? 0), withErrors: (a?.withErrors ?? 0) + sign * (b?.withErrors ?? 0) };
+}
+
+export const isZeroCoverageCounts = (c: CoverageDocumentCounts | undefined) => (c?.withMessages ?? 0) === 0 && (c?.withErrors ?? 0) === 0;
 
 export const zeroAmounts = (): LiabilityAmounts => ({
   grossSales: '0',

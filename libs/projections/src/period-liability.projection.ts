@@ -5,6 +5,9 @@ import {
   LIABILITY_MEASURES,
   addAmounts,
   addCounts,
+  addCoverageCounts,
+  isZeroCoverageCounts,
+  zeroCoverageCounts,
   documentTotals,
   scaleAmounts,
   isZeroAmounts,
@@ -14,6 +17,7 @@ import {
   regionsOf,
   zeroAmounts,
   zeroCounts,
+  type CoverageDocumentCounts,
   type LiabilityAmounts,
   type LiabilityKey,
   type LiabilityPart,
@@ -114,6 +118,7 @@ export interface LiabilityRowDelta extends LiabilityKey {
   period: string;
   amounts: LiabilityAmounts;
   documentCounts: StateCounts;
+  coverageCounts: CoverageDocumentCounts;
 }
 
 /** Whether a document's amounts count in its period (voided: counted by state only; uncommitted: not at all). */
@@ -124,10 +129,17 @@ export const amountsCount = (doc: PeriodDocument) => doc.committed && doc.state 
 export function contributions(doc: PeriodDocument | null): LiabilityRowDelta[] {
   if (!doc || !countsInPeriod(doc)) return [];
   const withAmounts = amountsCount(doc);
-  return doc.parts.map((p) => rowDelta(doc, p, withAmounts ? p.amounts : zeroAmounts(), { ...zeroCounts(), [doc.state]: 1 }));
+  const coverage = withAmounts ? coverageContribution(doc) : zeroCoverageCounts();
+  return doc.parts.map((p) => rowDelta(doc, p, withAmounts ? p.amounts : zeroAmounts(), { ...zeroCounts(), [doc.state]: 1 }, coverage));
 }
 
-function rowDelta(doc: PeriodDocument, p: LiabilityPart, amounts: LiabilityAmounts, documentCounts: StateCounts): LiabilityRowDelta {
+/** What the document adds to `coverageCounts` (its current version's coverage, from the view). */
+function coverageContribution(doc: PeriodDocument): CoverageDocumentCounts {
+  const coverage = doc.view.coverage;
+  return { withMessages: coverage && coverage.messages > 0 ? 1 : 0, withErrors: coverage && coverage.errors > 0 ? 1 : 0 };
+}
+
+function rowDelta(doc: PeriodDocument, p: LiabilityPart, amounts: LiabilityAmounts, documentCounts: StateCounts, coverageCounts = zeroCoverageCounts()): LiabilityRowDelta {
   return {
     level: p.level,
     currency: p.currency,
@@ -142,6 +154,7 @@ function rowDelta(doc: PeriodDocument, p: LiabilityPart, amounts: LiabilityAmoun
     period: doc.period,
     amounts,
     documentCounts,
+    coverageCounts,
   };
 }
 
@@ -155,8 +168,8 @@ export const rowDeltaId = (r: { accountId: string; companyCode: string; period: 
  */
 export function liabilityDelta(previous: PeriodDocument | null, next: PeriodDocument | null): LiabilityRowDelta[] {
   const out = new Map<string, LiabilityRowDelta>();
-  // A state change keeps the parts (same object): the amounts cancel unless a void / unvoid changed
-  // whether they count, so only the counts move and no arithmetic is needed.
+  // A state change keeps the parts (same object) and the version's coverage: the amounts cancel unless a
+  // void / unvoid changed whether they count, so only the state counts move and no arithmetic is needed.
   const amountsCancel = previous !== null && next !== null && previous.parts === next.parts && previous.period === next.period && amountsCount(previous) === amountsCount(next);
   if (amountsCancel && previous.committed === next.committed) {
     // The usual state change (e.g. Recorded -> Reconciled): one count moves on each row, nothing else.
@@ -167,22 +180,36 @@ export function liabilityDelta(previous: PeriodDocument | null, next: PeriodDocu
     for (const r of rows) {
       const id = rowDeltaId(r);
       const current = out.get(id);
-      if (!current) out.set(id, { ...r, amounts: amountsCancel ? zeroAmounts() : scaleAmounts(r.amounts, sign), documentCounts: addCounts(zeroCounts(), r.documentCounts, sign) });
-      else {
+      if (!current) {
+        out.set(id, {
+          ...r,
+          amounts: amountsCancel ? zeroAmounts() : scaleAmounts(r.amounts, sign),
+          documentCounts: addCounts(zeroCounts(), r.documentCounts, sign),
+          coverageCounts: addCoverageCounts(zeroCoverageCounts(), r.coverageCounts, sign),
+        });
+      } else {
         if (!amountsCancel) current.amounts = addAmounts(current.amounts, r.amounts, sign);
         current.documentCounts = addCounts(current.documentCounts, r.documentCounts, sign);
+        current.coverageCounts = addCoverageCounts(current.coverageCounts, r.coverageCounts, sign);
       }
     }
   };
   merge(contributions(previous), -1);
   merge(contributions(next), 1);
-  return [...out.values()].filter((d) => !isZeroAmounts(d.amounts) || Object.values(d.documentCounts).some((c) => c !== 0));
+  return [...out.values()].filter((d) => !isZeroAmounts(d.amounts) || Object.values(d.documentCounts).some((c) => c !== 0) || !isZeroCoverageCounts(d.coverageCounts));
 }
 
 /** Add a delta to a row (null: no row yet). */
 export function applyLiabilityDelta(row: LiabilityRowDelta | null, delta: LiabilityRowDelta): LiabilityRowDelta {
-  if (!row) return { ...delta, amounts: addAmounts(zeroAmounts(), delta.amounts), documentCounts: addCounts(zeroCounts(), delta.documentCounts) };
-  return { ...row, amounts: addAmounts(row.amounts, delta.amounts), documentCounts: addCounts(row.documentCounts, delta.documentCounts) };
+  if (!row) {
+    return { ...delta, amounts: addAmounts(zeroAmounts(), delta.amounts), documentCounts: addCounts(zeroCounts(), delta.documentCounts), coverageCounts: addCoverageCounts(zeroCoverageCounts(), delta.coverageCounts) };
+  }
+  return {
+    ...row,
+    amounts: addAmounts(row.amounts, delta.amounts),
+    documentCounts: addCounts(row.documentCounts, delta.documentCounts),
+    coverageCounts: addCoverageCounts(row.coverageCounts, delta.coverageCounts),
+  };
 }
 
 /** Whether a document's current contribution differs from what was first filed for it. */

@@ -216,7 +216,7 @@ function project(events: RecordedEvent[], redeliver: number[]): Map<string, Liab
 }
 
 const dec = (x: number | string) => new Decimal(x);
-type Totals = { gross: Decimal; taxable: Decimal; exempt: Decimal; tax: Decimal; purchases: Decimal; taxablePurchases: Decimal; useTax: Decimal; counts: Record<string, number> };
+type Totals = { gross: Decimal; taxable: Decimal; exempt: Decimal; tax: Decimal; purchases: Decimal; taxablePurchases: Decimal; useTax: Decimal; counts: Record<string, number>; warned: number; errored: number };
 
 /** Recomputation from the events: fold each document, then sum its last version straight from the document. */
 function recompute(events: RecordedEvent[]) {
@@ -224,7 +224,7 @@ function recompute(events: RecordedEvent[]) {
   for (const e of events) if (e.streamName.startsWith('TaxTransaction-')) streams.set(e.streamName, [...(streams.get(e.streamName) ?? []), e]);
   const byPeriod = new Map<string, Totals>();
   const byRegion = new Map<string, Totals>();
-  const blank = (): Totals => ({ gross: dec(0), taxable: dec(0), exempt: dec(0), tax: dec(0), purchases: dec(0), taxablePurchases: dec(0), useTax: dec(0), counts: {} });
+  const blank = (): Totals => ({ gross: dec(0), taxable: dec(0), exempt: dec(0), tax: dec(0), purchases: dec(0), taxablePurchases: dec(0), useTax: dec(0), counts: {}, warned: 0, errored: 0 });
   const allDocs: PeriodDocument[] = [];
   for (const stream of streams.values()) {
     const state = fold(stream.map((e) => ({ type: e.type, data: e.data }) as TaxTransactionEvent));
@@ -237,6 +237,11 @@ function recompute(events: RecordedEvent[]) {
     const p = byPeriod.get(period) ?? blank();
     byPeriod.set(period, p);
     p.counts[state.state] = (p.counts[state.state] ?? 0) + 1;
+    // Documents with coverage warnings: their current version has messages, and they count (not voided).
+    if (state.state !== 'Voided' && doc.messages?.length) {
+      p.warned++;
+      if (doc.messages.some((m) => m.severity === 'Error')) p.errored++;
+    }
     const regions = new Set<string>();
     for (const line of doc.lines) {
       const region = (line.locations?.shipTo?.address?.state ?? doc.header.defaultLocations!.shipTo!.address!.state)!;
@@ -281,13 +286,15 @@ describe('period liability invariant (property)', () => {
         // Every non-empty row equals the from-scratch sum (all measures, all counts), and no other row has anything.
         for (const [id, row] of rows) {
           const expected = scratch.get(id);
-          const empty = LIABILITY_MEASURES.every((m) => dec(row.amounts[m]).isZero()) && Object.values(row.documentCounts).every((c) => c === 0);
+          const empty =
+            LIABILITY_MEASURES.every((m) => dec(row.amounts[m]).isZero()) && Object.values(row.documentCounts).every((c) => c === 0) && row.coverageCounts.withMessages === 0 && row.coverageCounts.withErrors === 0;
           if (!expected) {
             expect(empty).toBe(true);
             continue;
           }
           for (const m of LIABILITY_MEASURES) expect(dec(row.amounts[m]).eq(expected.amounts[m])).toBe(true);
           expect(row.documentCounts).toEqual(expected.documentCounts);
+          expect(row.coverageCounts).toEqual(expected.coverageCounts);
         }
         for (const id of scratch.keys()) expect(rows.has(id)).toBe(true);
 
@@ -304,6 +311,7 @@ describe('period liability invariant (property)', () => {
           expect(exemptSum(row.amounts).eq(t.exempt)).toBe(true);
           expect(dec(row.amounts.taxCollected).eq(t.tax)).toBe(true);
           expect(nonZero(row.documentCounts)).toEqual(t.counts);
+          expect(row.coverageCounts).toEqual({ withMessages: t.warned, withErrors: t.errored });
         }
         for (const [id, t] of byRegion) {
           const [period, currency, region] = id.split('/');

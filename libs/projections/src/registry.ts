@@ -20,7 +20,7 @@ export interface ProjectionDefinition {
 
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
-  version: 4, // 2: documentRevision; 3: REST v2 committed / verified / avatax; 4: stored view's key order (shared version fields)
+  version: 5, // 2: documentRevision; 3: REST v2 committed / verified / avatax; 4: stored view's key order (shared version fields); 5: coverage (messages / errors of the latest version, the `warnings` filter)
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
@@ -69,7 +69,7 @@ export const USERS_PROJECTION: ProjectionDefinition = {
 /** `period_documents` (each document's contribution) and the pre-aggregated `period_liability` rows, kept together. */
 export const PERIOD_LIABILITY_PROJECTION: ProjectionDefinition = {
   name: 'period_liability',
-  version: 2, // 2: currency in the row key; purchases as grossPurchases / taxablePurchases / useTaxAccrued
+  version: 3, // 2: currency in the row key; purchases as grossPurchases / taxablePurchases / useTaxAccrued; 3: coverageCounts (documents with coverage messages / errors)
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
   tables: ['period_documents', 'period_liability'],
 };

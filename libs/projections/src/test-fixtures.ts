@@ -25,7 +25,21 @@ export interface DocumentOptions {
   currency?: string;
   amount?: number;
   rate?: number;
+  /** Coverage messages the engine would have given (severities only matter to the read side). */
+  messages?: CalculatedTaxDocument['messages'];
 }
+
+/** A coverage message of line 1 (LocalContentMissing when an Error, StateInferredFromZip when a Warning). */
+export const coverageMessage = (severity: 'Error' | 'Warning'): NonNullable<CalculatedTaxDocument['messages']>[number] => ({
+  code: severity === 'Error' ? 'LocalContentMissing' : 'StateInferredFromZip',
+  severity,
+  summary: severity === 'Error' ? 'No local tax content for ZIP 73301 (TX)' : 'The shipTo address has no state; WA was taken from ZIP 98101',
+  details: 'fixture',
+  refersTo: 'Line 1',
+  source: 'tax-ledger content',
+  lineIndex: 0,
+  lineCode: '1',
+});
 
 /** A minimal calculated document: one line, one state tax. */
 export function calculatedDocument(key: TransactionKey, options: DocumentOptions = {}): CalculatedTaxDocument {
@@ -41,7 +55,7 @@ export function calculatedDocument(key: TransactionKey, options: DocumentOptions
   };
   if (options.customerCode !== undefined) header.customerCode = options.customerCode;
   if (options.vendorCode !== undefined) header.vendorCode = options.vendorCode;
-  return {
+  const document: CalculatedTaxDocument = {
     header,
     lines: [
       {
@@ -77,6 +91,8 @@ export function calculatedDocument(key: TransactionKey, options: DocumentOptions
       grandTotal: amount + tax,
     },
   };
+  if (options.messages?.length) document.messages = options.messages;
+  return document;
 }
 
 export const key = (

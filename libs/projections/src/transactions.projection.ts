@@ -7,7 +7,7 @@ import {
   type TransactionVersionData,
 } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import type { CoverageCounts, TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
 
 const VERSION_EVENTS = new Set<string>(TRANSACTION_VERSION_EVENT_TYPES);
 const STATE_EVENTS = new Set<string>(TRANSACTION_STATE_EVENT_TYPES);
@@ -46,6 +46,8 @@ export function projectTransaction(view: TransactionView | null, event: Recorded
       const { request: _request, ...avatax } = d.avatax;
       next.avatax = avatax;
     }
+    const coverage = coverageOf(d.document);
+    if (coverage) next.coverage = coverage;
     return next;
   }
 
@@ -84,6 +86,13 @@ export function projectTransactionVersion(event: RecordedEvent): TransactionVers
     recordedAt: event.metadata.occurredAt,
     streamRevision: event.revision,
   };
+}
+
+/** How many coverage messages a calculated document carries, and how many are Errors; undefined when none. */
+export function coverageOf(document: { messages?: { severity: string }[] }): CoverageCounts | undefined {
+  const messages = document.messages ?? [];
+  if (messages.length === 0) return undefined;
+  return { messages: messages.length, errors: messages.filter((m) => m.severity === 'Error').length };
 }
 
 export const transactionVersionId = (streamName: string, version: number) => `${streamName}#${version}`;

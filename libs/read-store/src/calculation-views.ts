@@ -11,4 +11,4 @@ export interface CalculationView extends Omit<TransactionView, 'state' | 'commit
 }
 
 /** The transactions list filters without states (calculations have none). */
-export type CalculationListFilter = Omit<TransactionListFilter, 'states'>;
+export type CalculationListFilter = Omit<TransactionListFilter, 'states' | 'warnings'>;

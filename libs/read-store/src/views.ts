@@ -35,6 +35,11 @@ export interface TransactionView {
   committed?: boolean;
   /** REST v2: the current version was verified (status Posted while uncommitted). */
   verified?: boolean;
+  /**
+   * Coverage messages of the latest version (absent when it has none): how many, and how many of severity
+   * Error. The `warnings` list filter reads it (stores keep an indexed flag derived from it).
+   */
+  coverage?: CoverageCounts;
   /** REST v2 document type and linkage of the latest version (absent for TNG documents). */
   avatax?: {
     documentType: string;
@@ -42,6 +47,11 @@ export interface TransactionView {
     adjustmentDescription?: string;
     refundOf?: { documentCode: string; documentType: string; refundType: string };
   };
+}
+
+export interface CoverageCounts {
+  messages: number;
+  errors: number;
 }
 
 /** Read model `transaction_versions`: one immutable row per version. */
@@ -96,6 +106,8 @@ export interface TransactionListFilter {
   endDate?: string;
   /** States to include; all when absent. */
   states?: TransactionState[];
+  /** true: only documents whose latest version carries coverage messages; false: only those without. */
+  warnings?: boolean;
 }
 
 /**

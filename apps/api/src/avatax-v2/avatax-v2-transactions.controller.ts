@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
@@ -12,7 +12,10 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
+import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
+import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiV2Calculated } from '../company-setup/coverage.openapi';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
 import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
 import {
@@ -69,23 +72,44 @@ export class AvataxV2TransactionsController {
   @Post('transactions/create')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
-  async create(@Body() body: unknown, @Query('$include', SingleQueryValues) include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include);
+  @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(201)
+  async create(
+    @Body() body: unknown,
+    @Query('$include', SingleQueryValues) include: string | undefined,
+    @Query('strict', SingleQueryValues) strict: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ) {
+    const strictRequested = parseStrict(strict, 'InvalidParameterValue');
+    return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include, {}, strictRequested);
   }
 
   @Post('transactions/createoradjust')
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
-  async createOrAdjust(@Body() body: unknown, @Query('$include', SingleQueryValues) include: string | undefined, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(200)
+  async createOrAdjust(
+    @Body() body: unknown,
+    @Query('$include', SingleQueryValues) include: string | undefined,
+    @Query('strict', SingleQueryValues) strict: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+  ) {
+    const strictRequested = parseStrict(strict, 'InvalidParameterValue');
     const m = objectBody(body, 'CreateOrAdjustTransactionModel');
     if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
     const create = toV2Create(m.createTransactionModel, { companyCode: await this.onlyCompany(caller.accountId) });
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
-    return this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) });
+    return this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
   }
 
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiV2Calculated(200)
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'AdjustTransactionModel');
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason');
@@ -98,7 +122,7 @@ export class AvataxV2TransactionsController {
     if (create.transactionType !== current.transactionType || isOrderType(create.documentType)) {
       throw v2Error(400, 'CannotAdjustDocumentType', `A ${documentTypeOf(current)} cannot be adjusted into a ${create.documentType}.`, 'newTransaction.type');
     }
-    return this.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) });
+    return this.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
   }
 
   @Post(`${DOC}/void`)
@@ -298,7 +322,8 @@ export class AvataxV2TransactionsController {
 
   @Get('companies/:companyCode/transactions')
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include' })
+  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
+  @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
   async list(@Param('companyCode') rawCompany: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
@@ -311,7 +336,9 @@ export class AvataxV2TransactionsController {
     const predicate = parseFilter(q.$filter, FILTER_FIELDS);
     const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
     const include = parseInclude(q.$include, INCLUDE_NONE);
-    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER }));
+    // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
+    const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
+    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER, warnings }));
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
     const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
     if (order) all.sort(order);
@@ -333,10 +360,11 @@ export class AvataxV2TransactionsController {
     request: FastifyRequest,
     include: string | undefined,
     adjustment: { adjustmentReason?: string; adjustmentDescription?: string } = {},
+    strict?: boolean,
   ) {
     const inc = parseInclude(include, INCLUDE_ALL);
     if (isOrderType(create.documentType)) {
-      const result: CalculationResult = await this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document));
+      const result: CalculationResult = await asLedger('create', () => this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document, strict)));
       return presentV2Transaction(
         result.document,
         {
@@ -355,7 +383,7 @@ export class AvataxV2TransactionsController {
     const key: TransactionKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
     const avatax: AvataxVersionInfo = { documentType: create.documentType, request: create.request, ...adjustment };
     const { view } = await asLedger(intent === 'revise' ? 'adjust' : 'create', () =>
-      this.commands.execute(new RecordV2TransactionCommand(key, create.document, intent, create.commit, avatax, eventMetadata(request, caller))),
+      this.commands.execute(new RecordV2TransactionCommand(key, create.document, intent, create.commit, avatax, eventMetadata(request, caller), undefined, strict)),
     );
     return this.present(view, inc);
   }

@@ -3,8 +3,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { AvataxVersionInfo, FlagTransaction, LockTransaction, TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
-import { calculateTax, type CalculationResult, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
-import { performance } from 'node:perf_hooks';
+import type { CalculationResult, TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
+import { calculateDocument } from '../calculations/calculate-document';
 import { ApiError } from '../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { PeriodLock } from '../periods/period-lock';
@@ -14,7 +14,7 @@ import { TaxTransactionRepository, type CommandOptions } from '../transactions/t
 
 /** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
 export class CalculateV2DocumentCommand {
-  constructor(readonly accountId: string, readonly document: TaxDocument) {}
+  constructor(readonly accountId: string, readonly document: TaxDocument, readonly strict?: boolean) {}
 }
 
 /** Record a v2 document (create, createoradjust, adjust, refund) as a TaxTransaction version. */
@@ -28,6 +28,8 @@ export class RecordV2TransactionCommand {
     readonly metadata: EventMetadata,
     /** A calculation already made (changecode keeps what was charged); calculated now when absent. */
     readonly calculation?: { result: CalculationResult; duration: number },
+    /** The request's `?strict` (see company-setup/coverage-policy.ts). */
+    readonly strict?: boolean,
   ) {}
 }
 
@@ -41,13 +43,12 @@ export class ChangeV2TransactionCommand {
   ) {}
 }
 
-async function calculate(companies: CompanySetupSource, content: TaxContent, accountId: string, document: TaxDocument) {
+async function calculate(companies: CompanySetupSource, content: TaxContent, accountId: string, document: TaxDocument, strict: boolean | undefined) {
   const companyCode = document.header.companyCode;
   const company = await companies.companySetup(accountId, companyCode);
   if (!company) throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
-  const started = performance.now();
-  const calculation = calculateTax(document, company, content);
-  return { calculation, calculationDuration: Number(((performance.now() - started) / 1000).toFixed(6)) };
+  // v2 documents are calculated as given (no latlong filled in), as before.
+  return calculateDocument(document, company, content, { strict, latLong: false });
 }
 
 @CommandHandler(CalculateV2DocumentCommand)
@@ -57,8 +58,8 @@ export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2Do
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
   ) {}
 
-  async execute({ accountId, document }: CalculateV2DocumentCommand) {
-    return (await calculate(this.companies, this.content, accountId, document)).calculation;
+  async execute({ accountId, document, strict }: CalculateV2DocumentCommand) {
+    return (await calculate(this.companies, this.content, accountId, document, strict)).calculation;
   }
 }
 
@@ -71,10 +72,10 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     private readonly periodLock: PeriodLock,
   ) {}
 
-  async execute({ key, document, intent, committed, avatax, metadata, calculation: given }: RecordV2TransactionCommand) {
+  async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict }: RecordV2TransactionCommand) {
     const { calculation, calculationDuration } = given
       ? { calculation: given.result, calculationDuration: given.duration }
-      : await calculate(this.companies, this.content, key.accountId, document);
+      : await calculate(this.companies, this.content, key.accountId, document, strict);
     // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
     if (committed) await this.periodLock.assertOpen(key, calculation.document);
     return this.transactions.handle(key, metadata, () => ({

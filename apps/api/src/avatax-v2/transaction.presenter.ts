@@ -195,12 +195,24 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
     modifiedDate: o.modifiedDate,
     ...(header.totalTaxOverrideAmount !== undefined ? { taxOverrideType: 'TaxAmount', taxOverrideAmount: num(new Decimal(header.totalTaxOverrideAmount).times(sign)) } : {}),
   };
+  // AvaTax's TransactionModel.messages: present only when there is something to say (as AvaTax omits it).
+  const messages = v2Messages(doc);
+  if (messages) model.messages = messages;
   if (include.lines) model.lines = lines;
   if (include.addresses) model.addresses = Object.entries(header.defaultLocations ?? {}).map(([purpose, l]) => presentAddress(purpose, l as LocationContent));
   if (include.summary) {
     model.summary = [...summaryRows.values()].map((r) => ({ ...r.row, taxable: num(r.taxable), tax: num(r.tax), taxCalculated: num(r.tax), nonTaxable: 0, exemption: num(r.exempt) }));
   }
   return model;
+}
+
+/**
+ * The coverage messages of a calculated document in AvaTax's AvaTaxMessage shape (exactly summary,
+ * details, refersTo, severity, source); undefined when there are none.
+ */
+export function v2Messages(doc: CalculatedTaxDocument) {
+  if (!doc.messages?.length) return undefined;
+  return doc.messages.map((m) => ({ summary: m.summary, details: m.details, refersTo: m.refersTo, severity: m.severity, source: m.source }));
 }
 
 /** A stored document as v2 TransactionModel. */

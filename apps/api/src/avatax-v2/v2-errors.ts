@@ -1,5 +1,6 @@
 import { LedgerError } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
+import { ContentNotCoveredError } from '../company-setup/coverage-policy';
 
 export type V2Operation = 'create' | 'adjust' | 'void' | 'unvoid' | 'commit' | 'uncommit' | 'verify' | 'lock' | 'refund' | 'read';
 
@@ -9,6 +10,7 @@ export type V2Operation = 'create' | 'adjust' | 'void' | 'unvoid' | 'commit' | '
  * one TransactionAlreadyCancelled, unvoiding one that is not voided TransactionNotCancelled.
  */
 export function toV2Error(error: unknown, operation: V2Operation): unknown {
+  if (error instanceof ContentNotCoveredError) return v2ContentNotCovered(error);
   if (!(error instanceof LedgerError)) return error;
   const state = error.details.state as string | undefined;
   const fail = (status: number, code: string, message = error.message) => new ApiError(status, code, message, error.target);
@@ -33,4 +35,19 @@ export async function asV2<T>(operation: V2Operation, run: () => Promise<T>): Pr
   } catch (error) {
     throw toV2Error(error, operation);
   }
+}
+
+/**
+ * Strict coverage refusal in AvaTax's terms: 400 (AvaTax answers calculation refusals with 400) with code
+ * ContentNotCovered and one detail per Error message in AvaTax's ErrorDetail shape (code, message,
+ * description, faultCode, severity, refersTo). Nothing was written.
+ */
+export function v2ContentNotCovered(error: ContentNotCoveredError): ApiError {
+  return new ApiError(
+    400,
+    error.code,
+    error.message,
+    error.target,
+    error.messages.map((m) => ({ code: m.code, message: m.summary, description: m.details, faultCode: 'Client', severity: m.severity, refersTo: m.refersTo })),
+  );
 }

@@ -1,12 +1,34 @@
 import { withLatLong } from '@tax-ledger/addresses';
-import { calculateTax, type CalculatedTaxDocument, type CalculationResult, type CompanySetup, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { calculateTax, type CalculatedTaxDocument, type CalculationResult, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
 import { performance } from 'node:perf_hooks';
+import type { LedgerCompanySetup } from '../company-setup/company-setup';
+import { refuseUncovered, strictApplies } from '../company-setup/coverage-policy';
 
-/** Calculate a document as /transactions does (latlong filled first), timing it for processingInfo.duration. */
-export function calculateDocument(document: TaxDocument, company: CompanySetup, content: TaxContent): { calculation: CalculationResult; calculationDuration: number } {
+export interface CalculateOptions {
+  /** The request's `strict` (coverage-policy.ts: it may tighten, never loosen, the company's setting). */
+  strict?: boolean;
+  /** Fill latlong from the address first (TNG); false: the document as given (REST v2). Default true. */
+  latLong?: boolean;
+}
+
+/**
+ * The API's one call of the engine (/transactions, /calculations and /api/v2): calculate, time it for
+ * processingInfo.duration, then apply the coverage policy, which refuses (ContentNotCovered, before
+ * anything is written) a calculation with an Error message when strict mode applies.
+ */
+export function calculateDocument(
+  document: TaxDocument,
+  company: LedgerCompanySetup,
+  content: TaxContent,
+  options: CalculateOptions = {},
+): { calculation: CalculationResult; calculationDuration: number } {
+  const { strictCoverage: _strictCoverage, ...setup } = company;
+  void _strictCoverage;
   const started = performance.now();
-  const calculation = calculateTax(withLatLong(document), company, content);
-  return { calculation, calculationDuration: Number(((performance.now() - started) / 1000).toFixed(6)) };
+  const calculation = calculateTax(options.latLong === false ? document : withLatLong(document), setup, content);
+  const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
+  refuseUncovered(calculation.document, strictApplies(options.strict, company));
+  return { calculation, calculationDuration };
 }
 
 /** The request a calculated document was made from, under another documentCode (calculated parts dropped). */

@@ -1,7 +1,7 @@
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
 import { projectCalculation } from '@tax-ledger/projections';
 import type { CalculationView, TransactionView } from '@tax-ledger/read-store';
@@ -12,6 +12,8 @@ import { CurrentCaller, type Caller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
+import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiCalculatedDocument } from '../company-setup/coverage.openapi';
 import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { DocumentHistoryService } from '../history/document-history.service';
@@ -59,12 +61,16 @@ export class CalculationsController {
   @Post()
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'Calculate and record a tax calculation record (201), or a new version of one with the same company and documentCode (200)' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
   async calculate(
     @Body(ValidBody) body: CalculationDocumentDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
   ) {
+    const strictRequested = parseStrict(strict);
     const document = JSON.parse(JSON.stringify(body)) as TaxDocument;
     document.header.documentCode ??= generateDocumentCode();
     const key = this.keyOf(caller, document.header.companyCode, document.header.transactionType, document.header.documentCode);
@@ -73,7 +79,7 @@ export class CalculationsController {
       idempotentRequest(request),
       (extra) =>
         this.commands.execute<RecordCalculationCommand, CommandOutcome<CalculationView>>(
-          new RecordCalculationCommand(key, document, eventMetadata(request, caller, extra), { ifMatch: parseIfMatch(request.headers['if-match']) }),
+          new RecordCalculationCommand(key, document, eventMetadata(request, caller, extra), { ifMatch: parseIfMatch(request.headers['if-match']) }, strictRequested),
         ),
       projectCalculation,
     );
@@ -150,7 +156,8 @@ export class CalculationsController {
 
   @Post(`${DOCUMENT_PATH}/transactions`)
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'Create a tax transaction record from the calculation (201, Location of the transaction)' })
+  @ApiOperation({ summary: "Create a tax transaction record from the calculation (201, Location of the transaction); the company's strictCoverage applies" })
+  @ApiCalculatedDocument(201)
   async createTransaction(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: TransactionFromCalculationDto,

@@ -4,6 +4,8 @@ export interface ErrorDetail {
   message: string;
   severity: 'Error' | 'Warning';
   refersTo?: string;
+  /** Further facts a detail may carry (ContentNotCovered: target, description, lineCode, level, region, zip, firstDate, …). */
+  [fact: string]: unknown;
 }
 
 export interface ErrorBody {

@@ -33,3 +33,12 @@ export const apiValidationPipe = new ValidationPipe({
     );
   },
 });
+
+/** A true / false query parameter (any case); absent or empty = undefined; anything else a 400 with `code`. */
+export function booleanQuery(value: unknown, name: string, code: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw badRequest(code, `${name} must be true or false.`, name);
+}

@@ -9,8 +9,14 @@ import { companySetupOf } from '../onboarding/nexus';
  */
 export interface CompanySetupSource {
   /** The company's setup in this account, or null when the account has no such company. */
-  companySetup(accountId: string, companyCode: string): Promise<CompanySetup | null>;
+  companySetup(accountId: string, companyCode: string): Promise<LedgerCompanySetup | null>;
 }
+
+/** What the engine reads, plus the company's settings that govern recording (coverage-policy.ts). */
+export type LedgerCompanySetup = CompanySetup & {
+  /** Company setting: refuse calculations with coverage messages of severity Error (absent: lenient). */
+  strictCoverage?: boolean;
+};
 
 export const COMPANY_SETUP = Symbol('COMPANY_SETUP');
 
@@ -23,9 +29,9 @@ export const COMPANY_SETUP = Symbol('COMPANY_SETUP');
 export class ReadModelCompanySetup implements CompanySetupSource {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
-  async companySetup(accountId: string, companyCode: string): Promise<CompanySetup | null> {
+  async companySetup(accountId: string, companyCode: string): Promise<LedgerCompanySetup | null> {
     const setup = await this.readStore.getCompanySetup(accountId, companyCode);
-    if (setup) return companySetupOf(setup);
+    if (setup) return { ...companySetupOf(setup), ...(setup.strictCoverage ? { strictCoverage: true } : {}) };
     const company = await this.readStore.getCompany(accountId, companyCode);
     if (!company) return null;
     return { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency };

@@ -8,12 +8,14 @@
  */
 import Decimal from 'decimal.js';
 import type { RecordedEvent } from '@tax-ledger/event-store';
+import type { CoverageMessage } from '@tax-ledger/tax-engine';
 
 /** What the history needs of a calculated document (CalculatedTaxDocument satisfies it). */
 interface HistoryDocument {
   header?: { documentCode?: string; transactionDate?: string };
   lines?: Array<{ lineCode: string; itemCode?: string; quantity?: number; extendedAmount?: number; calculatedTax?: { appliedTax?: number } }>;
   calculatedTaxSummary?: { subtotal?: number; tax?: number; grandTotal?: number };
+  messages?: CoverageMessage[];
 }
 
 /** A value before and after an event (null: absent on that side). */
@@ -67,6 +69,11 @@ export interface HistoryEntry {
   hash: string | null;
   /** For version events: what changed against the previous version (every line 'added' for the first). */
   changes: VersionDiff | null;
+  /**
+   * For version events: the coverage messages the engine recorded with that version (what it knew then;
+   * [] when there were none or the version predates them). null for other events.
+   */
+  messages: CoverageMessage[] | null;
 }
 
 export interface DocumentHistoryOptions {
@@ -152,9 +159,11 @@ export function documentHistory(events: readonly RecordedEvent[], options: Docum
   return events.map((event) => {
     const stateBefore = state;
     let changes: VersionDiff | null = null;
+    let messages: CoverageMessage[] | null = null;
     let comment: string | null = null;
     if (isVersionData(event.data)) {
       changes = diffVersions(current?.document ?? null, event.data.document, current?.version ?? null, event.data.version);
+      messages = event.data.document.messages ?? [];
       current = event.data;
       state = stateAfterVersion;
     } else if (isStateData(event.data)) {
@@ -182,6 +191,7 @@ export function documentHistory(events: readonly RecordedEvent[], options: Docum
       schemaVersion: typeof m.schemaVersion === 'number' ? m.schemaVersion : 1,
       hash: typeof hash === 'string' ? hash : null,
       changes,
+      messages,
     };
   });
 }

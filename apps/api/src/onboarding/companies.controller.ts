@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
@@ -11,9 +11,9 @@ import { ValidBody } from '../common/body-validation.pipe';
 import { AddressShapes } from './address-shapes.pipe';
 import { changeMetadata } from './change-metadata';
 import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from './company.commands';
-import { CompanyQueries, presentCompany, presentLocation, recordset } from './company.queries';
+import { CompanyQueries, presentCompany, presentLocation, presentSettings, recordset } from './company.queries';
 import { presentNexus } from './nexus';
-import { AddLocationDto, addressOf, CompanyQueryDto, CreateCompanyDto } from './onboarding.dto';
+import { AddLocationDto, addressOf, CompanyQueryDto, CompanySettingsDto, CreateCompanyDto } from './onboarding.dto';
 
 @ApiTags('Onboarding: companies and locations')
 @ApiSecurity('basic')
@@ -62,6 +62,23 @@ export class CompaniesController {
   @ApiOperation({ summary: 'One company by code' })
   async get(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
     return presentCompany(await this.companies.byCode(caller.accountId, companyCode));
+  }
+
+  @Get('companies/:companyCode/settings')
+  @ApiOperation({ summary: 'The company\'s settings: strictCoverage (refuse calculations with coverage messages of severity Error; default false)' })
+  async settings(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
+    return presentSettings(await this.companies.byCode(caller.accountId, companyCode));
+  }
+
+  @Put('companies/:companyCode/settings')
+  @AllowRoles(MANAGE_ACCOUNT)
+  @ApiOperation({ summary: 'Change company settings ({strictCoverage: true|false}); recorded as CompanySettingsChanged with who, when and why (X-Change-Reason)' })
+  async changeSettings(@Param('companyCode') companyCode: string, @Body(ValidBody) body: CompanySettingsDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const settings = body.strictCoverage === undefined ? {} : { strictCoverage: body.strictCoverage };
+    const { company }: CompanyResult = await this.commands.execute(
+      new ChangeCompanyCommand(caller.accountId, companyCode, { type: 'ChangeSettings', settings }, changeMetadata(request, caller)),
+    );
+    return presentSettings(company);
   }
 
   @Get('companies/:companyCode/history')

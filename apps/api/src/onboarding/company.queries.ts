@@ -38,6 +38,7 @@ export function presentCompany(c: CompanyState) {
     name: c.companyName,
     defaultCurrency: c.defaultCurrency,
     fallbackItemCode: c.fallbackItemCode,
+    strictCoverage: c.strictCoverage === true,
     locationCount: c.locations.length,
     nexusCount: c.nexus.length,
     createdDate: c.createdAt,
@@ -53,3 +54,6 @@ export const presentLocation = (c: CompanyState, l: CompanyState['locations'][nu
   description: l.description ?? null,
   address: l.address,
 });
+
+/** The company's settings (GET/PUT /companies/{companyCode}/settings). */
+export const presentSettings = (c: CompanyState) => ({ companyCode: c.companyCode, strictCoverage: c.strictCoverage === true });

@@ -132,6 +132,18 @@ export class FilingFrequencyDto extends CompanyCodeDto {
   @ApiProperty({ example: '2024-01-01' }) @IsISO8601(ISO_DATE) effectiveDate: string;
 }
 
+/** PUT /companies/{companyCode}/settings: the settings to change (recorded as CompanySettingsChanged). */
+export class CompanySettingsDto {
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'Strict coverage: refuse (422 ContentNotCovered, nothing written) any calculation whose coverage messages include one of severity Error. ' +
+      'Default false (lenient: recorded with its messages). A request\'s strict=false cannot loosen it.',
+  })
+  @IsOptional() @IsBoolean()
+  strictCoverage?: boolean;
+}
+
 export class CompanyQueryDto {
   @ApiProperty({ example: 'A1 Boats' }) @IsString() @IsNotEmpty() @MaxLength(50) companyCode: string;
 }

@@ -1,10 +1,12 @@
 import { TRANSACTION_STATES } from '@tax-ledger/ledger';
 import {
   addAmounts,
+  addCoverageCounts,
   adjustmentOf,
   amountsCount,
   LIABILITY_MEASURES,
   zeroAmounts,
+  type CoverageDocumentCounts,
   type LiabilityAmounts,
   type LiabilityMeasure,
   type PeriodDocument,
@@ -19,6 +21,12 @@ export const money = (a: LiabilityAmounts): Money => Object.fromEntries(LIABILIT
 
 export interface LiabilityLine extends Money {
   documentCounts: StateCounts;
+  /**
+   * Documents with coverage warnings: counted documents (committed, not voided) whose current version
+   * carries at least one coverage message; of those, `documentsWithCoverageErrors` have one of severity Error.
+   */
+  documentsWithCoverageWarnings: number;
+  documentsWithCoverageErrors: number;
 }
 
 export interface LiabilityReport {
@@ -107,17 +115,21 @@ export async function allPeriodDocuments(
   return out;
 }
 
-const line = (r: { amounts: LiabilityAmounts; documentCounts: StateCounts } | undefined): LiabilityLine => ({
+type Summed = { amounts: LiabilityAmounts; documentCounts: StateCounts; coverageCounts?: CoverageDocumentCounts };
+
+const line = (r: Summed | undefined): LiabilityLine => ({
   ...money(r?.amounts ?? zeroAmounts()),
   documentCounts: Object.fromEntries(TRANSACTION_STATES.map((s) => [s, r?.documentCounts[s] ?? 0])) as StateCounts,
+  documentsWithCoverageWarnings: r?.coverageCounts?.withMessages ?? 0,
+  documentsWithCoverageErrors: r?.coverageCounts?.withErrors ?? 0,
 });
 
-type Summed = { amounts: LiabilityAmounts; documentCounts: StateCounts };
 const sum = (acc: Summed | undefined, r: Summed): Summed =>
   acc
     ? {
         amounts: addAmounts(acc.amounts, r.amounts),
         documentCounts: Object.fromEntries(TRANSACTION_STATES.map((s) => [s, acc.documentCounts[s] + r.documentCounts[s]])) as StateCounts,
+        coverageCounts: addCoverageCounts(acc.coverageCounts, r.coverageCounts),
       }
     : r;
 

@@ -39,13 +39,19 @@ const LIABILITY_CSV_COLUMNS = [
   'state',
   ...LIABILITY_MEASURES,
   ...TRANSACTION_STATES.map((s) => `documents${s}`),
+  'documentsWithCoverageWarnings',
+  'documentsWithCoverageErrors',
 ];
 
 /** The totals, one line per currency (a zero line when the period has no document). */
 const totalLines = (r: LiabilityReport): CurrencyLine[] => (r.totalsByCurrency.length ? r.totalsByCurrency : r.totals ? [r.totals] : []);
 
 const measureCells = (m: Money) => Object.fromEntries(LIABILITY_MEASURES.map((k) => [k, m[k]]));
-const countCells = (l: LiabilityLine) => Object.fromEntries(TRANSACTION_STATES.map((s) => [`documents${s}`, l.documentCounts[s]]));
+const countCells = (l: LiabilityLine) => ({
+  ...Object.fromEntries(TRANSACTION_STATES.map((s) => [`documents${s}`, l.documentCounts[s]])),
+  documentsWithCoverageWarnings: l.documentsWithCoverageWarnings,
+  documentsWithCoverageErrors: l.documentsWithCoverageErrors,
+});
 
 /**
  * One table: `liability` rows (level period / region / jurisdiction, the worksheet), `voided` rows
@@ -179,9 +185,10 @@ export function taxByRegionChart(regions: { region: string; value: number }[]): 
 }
 
 const measureHeader = () => LIABILITY_MEASURES.map((m) => `<th>${escapeHtml(MEASURE_LABELS[m])}</th>`).join('');
-const countsHeader = () => TRANSACTION_STATES.map((s) => `<th>${escapeHtml(s)}</th>`).join('');
+const countsHeader = () => `${TRANSACTION_STATES.map((s) => `<th>${escapeHtml(s)}</th>`).join('')}<th>With coverage warnings</th><th>With coverage errors</th>`;
 const measureTds = (m: Money) => LIABILITY_MEASURES.map((k) => `<td data-measure="${k}">${escapeHtml(fmt(m[k]))}</td>`).join('');
-const countTds = (l: LiabilityLine) => TRANSACTION_STATES.map((s) => `<td>${l.documentCounts[s]}</td>`).join('');
+const countTds = (l: LiabilityLine) =>
+  `${TRANSACTION_STATES.map((s) => `<td>${l.documentCounts[s]}</td>`).join('')}<td data-count="coverageWarnings">${l.documentsWithCoverageWarnings}</td><td data-count="coverageErrors">${l.documentsWithCoverageErrors}</td>`;
 
 export function liabilityHtml(r: LiabilityReport): string {
   const scope = `${r.companyCode} · ${r.period}${r.region ? ` · ${r.region}` : ''}`;

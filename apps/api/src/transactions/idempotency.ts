@@ -19,14 +19,17 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** The Idempotency-Key of a request with the hash of what it asks (method, path, body); undefined without a key. */
+/** The Idempotency-Key of a request with the hash of what it asks (method, path, strict, body); undefined without a key. */
 export function idempotentRequest(request: FastifyRequest): IdempotentRequest | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(header)) {
     throw badRequest('InvalidIdempotencyKey', 'Idempotency-Key must be 1 to 255 visible ASCII characters.', 'Idempotency-Key');
   }
-  const path = request.url.split('?')[0];
+  // `strict=true` asks for something else than the same body without it (a lenient success must not
+  // replay to a strict request); strict=false and absent ask the same (a request cannot loosen strictness).
+  const strict = String((request.query as Record<string, unknown> | undefined)?.strict ?? '').trim().toLowerCase() === 'true';
+  const path = `${request.url.split('?')[0]}${strict ? '?strict=true' : ''}`;
   const requestHash = createHash('sha256').update(`${request.method} ${path}\n${canonicalJson(request.body)}`).digest('hex');
   return { key: header, requestHash };
 }

@@ -7,10 +7,16 @@ export const FORMAT_ID = 1;
 
 export type TngDocument = CalculatedTaxDocument & { processingInfo: ProcessingInfo };
 
+/**
+ * A calculated document as the TNG API answers it. `messages` (coverage messages) is exactly what the
+ * engine recorded with this version, read from its event and never recomputed; absent when there were none
+ * (and on versions recorded before the engine made them).
+ */
 export const present = (document: CalculatedTaxDocument, processingInfo: ProcessingInfo): TngDocument => ({
   header: document.header,
   lines: document.lines,
   calculatedTaxSummary: document.calculatedTaxSummary,
+  ...(document.messages?.length ? { messages: document.messages } : {}),
   processingInfo,
 });
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   LedgerError,
   parseStateTransition,
@@ -21,6 +21,8 @@ import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
+import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
+import { ApiCalculatedDocument, ApiStoredDocument } from '../company-setup/coverage.openapi';
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
@@ -82,19 +84,28 @@ export class TransactionsController {
 
   @Post()
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200)' })
+  @ApiOperation({ summary: 'Create a tax transaction record (201), or a new version of a Recorded one (200); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
   async record(
     @Body(ValidBody) body: TaxDocumentDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
   ) {
+    const strictRequested = parseStrict(strict);
     const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
     const { view, created } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new RecordTransactionCommand(key, toTaxDocument(body), 'createOrRevise', eventMetadata(request, caller, extra), {
-          ifMatch: parseIfMatch(request.headers['if-match']),
-        }),
+        new RecordTransactionCommand(
+          key,
+          toTaxDocument(body),
+          'createOrRevise',
+          eventMetadata(request, caller, extra),
+          { ifMatch: parseIfMatch(request.headers['if-match']) },
+          strictRequested,
+        ),
       ),
     );
     reply.status(created ? 201 : 200).header('ETag', `"${view.versionId}"`);
@@ -121,6 +132,7 @@ export class TransactionsController {
 
   @Get(DOCUMENT_PATH)
   @ApiOperation({ summary: 'The latest version of a tax transaction record (?asOf=<ISO 8601>: as it stood then)' })
+  @ApiStoredDocument()
   async get(
     @Param() params: Record<string, string>,
     @CurrentCaller() caller: Caller,
@@ -135,14 +147,18 @@ export class TransactionsController {
 
   @Put(DOCUMENT_PATH)
   @AllowRoles(RECORD_TRANSACTIONS)
-  @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded)' })
+  @ApiOperation({ summary: 'A new version of a Recorded tax transaction record (404 if absent, 405 if not Recorded); ?strict=true refuses uncovered content (422 ContentNotCovered)' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(200)
   async update(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: TaxDocumentDto,
     @CurrentCaller() caller: Caller,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
   ) {
+    const strictRequested = parseStrict(strict);
     const key = this.keyFromPath(caller, params);
     for (const field of ['companyCode', 'transactionType', 'documentCode'] as const) {
       if (body.header[field] !== key[field]) {
@@ -151,9 +167,14 @@ export class TransactionsController {
     }
     const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new RecordTransactionCommand(key, toTaxDocument(body), 'revise', eventMetadata(request, caller, extra), {
-          ifMatch: parseIfMatch(request.headers['if-match']),
-        }),
+        new RecordTransactionCommand(
+          key,
+          toTaxDocument(body),
+          'revise',
+          eventMetadata(request, caller, extra),
+          { ifMatch: parseIfMatch(request.headers['if-match']) },
+          strictRequested,
+        ),
       ),
     );
     reply.header('ETag', `"${view.versionId}"`);
@@ -196,6 +217,7 @@ export class TransactionsController {
 
   @Get(`${DOCUMENT_PATH}/versions`)
   @ApiOperation({ summary: 'Every version of a tax transaction record, oldest first' })
+  @ApiStoredDocument(true)
   async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
     const key = this.keyFromPath(caller, params);
     const latest = await this.findLatest(key);
@@ -205,6 +227,7 @@ export class TransactionsController {
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
   @ApiOperation({ summary: 'One version of a tax transaction record (?asOf=<ISO 8601>: with the state it had then)' })
+  @ApiStoredDocument()
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Query('asOf') asOf?: string) {
     const key = this.keyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
@@ -237,6 +260,7 @@ export class TransactionsController {
         startDate: query.startDate,
         endDate: query.endDate,
         states: states?.length ? states : undefined,
+        warnings: query.warnings === undefined ? undefined : query.warnings === 'true',
       }),
     );
     return views.map(presentTransaction);

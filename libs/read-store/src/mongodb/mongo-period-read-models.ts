@@ -125,11 +125,13 @@ export class MongoPeriodReadModels implements PeriodReadStore {
   }
 
   private async incrementRow(delta: ReturnType<typeof liabilityDelta>[number], session: ClientSession): Promise<void> {
-    const { amounts, documentCounts, accountId, ...key } = delta;
+    const { amounts, documentCounts, coverageCounts, accountId, ...key } = delta;
     const _id = [delta.accountId, delta.companyCode, delta.period, liabilityKeyId(delta)].join('\u001e');
     const inc: Record<string, Decimal128 | number> = {};
     for (const m of LIABILITY_MEASURES) inc[`amounts.${m}`] = Decimal128.fromString(amounts[m]);
     for (const s of TRANSACTION_STATES) inc[`documentCounts.${s}`] = documentCounts[s] ?? 0;
+    inc['coverageCounts.withMessages'] = coverageCounts?.withMessages ?? 0;
+    inc['coverageCounts.withErrors'] = coverageCounts?.withErrors ?? 0;
     await this.periodLiability.updateOne({ _id, accountId } as Filter<LiabilityDoc>, { $inc: inc, $setOnInsert: key }, { upsert: true, session });
   }
 

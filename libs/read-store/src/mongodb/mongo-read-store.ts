@@ -40,8 +40,11 @@ export const MONGO_COLLECTIONS = {
   checkpoints: 'projection_checkpoints',
 } as const;
 
-/** `transactions` document: the view, keyed by stream name, plus the day used by date filters. */
-type TransactionDoc = TransactionView & { _id: string; transactionDay: string };
+/**
+ * `transactions` document: the view, keyed by stream name, plus the day used by date filters and
+ * `warnings` (the latest version carries coverage messages), the indexed flag of the `warnings` filter.
+ */
+type TransactionDoc = TransactionView & { _id: string; transactionDay: string; warnings: boolean };
 type VersionDoc = TransactionVersionView & { _id: string };
 type CredentialDoc = CredentialView & { _id: string };
 type CompanyDoc = CompanyView & { _id: string };
@@ -63,7 +66,7 @@ const keyFilter = (key: TransactionKey) => ({
 });
 
 /** Every internal field is dropped on the way out; views stay identical to the SQLite adapter's. */
-const HIDE_TRANSACTION = { _id: 0, transactionDay: 0 } as const;
+const HIDE_TRANSACTION = { _id: 0, transactionDay: 0, warnings: 0 } as const;
 const HIDE_ID = { _id: 0 } as const;
 
 /** How many times `apply` re-reads a transaction document after losing an update race. */
@@ -139,6 +142,7 @@ export class MongoReadStore implements ReadStore {
         },
         { key: { accountId: 1, companyCode: 1, transactionDay: 1 }, name: 'account_company_day' },
         { key: { accountId: 1, companyCode: 1, state: 1, documentCode: 1 }, name: 'account_company_state_code' },
+        { key: { accountId: 1, companyCode: 1, warnings: 1, documentCode: 1 }, name: 'account_company_warnings_code' },
       ]),
       this.versions.createIndexes([
         {
@@ -266,6 +270,7 @@ export class MongoReadStore implements ReadStore {
       };
     }
     if (filter.states !== undefined) query.state = { $in: filter.states };
+    if (filter.warnings !== undefined) query.warnings = filter.warnings;
     return this.transactions
       .find<TransactionView>(query, { projection: HIDE_TRANSACTION })
       .sort({ documentCode: 1, transactionType: 1 })
@@ -347,7 +352,7 @@ export class MongoReadStore implements ReadStore {
       const current = stored ? toTransactionView(stored) : null;
       const next = projectTransaction(current, event);
       if (!next || next === current) return;
-      const doc: TransactionDoc = { _id: next.id, ...next, transactionDay: day(next.transactionDate) };
+      const doc: TransactionDoc = { _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined };
       if (!stored) {
         try {
           await this.transactions.insertOne(doc);
@@ -382,8 +387,9 @@ export class MongoReadStore implements ReadStore {
 }
 
 function toTransactionView(doc: TransactionDoc): TransactionView {
-  const { _id, transactionDay, ...view } = doc;
+  const { _id, transactionDay, warnings, ...view } = doc;
   void _id;
   void transactionDay;
+  void warnings;
   return view;
 }

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS transactions (
   version          INTEGER NOT NULL,
   stream_revision  INTEGER NOT NULL,
   document_revision INTEGER NOT NULL,
+  warnings         INTEGER NOT NULL DEFAULT 0,
   view             TEXT    NOT NULL,
   PRIMARY KEY (account_id, company_code, transaction_type, document_code)
 );
@@ -53,6 +54,8 @@ CREATE INDEX IF NOT EXISTS transactions_by_code
 DROP INDEX IF EXISTS transactions_by_date;
 CREATE INDEX IF NOT EXISTS transactions_by_date_code
   ON transactions (account_id, company_code, transaction_date, document_code, transaction_type, state);
+CREATE INDEX IF NOT EXISTS transactions_by_warnings_code
+  ON transactions (account_id, company_code, warnings, document_code, transaction_type);
 
 CREATE TABLE IF NOT EXISTS transaction_versions (
   account_id       TEXT    NOT NULL,
@@ -113,6 +116,7 @@ type ListParams = {
   startDate?: string;
   endDate?: string;
   states?: string;
+  warnings?: number;
 };
 
 const keyParams = (key: TransactionKey): KeyParams => ({
@@ -138,7 +142,7 @@ const JOIN_DOCUMENT = (alias: string, revisionColumn: string) =>
 
 /** Prefixes the bare column names of a WHERE clause with a table alias. */
 const qualify = (alias: string, where: string) =>
-  where.replace(/\b(account_id|company_code|transaction_type|document_code|transaction_date|state|version)\b(?=\s*(=|>=|<=|IN))/g, `${alias}.$1`);
+  where.replace(/\b(account_id|company_code|transaction_type|document_code|transaction_date|state|version|warnings)\b(?=\s*(=|>=|<=|IN))/g, `${alias}.$1`);
 
 /**
  * A projection built by another version may also have had another table shape: its table is dropped
@@ -232,13 +236,13 @@ export class SqliteReadStore implements ReadStore {
     );
     this.upsertTxnStmt = db.prepare(`
       INSERT INTO transactions (account_id, company_code, transaction_type, document_code, stream_id, state,
-                                transaction_date, version, stream_revision, document_revision, view)
+                                transaction_date, version, stream_revision, document_revision, warnings, view)
       VALUES (@accountId, @companyCode, @transactionType, @documentCode, @streamId, @state,
-              @transactionDate, @version, @streamRevision, @documentRevision, @view)
+              @transactionDate, @version, @streamRevision, @documentRevision, @warnings, @view)
       ON CONFLICT (account_id, company_code, transaction_type, document_code) DO UPDATE SET
         stream_id = excluded.stream_id, state = excluded.state, transaction_date = excluded.transaction_date,
         version = excluded.version, stream_revision = excluded.stream_revision,
-        document_revision = excluded.document_revision, view = excluded.view
+        document_revision = excluded.document_revision, warnings = excluded.warnings, view = excluded.view
       WHERE excluded.stream_revision > transactions.stream_revision`);
     this.listVersionsStmt = prepareOnFirstUse(db,
       `SELECT v.view, e.data FROM transaction_versions v ${JOIN_DOCUMENT('v', 'stream_revision')} WHERE ${qualify('v', keyWhere)} ORDER BY v.version`,
@@ -336,6 +340,7 @@ export class SqliteReadStore implements ReadStore {
     if (filter.startDate !== undefined) params.startDate = day(filter.startDate);
     if (filter.endDate !== undefined) params.endDate = day(filter.endDate);
     if (filter.states !== undefined) params.states = JSON.stringify(filter.states);
+    if (filter.warnings !== undefined) params.warnings = filter.warnings ? 1 : 0;
     return this.listStatement(params)
       .all(params)
       .map((r) => withDocument<TransactionView>(r));
@@ -451,6 +456,7 @@ export class SqliteReadStore implements ReadStore {
           version: next.version,
           streamRevision: next.streamRevision,
           documentRevision: next.documentRevision,
+          warnings: next.coverage ? 1 : 0,
           view: withoutDocument(next),
         });
       }
@@ -503,7 +509,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   private listStatement(params: ListParams): BetterSqlite3.Statement<[ListParams], DocumentRow> {
-    const shape = [params.transactionType, params.startDate, params.endDate, params.states]
+    const shape = [params.transactionType, params.startDate, params.endDate, params.states, params.warnings]
       .map((v) => (v === undefined ? '0' : '1'))
       .join('');
     let stmt = this.listStmts.get(shape);
@@ -513,6 +519,7 @@ export class SqliteReadStore implements ReadStore {
       if (params.startDate !== undefined) where.push('transaction_date >= @startDate');
       if (params.endDate !== undefined) where.push('transaction_date <= @endDate');
       if (params.states !== undefined) where.push('state IN (SELECT value FROM json_each(@states))');
+      if (params.warnings !== undefined) where.push('warnings = @warnings');
       const order = 'ORDER BY document_code, transaction_type';
       // With a date window, walk the date index (covering: no table row is read while filtering) and
       // sort only the window's keys; walking the code index instead would skip every document outside

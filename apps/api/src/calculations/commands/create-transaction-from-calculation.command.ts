@@ -7,6 +7,7 @@ import type { CalculationView, TransactionView } from '@tax-ledger/read-store';
 import type { CalculationResult, TaxContent } from '@tax-ledger/tax-engine';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
+import { refuseUncovered, strictApplies } from '../../company-setup/coverage-policy';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { newVersionId } from '../../transactions/commands/record-transaction.command';
 import { TaxTransactionRepository } from '../../transactions/tax-transaction.repository';
@@ -46,7 +47,13 @@ export class CreateTransactionFromCalculationHandler
     const source = await this.calculations.latest(calculationKey);
     if (!source) throw calculationNotFound(calculationKey.documentCode);
     const key: TransactionKey = { ...calculationKey, documentCode };
-    const { calculation, calculationDuration } = recalculate ? await this.recalculated(key, source) : asCalculated(source, documentCode);
+    const company = await this.companies.companySetup(key.accountId, key.companyCode);
+    if (!company) throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'companyCode');
+    // Recalculated: the coverage policy applies in calculateDocument; as calculated: to the stored messages.
+    const { calculation, calculationDuration } = recalculate
+      ? calculateDocument(requestOf(source.document, key.documentCode), company, this.content)
+      : asCalculated(source, documentCode);
+    if (!recalculate) refuseUncovered(calculation.document, strictApplies(undefined, company));
     await this.periodLock.assertOpen(key, calculation.document);
     const provenance: Record<string, string> = {
       sourceCalculation: calculationStreamName(calculationKey),
@@ -60,12 +67,6 @@ export class CreateTransactionFromCalculationHandler
       }
       return { type: 'RecordTransaction', data: { key, intent: 'createOrRevise', calculation, versionId: newVersionId(), calculationDuration } };
     });
-  }
-
-  private async recalculated(key: TransactionKey, source: CalculationView) {
-    const company = await this.companies.companySetup(key.accountId, key.companyCode);
-    if (!company) throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'companyCode');
-    return calculateDocument(requestOf(source.document, key.documentCode), company, this.content);
   }
 }
 

@@ -20,6 +20,8 @@ export class RecordCalculationCommand {
     readonly document: TaxDocument,
     readonly metadata: EventMetadata,
     readonly options: CommandOptions = {},
+    /** The request's `?strict` (see company-setup/coverage-policy.ts). */
+    readonly strict?: boolean,
   ) {}
 }
 
@@ -31,10 +33,10 @@ export class RecordCalculationHandler implements ICommandHandler<RecordCalculati
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
   ) {}
 
-  async execute({ key, document, metadata, options }: RecordCalculationCommand) {
+  async execute({ key, document, metadata, options, strict }: RecordCalculationCommand) {
     const company = await this.companies.companySetup(key.accountId, key.companyCode);
     if (!company) throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
-    const { calculation, calculationDuration } = calculateDocument(document, company, this.content);
+    const { calculation, calculationDuration } = calculateDocument(document, company, this.content, { strict });
     return this.calculations.record(
       key,
       metadata,

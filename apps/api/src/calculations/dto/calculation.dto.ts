@@ -33,5 +33,5 @@ export class TransactionFromCalculationDto {
   comment?: string;
 }
 
-/** The transaction list's filters without `include` (calculations have no state). */
-export class ListCalculationsQueryDto extends OmitType(ListTransactionsQueryDto, ['include'] as const) {}
+/** The transaction list's filters without `include` (calculations have no state) and `warnings` (transactions only). */
+export class ListCalculationsQueryDto extends OmitType(ListTransactionsQueryDto, ['include', 'warnings'] as const) {}

@@ -3,10 +3,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { transactionNotFound, type TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
-import { calculateTax, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
-import { withLatLong } from '@tax-ledger/addresses';
+import type { TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { calculateDocument } from '../../calculations/calculate-document';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
 import { PeriodLock } from '../../periods/period-lock';
@@ -21,6 +20,8 @@ export class RecordTransactionCommand {
     readonly intent: 'createOrRevise' | 'revise',
     readonly metadata: EventMetadata,
     readonly options: CommandOptions = {},
+    /** The request's `?strict` (see company-setup/coverage-policy.ts). */
+    readonly strict?: boolean,
   ) {}
 }
 
@@ -36,16 +37,14 @@ export class RecordTransactionHandler implements ICommandHandler<RecordTransacti
     private readonly periodLock: PeriodLock,
   ) {}
 
-  async execute({ key, document, intent, metadata, options }: RecordTransactionCommand) {
+  async execute({ key, document, intent, metadata, options, strict }: RecordTransactionCommand) {
     const company = await this.companies.companySetup(key.accountId, key.companyCode);
     if (!company) {
       // Without the company the document cannot exist either: PUT on it is simply not found.
       if (intent === 'revise') throw transactionNotFound(key.documentCode);
       throw badRequest('CompanyNotFound', `Company "${key.companyCode}" does not exist in this account.`, 'header.companyCode');
     }
-    const started = performance.now();
-    const calculation = calculateTax(withLatLong(document), company, this.content);
-    const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
+    const { calculation, calculationDuration } = calculateDocument(document, company, this.content, { strict });
     await this.periodLock.assertOpen(key, calculation.document);
     return this.transactions.handle(
       key,

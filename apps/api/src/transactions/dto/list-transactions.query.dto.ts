@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { badRequest } from '../../common/api-error';
 import { IsCalendarDate } from './tax-document.dto';
 
@@ -27,6 +27,13 @@ export class ListTransactionsQueryDto {
   @ApiPropertyOptional({ example: 'Recorded,Reconciled', description: 'Comma-separated states; all states when absent' })
   @IsOptional() @IsString() @MaxLength(200)
   include?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: only documents whose current version carries coverage messages (any severity); false: only those without; all when absent',
+  })
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)) @IsIn(['true', 'false'], { message: 'warnings must be true or false' })
+  warnings?: 'true' | 'false';
 }
 
 /** startDate after endDate is a 400 (shared by the transaction and calculation lists). */
