@@ -31,9 +31,9 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expect(res.status).toBe(201);
       expect(res.headers.location).toMatch(/\/calculations\/A1%20Boats\/Sale\/%2312345$/);
       expect(res.headers.etag).toBe(`"${res.body.processingInfo.versionId}"`);
-      // Washington 6.5 %: 32.50 × 0.065 = 2.1125 -> 2.11
-      expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 2.11, subtotalTaxable: 32.5 });
-      expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 2.11, grandTotal: 34.61 });
+      // Seattle 2014, 9.5 % combined: 32.50 × 0.095 = 3.0875 -> 3.09
+      expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 3.09, subtotalTaxable: 32.5 });
+      expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 3.09, grandTotal: 35.59 });
       expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 1 });
       expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
       expect(res.body.header.defaultLocations.shipTo.latlong).toEqual({ latitude: 47.6114, longitude: -122.3305 });
@@ -45,8 +45,8 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       const res = await calculate(seedDocument({ quantity: 2, extendedAmount: 65 }));
       expect(res.status).toBe(200);
       expect(res.headers.location).toBeUndefined();
-      // 65.00 × 0.065 = 4.225 -> 4.23
-      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 4.23, grandTotal: 69.23 });
+      // 65.00 × 0.095 = 6.175 -> 6.18
+      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 6.18, grandTotal: 71.18 });
       expect(res.body.processingInfo.version).toBe(2);
       const latest = await get(calcPath('#12345'));
       expect(latest.status).toBe(200);
@@ -66,7 +66,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       const code = res.body.header.documentCode;
       expect(code).toMatch(/^[0-9a-f]{32}$/);
       expect(res.headers.location).toMatch(new RegExp(`/calculations/A1%20Boats/Sale/${code}$`));
-      expect((await get(calcPath(code))).body.calculatedTaxSummary.tax).toBe(2.11);
+      expect((await get(calcPath(code))).body.calculatedTaxSummary.tax).toBe(3.09);
       const again = await calculate(doc);
       expect(again.body.header.documentCode).not.toBe(code);
     });
@@ -104,9 +104,9 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       const res = await get(`${calcPath('#12345')}/versions`);
       expect(res.status).toBe(200);
       expect(res.body.map((v: any) => [v.processingInfo.version, v.calculatedTaxSummary.subtotal, v.calculatedTaxSummary.tax])).toEqual([
-        [1, 32.5, 2.11],
-        [2, 65, 4.23],
-        [3, 65, 4.23],
+        [1, 32.5, 3.09],
+        [2, 65, 6.18],
+        [3, 65, 6.18],
       ]);
       expect((await get(`${calcPath('#12345')}/versions/1`)).body).toEqual(res.body[0]);
       expect((await get(`${calcPath('#12345')}/versions/4`)).status).toBe(404);
@@ -133,8 +133,8 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
         ['CalculationRevised', 3, null],
       ]);
       expect(events[0].actor).toBe(`credential:${a.credentialId}`);
-      // v1 -> v2: 32.50 -> 65.00, tax 2.11 -> 4.23 (+2.12)
-      expect(events[1].changes).toMatchObject({ fromVersion: 1, toVersion: 2, totalAmountDelta: '32.5', totalTaxDelta: '2.12' });
+      // v1 -> v2: 32.50 -> 65.00, tax 3.09 -> 6.18 (+3.09)
+      expect(events[1].changes).toMatchObject({ fromVersion: 1, toVersion: 2, totalAmountDelta: '32.5', totalTaxDelta: '3.09' });
       expect((await get(`${calcPath('#12345')}/history`, b.headers)).status).toBe(404);
     });
 
@@ -223,7 +223,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expectErrorShape(convert.body, 'CalculationNotFound');
       const own = await calculate(seedDocument({ companyCode: 'B Corp', extendedAmount: 100 }), b.headers);
       expect(own.status).toBe(201);
-      expect((await get(calcPath('#12345', 'B Corp'), b.headers)).body.calculatedTaxSummary.tax).toBe(6.5); // 100 × 6.5 %
+      expect((await get(calcPath('#12345', 'B Corp'), b.headers)).body.calculatedTaxSummary.tax).toBe(9.5); // 100 × 9.5 %
       expect((await get(calcPath('#12345'))).body.calculatedTaxSummary.subtotal).toBe(65);
     });
   });
@@ -235,8 +235,8 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       expect(res.headers.location).toMatch(/\/transactions\/A1%20Boats\/Sale\/INV-1$/);
       expect(res.headers.etag).toBe(`"${res.body.processingInfo.versionId}"`);
       expect(res.body.header.documentCode).toBe('INV-1');
-      // version 3 of the calculation: 65.00 × 0.065 = 4.225 -> 4.23
-      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 4.23 });
+      // version 3 of the calculation: 65.00 × 0.095 = 6.175 -> 6.18
+      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 6.18 });
       expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1 });
       const transaction = await get(docPath('INV-1'));
       expect(transaction.status).toBe(200);
@@ -252,7 +252,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
 
     it('recalculate=false records the stored calculation as it is; recalculate=true calculates it again with current content', async () => {
       // A calculation recorded when the rate was different (its event holds the result, as events do):
-      // 100.00 at 10 % = 10.00, where today's Washington rate gives 100.00 × 0.065 = 6.50.
+      // 100.00 at 10 % = 10.00, where the content's Seattle rate of 2014 gives 100.00 × 0.095 = 9.50.
       expect((await calculate(seedDocument({ documentCode: 'OLD-RATE', extendedAmount: 100 }))).status).toBe(201);
       const store = t.app.get<EventStore>(EVENT_STORE);
       const [first] = await store.readStream(aStream('OLD-RATE'));
@@ -277,7 +277,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
 
       const recalculated = await toTransaction('OLD-RATE', { documentCode: 'INV-RECALC', recalculate: true });
       expect(recalculated.status).toBe(201);
-      expect(recalculated.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 6.5, grandTotal: 106.5 });
+      expect(recalculated.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 9.5, grandTotal: 109.5 });
       expect(recalculated.body.header.documentCode).toBe('INV-RECALC');
     });
 

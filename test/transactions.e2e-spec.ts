@@ -26,10 +26,11 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(res.headers.location).toMatch(/\/transactions\/A1%20Boats\/Sale\/%2312345$/);
       expect(res.headers.etag).toBe(`"${res.body.processingInfo.versionId}"`);
       expect(res.body.header).toMatchObject({ companyCode: 'A1 Boats', transactionType: 'Sale', documentCode: '#12345', currency: 'USD' });
-      // Washington state rate 6.5 %: 32.50 × 0.065 = 2.1125 -> 2.11 (half-up to the cent)
-      expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 2.11, subtotalTaxable: 32.5 });
+      // Seattle on 2014-06-11 (the blueprint's 9.5 %), rounded once on the combined rate: 32.50 × 0.095 = 3.0875 -> 3.09
+      // (split 2.11 state + 0.98 local)
+      expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 3.09, subtotalTaxable: 32.5 });
       expect(res.body.lines[0].calculatedTax.taxAuthorities[0]).toMatchObject({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince' });
-      expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 2.11, grandTotal: 34.61 });
+      expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 3.09, grandTotal: 35.59 });
       expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 1 });
       expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
       expect(new Date(res.body.processingInfo.modifiedDate).toISOString()).toBe(res.body.processingInfo.modifiedDate);
@@ -42,8 +43,8 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(res.body.processingInfo.version).toBe(2);
       expect(res.headers.location).toBeUndefined();
       expect(res.body.processingInfo.versionId).not.toBe(v1.processingInfo.versionId);
-      // 65.00 × 0.065 = 4.225 -> 4.23
-      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 4.23, grandTotal: 69.23 });
+      // 65.00 × 0.095 = 6.175 -> 6.18
+      expect(res.body.calculatedTaxSummary).toMatchObject({ subtotal: 65, tax: 6.18, grandTotal: 71.18 });
     });
 
     it('GET returns version 2 and versions lists both, oldest first', async () => {
@@ -61,7 +62,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
 
       const one = await get(`${docPath('#12345')}/versions/1`);
       expect(one.status).toBe(200);
-      expect(one.body.calculatedTaxSummary.tax).toBe(2.11);
+      expect(one.body.calculatedTaxSummary.tax).toBe(3.09);
       expect((await get(`${docPath('#12345')}/versions/3`)).status).toBe(404);
       const bad = await get(`${docPath('#12345')}/versions/abc`);
       expect(bad.status).toBe(400);
@@ -71,7 +72,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
     it('PUT on the document makes version 3; PUT on an absent document is 404; a body naming another document is 400', async () => {
       const put = await t.http.put(docPath('#12345')).set(a.headers).send(seedDocument({ extendedAmount: 100 }));
       expect(put.status).toBe(200);
-      expect(put.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 6.5 });
+      expect(put.body.calculatedTaxSummary).toMatchObject({ subtotal: 100, tax: 9.5 });
       expect((await get(`${docPath('#12345')}/versions`)).body).toHaveLength(3);
 
       const absent = await t.http.put(docPath('NOPE')).set(a.headers).send(seedDocument({ documentCode: 'NOPE' }));

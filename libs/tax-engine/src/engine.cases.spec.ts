@@ -195,6 +195,86 @@ const cases: Case[] = [
   { name: 'Canada groceries zero-rated (exempt)', from: ['CA', 'ON'], to: ['CA', 'ON'], amount: 100, header: { currency: 'CAD' }, line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['CANADA HST', 0.13, 0, 'Non-taxable: tax code PF050000 in CA-ON']], tax: 0 },
   { name: 'Australia GST 10%', from: ['AU', undefined], to: ['AUS', undefined], amount: 100, header: { currency: 'AUD' }, details: [['AUSTRALIA GST Standard', 0.1, 10]], tax: 10 },
   { name: 'no VAT registration in FR: no nexus', from: ['DE', undefined], to: ['FR', undefined], amount: 100, header: { currency: 'EUR' }, company: { nexus: [nexus('WA')] }, details: [['FRANCE VAT Standard', 0.2, 0, 'No nexus']], tax: 0 },
+  // ---- rule kinds (content: taxability.json, sales-tax-holidays.json; sources cited there) ----
+  // NY clothing under $110 per item (Tax Law 1115(a)(30), Pub 718-C): state, NYC and MCTD exempt: 0
+  { name: 'NYC clothing $50: exempt under $110', from: ['US', 'NJ'], to: ['US', 'NY', '10001'], amount: 50, line: { avalaraGoodsAndServicesType: 'PC040100' },
+    details: [['NEW YORK STATE Sales', 0.04, 0, 'Non-taxable: tax code PC040100 in US-NY'], ['NEW YORK CITY CITY Sales', 0.045, 0, 'Non-taxable: tax code PC040100 in US-NY'], ['METROPOLITAN COMMUTER TRANSPORTATION DISTRICT SPECIAL Sales', 0.00375, 0, 'Non-taxable: tax code PC040100 in US-NY']], tax: 0 },
+  // $110 is not under $110: 4.40 + 4.95 + 110 × 0.375% = 0.4125 → 0.41 = 9.76
+  { name: 'NYC clothing $110: taxed in full', from: ['US', 'NJ'], to: ['US', 'NY', '10001'], amount: 110, line: { avalaraGoodsAndServicesType: 'PC040100' },
+    details: [['NEW YORK STATE Sales', 0.04, 4.4], ['NEW YORK CITY CITY Sales', 0.045, 4.95], ['METROPOLITAN COMMUTER TRANSPORTATION DISTRICT SPECIAL Sales', 0.00375, 0.41]], tax: 9.76 },
+  // the threshold is per item: 2 × $60 = $120, each under $110: 0
+  { name: 'NYC clothing 2 × $60: per item under $110', from: ['US', 'NJ'], to: ['US', 'NY', '10001'], amount: 120, line: { avalaraGoodsAndServicesType: 'PC040100', quantity: 2 },
+    details: [['NEW YORK STATE Sales', 0.04, 0, 'Non-taxable: tax code PC040100 in US-NY'], ['NEW YORK CITY CITY Sales', 0.045, 0, 'Non-taxable: tax code PC040100 in US-NY'], ['METROPOLITAN COMMUTER TRANSPORTATION DISTRICT SPECIAL Sales', 0.00375, 0, 'Non-taxable: tax code PC040100 in US-NY']], tax: 0 },
+  // 2011: NYC exempt on its own, state 4% = 2.00 and MCTD 50 × 0.375% = 0.1875 → 0.19 taxed: 2.19
+  { name: 'NYC clothing $50 in 2011: only the city exempts it', from: ['US', 'NJ'], to: ['US', 'NY', '10001'], amount: 50, date: '2011-06-01', line: { avalaraGoodsAndServicesType: 'PC040100' },
+    details: [['NEW YORK STATE Sales', 0.04, 2], ['NEW YORK CITY CITY Sales', 0.045, 0, 'Non-taxable: tax code PC040100 in US-NY'], ['METROPOLITAN COMMUTER TRANSPORTATION DISTRICT SPECIAL Sales', 0.00375, 0.19]], tax: 2.19 },
+  // MA clothing taxed on the part over $175 (M.G.L. c. 64H 6(k)): (200 − 175) × 6.25% = 1.5625 → 1.56
+  { name: 'MA clothing $200: tax on $25 over $175', from: ['US', 'MA'], to: ['US', 'MA'], amount: 200, line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['MASSACHUSETTS STATE Sales', 0.0625, 1.56]], tax: 1.56 },
+  // MA clothing $150: nothing over $175: 0
+  { name: 'MA clothing $150: under the threshold', from: ['US', 'MA'], to: ['US', 'MA'], amount: 150, line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['MASSACHUSETTS STATE Sales', 0.0625, 0]], tax: 0 },
+  // RI clothing from 2012-10-01 over $250: (300 − 250) × 7% = 3.50
+  { name: 'RI clothing $300: tax on $50 over $250', from: ['US', 'RI'], to: ['US', 'RI'], amount: 300, line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['RHODE ISLAND STATE Sales', 0.07, 3.5]], tax: 3.5 },
+  // RI clothing before 2012-10-01: exempt in full
+  { name: 'RI clothing $300 on 2012-09-30: exempt', from: ['US', 'RI'], to: ['US', 'RI'], amount: 300, date: '2012-09-30', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['RHODE ISLAND STATE Sales', 0.07, 0, 'Non-taxable: tax code PC040100 in US-RI']], tax: 0 },
+  // TX SaaS (Tax Code 151.351): 80% of 100 = 80 × 6.25% = 5.00
+  { name: 'TX SaaS: 80% taxable', from: ['US', 'TX'], to: ['US', 'TX'], amount: 100, line: { avalaraGoodsAndServicesType: 'SW054000' }, details: [['TEXAS STATE Sales', 0.0625, 5]], tax: 5 },
+  // KY SaaS: not taxable before 2023, 6% from 2023-01-01 (H.B. 8)
+  { name: 'KY SaaS 2022: exempt', from: ['US', 'KY'], to: ['US', 'KY'], amount: 100, date: '2022-06-01', line: { avalaraGoodsAndServicesType: 'SW054000' }, details: [['KENTUCKY STATE Sales', 0.06, 0, 'Non-taxable: tax code SW054000 in US-KY']], tax: 0 },
+  { name: 'KY SaaS 2023: 6%', from: ['US', 'KY'], to: ['US', 'KY'], amount: 100, date: '2023-06-01', line: { avalaraGoodsAndServicesType: 'SW054000' }, details: [['KENTUCKY STATE Sales', 0.06, 6]], tax: 6 },
+  // TN single article (67-6-702, 67-6-202), Nashville: 3000 × 7% = 210 ; (3000 − 1600) × 2.75% = 38.50 ; 1600 × 2.25% = 36 ; 284.50
+  { name: 'TN $3,000 TV in Nashville: single-article cap and tier', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 3000,
+    details: [['TENNESSEE STATE Sales', 0.07, 210], ['TENNESSEE STATE SINGLE ARTICLE Sales', 0.0275, 38.5], ['DAVIDSON COUNTY Sales', 0.0225, 36]], tax: 284.5 },
+  // under $1,600: 70 + 22.50 = 92.50, no single-article tax
+  { name: 'TN $1,000 in Nashville: under the cap', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 1000, details: [['TENNESSEE STATE Sales', 0.07, 70], ['DAVIDSON COUNTY Sales', 0.0225, 22.5]], tax: 92.5 },
+  // over $3,200: 350 + (3200 − 1600) × 2.75% = 44 + 36 = 430
+  { name: 'TN $5,000 in Nashville: tier capped at $3,200', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 5000,
+    details: [['TENNESSEE STATE Sales', 0.07, 350], ['TENNESSEE STATE SINGLE ARTICLE Sales', 0.0275, 44], ['DAVIDSON COUNTY Sales', 0.0225, 36]], tax: 430 },
+  // per article: 2 × $2,000: 280 ; 2 × 400 × 2.75% = 22 ; 2 × 1600 × 2.25% = 72 ; 374
+  { name: 'TN 2 × $2,000: cap per article', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 4000, line: { quantity: 2 },
+    details: [['TENNESSEE STATE Sales', 0.07, 280], ['TENNESSEE STATE SINGLE ARTICLE Sales', 0.0275, 22], ['DAVIDSON COUNTY Sales', 0.0225, 72]], tax: 374 },
+  // TN food: state 4% (from 2017-07-01), local in full: 4.00 + 2.25 = 6.25 ; in 2015 state 5%: 7.25
+  { name: 'TN groceries in Nashville', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 100, line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['TENNESSEE STATE Sales', 0.04, 4], ['DAVIDSON COUNTY Sales', 0.0225, 2.25]], tax: 6.25 },
+  { name: 'TN groceries in Nashville, 2015', from: ['US', 'TN', '37203'], to: ['US', 'TN', '37203'], amount: 100, date: '2015-06-01', line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['TENNESSEE STATE Sales', 0.05, 5], ['DAVIDSON COUNTY Sales', 0.0225, 2.25]], tax: 7.25 },
+  // Chicago prescriptions like food: 1.00 state + 1.25 RTA = 2.25
+  { name: 'prescriptions in Chicago', from: ['US', 'IL', '60601'], to: ['US', 'IL', '60601'], amount: 100, line: { avalaraGoodsAndServicesType: 'PH050100' },
+    details: [['ILLINOIS STATE Sales', 0.01, 1], ['COOK COUNTY Sales', 0.0175, 0, 'Non-taxable: tax code PH050100 in US-IL'], ['CHICAGO CITY Sales', 0.0125, 0, 'Non-taxable: tax code PH050100 in US-IL'], ['REGIONAL TRANSPORTATION AUTHORITY (COOK) SPECIAL Sales', 0.0125, 1.25]], tax: 2.25 },
+  // IL groceries from 2026-01-01 (P.A. 103-0781): state 0, RTA 1.25 remains: 1.25
+  { name: 'groceries in Chicago, 2026', from: ['US', 'IL', '60601'], to: ['US', 'IL', '60601'], amount: 100, date: '2026-03-01', line: { avalaraGoodsAndServicesType: 'PF050000' },
+    details: [['ILLINOIS STATE Sales', 0.0625, 0, 'Non-taxable: tax code PF050000 in US-IL'], ['COOK COUNTY Sales', 0.0175, 0, 'Non-taxable: tax code PF050000 in US-IL'], ['CHICAGO CITY Sales', 0.0125, 0, 'Non-taxable: tax code PF050000 in US-IL'], ['REGIONAL TRANSPORTATION AUTHORITY (COOK) SPECIAL Sales', 0.0125, 1.25]], tax: 1.25 },
+  // food rates before the current ones: AR 1.5% in 2015 ; VA 2.5% in 2020 ; KS 2% in 2024-03
+  { name: 'AR groceries 2015: 1.5%', from: ['US', 'AR'], to: ['US', 'AR'], amount: 100, date: '2015-06-01', line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['ARKANSAS STATE Sales', 0.015, 1.5]], tax: 1.5 },
+  { name: 'VA groceries 2020: 2.5%', from: ['US', 'VA'], to: ['US', 'VA'], amount: 100, date: '2020-06-01', line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['VIRGINIA STATE Sales', 0.025, 2.5]], tax: 2.5 },
+  { name: 'KS groceries 2024-03: 2%', from: ['US', 'KS'], to: ['US', 'KS'], amount: 100, date: '2024-03-01', line: { avalaraGoodsAndServicesType: 'PF050000' }, details: [['KANSAS STATE Sales', 0.02, 2]], tax: 2 },
+  // TX holiday 2025-08-08..10, items under $100: 0 ; $100 is not under $100: 6.25 ; after the holiday 50 × 6.25% = 3.125 → 3.13
+  { name: 'TX holiday: $50 shirt', from: ['US', 'TX'], to: ['US', 'TX'], amount: 50, date: '2025-08-09', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['TEXAS STATE Sales', 0.0625, 0, 'Non-taxable: Texas sales tax holiday 2025']], tax: 0 },
+  { name: 'TX holiday: $100 jacket is taxed', from: ['US', 'TX'], to: ['US', 'TX'], amount: 100, date: '2025-08-09', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['TEXAS STATE Sales', 0.0625, 6.25]], tax: 6.25 },
+  { name: 'TX after the holiday: $50 shirt', from: ['US', 'TX'], to: ['US', 'TX'], amount: 50, date: '2025-08-11', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['TEXAS STATE Sales', 0.0625, 3.13]], tax: 3.13 },
+  // FL August 2025, $100 or less: 0 ; 100.01 × 6% = 6.0006 → 6.00
+  { name: 'FL holiday: $100 at the limit', from: ['US', 'FL'], to: ['US', 'FL'], amount: 100, date: '2025-08-15', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['FLORIDA STATE Sales', 0.06, 0, 'Non-taxable: Florida back-to-school holiday 2025']], tax: 0 },
+  { name: 'FL holiday: $100.01 over the limit', from: ['US', 'FL'], to: ['US', 'FL'], amount: 100.01, date: '2025-08-15', line: { avalaraGoodsAndServicesType: 'PC040100' }, details: [['FLORIDA STATE Sales', 0.06, 6]], tax: 6 },
+  // MA holiday 2025-08-09..10, any item ≤ $2,500: 0 ; the Monday after: 2000 × 6.25% = 125
+  { name: 'MA holiday: $2,000 TV', from: ['US', 'MA'], to: ['US', 'MA'], amount: 2000, date: '2025-08-09', details: [['MASSACHUSETTS STATE Sales', 0.0625, 0, 'Non-taxable: Massachusetts sales tax holiday 2025']], tax: 0 },
+  { name: 'MA after the holiday: $2,000 TV', from: ['US', 'MA'], to: ['US', 'MA'], amount: 2000, date: '2025-08-11', details: [['MASSACHUSETTS STATE Sales', 0.0625, 125]], tax: 125 },
+
+  // ---- combined-rate rounding (WA, CA: one published rate per location) ----
+  // Seattle $1.00: 1 × 10.35% = 0.1035 → 0.10 ; split 0.065 / 0.0385 → 0.06 / 0.04 (largest remainder) — not 0.07 + 0.04 = 0.11
+  { name: 'Seattle $1.00: rounded once on 10.35%', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 1, details: [[WA_STATE, 0.065, 0.06], [SEATTLE, 0.0385, 0.04]], tax: 0.1 },
+  // $0.50: 0.05175 → 0.05 ; 0.0325 / 0.01925 → floors 0.03 / 0.01, the cent left goes to the larger remainder (.925): 0.03 / 0.02
+  { name: 'Seattle $0.50: split by largest remainder', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 0.5, details: [[WA_STATE, 0.065, 0.03], [SEATTLE, 0.0385, 0.02]], tax: 0.05 },
+  // LA $1.00: 9.75% → 0.0975 → 0.10 ; 0.0725 / 0.025 → 0.07 / 0.03
+  { name: 'Los Angeles $1.00: rounded once on 9.75%', from: ['US', 'WA'], to: ['US', 'CA', '90012'], amount: 1, details: [['CALIFORNIA STATE Sales', 0.0725, 0.07], ['LOS ANGELES COUNTY DISTRICT TAXES SPECIAL Sales', 0.025, 0.03]], tax: 0.1 },
+
+  // ---- history back to 2014 ----
+  // UT 2015: 4.70% + 1.25% = 5.95%
+  { name: 'UT 2015: 5.95%', from: ['US', 'UT'], to: ['US', 'UT'], amount: 100, date: '2015-06-01', details: [['UTAH STATE Sales', 0.0595, 5.95]], tax: 5.95 },
+  // Seattle: 9.6% in 2016, 10.1% in 2018
+  { name: 'Seattle 2016: 9.6%', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 100, date: '2016-06-01', details: [[WA_STATE, 0.065, 6.5], [SEATTLE, 0.031, 3.1]], tax: 9.6 },
+  { name: 'Seattle 2018: 10.1%', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 100, date: '2018-06-01', details: [[WA_STATE, 0.065, 6.5], [SEATTLE, 0.036, 3.6]], tax: 10.1 },
+  // Los Angeles 2016: 7.5% + 1.5% = 9.0%
+  { name: 'Los Angeles 2016: 9.0%', from: ['US', 'WA'], to: ['US', 'CA', '90012'], amount: 100, date: '2016-06-01', details: [['CALIFORNIA STATE Sales', 0.075, 7.5], ['LOS ANGELES COUNTY DISTRICT TAXES SPECIAL Sales', 0.015, 1.5]], tax: 9 },
+  // Chicago 2015: 6.25 + 0.75 + 1.25 + 1.00 = 9.25
+  { name: 'Chicago 2015: 9.25%', from: ['US', 'IL', '60601'], to: ['US', 'IL', '60601'], amount: 100, date: '2015-06-01',
+    details: [['ILLINOIS STATE Sales', 0.0625, 6.25], ['COOK COUNTY Sales', 0.0075, 0.75], ['CHICAGO CITY Sales', 0.0125, 1.25], ['REGIONAL TRANSPORTATION AUTHORITY (COOK) SPECIAL Sales', 0.01, 1]], tax: 9.25 },
 ];
 
 describe('worked cases', () => {

@@ -313,6 +313,8 @@ const isPlain = (r: RuleKindFields) => r.levels === undefined && r.jurisCodes ==
 export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): { taxCodes: TaxCodeEntry[]; rules: TaxabilityRule[]; notModelled: NotModelledRule[] } {
   const codes = new Set(file.taxCodes.map((c) => c.code));
   const rules: TaxabilityRule[] = [];
+  /** The 'taxable' rows implied for the listed exceptions of a '*' rule (kept apart from rules the file states). */
+  const implied = new Set<TaxabilityRule>();
   file.rules.forEach((r, i) => {
     const where = `taxability rule #${i + 1} (${r.taxCode} ${r.country})`;
     if (!codes.has(r.taxCode)) throw invalid(`${where}: unknown tax code ${r.taxCode}`);
@@ -333,7 +335,11 @@ export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): 
     if (r.regions === '*') {
       rules.push({ ...base, region: '*' });
       // the listed exceptions are taxable unless a region rule says otherwise
-      for (const region of r.except ?? []) rules.push({ taxCode: r.taxCode, country: r.country, treatment: 'taxable', effectiveDate: r.effectiveDate, ...(r.endDate ? { endDate: r.endDate } : {}), region });
+      for (const region of r.except ?? []) {
+        const row: TaxabilityRule = { taxCode: r.taxCode, country: r.country, treatment: 'taxable', effectiveDate: r.effectiveDate, ...(r.endDate ? { endDate: r.endDate } : {}), region };
+        implied.add(row);
+        rules.push(row);
+      }
     } else for (const region of r.regions) rules.push({ ...base, region });
   });
   (holidays?.holidays ?? []).forEach((h, i) => {
@@ -349,8 +355,7 @@ export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): 
   });
   // region-specific plain rules replace the implied 'taxable' exception rows of the same code and region
   const explicit = new Set(file.rules.flatMap((r) => (r.regions === '*' || !isPlain(r) || r.treatment === 'reduced' || r.treatment === 'additional' ? [] : r.regions.map((g) => `${r.taxCode}|${r.country}|${g}`))));
-  const implied = (r: TaxabilityRule) => r.treatment === 'taxable' && isPlain(r) && r.taxableShare === undefined && r.bandAbove === undefined && r.bandUpTo === undefined;
-  const out = rules.filter((r) => !(implied(r) && explicit.has(`${r.taxCode}|${r.country}|${r.region}`)));
+  const out = rules.filter((r) => !(implied.has(r) && explicit.has(`${r.taxCode}|${r.country}|${r.region}`)));
   const series = new Map<string, TaxabilityRule[]>();
   for (const r of out) series.set(seriesKey(r), [...(series.get(seriesKey(r)) ?? []), r]);
   for (const [key, list] of series) checkNoOverlap(`taxability ${key}`, list);
