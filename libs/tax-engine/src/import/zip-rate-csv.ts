@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { ContentBundle } from '../content/load-content';
-import { resolveUsState } from '../geo';
+import { resolveUsState, stateOfZip } from '../geo';
 import { Dec } from '../money';
 import { dayBefore, parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';
 
@@ -16,14 +16,6 @@ export const ZIP_RATE_COLUMNS = [
   'EstimatedSpecialRate',
   'RiskLevel',
 ] as const;
-
-/** The state of a ZIP per the maintained `zipcodes` package (loaded on first use); undefined when it does not know it. */
-let zipcodes: { lookup(zip: string): { state?: string } | undefined } | undefined;
-function zipState(zip: string): string | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  zipcodes ??= require('zipcodes') as typeof zipcodes;
-  return zipcodes!.lookup(zip)?.state;
-}
 
 /** Source keys of imported ZIP rate tables start with this: how a later import finds the tables of a state. */
 export const ZIP_TABLE_SOURCE = 'IMPORT-';
@@ -77,7 +69,7 @@ export function importZipRateCsv(text: string, base: ContentBundle, effectiveDat
     if (!/^\d{5}$/.test(zip)) problems.push(`ZipCode ${JSON.stringify(record.ZipCode ?? '')} is not a 5-digit ZIP`);
     else if (seen.has(zip)) problems.push(`ZipCode ${zip} already given on line ${seen.get(zip)}`);
     else if (state) {
-      const known = zipState(zip);
+      const known = stateOfZip(zip)?.code;
       if (known !== undefined && known !== state.code) problems.push(`ZipCode ${zip} is in ${known}, not ${state.code}`);
     }
     const parsed = ['EstimatedCombinedRate', 'StateRate', 'EstimatedCountyRate', 'EstimatedCityRate', 'EstimatedSpecialRate'].map((c) => parseRate(record[c], c));
