@@ -1,6 +1,6 @@
 import type { CompanyCreated, LicenseKeyIssued } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { CompanyView, CredentialView } from '@tax-ledger/read-store';
+import type { CompanyView, CredentialView } from './read-models';
 
 /**
  * Projection `credentials`: one row per LicenseKeyIssued (the key hash only, never the key), else null.

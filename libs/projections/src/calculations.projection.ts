@@ -1,6 +1,6 @@
 import { TAX_CALCULATION_EVENT_TYPES, type CalculationVersionData } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { CalculationView } from '@tax-ledger/read-store';
+import type { CalculationView } from './read-models';
 import { documentVersionFields } from './transactions.projection';
 
 const CALCULATION_EVENTS = new Set<string>(TAX_CALCULATION_EVENT_TYPES);

@@ -7,7 +7,7 @@ import {
   type UserCreated,
 } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { CompanySetupView, CredentialRevocation, UserView } from '@tax-ledger/read-store';
+import type { CompanySetupView, CredentialRevocation, UserView } from './onboarding-read-models';
 
 const COMPANY_TYPES = new Set<string>(COMPANY_EVENT_TYPES);
 

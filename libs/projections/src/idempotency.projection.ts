@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { IdempotencyRecord } from '@tax-ledger/read-store';
+import type { IdempotencyRecord } from './read-models';
 
 /**
  * Projection `idempotency_keys`: an event appended under an Idempotency-Key (metadata `idempotencyKey`

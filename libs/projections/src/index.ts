@@ -1,3 +1,5 @@
+export * from './read-models';
+export * from './onboarding-read-models';
 export * from './registry';
 export * from './transactions.projection';
 export * from './account.projections';

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@tax-ledger/event-store';
 import type { TransactionState } from '@tax-ledger/ledger';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { TransactionView } from './read-models';
 import {
   LIABILITY_MEASURES,
   addAmounts,

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type EventStore, type RecordedEvent, type Subscription } from '@tax-ledger/event-store';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { TransactionView } from './read-models';
 import { Projector, type ProjectorTarget } from './projector';
 import { PROJECTION_NAMES } from './registry';
 import { EventLog, key } from './test-fixtures';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { RecordedEvent } from '@tax-ledger/event-store';
 import { STATE_TRANSITIONS, TRANSITION_TABLE, transactionStreamName, type StateTransition } from '@tax-ledger/ledger';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { TransactionView } from './read-models';
 import { projectTransaction, projectTransactionVersion } from './transactions.projection';
 import { EventLog, key } from './test-fixtures';
 

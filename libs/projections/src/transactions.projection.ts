@@ -7,7 +7,7 @@ import {
   type TransactionVersionData,
 } from '@tax-ledger/ledger';
 import type { RecordedEvent } from '@tax-ledger/event-store';
-import type { CoverageCounts, TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import type { CoverageCounts, TransactionVersionView, TransactionView } from './read-models';
 
 const VERSION_EVENTS = new Set<string>(TRANSACTION_VERSION_EVENT_TYPES);
 const STATE_EVENTS = new Set<string>(TRANSACTION_STATE_EVENT_TYPES);

@@ -1,98 +1,8 @@
-import type { CredentialRole, TransactionState } from '@tax-ledger/ledger';
-import type { CalculatedTaxDocument, CalculatedTaxSummary, TransactionType } from '@tax-ledger/tax-engine';
+import type { TransactionState } from '@tax-ledger/ledger';
+import type { TransactionType } from '@tax-ledger/tax-engine';
 
-/** Read model `transactions`: the latest version of each document, its state and key fields. */
-export interface TransactionView {
-  /** The stream name. */
-  id: string;
-  accountId: string;
-  companyCode: string;
-  transactionType: TransactionType;
-  documentCode: string;
-  state: TransactionState;
-  version: number;
-  versionId: string;
-  transactionDate: string;
-  customerCode?: string;
-  vendorCode?: string;
-  currency: string;
-  summary: CalculatedTaxSummary;
-  /** The latest version's calculated document. */
-  document: CalculatedTaxDocument;
-  /** Stream revision of the event that holds `document` (the latest Recorded / Revised event). */
-  documentRevision: number;
-  /** processingInfo.duration of the latest version, seconds. */
-  calculationDuration: number;
-  createdAt: string;
-  /** occurredAt of the most recent event (processingInfo.modifiedDate). */
-  modifiedAt: string;
-  /** Revision of the last event applied: the idempotency guard. */
-  streamRevision: number;
-  /**
-   * REST v2: `false` while the document is uncommitted (Saved / Posted). Absent or true means committed;
-   * only committed documents enter a filing period.
-   */
-  committed?: boolean;
-  /** REST v2: the current version was verified (status Posted while uncommitted). */
-  verified?: boolean;
-  /**
-   * Coverage messages of the latest version (absent when it has none): how many, and how many of severity
-   * Error. The `warnings` list filter reads it (stores keep an indexed flag derived from it).
-   */
-  coverage?: CoverageCounts;
-  /** REST v2 document type and linkage of the latest version (absent for TNG documents). */
-  avatax?: {
-    documentType: string;
-    adjustmentReason?: string;
-    adjustmentDescription?: string;
-    refundOf?: { documentCode: string; documentType: string; refundType: string };
-  };
-}
-
-export interface CoverageCounts {
-  messages: number;
-  errors: number;
-}
-
-/** Read model `transaction_versions`: one immutable row per version. */
-export interface TransactionVersionView {
-  /** `${streamName}#${version}` */
-  id: string;
-  accountId: string;
-  companyCode: string;
-  transactionType: TransactionType;
-  documentCode: string;
-  version: number;
-  versionId: string;
-  document: CalculatedTaxDocument;
-  contentVersion: string;
-  taxDate: string;
-  calculationDuration: number;
-  recordedAt: string;
-  streamRevision: number;
-}
-
-export interface CredentialView {
-  credentialId: string;
-  accountId: string;
-  role: CredentialRole;
-  keyHash: string;
-  /** Free-text label given when the key was issued. */
-  label?: string;
-  createdAt: string;
-  /** Set when the key was revoked: authentication ignores it from then on. */
-  revokedAt?: string;
-}
-
-export interface CompanyView {
-  accountId: string;
-  companyCode: string;
-  companyName: string;
-  defaultCurrency: string;
-  /** Numeric id (AvaTax companyId). */
-  companyId?: number;
-  createdAt: string;
-}
+// The read-model row types live with the projections that build them; a store only persists them.
+export type { TransactionView, CoverageCounts, TransactionVersionView, CredentialView, CompanyView, IdempotencyRecord } from '@tax-ledger/projections';
 
 export interface TransactionListFilter {
   companyCode: string;
@@ -108,19 +18,4 @@ export interface TransactionListFilter {
   states?: TransactionState[];
   /** true: only documents whose latest version carries coverage messages; false: only those without. */
   warnings?: boolean;
-}
-
-/**
- * Read model `idempotency_keys`: which command an Idempotency-Key produced. Derived from the events'
- * metadata, so it is written atomically with them (embedded: in the append's transaction).
- */
-export interface IdempotencyRecord {
-  accountId: string;
-  key: string;
-  /** sha256 of method, path and canonical body of the first request with this key. */
-  requestHash: string;
-  streamName: string;
-  /** Revision of the (last) event the command appended: the response is the stream folded up to it. */
-  revision: number;
-  recordedAt: string;
 }
