@@ -15,7 +15,7 @@ import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account
 
 type Address = Record<string, string>;
 const SEATTLE: Address = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };
-// Kansas: a state with local taxes and no local content here (nor among the largest states that content is growing to).
+// Kansas: a state with local taxes and no local content here, so the figure is state-only and flagged.
 const WICHITA: Address = { line1: '1 Main St', city: 'Wichita', state: 'KS', zipcode: '67202', country: 'USA' };
 const NO_STATE: Address = { line1: '1101 Alaskan Way', city: 'Seattle', postalCode: '98101', country: 'USA' };
 const WA_WITH_NY_ZIP: Address = { line1: '1 Main St', city: 'Seattle', state: 'WA', zipcode: '10001', country: 'USA' };
