@@ -3,20 +3,13 @@
  * wrong figure. Each check reads content only (first dates, boundaries, the state lists); none changes a
  * figure. docs/tax-engine.md "Coverage messages" lists the codes and their severities.
  */
-import type { NexusDeclaration, TaxContent } from './engine.types';
+import type { TaxContent } from './engine.types';
 import { firstBoundaryDate, firstLocalRateDate, firstStateRateDate, firstTaxabilityDate, localJurisdiction, notModelledFor, zipLookup } from './content/lookup';
 import type { UsStateInfo } from './geo';
 import type { Place } from './locations';
-import { normaliseCountry, resolveUsState } from './geo';
 import type { CoverageMessage, LocationPurpose, TaxDocumentLine } from './tax-document';
 
 const SOURCE = 'tax-ledger content' as const;
-
-/** Whether any local tax could be owed in the state under the declared nexus (undefined nexus: collect everywhere). */
-export function mayOweLocalTax(nexus: NexusDeclaration[] | undefined, state: UsStateInfo): boolean {
-  if (nexus === undefined) return true;
-  return nexus.some((n) => normaliseCountry(n.country) === 'US' && resolveUsState(n.region)?.code === state.code && ((n.jurisTypeId ?? 'STA') !== 'STA' || n.hasLocalNexus === true));
-}
 
 /** The coverage checks of one line, writing into `messages` (one message per code and subject). */
 export function coverageNotes(messages: CoverageMessage[], line: TaxDocumentLine, index: number) {

@@ -1,7 +1,7 @@
 import type Decimal from 'decimal.js';
 import type { CalculateTax, CompanySetup, NexusDeclaration, RateEntry, TaxContent, TaxLevel } from './engine.types';
 import { countryRates, taxabilityRulesFor, zipLookup } from './content/lookup';
-import { coverageNotes, mayOweLocalTax } from './coverage';
+import { coverageNotes } from './coverage';
 import { additionalRules, governingRule, taxedBase, type LinePrice } from './taxability';
 import { TaxCalculationError } from './errors';
 import { Dec, minorUnits, moneyOut, rateOf, roundMoney, sum, toDecimal } from './money';
@@ -10,7 +10,7 @@ import { buyerTaxId, certificateExemptionReason, certificateFor, DEFAULT_TAX_COD
 import { stateRatesOn } from './jurisdictions';
 import { calculateLine, spreadHeaderOverride, type DetailPlan, type LinePlan } from './line-tax';
 import { DESTINATION_ORDER, effectiveLocations, firstOf, ORIGIN_ORDER, placeOf, stripTaxLocationPurpose, type LocationRef, type Role } from './locations';
-import { activeNexus, hasCountryNexus, hasLocalNexus, hasStateNexus } from './nexus';
+import { activeNexus, hasCountryNexus, hasLocalNexus, hasStateNexus, mayHaveLocalNexus } from './nexus';
 import { nonEmpty } from './util';
 
 export * from './exemptions';
@@ -167,7 +167,7 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
       plan.details.push(detail('StateOrProvince', r, stateNexus, stateLookup?.boundary.stateRate));
       additional('StateOrProvince', r, stateNexus);
     }
-    if (stateNexus && mayOweLocalTax(ctx.nexus, state)) {
+    if (stateNexus && mayHaveLocalNexus(ctx.nexus, state)) {
       const sides = new Set(LOCAL_LEVELS.map(placeFor));
       for (const side of sides) note.localCoverage(content, state, side.zip, date);
     }
@@ -180,7 +180,8 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
         additional(level, l.rate, nexus);
       }
     }
-    plan.combinedRounding = content.combinedRateRounding?.includes(state.code) ?? false;
+    // one taxed detail rounds the same either way (and keeps the exact integer path)
+    plan.combinedRounding = plan.details.length > 1 && (content.combinedRateRounding?.includes(state.code) ?? false);
   } else {
     const entries = countryRates(content, place.country, place.region, date);
     if (entries.length === 0) {

@@ -39,6 +39,11 @@ export function hasLocalNexus(nexus: NexusDeclaration[] | undefined, state: UsSt
   });
 }
 
+/** Whether any local tax could be owed in the state: some declaration there gives local nexus (undefined nexus: collect everywhere). */
+export function mayHaveLocalNexus(nexus: NexusDeclaration[] | undefined, state: UsStateInfo): boolean {
+  return nexus === undefined || nexus.some((n) => sameUsState(n, state) && (!isStateLevel(n) || n.hasLocalNexus === true));
+}
+
 /** Non-US: any active declaration in the country (VAT/GST registration) covers every tax of that country. */
 export function hasCountryNexus(nexus: NexusDeclaration[] | undefined, country: string): boolean {
   return nexus === undefined || nexus.some((n) => normaliseCountry(n.country) === country);

@@ -22,10 +22,8 @@ export function calculateDocument(
   content: TaxContent,
   options: CalculateOptions = {},
 ): { calculation: CalculationResult; calculationDuration: number } {
-  const { strictCoverage: _strictCoverage, ...setup } = company;
-  void _strictCoverage;
   const started = performance.now();
-  const calculation = calculateTax(options.latLong === false ? document : withLatLong(document), setup, content);
+  const calculation = calculateTax(options.latLong === false ? document : withLatLong(document), company, content);
   const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
   refuseUncovered(calculation.document, strictApplies(options.strict, company));
   return { calculation, calculationDuration };
