@@ -98,6 +98,26 @@ describe('coverage messages', () => {
     expect(only(d, 'NoTaxLocation')).toMatchObject({ severity: 'Error', refersTo: 'Line A' });
   });
 
+  it('price thresholds are in USD: a JPY document in Nashville gets no band, and says so (PriceRuleCurrency, Error)', () => {
+    const tv = (currency: string, amount: number) =>
+      calculateTax(
+        {
+          header: { companyCode: 'C1', transactionType: 'Sale', documentCode: 'D1', customerCode: 'X', transactionDate: '2025-06-01', currency, defaultLocations: { shipFrom: place('TN', '37203'), shipTo: place('TN', '37203') } },
+          lines: [{ lineCode: '1', itemCode: 'TV', itemDescription: 'TV', extendedAmount: amount }],
+        },
+        { companyCode: 'C1' },
+        content,
+      ).document;
+    // USD: the single-article bands apply (210.00 + 38.50 + 36.00) and nothing is flagged
+    const usd = tv('USD', 3000);
+    expect(usd.lines[0].calculatedTax.appliedTax).toBe(284.5);
+    expect(usd.messages).toBeUndefined();
+    // JPY 3,000: never compared with the $1,600 / $3,200 bands; taxed in full at 7 % + 2.25 % = 277.5 → 278 (JPY has no minor unit)
+    const jpy = tv('JPY', 3000);
+    expect(jpy.lines[0].calculatedTax.appliedTax).toBe(278);
+    expect(only(jpy, 'PriceRuleCurrency')).toMatchObject({ severity: 'Error', level: 'Taxability', region: 'TN', taxCode: 'P0000000' });
+  });
+
   it('messages are per line: only the uncovered line carries one', () => {
     const document: TaxDocument = {
       header: { companyCode: 'C1', transactionType: 'Sale', documentCode: 'D1', customerCode: 'X', transactionDate: '2025-06-01', defaultLocations: { shipFrom: place('WA', '98101'), shipTo: place('WA', '98101') } },

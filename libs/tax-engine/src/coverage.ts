@@ -172,5 +172,18 @@ export function coverageNotes(messages: CoverageMessage[], line: TaxDocumentLine
         add({ code: 'RuleNotModelled', severity: n.severity, level: 'Taxability', taxCode: category, region: region || country, summary: `Not modelled for ${category} in ${region || country}: ${n.note}`, details: 'The figure follows the general rule for this product; check it.' });
       }
     },
+
+    /** Price thresholds or bands of the product there are in `ruleCurrency`; the document is in `currency`, and amounts are never converted. */
+    priceCurrency(taxCode: string, country: string, region: string, ruleCurrency: string, currency: string) {
+      add({
+        code: 'PriceRuleCurrency',
+        severity: 'Error',
+        level: 'Taxability',
+        taxCode,
+        region: region || country,
+        summary: `${taxCode} in ${region || country} has price thresholds in ${ruleCurrency}; the document is in ${currency}`,
+        details: `The per-item price limits and bands (exemption thresholds, capped or banded taxes, holidays) were not applied, because amounts are not converted between currencies: the product was taxed under its general rule. Send the document in ${ruleCurrency}.`,
+      });
+    },
   };
 }

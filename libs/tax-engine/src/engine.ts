@@ -42,6 +42,8 @@ interface LineContext {
   ratesByState: Map<string, RateEntry[]>;
   nexus: NexusDeclaration[] | undefined;
   date: string;
+  /** The document's currency (ISO 4217) and its minor units. */
+  currency: string;
   places: number;
   isReturn: boolean;
   /** The header's default locations, for the lines without their own. */
@@ -114,10 +116,15 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
   else if (certificate) lineReason = certificateExemptionReason(certificate);
   else if (taxPayerCode !== undefined) lineReason = EXEMPTION_TAX_PAYER_CODE;
 
-  const { category, rules } = taxabilityRulesFor(content, taxCode, place.country, regionCode, date);
+  const taxability = taxabilityRulesFor(content, taxCode, place.country, regionCode, date);
+  const category = taxability.category;
+  // prices and bands are compared in their own currency only; never a JPY amount against a USD threshold
+  const foreign = taxability.rules.find((r) => r.currency !== undefined && r.currency !== ctx.currency);
+  const rules = foreign ? taxability.rules.filter((r) => r.currency === undefined || r.currency === ctx.currency) : taxability.rules;
   const price = linePrice(line, amount);
   const where = regionCode ? `${place.country}-${regionCode}` : place.country;
   note.taxability(content, taxCode, category, place.country, regionCode, date);
+  if (foreign) note.priceCurrency(category ?? taxCode, place.country, regionCode, foreign.currency!, ctx.currency);
   const topLevel: TaxLevel = place.country === 'US' ? 'StateOrProvince' : 'Country';
   /** One tax of the line under the rule that governs it: its rate, base and exemption. */
   const detail = (level: TaxLevel, r: RateEntry, nexus: boolean, baseRate?: string): DetailPlan => {
@@ -240,6 +247,7 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     ratesByState,
     nexus: activeNexus(company, header.transactionType, taxDate),
     date: taxDate,
+    currency,
     places,
     isReturn: RETURN_DOCUMENT_TYPES.has(header.metadata?.documentType ?? ''),
     headerLocations: effectiveLocations(header, {} as TaxDocumentLine),

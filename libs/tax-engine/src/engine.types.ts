@@ -168,6 +168,8 @@ export interface TaxabilityRule {
   taxType?: string;
   /** A sales-tax holiday (its name): wins over every other rule while its price condition holds. */
   holiday?: string;
+  /** ISO 4217 currency of the rule's prices and bands; set on every rule that has one. A document in another currency does not get the rule. */
+  currency?: string;
 }
 
 /** A rule content knows it does not model for a product in a place: calculations it touches carry RuleNotModelled. */

@@ -181,7 +181,9 @@ export type CoverageCode =
   /** The line's tax code is not in content; it was taxed as tangible personal property. */
   | 'UnknownTaxCode'
   /** A rule content lists as not modelled applies to this product in this place. */
-  | 'RuleNotModelled';
+  | 'RuleNotModelled'
+  /** A price threshold or band of this product in this place is in another currency than the document's: not applied. */
+  | 'PriceRuleCurrency';
 
 /** One coverage gap (AvaTax's message shape plus the facts it is about). */
 export interface CoverageMessage {

@@ -13,6 +13,10 @@ export interface LinePrice {
   quantity: Decimal;
 }
 
+/** The rule has a price condition or band: amounts in its `currency`. */
+export const hasPriceTerms = (r: Pick<TaxabilityRule, 'unitPriceBelow' | 'unitPriceAtMost' | 'bandAbove' | 'bandUpTo'>): boolean =>
+  r.unitPriceBelow !== undefined || r.unitPriceAtMost !== undefined || r.bandAbove !== undefined || r.bandUpTo !== undefined;
+
 /** The rule's price condition holds for the line (no condition: always). */
 function priceConditionHolds(rule: TaxabilityRule, price: LinePrice): boolean {
   if (rule.unitPriceBelow !== undefined && !price.unitPrice.lt(rateOf(rule.unitPriceBelow))) return false;

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@
 
 /** OpenAPI schemas of coverage messages and of the ContentNotCovered refusal (response documentation only). */
 
-const CODES = ['LocalContentMissing', 'DateBeforeContent', 'RegionNotCovered', 'NoTaxLocation', 'AddressStateZipMismatch', 'StateInferredFromZip', 'UnknownTaxCode', 'RuleNotModelled'];
+const CODES = ['LocalContentMissing', 'DateBeforeContent', 'RegionNotCovered', 'NoTaxLocation', 'AddressStateZipMismatch', 'StateInferredFromZip', 'UnknownTaxCode', 'RuleNotModelled', 'PriceRuleCurrency'];
 
 export class CoverageMessageDto {
   @ApiProperty({ enum: CODES, example: 'LocalContentMissing' }) code: string;

@@ -117,6 +117,8 @@ describe('validation at load', () => {
     ['a reduced rule without a rate', (b: ContentBundle) => delete b.taxability.rules.find((r) => r.treatment === 'reduced')!.rate, /rate is required/],
     ['overlapping VAT periods', (b: ContentBundle) => (b.vat.countries[0].periods[0].endDate = '2099-01-01') && b.vat.countries[0].periods.push({ ...b.vat.countries[0].periods[0], effectiveDate: '2030-01-01' }), /overlap/],
     ['a rate out of range', (b: ContentBundle) => (b.vat.countries[0].periods[0].standard = '20'), /out of range/],
+    ['a price band in a country with no priceCurrency', (b: ContentBundle) => (b.taxability.priceCurrency = {}), /currency of its amounts/],
+    ['holidays with a bad currency', (b: ContentBundle) => (b.holidays!.currency = 'dollars'), /currency of its amounts/],
   ])('rejects %s', (_name, edit, message) => {
     expect(broken(edit as (b: ContentBundle) => void)).toThrow(message);
   });

@@ -3,6 +3,7 @@ import type { LocalJurisdiction, NotModelledRule, RateEntry, SourcingRule, Taxab
 import { TaxCalculationError } from '../errors';
 import { resolveUsState } from '../geo';
 import { Dec } from '../money';
+import { hasPriceTerms } from '../taxability';
 import usSourcingFile from './us-sourcing.json';
 import usStateRatesFile from './us-state-rates.json';
 import taxabilityFile from './taxability.json';
@@ -65,6 +66,8 @@ export interface UsLocalFile {
 /** Shape of `taxability.json`. */
 export interface TaxabilityFile {
   sources: Record<string, string>;
+  /** ISO 4217 currency of the price conditions and bands, per country; absent in stored versions: { US: USD }. */
+  priceCurrency?: Record<string, string>;
   taxCodes: TaxCodeEntry[];
   rules: ({
     taxCode: string;
@@ -83,11 +86,13 @@ export interface TaxabilityFile {
 }
 
 /** The optional fields of the rule kinds (see TaxabilityRule). */
-type RuleKindFields = Partial<Pick<TaxabilityRule, 'levels' | 'jurisCodes' | 'unitPriceBelow' | 'unitPriceAtMost' | 'taxableShare' | 'bandAbove' | 'bandUpTo' | 'taxType' | 'holiday'>>;
+type RuleKindFields = Partial<Pick<TaxabilityRule, 'levels' | 'jurisCodes' | 'unitPriceBelow' | 'unitPriceAtMost' | 'taxableShare' | 'bandAbove' | 'bandUpTo' | 'taxType' | 'holiday' | 'currency'>>;
 
 /** Shape of `sales-tax-holidays.json`: dated exemptions per state and product class with a price limit per item. */
 export interface HolidaysFile {
   sources: Record<string, string>;
+  /** ISO 4217 currency of the price limits (the holidays are US states'); absent in stored versions: USD. */
+  currency?: string;
   holidays: { name: string; region: string; effectiveDate: string; endDate: string; taxCodes: string[]; unitPrice?: { below?: string; atMost?: string }; sources?: string[]; note?: string }[];
 }
 
@@ -299,6 +304,10 @@ function ruleKind(where: string, r: RuleKindFields & { treatment: string }): Rul
   if (r.treatment === 'additional' && out.bandAbove === undefined && out.bandUpTo === undefined && out.taxableShare === undefined) throw invalid(`${where}: an 'additional' tax needs its price band`);
   if (r.taxType !== undefined) out.taxType = r.taxType;
   if (r.holiday !== undefined) out.holiday = r.holiday;
+  if (hasPriceTerms(out)) {
+    if (r.currency === undefined || !/^[A-Z]{3}$/.test(r.currency)) throw invalid(`${where}: a price condition or band needs the currency of its amounts (priceCurrency of the country)`);
+    out.currency = r.currency;
+  }
   return out;
 }
 
@@ -315,6 +324,8 @@ export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): 
   const rules: TaxabilityRule[] = [];
   /** The 'taxable' rows implied for the listed exceptions of a '*' rule (kept apart from rules the file states). */
   const implied = new Set<TaxabilityRule>();
+  // content stored before priceCurrency existed priced its rules in USD, all of them US rules
+  const priceCurrency = file.priceCurrency ?? { US: 'USD' };
   file.rules.forEach((r, i) => {
     const where = `taxability rule #${i + 1} (${r.taxCode} ${r.country})`;
     if (!codes.has(r.taxCode)) throw invalid(`${where}: unknown tax code ${r.taxCode}`);
@@ -330,7 +341,7 @@ export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): 
       effectiveDate: r.effectiveDate,
       ...(r.endDate ? { endDate: r.endDate } : {}),
       ...(rate !== undefined ? { rate } : {}),
-      ...ruleKind(where, r),
+      ...ruleKind(where, { ...r, currency: priceCurrency[r.country] }),
     };
     if (r.regions === '*') {
       rules.push({ ...base, region: '*' });
@@ -347,7 +358,7 @@ export function taxabilityRules(file: TaxabilityFile, holidays?: HolidaysFile): 
     checkDates(where, h.effectiveDate, h.endDate);
     checkSources(where, h.sources, holidays!.sources);
     if (resolveUsState(h.region)?.code !== h.region) throw invalid(`${where}: ${h.region} is not a US state code`);
-    const kind = ruleKind(where, { treatment: 'exempt', unitPriceBelow: h.unitPrice?.below, unitPriceAtMost: h.unitPrice?.atMost, holiday: h.name });
+    const kind = ruleKind(where, { treatment: 'exempt', unitPriceBelow: h.unitPrice?.below, unitPriceAtMost: h.unitPrice?.atMost, holiday: h.name, currency: holidays!.currency ?? 'USD' });
     for (const code of h.taxCodes) {
       if (!codes.has(code)) throw invalid(`${where}: unknown tax code ${code}`);
       rules.push({ taxCode: code, country: 'US', region: h.region, treatment: 'exempt', effectiveDate: h.effectiveDate, endDate: h.endDate, ...kind });
