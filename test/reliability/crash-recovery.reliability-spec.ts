@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { call, type ServerProcess } from '../support/server-process';
 import { docPath, seedDocument } from '../support/test-app';
 import { prng } from '../../bench/lib/common'; // the seeded PRNG the benchmarks use
@@ -7,6 +9,7 @@ import {
   integrityCheck,
   killHard,
   newDataDir,
+  projectionLag,
   provision,
   sleep,
   sqlitePathOf,
@@ -182,4 +185,54 @@ describe('reliability: kill -9 while 8 clients write', () => {
     expect(integrityCheck(sqlitePathOf(dataDir))).toEqual(['ok']);
     await expectReadModelsEqualRebuild();
   }, 90_000);
+});
+
+describe('reliability: kill -9 between append and projection', () => {
+  it('an event committed but not yet projected is projected at the next start, from the checkpoint', async () => {
+    const dataDir = newDataDir('unprojected');
+    let server: ServerProcess | undefined = await startLedger(dataDir);
+    try {
+      const tenant = await provision(server.port);
+      const first = await call(server.port, 'POST', '/transactions', tenant.headers, seedDocument({ documentCode: 'INV-1', extendedAmount: 12.34 }));
+      expect(first.status).toBe(201);
+      expect(await stopGracefully(server)).toEqual({ code: 0, signal: null });
+      server = undefined;
+      expect(projectionLag(sqlitePathOf(dataDir))).toMatchObject({ checkpoint: projectionLag(sqlitePathOf(dataDir)).head });
+
+      // The API's write side appends INV-2 and commits; the process dies before any projector ran.
+      const writer = spawn(process.execPath, [join(__dirname, 'support/append-unprojected.js'), sqlitePathOf(dataDir), 'INV-2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => writer.on('exit', resolve));
+      const appended = await new Promise<{ position: number; amount: number }>((resolve, reject) => {
+        let out = '';
+        writer.stdout!.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) resolve(JSON.parse(out));
+        });
+        writer.on('exit', (code) => reject(new Error(`writer exited ${code} before appending`)));
+      });
+      writer.kill('SIGKILL');
+      await exited;
+      const lag = projectionLag(sqlitePathOf(dataDir));
+      expect(lag.head).toBe(appended.position);
+      expect(lag.checkpoint).toBeLessThan(appended.position); // the crash landed between append and projection
+      expect(integrityCheck(sqlitePathOf(dataDir))).toEqual(['ok']);
+      const beforeRestart = await compareReadModelsWithRebuild(sqlitePathOf(dataDir));
+      expect(beforeRestart.differences).toEqual([]); // what was projected is consistent up to the checkpoint
+
+      server = await startLedger(dataDir);
+      const got = await call(server.port, 'GET', docPath('INV-2'), tenant.headers);
+      expect(got.status).toBe(200);
+      expect(got.body.lines[0].extendedAmount).toBe(appended.amount);
+      const list = await call(server.port, 'GET', '/transactions/A1%20Boats?limit=10', tenant.headers);
+      expect((list.body as any[]).map((d) => d.header.documentCode)).toEqual(['INV-1', 'INV-2']);
+      expect(await stopGracefully(server)).toEqual({ code: 0, signal: null });
+      server = undefined;
+      const lagAfter = projectionLag(sqlitePathOf(dataDir));
+      expect(lagAfter.checkpoint).toBe(lagAfter.head);
+      expect((await compareReadModelsWithRebuild(sqlitePathOf(dataDir))).differences).toEqual([]);
+    } finally {
+      await killHard(server);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -10,3 +10,4 @@ export * from './calculations.projection';
 export * from './liability';
 export * from './period-liability.projection';
 export * from './filing-period.projection';
+export * from './catch-up-projector';

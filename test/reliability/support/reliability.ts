@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
+import { openSqliteDatabase, SqliteEventStore, type ReadAllOptions } from '@tax-ledger/event-store';
 import { PROJECTIONS } from '@tax-ledger/projections';
 import { SqliteReadStore } from '@tax-ledger/read-store';
 import { call, startServer, type ServerProcess } from '../../support/server-process';
@@ -93,19 +93,35 @@ export const readModelTables = () => [...PROJECTIONS.map((p) => p.name), 'projec
 const rowsOf = (db: BetterSqlite3.Database, table: string): string[] =>
   (db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).all() as Record<string, unknown>[]).map((row) => JSON.stringify(row)).sort();
 
+/** Lowest projection checkpoint stored in the file, and the last position of its log. */
+export function projectionLag(sqlitePath: string): { checkpoint: number; head: number } {
+  const db = new BetterSqlite3(sqlitePath, { readonly: true, fileMustExist: true });
+  try {
+    const checkpoint = (db.prepare('SELECT MIN(position) AS p FROM projection_checkpoints').get() as { p: number | null }).p ?? -1;
+    const head = (db.prepare('SELECT MAX(global_position) AS p FROM events').get() as { p: number | null }).p ?? 0;
+    return { checkpoint, head };
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Rebuilds every read model from the log of `sqlitePath` into a fresh in-memory SqliteReadStore
  * (`catchUp` from a SqliteEventStore on the file) and compares each table with the stored one, row by
- * row. The server must be stopped (the file is opened read-write so an unfinished WAL is recovered, as
- * the server would on start, but nothing is written by this function).
+ * row. The rebuild stops at the stored checkpoint: a killed server may leave events the projector had
+ * not reached yet (its next start projects them), but what it projected must equal a rebuild up to
+ * there. The server must be stopped (the file is opened read-write so an unfinished WAL is recovered,
+ * as the server would on start, but nothing is written by this function).
  */
 export async function compareReadModelsWithRebuild(sqlitePath: string): Promise<{ events: number; tables: Record<string, number>; differences: ReadModelDifference[] }> {
   const fileDb = openSqliteDatabase(sqlitePath);
   const memoryDb = openSqliteDatabase(':memory:');
   try {
     const log = new SqliteEventStore(fileDb);
+    const { checkpoint } = projectionLag(sqlitePath);
+    const upToCheckpoint = { readAll: async (o?: ReadAllOptions) => (await log.readAll(o)).filter((e) => e.globalPosition <= checkpoint) };
     const rebuilt = new SqliteReadStore(memoryDb);
-    const events = await rebuilt.catchUp(log, { batchSize: 500 });
+    const events = await rebuilt.catchUp(upToCheckpoint, { batchSize: 500 });
     const tables: Record<string, number> = {};
     const differences: ReadModelDifference[] = [];
     for (const table of readModelTables()) {

@@ -7,6 +7,7 @@ import {
   type EventStore,
 } from '@tax-ledger/event-store';
 import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
+import { CatchUpProjector } from '@tax-ledger/projections';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
 import { loadActiveContent, loadDefaultContent } from '@tax-ledger/tax-engine';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
@@ -81,17 +82,32 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
       },
     };
   }
-  // Embedded: one SQLite file holds the log and the read models; projections run inside each append.
+  // Embedded: one SQLite file holds the log and the read models. An append commits its events and its
+  // Idempotency-Key reservation (what the command decides on); the projector feeds every other read
+  // model after the commit, from its checkpoint, and a command waits until it has passed the write.
   const db = openWritableDatabase(config);
   const readStore = new SqliteReadStore(db);
-  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()], upcasters: LEDGER_UPCASTERS });
-  await readStore.catchUp(eventStore);
+  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.idempotencyReservation()], upcasters: LEDGER_UPCASTERS });
+  await readStore.catchUp(eventStore, { batchSize: 2000 }); // before serving: fills missing / outdated models
+  const logger = new Logger('Projector');
+  const projector = new CatchUpProjector(eventStore, readStore.projectionTarget(), {
+    logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
+  });
+  const stopWaking = eventStore.onAppended(() => projector.wake());
+  await projector.start();
   return {
     eventStore,
     readStore,
-    waitForProjection: async () => undefined, // projections ran inside the append's transaction
+    waitForProjection: async (position) => {
+      if (!(await projector.waitFor(position, config.projectionWaitMs))) {
+        logger.warn(`read models had not reached position ${position} after ${config.projectionWaitMs} ms; answering anyway`);
+      }
+    },
     close: async () => {
-      await eventStore.close();
+      await eventStore.close(); // writes the appends still queued
+      await projector.waitFor(eventStore.headPosition(), 2000); // and projects them, so a restart starts level
+      stopWaking();
+      await projector.stop();
       await readStore.close();
       db.close();
     },

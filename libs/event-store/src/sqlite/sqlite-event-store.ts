@@ -258,6 +258,12 @@ export class SqliteEventStore implements EventStore {
     this.rollbackToStmt = db.prepare('ROLLBACK TO tax_ledger_append');
   }
 
+  /** Calls `listener` after every commit that wrote events (in this process); returns the unsubscribe. */
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Committed transactions and the append commands they carried, since construction (a copy). */
   get stats(): SqliteEventStoreStats {
     return { ...this.counters };

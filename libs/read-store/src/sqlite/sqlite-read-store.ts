@@ -2,7 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { InlineProjection, ReadAllOptions, RecordedEvent } from '@tax-ledger/event-store';
 import type { TransactionKey } from '@tax-ledger/ledger';
 import {
+  IDEMPOTENCY_KEYS_PROJECTION,
   PROJECTIONS,
+  type BatchProjectionTarget,
   isTransactionEvent,
   projectCompany,
   projectCredential,
@@ -284,6 +286,34 @@ export class SqliteReadStore implements ReadStore {
    */
   inlineProjection(): InlineProjection {
     return { name: SQLITE_READ_STORE_PROJECTION, apply: (events) => this.applyEvents(events) };
+  }
+
+  /**
+   * What a command needs inside its own append (embedded profile): the Idempotency-Key reservation. A
+   * key already recorded for another request throws IdempotencyKeyConflict, which rolls that append
+   * back. Every other read model is fed after the commit by the projector (`projectionTarget`).
+   */
+  idempotencyReservation(): InlineProjection {
+    return { name: IDEMPOTENCY_KEYS_PROJECTION.name, apply: (events) => events.forEach((e) => this.recordIdempotencyKey(e)) };
+  }
+
+  /** The read models as the projector's target: each batch and the checkpoints in one transaction. */
+  projectionTarget(): BatchProjectionTarget {
+    return {
+      position: async () => Math.min(...Object.values(this.checkpointsSync())),
+      applyBatch: async (events) => {
+        // The read models and their checkpoint commit together and are refilled from the log after a
+        // crash, so their commit needs no fsync of its own: the next append's fsync of the write-ahead
+        // log covers it (WAL frames are durable in order).
+        const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+        if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
+        try {
+          this.applyEvents(events);
+        } finally {
+          if (synchronous > 1) this.db.pragma(`synchronous = ${synchronous}`);
+        }
+      },
+    };
   }
 
   /** Apply events to every read model in one transaction (a savepoint when already inside one). */

@@ -1,0 +1,171 @@
+import type { ReadAllOptions, RecordedEvent } from '@tax-ledger/event-store';
+import type { ProjectorLogger } from './projector';
+
+/** Where the log is read from: any EventStore (port) will do. */
+export interface ProjectedLog {
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+}
+
+/**
+ * Read models fed in batches. `applyBatch` writes every read model's changes for the events AND moves
+ * the checkpoint to the last event's position in one transaction, so a crash leaves either both or
+ * neither, and a replayed batch changes nothing (projections are guarded by stream revision).
+ */
+export interface BatchProjectionTarget {
+  /** Position of the last event every read model has applied (-1: none). */
+  position(): Promise<number>;
+  applyBatch(events: RecordedEvent[]): Promise<void>;
+}
+
+export interface CatchUpProjectorOptions {
+  /** Most events read and applied per transaction. Default 256. */
+  batchSize?: number;
+  /** Look for events appended by another process this often, when not woken. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Wait after a failed batch before trying it again. Default 1000 ms. */
+  retryDelayMs?: number;
+  logger?: ProjectorLogger;
+}
+
+interface Waiter {
+  position: number;
+  resolve(reached: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+const silentLogger: ProjectorLogger = { log: () => undefined, error: () => undefined };
+
+/**
+ * The projection runtime of the embedded profile: reads the log after the read models' checkpoint, in
+ * batches, and applies each batch with its checkpoint atomically. Writers `wake()` it after a commit;
+ * a poll catches appends of other processes. A command that wants read-your-writes calls
+ * `waitFor(itsPosition)`, which resolves as soon as the read models have passed it (no polling).
+ * A batch that fails is retried after `retryDelayMs`; the events stay in the log, nothing is lost.
+ */
+export class CatchUpProjector {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly retryDelayMs: number;
+  private readonly logger: ProjectorLogger;
+  private current = -1;
+  private running = false;
+  private pending = false;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> = Promise.resolve();
+  private waiters: Waiter[] = [];
+  private applied = 0;
+
+  constructor(
+    private readonly log: ProjectedLog,
+    private readonly target: BatchProjectionTarget,
+    options: CatchUpProjectorOptions = {},
+  ) {
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 256));
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Position the read models have passed (-1: none). */
+  get position(): number {
+    return this.current;
+  }
+
+  /** Events applied since start. */
+  get appliedCount(): number {
+    return this.applied;
+  }
+
+  /** Reads the checkpoint and starts following the log. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.current = await this.target.position();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** New events were appended: look now instead of at the next poll. */
+  wake(): void {
+    this.pending = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Resolves true once the read models have applied the log up to `position`, or false after
+   * `timeoutMs` (the write stands either way: it is in the log).
+   */
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.current >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Stops after the batch in flight; waiters still waiting get false. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.pending = false;
+      let batch: RecordedEvent[];
+      try {
+        batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: this.batchSize } : { maxCount: this.batchSize });
+        if (batch.length > 0) {
+          await this.target.applyBatch(batch);
+          this.advance(batch[batch.length - 1].globalPosition, batch.length);
+        }
+      } catch (error) {
+        this.logger.error(`projection after position ${this.current} failed; retrying in ${this.retryDelayMs} ms`, error);
+        await this.sleep(this.retryDelayMs, false);
+        continue;
+      }
+      if (batch.length === this.batchSize || this.pending) continue;
+      await this.sleep(this.pollIntervalMs, true);
+    }
+  }
+
+  private advance(position: number, count: number): void {
+    this.current = position;
+    this.applied += count;
+    if (this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (waiter.position <= position) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(true);
+      } else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+
+  /** Sleeps `ms`, or less when `wakeable` and woken (or when stopping). */
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (wakeable && this.pending) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = wakeable ? done : () => (this.running ? undefined : done());
+    });
+  }
+}
