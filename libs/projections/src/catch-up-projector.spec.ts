@@ -100,6 +100,31 @@ describe('CatchUpProjector', () => {
     await projector.stop();
   });
 
+  it('events handed over by the writer are applied without reading the log; a gap sends it back to the log', async () => {
+    const db = new Database(':memory:');
+    const writer = new SqliteEventStore(db, { inlineProjections: [{ name: 'parse', apply: () => undefined }] }); // parses events back
+    let reads = 0;
+    const log = { readAll: (o?: Parameters<SqliteEventStore['readAll']>[0]) => (reads++, writer.readAll(o)) };
+    const target = new RecordingTarget();
+    const projector = new CatchUpProjector(log, target, { pollIntervalMs: 60_000 });
+    writer.onAppended((events) => projector.wake(events));
+    await projector.start();
+    const one = (stream: string) => writer.append(stream, [{ type: 'Thing', data: {}, metadata }]);
+    // Before anything is applied (position -1) the first position is unknown: that one is read from the log.
+    expect(await projector.waitFor((await one('s-1')).lastGlobalPosition, 5000)).toBe(true);
+    const readsAtStart = reads;
+    expect(await projector.waitFor((await one('s-2')).lastGlobalPosition, 5000)).toBe(true);
+    expect(reads).toBe(readsAtStart); // came from the writer
+    // Another writer (no hand-over) appends 3; the next handed event (4) does not continue 2: read the log.
+    const other = new SqliteEventStore(db);
+    await other.append('s-3', [{ type: 'Thing', data: {}, metadata }]);
+    const last = (await one('s-4')).lastGlobalPosition;
+    expect(await projector.waitFor(last, 5000)).toBe(true);
+    expect(reads).toBeGreaterThan(readsAtStart);
+    expect(target.applied).toEqual([1, 2, 3, 4]);
+    await projector.stop();
+  });
+
   it('stop() ends the loop and answers pending waiters false', async () => {
     const { projector } = setup();
     await projector.start();

@@ -33,6 +33,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Most events kept from `wake(events)` while the projector is busy; beyond, it reads the log. */
+const HANDED_LIMIT = 10_000;
+
 const silentLogger: ProjectorLogger = { log: () => undefined, error: () => undefined };
 
 /**
@@ -54,6 +57,8 @@ export class CatchUpProjector {
   private loop: Promise<void> = Promise.resolve();
   private waiters: Waiter[] = [];
   private applied = 0;
+  /** Events handed over by the writer of this process (`wake(events)`), so they need not be read back. */
+  private handed: RecordedEvent[] = [];
 
   constructor(
     private readonly log: ProjectedLog,
@@ -84,8 +89,17 @@ export class CatchUpProjector {
     this.loop = this.run();
   }
 
-  /** New events were appended: look now instead of at the next poll. */
-  wake(): void {
+  /**
+   * New events were appended: look now instead of at the next poll. A writer in this process may hand
+   * over the events it just committed (as stored, in commit order); they are used instead of reading the
+   * log only while they continue exactly where the read models stand (positions are unique, so an event
+   * at position + 1 leaves no gap), else the log is read.
+   */
+  wake(events?: readonly RecordedEvent[]): void {
+    if (events && events.length > 0) {
+      if (this.handed.length + events.length > HANDED_LIMIT) this.handed = []; // far behind: read the log instead
+      else this.handed.push(...events);
+    }
     this.pending = true;
     this.wakeUp?.();
   }
@@ -103,7 +117,7 @@ export class CatchUpProjector {
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           resolve(false);
-        }, timeoutMs),
+        }, timeoutMs).unref(),
       };
       this.waiters.push(waiter);
     });
@@ -125,7 +139,10 @@ export class CatchUpProjector {
       this.pending = false;
       let batch: RecordedEvent[];
       try {
-        batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: this.batchSize } : { maxCount: this.batchSize });
+        batch = this.takeHanded();
+        if (batch.length === 0) {
+          batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: this.batchSize } : { maxCount: this.batchSize });
+        }
         if (batch.length > 0) {
           await this.target.applyBatch(batch);
           this.advance(batch[batch.length - 1].globalPosition, batch.length);
@@ -138,6 +155,22 @@ export class CatchUpProjector {
       if (batch.length === this.batchSize || this.pending) continue;
       await this.sleep(this.pollIntervalMs, true);
     }
+  }
+
+  /** The handed-over events that continue the read models without a gap (at most a batch). */
+  private takeHanded(): RecordedEvent[] {
+    let start = 0;
+    while (start < this.handed.length && this.handed[start].globalPosition <= this.current) start++;
+    let end = start;
+    let next = this.current + 1;
+    while (end < this.handed.length && end - start < this.batchSize && this.handed[end].globalPosition === next) {
+      next++;
+      end++;
+    }
+    const batch = this.handed.slice(start, end);
+    // Handed events that do not continue the read models are dropped: the log has them.
+    this.handed = end > start ? this.handed.slice(end) : [];
+    return batch;
   }
 
   private advance(position: number, count: number): void {
@@ -164,7 +197,7 @@ export class CatchUpProjector {
         this.wakeUp = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, ms).unref(); // an idle projector does not keep the process alive
       this.wakeUp = wakeable ? done : () => (this.running ? undefined : done());
     });
   }

@@ -93,7 +93,7 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
   const projector = new CatchUpProjector(eventStore, readStore.projectionTarget(), {
     logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
   });
-  const stopWaking = eventStore.onAppended(() => projector.wake());
+  const stopWaking = eventStore.onAppended((events) => projector.wake(events));
   await projector.start();
   return {
     eventStore,

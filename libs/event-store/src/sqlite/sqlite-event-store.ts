@@ -187,7 +187,7 @@ function addChainColumns(db: BetterSqlite3.Database): boolean {
 export class SqliteEventStore implements EventStore {
   private readonly projections: InlineProjection[];
   private readonly pollIntervalMs: number;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(events: RecordedEvent[]) => void>();
   private readonly subscriptions = new Set<Subscription>();
 
   private readonly lastEventStmt: BetterSqlite3.Statement<[string], { rev: number; hash: string | null }>;
@@ -258,8 +258,12 @@ export class SqliteEventStore implements EventStore {
     this.rollbackToStmt = db.prepare('ROLLBACK TO tax_ledger_append');
   }
 
-  /** Calls `listener` after every commit that wrote events (in this process); returns the unsubscribe. */
-  onAppended(listener: () => void): () => void {
+  /**
+   * Calls `listener` after every commit that wrote events (in this process), with the events as stored
+   * in commit order when the store parsed them back (it does when it has inline projections; else an
+   * empty array: read them from the log). Returns the unsubscribe.
+   */
+  onAppended(listener: (events: RecordedEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -288,7 +292,7 @@ export class SqliteEventStore implements EventStore {
       const result = guard(() => this.appendTx(command, new Date().toISOString()));
       this.counters.commits++;
       this.counters.commands++;
-      if (events.length > 0) this.notifyListeners();
+      if (events.length > 0) this.notifyListeners(result.events ?? []);
       return result;
     }
 
@@ -487,7 +491,7 @@ export class SqliteEventStore implements EventStore {
     this.counters.commits++;
     this.counters.commands += applied.length;
     for (const { command, result } of applied) command.resolve(result);
-    if (applied.some((a) => a.command.events.length > 0)) this.notifyListeners();
+    if (applied.some((a) => a.command.events.length > 0)) this.notifyListeners(applied.flatMap((a) => a.result.events ?? []));
   }
 
   private tryRun(statement: BetterSqlite3.Statement<[]>): boolean {
@@ -499,8 +503,8 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private notifyListeners(): void {
-    for (const notify of this.listeners) notify();
+  private notifyListeners(events: RecordedEvent[]): void {
+    for (const notify of this.listeners) notify(events);
   }
 
   /** Chain head over a stream's stored events, computed from genesis (seals events written before the chain). */
