@@ -17,8 +17,13 @@ export interface LedgerConfig {
   logLevel: string;
   /** Absolute base for Location headers (e.g. https://tax.example.com); relative Locations when unset. */
   publicUrl?: string;
-  /** Distributed profile: how long a command waits for the projector to reach its write before answering. */
+  /** How long a command waits for the projector to reach its write before answering. */
   projectionWaitMs: number;
+  /**
+   * Embedded profile on a file: appends and the projector run in the ledger writer thread (default
+   * true); false runs them in the API's thread (LEDGER_WRITER_THREAD=false, for comparison and profiling).
+   */
+  writerThread: boolean;
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -40,6 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!Number.isInteger(projectionWaitMs) || projectionWaitMs < 0) {
     throw new Error(`LEDGER_PROJECTION_WAIT_MS must be a whole number of milliseconds, not "${env.LEDGER_PROJECTION_WAIT_MS}"`);
   }
+  const writerThread = (env.LEDGER_WRITER_THREAD ?? 'true').toLowerCase();
+  if (writerThread !== 'true' && writerThread !== 'false') {
+    throw new Error(`LEDGER_WRITER_THREAD must be "true" or "false", not "${env.LEDGER_WRITER_THREAD}"`);
+  }
   if (store === 'eventstoredb' && (!env.EVENTSTORE_CONNECTION_STRING || !env.MONGODB_URI)) {
     throw new Error('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING and MONGODB_URI');
   }
@@ -57,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     publicUrl: env.LEDGER_PUBLIC_URL ? env.LEDGER_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     projectionWaitMs,
+    writerThread: writerThread === 'true',
   };
 }

@@ -1,4 +1,5 @@
 import type { ReadAllOptions, RecordedEvent } from '@tax-ledger/event-store';
+import { PositionWaiters } from './position-waiters';
 import type { ProjectorLogger } from './projector';
 
 /** Where the log is read from: any EventStore (port) will do. */
@@ -25,13 +26,10 @@ export interface CatchUpProjectorOptions {
   /** Wait after a failed batch before trying it again. Default 1000 ms. */
   retryDelayMs?: number;
   logger?: ProjectorLogger;
+  /** Told every new position after its batch committed (e.g. to tell another thread). */
+  onAdvance?: (position: number) => void;
 }
 
-interface Waiter {
-  position: number;
-  resolve(reached: boolean): void;
-  timer: NodeJS.Timeout;
-}
 
 /** Most events kept from `wake(events)` while the projector is busy; beyond, it reads the log. */
 const HANDED_LIMIT = 10_000;
@@ -50,12 +48,12 @@ export class CatchUpProjector {
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
   private readonly logger: ProjectorLogger;
-  private current = -1;
+  private readonly waiters = new PositionWaiters();
+  private readonly onAdvance: ((position: number) => void) | undefined;
   private running = false;
   private pending = false;
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
-  private waiters: Waiter[] = [];
   private applied = 0;
   /** Events handed over by the writer of this process (`wake(events)`), so they need not be read back. */
   private handed: RecordedEvent[] = [];
@@ -69,6 +67,11 @@ export class CatchUpProjector {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.logger = options.logger ?? silentLogger;
+    this.onAdvance = options.onAdvance;
+  }
+
+  private get current(): number {
+    return this.waiters.position;
   }
 
   /** Position the read models have passed (-1: none). */
@@ -84,7 +87,7 @@ export class CatchUpProjector {
   /** Reads the checkpoint and starts following the log. */
   async start(): Promise<void> {
     if (this.running) return;
-    this.current = await this.target.position();
+    this.waiters.advance(await this.target.position());
     this.running = true;
     this.loop = this.run();
   }
@@ -109,18 +112,7 @@ export class CatchUpProjector {
    * `timeoutMs` (the write stands either way: it is in the log).
    */
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.current >= position) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        position,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          resolve(false);
-        }, timeoutMs).unref(),
-      };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.waitFor(position, timeoutMs);
   }
 
   /** Stops after the batch in flight; waiters still waiting get false. */
@@ -128,10 +120,7 @@ export class CatchUpProjector {
     this.running = false;
     this.wakeUp?.();
     await this.loop;
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(false);
-    }
+    this.waiters.releaseAll();
   }
 
   private async run(): Promise<void> {
@@ -174,17 +163,9 @@ export class CatchUpProjector {
   }
 
   private advance(position: number, count: number): void {
-    this.current = position;
     this.applied += count;
-    if (this.waiters.length === 0) return;
-    const still: Waiter[] = [];
-    for (const waiter of this.waiters) {
-      if (waiter.position <= position) {
-        clearTimeout(waiter.timer);
-        waiter.resolve(true);
-      } else still.push(waiter);
-    }
-    this.waiters = still;
+    this.waiters.advance(position);
+    this.onAdvance?.(position);
   }
 
   /** Sleeps `ms`, or less when `wakeable` and woken (or when stopping). */

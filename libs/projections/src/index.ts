@@ -11,3 +11,4 @@ export * from './liability';
 export * from './period-liability.projection';
 export * from './filing-period.projection';
 export * from './catch-up-projector';
+export * from './position-waiters';

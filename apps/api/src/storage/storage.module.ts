@@ -1,16 +1,12 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  EVENT_STORE,
-  EventStoreDbEventStore,
-  openSqliteDatabase,
-  SqliteEventStore,
-  type EventStore,
-} from '@tax-ledger/event-store';
+import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@tax-ledger/event-store';
 import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
-import { CatchUpProjector } from '@tax-ledger/projections';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
 import { loadActiveContent, loadDefaultContent } from '@tax-ledger/tax-engine';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
+import { startEmbeddedWriter } from './embedded-writer';
+import { LedgerWriterThread, ledgerWriterThreadAvailable, ThreadedEventStore } from './ledger-writer-thread';
+import { openWritableDatabase } from './writable-database';
 import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
 
 /** The two stores behind their ports, chosen by LEDGER_STORE. */
@@ -46,27 +42,6 @@ export function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitF
   };
 }
 
-/**
- * The embedded store needs a writable data directory: SQLite's write-ahead log and its shared-memory
- * index live next to the database file, and even reading a WAL database needs them. A directory that is
- * read-only at start-up is refused with a message naming it (the server exits 1); one that turns
- * read-only or full while running only refuses writes (503) and keeps answering reads.
- */
-function openWritableDatabase(config: LedgerConfig) {
-  try {
-    return openSqliteDatabase(config.sqlitePath, { durability: config.durability });
-  } catch (error) {
-    const code = String((error as { code?: unknown }).code ?? '');
-    if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS') {
-      throw new Error(
-        `Cannot open the ledger in LEDGER_DATA_DIR=${config.dataDir} for writing (${code}): the embedded store needs a writable directory. Nothing was changed.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
 export async function openStores(config: LedgerConfig): Promise<Stores> {
   if (config.store === 'eventstoredb') {
     const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
@@ -82,33 +57,41 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
       },
     };
   }
-  // Embedded: one SQLite file holds the log and the read models. An append commits its events and its
-  // Idempotency-Key reservation (what the command decides on); the projector feeds every other read
-  // model after the commit, from its checkpoint, and a command waits until it has passed the write.
-  const db = openWritableDatabase(config);
-  const readStore = new SqliteReadStore(db);
-  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.idempotencyReservation()], upcasters: LEDGER_UPCASTERS });
-  await readStore.catchUp(eventStore, { batchSize: 2000 }); // before serving: fills missing / outdated models
-  const logger = new Logger('Projector');
-  const projector = new CatchUpProjector(eventStore, readStore.projectionTarget(), {
-    logger: { log: (m) => logger.log(m), error: (m, e) => logger.error(m, e instanceof Error ? e.stack : String(e)) },
-  });
-  const stopWaking = eventStore.onAppended((events) => projector.wake(events));
-  await projector.start();
+  // Embedded: one SQLite file holds the log and the read models (see embedded-writer.ts).
+  const logger = new Logger('LedgerWriter');
+  const projectorLogger = { log: (m: string) => logger.log(m), error: (m: string, e?: unknown) => logger.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.stack : String(e)}`) };
+  const waitOn = (waitFor: (position: number, timeoutMs: number) => Promise<boolean>) => async (position: number) => {
+    if (!(await waitFor(position, config.projectionWaitMs))) {
+      logger.warn(`read models had not reached position ${position} after ${config.projectionWaitMs} ms; answering anyway`);
+    }
+  };
+  if (config.sqlitePath !== ':memory:' && config.writerThread && ledgerWriterThreadAvailable()) {
+    // File-backed: the writer thread owns every write (group commit, fsync, projector) on the second
+    // core; this thread reads the same file through its own connection.
+    const writer = await LedgerWriterThread.start({ sqlitePath: config.sqlitePath, dataDir: config.dataDir, durability: config.durability }, projectorLogger);
+    const db = openWritableDatabase(config.sqlitePath, config.dataDir, config.durability);
+    const readStore = new SqliteReadStore(db);
+    const eventStore = new ThreadedEventStore(writer, new SqliteEventStore(db, { upcasters: LEDGER_UPCASTERS }));
+    return {
+      eventStore,
+      readStore,
+      waitForProjection: waitOn((position, timeoutMs) => writer.projected.waitFor(position, timeoutMs)),
+      close: async () => {
+        await writer.close();
+        await eventStore.close();
+        db.close();
+      },
+    };
+  }
+  // In memory (or LEDGER_WRITER_THREAD=false, or the TypeScript sources under ts-jest): the same writer in this thread.
+  const db = openWritableDatabase(config.sqlitePath, config.dataDir, config.durability);
+  const writer = await startEmbeddedWriter(db, { logger: projectorLogger });
   return {
-    eventStore,
-    readStore,
-    waitForProjection: async (position) => {
-      if (!(await projector.waitFor(position, config.projectionWaitMs))) {
-        logger.warn(`read models had not reached position ${position} after ${config.projectionWaitMs} ms; answering anyway`);
-      }
-    },
+    eventStore: writer.eventStore,
+    readStore: writer.readStore,
+    waitForProjection: waitOn((position, timeoutMs) => writer.projector.waitFor(position, timeoutMs)),
     close: async () => {
-      await eventStore.close(); // writes the appends still queued
-      await projector.waitFor(eventStore.headPosition(), 2000); // and projects them, so a restart starts level
-      stopWaking();
-      await projector.stop();
-      await readStore.close();
+      await writer.close();
       db.close();
     },
   };

@@ -94,11 +94,21 @@ const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const scheduleFlush: (callback: () => void) => unknown = setImmediate;
 
 /** An event serialized when `append` is called (later changes to the caller's objects are not written). */
-interface SerializedEvent {
+export interface SerializedEvent {
   id: string;
   type: string;
   data: string;
   metadata: string;
+}
+
+/** The events as the store writes them: JSON text, an id for each (a new UUID when the caller gave none). */
+export function serializeEvents(events: NewEvent[]): SerializedEvent[] {
+  return events.map((event) => ({
+    id: event.id ?? randomUUID(),
+    type: event.type,
+    data: JSON.stringify(event.data ?? null),
+    metadata: JSON.stringify(event.metadata ?? {}),
+  }));
 }
 
 /** One `append` call waiting for (or being written by) a group commit. */
@@ -278,22 +288,23 @@ export class SqliteEventStore implements EventStore {
     events: NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    let bytes = 0;
-    const serialized = events.map((event): SerializedEvent => {
-      const data = JSON.stringify(event.data ?? null);
-      const metadata = JSON.stringify(event.metadata ?? {});
-      bytes += data.length + metadata.length;
-      return { id: event.id ?? randomUUID(), type: event.type, data, metadata };
-    });
-    const expected = options.expectedRevision ?? 'any';
+    return this.appendSerialized(streamName, serializeEvents(events), options.expectedRevision ?? 'any');
+  }
 
+  /** `append` of events already serialized (by `serializeEvents`, e.g. in another thread). */
+  appendSerialized(streamName: string, serialized: SerializedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const bytes = serialized.reduce((sum, e) => sum + e.data.length + e.metadata.length, 0);
     if (!this.groupCommit) {
       const command: PendingAppend = { streamName, events: serialized, expected, bytes, resolve: noop, reject: noop };
-      const result = guard(() => this.appendTx(command, new Date().toISOString()));
-      this.counters.commits++;
-      this.counters.commands++;
-      if (events.length > 0) this.notifyListeners(result.events ?? []);
-      return result;
+      try {
+        const result = guard(() => this.appendTx(command, new Date().toISOString()));
+        this.counters.commits++;
+        this.counters.commands++;
+        if (serialized.length > 0) this.notifyListeners(result.events ?? []);
+        return Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
 
     return new Promise<AppendResult>((resolve, reject) => {

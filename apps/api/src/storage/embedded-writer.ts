@@ -1,0 +1,38 @@
+import { SqliteEventStore, type SqliteDatabase } from '@tax-ledger/event-store';
+import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
+import { CatchUpProjector, type ProjectorLogger } from '@tax-ledger/projections';
+import { SqliteReadStore } from '@tax-ledger/read-store';
+
+/** The write side of the embedded profile: the log, the Idempotency-Key reservation and the projector. */
+export interface EmbeddedWriter {
+  eventStore: SqliteEventStore;
+  readStore: SqliteReadStore;
+  projector: CatchUpProjector;
+  /** Writes the appends still queued, projects them (bounded) so a restart starts level, stops the projector. The Database stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * An append commits its events and its Idempotency-Key reservation (what the command decides on); the
+ * projector feeds every other read model after the commit, from its checkpoint, with the events the
+ * commit hands over. Runs in the API's thread (in-memory data) or in the ledger writer thread.
+ */
+export async function startEmbeddedWriter(db: SqliteDatabase, options: { logger: ProjectorLogger; onProjected?: (position: number) => void }): Promise<EmbeddedWriter> {
+  const readStore = new SqliteReadStore(db);
+  const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.idempotencyReservation()], upcasters: LEDGER_UPCASTERS });
+  await readStore.catchUp(eventStore, { batchSize: 2000 }); // before serving: fills missing / outdated read models
+  const projector = new CatchUpProjector(eventStore, readStore.projectionTarget(), { logger: options.logger, onAdvance: options.onProjected });
+  const stopWaking = eventStore.onAppended((events) => projector.wake(events));
+  await projector.start();
+  return {
+    eventStore,
+    readStore,
+    projector,
+    close: async () => {
+      await eventStore.close();
+      await projector.waitFor(eventStore.headPosition(), 2000);
+      stopWaking();
+      await projector.stop();
+    },
+  };
+}
