@@ -107,6 +107,21 @@ describe('reliability: 50 concurrent writers on one document', () => {
     }
   });
 
+  it('50 retries with one Idempotency-Key at once (through the writer thread): one version, every answer the same; another body 422', async () => {
+    const code = 'RACE-IDEM';
+    const headers = { ...tenant.headers, 'Idempotency-Key': 'race-idem-1' };
+    const body = seedDocument({ documentCode: code, extendedAmount: 77.7 });
+    const answers = await race(server.port, Array.from({ length: WRITERS }, () => jsonRequest('POST', '/transactions', headers, body)));
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]));
+    expect(new Set(answers.map((a) => (a.json as any).processingInfo.versionId)).size).toBe(1);
+    expect(await versionsOf(code)).toHaveLength(1);
+    // The key now belongs to that request: the same key with another document is refused, in the error shape.
+    const other = await race(server.port, Array.from({ length: 10 }, (_, i) => jsonRequest('POST', '/transactions', headers, seedDocument({ documentCode: `${code}-${i}` }))));
+    expect(new Set(other.map((a) => a.status))).toEqual(new Set([422]));
+    for (const a of other) expect((a.json as any).error.code).toBe('IdempotencyKeyReused');
+    for (let i = 0; i < 10; i++) expect((await call(server.port, 'GET', docPath(`${code}-${i}`), tenant.headers)).status).toBe(404);
+  });
+
   it('with If-Match: 50 writers sending the same current ETag: exactly one 2xx, 49 x 412 VersionMismatch', async () => {
     const code = 'RACE-IF-MATCH';
     expect((await call(server.port, 'POST', '/transactions', tenant.headers, seedDocument({ documentCode: code }))).status).toBe(201);

@@ -294,7 +294,26 @@ export class SqliteReadStore implements ReadStore {
    * back. Every other read model is fed after the commit by the projector (`projectionTarget`).
    */
   idempotencyReservation(): InlineProjection {
-    return { name: IDEMPOTENCY_KEYS_PROJECTION.name, apply: (events) => events.forEach((e) => this.recordIdempotencyKey(e)) };
+    return { name: IDEMPOTENCY_KEYS_PROJECTION.name, apply: (events) => this.reserveIdempotencyKeys(events) };
+  }
+
+  /**
+   * One append's events: a key already recorded by an earlier append is a conflict, whatever the request
+   * (a retry that raced past the replay check must not write a second version: its caller answers from
+   * the first record instead). The events of this append then record the key (the last one wins).
+   */
+  private reserveIdempotencyKeys(events: RecordedEvent[]): void {
+    const checked = new Set<string>();
+    for (const event of events) {
+      const record = projectIdempotencyRecord(event);
+      if (!record) continue;
+      const id = `${record.accountId}\u0000${record.key}`;
+      if (!checked.has(id)) {
+        if (this.getIdempotencyStmt.get(record.accountId, record.key)) throw new IdempotencyKeyConflict(record.accountId, record.key);
+        checked.add(id);
+      }
+      this.upsertIdempotencyStmt.run({ ...record, view: JSON.stringify(record) });
+    }
   }
 
   /** The read models as the projector's target: each batch and the checkpoints in one transaction. */
