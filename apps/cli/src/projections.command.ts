@@ -243,6 +243,13 @@ export async function projectionStatus(): Promise<number> {
   const db = openSqliteDatabase(existingSqlitePath(config), { readonly: true });
   try {
     printStatus(sqliteProjectionStatus(db, new SqliteEventStore(db)));
+    const hasParked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'parked_events'").get();
+    const parked = hasParked ? await new SqliteReadStore(db).parkedEvents() : [];
+    if (parked.length > 0) {
+      out('');
+      out(`${parked.length} parked event(s): the read models do not include them. Fix the cause, then "projections rebuild" replays the whole log.`);
+      for (const p of parked) out(`  position ${p.globalPosition}  ${p.type}  ${p.streamName}@${p.revision}  parked ${p.parkedAt}: ${p.error.split('\n')[0]}`);
+    }
   } finally {
     db.close();
   }

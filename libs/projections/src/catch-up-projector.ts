@@ -16,6 +16,13 @@ export interface BatchProjectionTarget {
   /** Position of the last event every read model has applied (-1: none). */
   position(): Promise<number>;
   applyBatch(events: RecordedEvent[]): Promise<void>;
+  /**
+   * Sets aside an event no read model could apply (its error kept for the operator) and moves the
+   * checkpoint past it, in one transaction, so the events after it are projected.
+   */
+  park(event: RecordedEvent, error: unknown): Promise<void>;
+  /** True for a failure of the store itself (disk full, locked, gone): retried, never parked. */
+  isTransient(error: unknown): boolean;
 }
 
 export interface CatchUpProjectorOptions {
@@ -25,6 +32,8 @@ export interface CatchUpProjectorOptions {
   pollIntervalMs?: number;
   /** Wait after a failed batch before trying it again. Default 1000 ms. */
   retryDelayMs?: number;
+  /** Times one event is tried, alone, before it is parked (failures of the store itself are retried for ever). Default 3. */
+  attemptsBeforeParking?: number;
   logger?: ProjectorLogger;
   /** Told every new position after its batch committed (e.g. to tell another thread). */
   onAdvance?: (position: number) => void;
@@ -47,6 +56,12 @@ export class CatchUpProjector {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retryDelayMs: number;
+  private readonly attemptsBeforeParking: number;
+  /** After a failed batch: events up to this position are applied one at a time, to find the one that fails. */
+  private isolateUntil = -1;
+  /** Failed attempts of the event being applied alone. */
+  private attempts = 0;
+  private parkedCount = 0;
   private readonly logger: ProjectorLogger;
   private readonly waiters = new PositionWaiters();
   private readonly onAdvance: ((position: number) => void) | undefined;
@@ -66,6 +81,7 @@ export class CatchUpProjector {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 256));
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.attemptsBeforeParking = Math.max(1, Math.floor(options.attemptsBeforeParking ?? 3));
     this.logger = options.logger ?? silentLogger;
     this.onAdvance = options.onAdvance;
   }
@@ -77,6 +93,11 @@ export class CatchUpProjector {
   /** Position the read models have passed (-1: none). */
   get position(): number {
     return this.current;
+  }
+
+  /** Events parked since start. */
+  get parked(): number {
+    return this.parkedCount;
   }
 
   /** Events applied since start. */
@@ -126,33 +147,69 @@ export class CatchUpProjector {
   private async run(): Promise<void> {
     while (this.running) {
       this.pending = false;
-      let batch: RecordedEvent[];
+      const limit = this.current < this.isolateUntil ? 1 : this.batchSize;
+      let batch: RecordedEvent[] = [];
       try {
-        batch = this.takeHanded();
+        batch = this.takeHanded(limit);
         if (batch.length === 0) {
-          batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: this.batchSize } : { maxCount: this.batchSize });
+          batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: limit } : { maxCount: limit });
         }
         if (batch.length > 0) {
           await this.target.applyBatch(batch);
+          this.attempts = 0;
           this.advance(batch[batch.length - 1].globalPosition, batch.length);
         }
       } catch (error) {
-        this.logger.error(`projection after position ${this.current} failed; retrying in ${this.retryDelayMs} ms`, error);
-        await this.sleep(this.retryDelayMs, false);
+        if (!(await this.handleFailure(batch, error))) await this.sleep(this.retryDelayMs, false);
         continue;
       }
-      if (batch.length === this.batchSize || this.pending) continue;
+      if (batch.length === limit || this.pending) continue;
       await this.sleep(this.pollIntervalMs, true);
     }
   }
 
+  /**
+   * A failed batch. A failure of the store itself is retried as it is. Otherwise the events of the batch
+   * are applied one at a time (up to its last position), and an event that fails alone
+   * `attemptsBeforeParking` times is parked. True: try again at once; false: after the retry delay.
+   */
+  private async handleFailure(batch: RecordedEvent[], error: unknown): Promise<boolean> {
+    if (batch.length === 0 || this.target.isTransient(error)) {
+      this.logger.error(`projection after position ${this.current} failed; retrying in ${this.retryDelayMs} ms`, error);
+      return false;
+    }
+    this.handed = [];
+    if (batch.length > 1) {
+      this.isolateUntil = batch[batch.length - 1].globalPosition;
+      this.logger.error(`a batch of ${batch.length} events after position ${this.current} failed; applying them one at a time`, error);
+      return true;
+    }
+    const event = batch[0];
+    const where = `event ${event.globalPosition} (${event.type} in ${event.streamName})`;
+    if (++this.attempts < this.attemptsBeforeParking) {
+      this.logger.error(`${where} failed to project (attempt ${this.attempts} of ${this.attemptsBeforeParking})`, error);
+      return false;
+    }
+    try {
+      await this.target.park(event, error);
+    } catch (parkError) {
+      this.logger.error(`${where} could not be parked; retrying`, parkError);
+      return false;
+    }
+    this.logger.error(`${where} parked after ${this.attempts} attempts: the read models go on without it (projections status lists it, projections retry replays it)`, error);
+    this.attempts = 0;
+    this.parkedCount++;
+    this.advance(event.globalPosition, 0);
+    return true;
+  }
+
   /** The handed-over events that continue the read models without a gap (at most a batch). */
-  private takeHanded(): RecordedEvent[] {
+  private takeHanded(limit: number): RecordedEvent[] {
     let start = 0;
     while (start < this.handed.length && this.handed[start].globalPosition <= this.current) start++;
     let end = start;
     let next = this.current + 1;
-    while (end < this.handed.length && end - start < this.batchSize && this.handed[end].globalPosition === next) {
+    while (end < this.handed.length && end - start < limit && this.handed[end].globalPosition === next) {
       next++;
       end++;
     }

@@ -45,7 +45,22 @@ export interface ReadStore extends PeriodReadStore {
 
   /** Global position of the last event each projection has applied (-1: none). */
   checkpoints(): Promise<Record<string, number>>;
+  /**
+   * Events the projector set aside because no read model could apply them (the embedded projector parks;
+   * a store whose projector does not park has no such method).
+   */
+  parkedEvents?(): Promise<ParkedEvent[]>;
   close(): Promise<void>;
+}
+
+/** An event the projector could not apply and set aside, with the error it raised. */
+export interface ParkedEvent {
+  globalPosition: number;
+  streamName: string;
+  revision: number;
+  type: string;
+  error: string;
+  parkedAt: string;
 }
 
 export const READ_STORE = Symbol('READ_STORE');

@@ -17,7 +17,7 @@ import {
 import { day } from '../dates';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import { SqlitePeriodReadModels } from './sqlite-period-read-models';
-import type { ReadStore } from '../read-store.port';
+import type { ParkedEvent, ReadStore } from '../read-store.port';
 import type { CompanySetupView, UserView } from '../onboarding-views';
 import { SqliteOnboardingTables } from './sqlite-onboarding-tables';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
@@ -93,6 +93,15 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
   revision     INTEGER NOT NULL,
   view         TEXT    NOT NULL,
   PRIMARY KEY (account_id, key)
+);
+
+CREATE TABLE IF NOT EXISTS parked_events (
+  global_position INTEGER NOT NULL PRIMARY KEY,
+  stream_name     TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  event_type      TEXT    NOT NULL,
+  error           TEXT    NOT NULL,
+  parked_at       TEXT    NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -320,6 +329,20 @@ export class SqliteReadStore implements ReadStore {
   projectionTarget(): BatchProjectionTarget {
     return {
       position: async () => Math.min(...Object.values(this.checkpointsSync())),
+      park: async (event, error) => {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.db.transaction(() => {
+          this.db
+            .prepare('INSERT OR REPLACE INTO parked_events (global_position, stream_name, stream_revision, event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(event.globalPosition, event.streamName, event.revision, event.type, message.slice(0, 4000), new Date().toISOString());
+          for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, event.globalPosition, p.version);
+        })();
+      },
+      // SQLite's own failures (disk full, read-only, locked, I/O): the event is fine, the store is not.
+      isTransient: (error) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        return typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'EventStoreUnavailable');
+      },
       applyBatch: async (events) => {
         // The read models and their checkpoint commit together and are refilled from the log after a
         // crash, so their commit needs no fsync of its own: the next append's fsync of the write-ahead
@@ -453,6 +476,18 @@ export class SqliteReadStore implements ReadStore {
 
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.listCredentialsStmt.all(accountId).map((r) => JSON.parse(r.view) as CredentialView);
+  }
+
+  /** Events the projector set aside because no read model could apply them (oldest first). */
+  async parkedEvents(): Promise<ParkedEvent[]> {
+    return (this.db.prepare('SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position').all() as {
+      global_position: number;
+      stream_name: string;
+      stream_revision: number;
+      event_type: string;
+      error: string;
+      parked_at: string;
+    }[]).map((r) => ({ globalPosition: r.global_position, streamName: r.stream_name, revision: r.stream_revision, type: r.event_type, error: r.error, parkedAt: r.parked_at }));
   }
 
   async checkpoints(): Promise<Record<string, number>> {

@@ -1,0 +1,41 @@
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { transactionStreamName } from '@tax-ledger/ledger';
+import { docPath, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+
+/**
+ * An event no read model can apply (here: a TransactionRecorded without its document, as a projection
+ * bug would meet it) must not stop the read models: the projector parks it after a few attempts, the
+ * writes after it are projected and readable, and /health says the service is degraded.
+ */
+describe('projector: a poison event is parked, the rest goes on', () => {
+  let t: TestApp;
+  let a: Account;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LEDGER_PROJECTION_WAIT_MS: '10000' });
+    a = await provisionAccount(t);
+  });
+  afterAll(() => t.close());
+
+  it('parks the event, projects the documents before and after it, and /health answers 503 degraded', async () => {
+    const before = await t.http.post('/transactions').set(a.headers).send(seedDocument({ documentCode: 'BEFORE' }));
+    expect(before.status).toBe(201);
+    expect((await t.http.get('/health')).status).toBe(200);
+
+    const key = { accountId: a.accountId, companyCode: 'A1 Boats', transactionType: 'Sale' as const, documentCode: 'POISON' };
+    const metadata = { schemaVersion: 1, actor: 'test', credentialId: 'test', requestId: 'poison', correlationId: 'poison', causationId: 'poison', userAgent: 'jest', occurredAt: new Date().toISOString() };
+    await t.app.get<EventStore>(EVENT_STORE).append(transactionStreamName(key), [{ type: 'TransactionRecorded', data: { ...key, version: 1 }, metadata }], { expectedRevision: 'no_stream' });
+
+    // Written after the poison event: answered (the projector parked the poison event and went on) and readable.
+    const after = await t.http.post('/transactions').set(a.headers).send(seedDocument({ documentCode: 'AFTER', extendedAmount: 10 }));
+    expect(after.status).toBe(201);
+    const got = await t.http.get(docPath('AFTER')).set(a.headers);
+    expect(got.status).toBe(200);
+    expect(got.body.lines[0].extendedAmount).toBe(10);
+    expect((await t.http.get(docPath('BEFORE')).set(a.headers)).status).toBe(200);
+
+    const health = await t.http.get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'degraded', parkedEvents: 1 });
+  }, 30_000);
+});
