@@ -9,7 +9,8 @@
  *   BENCH_REPLAY_SIZES=…  explicit replay sizes, e.g. 100000,1000000
  *   BENCH_STORE_SECONDS=4 seconds per event-store system and case
  *   BENCH_ENGINE_SECONDS=2 seconds per tax-engine document
- *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, replay, reads, liability; reads needs replay)
+ *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, routes, replay, reads, liability; reads needs replay)
+ *   BENCH_ROUTE_SECONDS=5 seconds measured per route in the routes part (server CPU per request, compared with bench/baseline.json)
  *   BENCH_LIABILITY_SIZES=… documents per liability run (default 10000,100000,1000000; quick: 10000,100000)
  *   BENCH_LOG_LEVEL=info  LOG_LEVEL of the API server under load (its default)
  *   BENCH_PROFILE=1       run the servers and the rebuild under --cpu-prof (bench/profiles/) and summarize
@@ -27,6 +28,7 @@ const PARTS = [
   { name: 'taxEngine', script: 'tax-engine.js' },
   { name: 'eventStore', script: 'event-store.js' },
   { name: 'http', script: 'http.js' },
+  { name: 'routes', script: 'routes.js' },
   { name: 'replay', script: 'replay.js' },
   { name: 'reads', script: 'reads.js' },
   { name: 'liability', script: 'liability.js' },
@@ -110,6 +112,36 @@ function targets(parts: Record<string, any>) {
   return list;
 }
 
+type RouteCosts = Record<string, { serverCpuMsPerRequest?: number; requestsPerSec?: number }>;
+
+function readRoutes(file: string): { commit?: string; routes: RouteCosts } | undefined {
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const routes = json.parts?.routes?.routes ?? json.routes;
+    return routes ? { commit: json.machine?.gitCommit ?? json.commit, routes } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Server CPU per request of each route against the checked-in baseline (bench/baseline.json) and the
+ * previous run (bench/results.json before it is overwritten): the change in percent, flagged when it
+ * grew by more than 15 %.
+ */
+function compareRoutes(now: RouteCosts | undefined, references: { name: string; commit?: string; routes: RouteCosts }[]) {
+  if (!now) return [];
+  return Object.entries(now).map(([route, figures]) => ({
+    route,
+    serverCpuMsPerRequest: figures.serverCpuMsPerRequest,
+    against: references.map((ref) => {
+      const before = ref.routes[route]?.serverCpuMsPerRequest;
+      const change = before && figures.serverCpuMsPerRequest !== undefined ? round(((figures.serverCpuMsPerRequest - before) / before) * 100, 1) : undefined;
+      return { reference: ref.name, commit: ref.commit, serverCpuMsPerRequest: before, changePercent: change, slower: change !== undefined && change > 15 };
+    }),
+  }));
+}
+
 async function main() {
   const started = Date.now();
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -160,9 +192,23 @@ async function main() {
   results.run.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
   results.targets = targets(results.parts);
   const file = join(REPO_ROOT, 'bench', 'results.json');
+  const references = [
+    { name: 'baseline', ...readRoutes(join(REPO_ROOT, 'bench', 'baseline.json')) },
+    { name: 'previous run', ...readRoutes(file) },
+  ].filter((r): r is { name: string; commit?: string; routes: RouteCosts } => r.routes !== undefined);
+  results.routeCosts = compareRoutes(results.parts.routes?.routes, references);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${renderTable(results)}\n\nTargets:\n`);
   for (const t of results.targets) process.stdout.write(`  [${t.met ? 'MET' : 'MISSED'}] ${t.target}: ${t.measured}\n`);
+  if (results.routeCosts.length > 0) {
+    process.stdout.write('\nServer CPU per request (ms), against the baseline and the previous run:\n');
+    for (const r of results.routeCosts) {
+      const against = r.against
+        .map((a: any) => `${a.reference} ${a.serverCpuMsPerRequest ?? '-'}${a.changePercent === undefined ? '' : ` (${a.changePercent > 0 ? '+' : ''}${a.changePercent} %${a.slower ? ', SLOWER' : ''})`}`)
+        .join('; ');
+      process.stdout.write(`  ${r.route.padEnd(34)} ${String(r.serverCpuMsPerRequest ?? '-').padStart(7)}   ${against}\n`);
+    }
+  }
   process.stdout.write(`\nwritten to ${file}\n`);
   const failed = Object.values(results.parts).some((p: any) => p.error);
   process.exit(failed ? 1 : 0);

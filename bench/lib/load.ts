@@ -50,12 +50,15 @@ export async function runLoad(port: number, request: LoadRequest, options: { con
         method: request.method,
         path: request.path,
         headers: request.headers,
-        setupRequest: request.vary
-          ? (req: any) => {
-              const v = request.vary!(n++);
-              return { ...req, ...(v.body !== undefined ? { body: v.body } : {}), ...(v.path !== undefined ? { path: v.path } : {}) };
+        // autocannon calls setupRequest whenever the key is present, even when undefined
+        ...(request.vary
+          ? {
+              setupRequest: (req: any) => {
+                const v = request.vary!(n++);
+                return { ...req, ...(v.body !== undefined ? { body: v.body } : {}), ...(v.path !== undefined ? { path: v.path } : {}) };
+              },
             }
-          : undefined,
+          : {}),
       } as any,
     ],
   });
