@@ -12,3 +12,4 @@ export * from './tax-calculation.decider';
 export * from './tax-transaction.upcasters';
 export * from './filing-period.events';
 export * from './filing-period.decider';
+export * from './permissions';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
+import { LedgerError, LOCK_TRANSITIONS, rolesMayCause, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
@@ -126,6 +126,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/void`)
+  @AllowRoles(rolesMayCause('Voided'))
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
@@ -135,6 +136,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/unvoid`)
+  @AllowRoles(rolesMayCause('UnVoided'))
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
   async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
@@ -184,14 +186,15 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/lock`)
-  @AllowRoles(['account_admin', 'system_filer'])
+  // The roles of libs/ledger/src/permissions.ts, which the ledger enforces again per transition.
+  @AllowRoles(rolesMayCause(...LOCK_TRANSITIONS))
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
     if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
     if (v2Status(current).locked === m.isLocked) return this.present(current, parseInclude(q.$include, INCLUDE_ALL));
-    const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock' } }, 'lock', caller, request);
+    const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock', actorRole: caller.role } }, 'lock', caller, request);
     return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
@@ -265,10 +268,10 @@ export class AvataxV2TransactionsController {
     );
     try {
       // The old code stops counting (voided) only if nobody changed it meanwhile.
-      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, false, metadata, { ifMatch: [current.versionId] }));
+      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, caller.role, metadata, { ifMatch: [current.versionId] }));
     } catch (error) {
       // Undo the copy, so the document never counts twice.
-      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, false, metadata));
+      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, caller.role, metadata));
       throw toV2Error(error, 'adjust');
     }
     return this.present(view, include);
@@ -390,7 +393,7 @@ export class AvataxV2TransactionsController {
 
   private async transition(current: TransactionView, transition: 'Voided' | 'UnVoided', comment: string, op: 'void' | 'unvoid', caller: Caller, request: FastifyRequest, include: string | undefined) {
     const { view } = await asLedger(op, () =>
-      this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, false, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
+      this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, caller.role, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
     );
     return this.present(view, parseInclude(include, INCLUDE_ALL));
   }

@@ -182,7 +182,7 @@ export class TransactionsController {
   }
 
   @Post(`${DOCUMENT_PATH}/stateTransitions`)
-  @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (FiledByAvalara: system filer only)` })
+  @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (who may send which: docs/onboarding.md; FiledByAvalara: system filer only)` })
   async changeState(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: StateTransitionDto,
@@ -197,7 +197,7 @@ export class TransactionsController {
     }
     const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller, extra), {
+        new ChangeTransactionStateCommand(key, transition, body.comment, caller.role, eventMetadata(request, caller, extra), {
           ifMatch: parseIfMatch(request.headers['if-match']),
         }),
       ),
