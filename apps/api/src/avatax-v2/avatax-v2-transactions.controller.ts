@@ -11,6 +11,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
+import { documentCodeProblem } from '../common/document-code';
 import { eventMetadata } from '../common/event-metadata';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
@@ -210,7 +211,9 @@ export class AvataxV2TransactionsController {
     const refundType = enumValue(REFUND_TYPES, m.refundType, 'refundType', 'Full');
     const refundDate = typeof m.refundDate === 'string' && /^\d{4}-\d{2}-\d{2}/.test(m.refundDate) ? m.refundDate.slice(0, 10) : undefined;
     if (!refundDate) throw m.refundDate === undefined ? valueRequired('refundDate') : v2Error(400, 'DateFormatError', 'refundDate must be an ISO 8601 date.', 'refundDate');
-    const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode.trim() !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
+    const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
+    const problem = documentCodeProblem(code);
+    if (problem) throw invalidValue('refundTransactionCode', `refundTransactionCode ${problem}.`);
     const lines = refundLines(original, refundType, m);
     const source = original.document;
     const { calculatedTaxSummary: _s, ...rest } = source;
@@ -243,9 +246,10 @@ export class AvataxV2TransactionsController {
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
-    const newCode = typeof m.newCode === 'string' ? m.newCode.trim() : '';
-    if (newCode === '') throw valueRequired('newCode');
-    if (newCode.length > 50) throw invalidValue('newCode', 'newCode must be at most 50 characters.');
+    if (typeof m.newCode !== 'string' || m.newCode === '') throw valueRequired('newCode');
+    const problem = documentCodeProblem(m.newCode);
+    if (problem) throw invalidValue('newCode', `newCode ${problem}.`);
+    const newCode = m.newCode.trim();
     const include = parseInclude(q.$include, INCLUDE_ALL);
     if (newCode === current.documentCode) return this.present(current, include);
     const status = v2Status(current);

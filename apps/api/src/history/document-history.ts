@@ -60,7 +60,10 @@ export interface HistoryEntry {
   actor: string;
   credentialId: string;
   userAgent: string;
+  /** The server's id of the request that caused the event. */
   requestId: string;
+  /** The caller's own X-Request-Id, when it sent one (null otherwise, and for events before issue 21). */
+  clientRequestId: string | null;
   correlationId: string;
   comment: string | null;
   occurredAt: string;
@@ -185,6 +188,7 @@ export function documentHistory(events: readonly RecordedEvent[], options: Docum
       credentialId: str(m.credentialId),
       userAgent: str(m.userAgent),
       requestId: str(m.requestId),
+      clientRequestId: typeof m.clientRequestId === 'string' ? m.clientRequestId : null,
       correlationId: str(m.correlationId),
       comment: comment ?? (typeof m.comment === 'string' ? m.comment : null),
       occurredAt: str(m.occurredAt),
