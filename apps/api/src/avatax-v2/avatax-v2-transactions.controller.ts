@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, LOCK_TRANSITIONS, rolesMayCause, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
@@ -6,19 +6,22 @@ import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { documentCodeProblem } from '../common/document-code';
 import { eventMetadata } from '../common/event-metadata';
+import { MAX_PAGE_LINES, sendJson, toJson } from '../common/paging';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiV2Calculated } from '../company-setup/coverage.openapi';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
-import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
+import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/queries/transaction.queries';
+import { transactionsInOrder } from '../transactions/queries/transactions-in-order';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
@@ -331,7 +334,13 @@ export class AvataxV2TransactionsController {
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
   @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
-  async list(@Param('companyCode') rawCompany: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async list(
+    @Param('companyCode') rawCompany: string,
+    @Query(SingleQueryValues) q: Record<string, string>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
       throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
@@ -345,17 +354,31 @@ export class AvataxV2TransactionsController {
     const include = parseInclude(q.$include, INCLUDE_NONE);
     // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
     const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
-    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER, warnings }));
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
-    const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
-    if (order) all.sort(order);
-    const page = all.slice(skip, top === 0 ? skip : skip + top);
-    const result: Record<string, unknown> = { '@recordsetCount': all.length, value: page };
-    if (top > 0 && skip + top < all.length) {
-      const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + top) });
-      result['@nextLink'] = `${request.url.split('?')[0]}?${params.toString()}`;
+    // Documents are read one at a time (the event loop free in between); only their v2 models are kept,
+    // to count and order them. A page stops after $top models or before it would pass MAX_PAGE_LINES lines.
+    const all: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
+    for await (const view of transactionsInOrder(this.queries, caller.accountId, { companyCode, warnings })) {
+      const model = presentStoredV2(view, include, companyId);
+      if (predicate(model)) all.push({ model, lines: include.lines ? view.document.lines.length : 0 });
+      await eventLoopTurn();
     }
-    return result;
+    if (order) all.sort((x, y) => order(x.model, y.model));
+    const page: typeof all = [];
+    let lines = 0;
+    for (const item of all.slice(skip, top === 0 ? skip : skip + top)) {
+      if (page.length > 0 && lines + item.lines > MAX_PAGE_LINES) break;
+      page.push(item);
+      lines += item.lines;
+    }
+    const values: string[] = [];
+    for (const item of page) values.push(await toJson(item.model));
+    let nextLink: string | undefined;
+    if (top > 0 && skip + page.length < all.length) {
+      const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + page.length) });
+      nextLink = `${request.url.split('?')[0]}?${params.toString()}`;
+    }
+    return sendJson(reply, `{"@recordsetCount":${all.length},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
