@@ -398,7 +398,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expectErrorShape(res.body);
       const issued = await t.http.post(`/accounts/${a.accountId}/licenseKeys`).set('Authorization', `Bearer ${PARTNER_KEY}`).send({ role: 'api_user' });
       expect(issued.status).toBe(201);
-      expect(issued.body.licenseKey).toMatch(/^[0-9a-f]{48}$/);
+      expect(issued.body.licenseKey).toMatch(/^[0-9a-f-]{36}\.[0-9a-f]{48}$/);
       const later = await get(docPath('#12345'), tngHeaders(a.accountId, issued.body.licenseKey));
       expect(later.status).toBe(200);
       expect(JSON.stringify(later.body)).not.toContain(issued.body.licenseKey);

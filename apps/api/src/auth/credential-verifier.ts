@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';
 import { FailureThrottle } from './failure-throttle';
-import { hashLicenseKey, verifyLicenseKey } from './license-key';
+import { carriesKeyId, generateSecret, hashSecret, keyIdOf, verifySecret } from './license-key';
 
 const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
 /** How long a verified key is trusted without re-running scrypt. */
@@ -25,7 +25,7 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
  * client address (429 before any hash is computed). Error messages never repeat what was sent.
  */
 @Injectable()
-export class CredentialVerifier {
+export class CredentialVerifier implements OnModuleInit {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
   private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number }>();
   readonly throttle = new FailureThrottle();
@@ -33,6 +33,11 @@ export class CredentialVerifier {
   private dummy?: Promise<string>;
 
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  /** The dummy hash is made at start-up, so not even the first failure takes longer than the others. */
+  async onModuleInit(): Promise<void> {
+    await this.dummyHash();
+  }
 
   /** 429 when this client has failed too often lately. */
   checkThrottle(client: string): void {
@@ -92,7 +97,7 @@ export class CredentialVerifier {
   }
 
   private dummyHash(): Promise<string> {
-    return (this.dummy ??= hashLicenseKey(randomBytes(24).toString('hex')));
+    return (this.dummy ??= hashSecret(generateSecret()));
   }
 
   /** A cached key is still in force (not revoked); users cannot be revoked. */
@@ -102,21 +107,30 @@ export class CredentialVerifier {
     return credentials.some((c) => c.credentialId === caller.credentialId && !c.revokedAt);
   }
 
-  /** The license keys of account `left`, then the user named `left`; null when the secret matches neither. */
+  /**
+   * Exactly one scrypt per attempt, whoever is named, so a wrong answer costs the same and takes as long
+   * for an unknown account, an account with many keys and an unknown user:
+   * - `left` is an account with keys in force: a key carrying its id (`<credentialId>.<secret>`) is
+   *   checked against that one key; any other secret only against the keys issued before key ids (the
+   *   only ones it could be), of which an account has at most MAX_ACTIVE_LICENSE_KEYS;
+   * - otherwise `left` is a username: its password hash;
+   * - nothing to compare with: a dummy hash.
+   */
   private async verify(left: string, secret: string): Promise<Caller | null> {
     const keys = (await this.readStore.listCredentials(left)).filter((c) => !c.revokedAt);
-    for (const key of keys) {
-      if (await verifyLicenseKey(secret, key.keyHash)) {
-        return { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` };
+    if (keys.length > 0) {
+      const keyId = keyIdOf(secret);
+      const candidates = keyId === undefined ? keys.filter((k) => !carriesKeyId(k.keyHash)) : keys.filter((k) => k.credentialId === keyId && carriesKeyId(k.keyHash));
+      if (candidates.length === 0) await verifySecret(secret, await this.dummyHash());
+      for (const key of candidates) {
+        if (await verifySecret(secret, key.keyHash)) {
+          return { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` };
+        }
       }
+      return null;
     }
     const user = await this.readStore.findUser(left);
-    if (user && (await verifyLicenseKey(secret, user.passwordHash))) {
-      return { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` };
-    }
-    // Nothing was hashed for an unknown account or username: hash once anyway, so that the answer takes
-    // as long as for a known one with a wrong secret (no enumeration by timing).
-    if (keys.length === 0 && !user) await verifyLicenseKey(secret, await this.dummyHash());
-    return null;
+    const matches = await verifySecret(secret, user?.passwordHash ?? (await this.dummyHash()));
+    return user && matches ? { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` } : null;
   }
 }
