@@ -13,3 +13,4 @@ export * from './tax-transaction.upcasters';
 export * from './filing-period.events';
 export * from './filing-period.decider';
 export * from './permissions';
+export * from './user.decider';

@@ -1,4 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { foldUser, userStreamName, type User } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
 import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
@@ -27,12 +29,15 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
 @Injectable()
 export class CredentialVerifier implements OnModuleInit {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
-  private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number }>();
+  private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number; userRevision?: number }>();
   readonly throttle = new FailureThrottle();
   /** Hash compared against when nothing matched the name, so failures all cost one scrypt. */
   private dummy?: Promise<string>;
 
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
 
   /** The dummy hash is made at start-up, so not even the first failure takes longer than the others. */
   async onModuleInit(): Promise<void> {
@@ -76,7 +81,7 @@ export class CredentialVerifier implements OnModuleInit {
     const hit = this.verified.get(cacheKey);
     if (hit && hit.until > now) {
       if (now - hit.checkedAt < REVOCATION_CHECK_MS) return hit.caller;
-      if (await this.stillInForce(hit.caller)) {
+      if (await this.stillInForce(hit.caller, hit.userRevision)) {
         hit.checkedAt = now;
         return hit.caller;
       }
@@ -84,14 +89,17 @@ export class CredentialVerifier implements OnModuleInit {
       throw unauthenticated('Invalid credentials.');
     }
 
-    const caller = await this.verify(left, secret);
-    if (!caller) throw unauthenticated('Invalid credentials.');
+    const verified = await this.verify(left, secret);
+    if (!verified) throw unauthenticated('Invalid credentials.');
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-    this.verified.set(cacheKey, { caller, until: now + VERIFIED_TTL_MS, checkedAt: now });
-    return caller;
+    this.verified.set(cacheKey, { caller: verified.caller, until: now + VERIFIED_TTL_MS, checkedAt: now, userRevision: verified.userRevision });
+    return verified.caller;
   }
 
-  /** Drop every cached verification of a credential: a revoked key is refused on its very next use. */
+  /**
+   * Drop every cached verification of a credential (a key's id, or `user:<userId>`): a revoked key, a
+   * changed password, a disabled user is refused on its very next use.
+   */
   forget(credentialId: string): void {
     for (const [cacheKey, entry] of this.verified) if (entry.caller.credentialId === credentialId) this.verified.delete(cacheKey);
   }
@@ -100,9 +108,12 @@ export class CredentialVerifier implements OnModuleInit {
     return (this.dummy ??= hashSecret(generateSecret()));
   }
 
-  /** A cached key is still in force (not revoked); users cannot be revoked. */
-  private async stillInForce(caller: Caller): Promise<boolean> {
-    if (caller.credentialId.startsWith('user:')) return true;
+  /** A cached key is still in force (not revoked); a cached user's stream has not moved (no new password, not disabled). */
+  private async stillInForce(caller: Caller, userRevision: number | undefined): Promise<boolean> {
+    if (userRevision !== undefined) {
+      const { user, revision } = await this.userNamed(caller.actor.slice('user:'.length));
+      return user.exists && user.disabledAt === null && revision === userRevision;
+    }
     const credentials = await this.readStore.listCredentials(caller.accountId);
     return credentials.some((c) => c.credentialId === caller.credentialId && !c.revokedAt);
   }
@@ -116,7 +127,7 @@ export class CredentialVerifier implements OnModuleInit {
    * - otherwise `left` is a username: its password hash;
    * - nothing to compare with: a dummy hash.
    */
-  private async verify(left: string, secret: string): Promise<Caller | null> {
+  private async verify(left: string, secret: string): Promise<{ caller: Caller; userRevision?: number } | null> {
     const keys = (await this.readStore.listCredentials(left)).filter((c) => !c.revokedAt);
     if (keys.length > 0) {
       const keyId = keyIdOf(secret);
@@ -124,13 +135,21 @@ export class CredentialVerifier implements OnModuleInit {
       if (candidates.length === 0) await verifySecret(secret, await this.dummyHash());
       for (const key of candidates) {
         if (await verifySecret(secret, key.keyHash)) {
-          return { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` };
+          return { caller: { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` } };
         }
       }
       return null;
     }
-    const user = await this.readStore.findUser(left);
-    const matches = await verifySecret(secret, user?.passwordHash ?? (await this.dummyHash()));
-    return user && matches ? { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` } : null;
+    const { user, revision } = await this.userNamed(left);
+    const inForce = user.exists && user.disabledAt === null;
+    const matches = await verifySecret(secret, inForce ? user.passwordHash : await this.dummyHash());
+    if (!inForce || !matches) return null;
+    return { caller: { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` }, userRevision: revision };
+  }
+
+  /** A user as its own stream tells it (the log, not a read model: a change counts at once, in every replica). */
+  private async userNamed(username: string): Promise<{ user: User; revision: number }> {
+    const events = await this.eventStore.readStream(userStreamName(username));
+    return { user: foldUser(events), revision: events.length ? events[events.length - 1].revision : -1 };
   }
 }
