@@ -34,7 +34,6 @@ import { TaxDocumentDto } from './dto/tax-document.dto';
 import {
   GetTransactionQuery,
   GetTransactionVersionQuery,
-  ListTransactionsQuery,
 } from './queries/transaction.queries';
 import { Idempotency, idempotentRequest } from './idempotency';
 import { transactionsInOrder, type TransactionOrderFilter } from './queries/transactions-in-order';
