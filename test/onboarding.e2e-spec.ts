@@ -34,7 +34,7 @@ describe('Onboarding acceptance scenario', () => {
 
   it('POST /accounts answers the account id and license key once, with the default company, its location and WA nexus', () => {
     expect(a.accountId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(a.licenseKey).toMatch(/^[0-9a-f]{48}$/);
+    expect(a.licenseKey).toMatch(/^[0-9a-f-]{36}\.[0-9a-f]{48}$/);
     expect(a.body.notice).toMatch(/shown only in this response/);
     expect(Number.isInteger(a.companyId) && a.companyId > 0).toBe(true);
     expect(a.companyId).not.toBe(b.companyId);
@@ -220,7 +220,7 @@ describe('Onboarding acceptance scenario', () => {
     expect((await t.http.get('/companies').set(basic(a.accountId, second.body.licenseKey))).status).toBe(200);
     const rotated = await t.http.post(`/licenseKeys/${second.body.credentialId}/rotate`).set(a.auth);
     expect(rotated.status).toBe(201);
-    expect(rotated.body).toMatchObject({ role: 'api_user', replaces: second.body.credentialId, licenseKey: expect.stringMatching(/^[0-9a-f]{48}$/) });
+    expect(rotated.body).toMatchObject({ role: 'api_user', replaces: second.body.credentialId, licenseKey: expect.stringMatching(/^[0-9a-f-]{36}\.[0-9a-f]{48}$/) });
     secrets.push(rotated.body.licenseKey);
     expect((await t.http.get('/companies').set(basic(a.accountId, second.body.licenseKey))).status).toBe(401);
     expect((await t.http.get('/companies').set(basic(a.accountId, rotated.body.licenseKey))).status).toBe(200);

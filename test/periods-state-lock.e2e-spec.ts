@@ -44,7 +44,7 @@ describe('State changes in closed periods (TNG stateTransitions)', () => {
     const runner = t.app.get(PeriodRunner);
     const key = { accountId: a.accountId, companyCode: a.companyCode, period: '2024-05' };
     const metadata = { schemaVersion: 1, actor: 'test', credentialId: a.credentialId, requestId: 'crash', correlationId: 'crash', causationId: 'crash', userAgent: 'jest', occurredAt: new Date().toISOString() };
-    await expect(runner.run(key, 'reconcile', metadata, { afterDocument: () => { throw new Error('process killed'); } })).rejects.toThrow('process killed');
+    await expect(runner.run(key, 'reconcile', metadata, 'account_admin', { afterDocument: () => { throw new Error('process killed'); } })).rejects.toThrow('process killed');
     const states = [await state('MAY-1'), await state('MAY-2')];
     expect(states.sort()).toEqual(['Reconciled', 'Recorded']);
     const waiting = (await state('MAY-1')) === 'Recorded' ? 'MAY-1' : 'MAY-2';

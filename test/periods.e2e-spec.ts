@@ -125,7 +125,7 @@ describe('Filing periods: reconcile, file, reopen (embedded profile, end to end)
     const key = { accountId: a.accountId, companyCode: a.companyCode, period: '2024-05' };
     const metadata = { schemaVersion: 1, actor: 'test', credentialId: a.credentialId, requestId: 'crash-1', correlationId: 'crash-1', causationId: 'crash-1', userAgent: 'jest', occurredAt: new Date().toISOString() };
     await expect(
-      runner.run(key, 'reconcile', metadata, {
+      runner.run(key, 'reconcile', metadata, 'account_admin', {
         afterDocument: (n) => {
           if (n === 1) throw new Error('process killed');
         },

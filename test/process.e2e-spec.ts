@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { call, startServer, type ServerProcess } from './support/server-process';
+import { spawn } from 'node:child_process';
+import { call, SERVER_MAIN, startServer, type ServerProcess } from './support/server-process';
 import { seedDocument, tngHeaders } from './support/test-app';
 
 /**
@@ -9,7 +10,7 @@ import { seedDocument, tngHeaders } from './support/test-app';
  * in-flight requests finish before a clean exit.
  */
 describe('server process (npm start build)', () => {
-  const PARTNER = 'process-suite-partner-key';
+  const PARTNER = 'process-suite-partner-key-0123456789abc';
   let dataDir: string;
   let server: ServerProcess | undefined;
 
@@ -122,5 +123,18 @@ describe('server process (npm start build)', () => {
     for (const secret of [PARTNER, res.body.licenseKey, headers.Authorization.split(' ')[1], 'a-wrong-guess']) {
       expect(logs.includes(secret)).toBe(false); // ...without any secret
     }
+  });
+
+  it('refuses to start with a short partner key (exit 1, the message names the variable)', async () => {
+    const child = spawn(process.execPath, [SERVER_MAIN], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DATA_DIR: dataDir, LEDGER_PARTNER_KEY: 'short-partner-key' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(out).toMatch(/LEDGER_PARTNER_KEY must be at least 32 characters/);
   });
 });

@@ -4,7 +4,7 @@
  * (after the same call with A's credentials answered 2xx for the reads). Lists never show A's data to B.
  */
 import { startTestApp, type TestApp } from './support/test-app';
-import { onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { basic, onboard, sale, SEATTLE, type OnboardedAccount } from './support/onboarding';
 
 /** Routes that name no account resource: health, docs, partner provisioning, content definitions, creation. */
 const UNSCOPED = [/^\/health/, /^\/docs/, /^\/accounts/, /^\/api\/v2\/definitions\//, /^\/api\/v2\/utilities\//, /^\/addresses/, /^\/api\/addresses\//];
@@ -46,6 +46,7 @@ describe('Tenant isolation', () => {
       period: '2024-05',
       transactionCode: 'DOC-1',
       documentType: 'SalesInvoice',
+      username: a.username,
     };
     const nexusObject = a.body.nexus[0];
     /** A valid body for each write, so that the answer is about the resource, not the input. */
@@ -109,5 +110,8 @@ describe('Tenant isolation', () => {
     expect(docRes.body).toMatchObject({ header: expect.objectContaining({ transactionDate: '2024-05-01' }) });
     const keys = await t.http.get('/licenseKeys').set(a.auth);
     expect(keys.body.value).toEqual([expect.objectContaining({ credentialId: a.credentialId, active: true })]);
+    const users = await t.http.get('/users').set(a.auth);
+    expect(users.body.value).toEqual([expect.objectContaining({ username: a.username, active: true, passwordChangedAt: null })]);
+    expect((await t.http.get('/companies').set(basic(a.username, a.password))).status).toBe(200);
   });
 });

@@ -8,7 +8,7 @@
  *     (other lines), 5 % TransactionVoided, 30 % TransactionReconciled of which half then TransactionFiled.
  * About 1.65 events per document. Deterministic (seeded), except ids and the key.
  */
-import { generateLicenseKey, hashLicenseKey } from '../../apps/api/src/auth/license-key';
+import { newLicenseKey } from '../../apps/api/src/auth/license-key';
 import { eventHash, GENESIS_HASH, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
 import { accountStreamName } from '@tax-ledger/ledger';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
@@ -48,8 +48,7 @@ type Row = [type: string, stream: string, revision: number, data: string];
 
 export async function generateLedgerLog(path: string, targetEvents: number, seed = 42): Promise<GeneratedLog> {
   const started = Date.now();
-  const licenseKey = generateLicenseKey();
-  const keyHash = await hashLicenseKey(licenseKey);
+  const { licenseKey, keyHash } = await newLicenseKey(BENCH_CREDENTIAL_ID);
   const db = openSqliteDatabase(path, { durability: 'full' });
   void new SqliteEventStore(db, { groupCommit: false } as ConstructorParameters<typeof SqliteEventStore>[1]); // creates the schema
   // Generation is not what is measured: no fsync per commit while loading.

@@ -94,6 +94,8 @@ function onboardingContract(name: string, factory: () => Promise<{ readStore: Re
     it('users are found by username whatever its case; a revoked key carries revokedAt', async () => {
       expect(await h.readStore.findUser('ADMIN@example.com')).toMatchObject({ accountId: 'acc-1', userId: 'u1', role: 'account_admin' });
       expect(await h.readStore.findUser('nobody')).toBeNull();
+      expect((await h.readStore.listUsers('acc-1')).map((u) => u.username)).toEqual(['admin@example.com']);
+      expect(await h.readStore.listUsers('acc-2')).toEqual([]);
       const keys = await h.readStore.listCredentials('acc-1');
       expect(keys.map((k) => [k.credentialId, k.revokedAt ?? null])).toEqual([['k1', null], ['k2', log.find((e) => e.type === 'LicenseKeyRevoked')!.metadata.occurredAt]]);
     });

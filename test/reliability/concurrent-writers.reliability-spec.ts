@@ -49,10 +49,16 @@ describe('reliability: 50 concurrent writers on one document', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** Every version, following the pages' Link rel="next" (a page holds at most 100). */
   async function versionsOf(code: string): Promise<any[]> {
-    const res = await call(server.port, 'GET', `${docPath(code)}/versions`, tenant.headers);
-    expect(res.status).toBe(200);
-    return res.body;
+    const versions: any[] = [];
+    for (let path: string | undefined = `${docPath(code)}/versions`; path; ) {
+      const res = await call(server.port, 'GET', path, tenant.headers);
+      expect(res.status).toBe(200);
+      versions.push(...res.body);
+      path = /<([^>]+)>;\s*rel="next"/.exec(String(res.headers.link ?? ''))?.[1];
+    }
+    return versions;
   }
 
   /** Half the writers revise with POST /transactions, half with PUT on the document; each sends its own amount. */

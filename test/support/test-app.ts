@@ -6,7 +6,7 @@ import request from 'supertest';
 import { loadConfig, type LedgerConfig } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/main';
 
-export const PARTNER_KEY = 'test-partner-key-0123456789';
+export const PARTNER_KEY = 'test-partner-key-0123456789abcdef0123';
 
 export interface TestApp {
   app: NestFastifyApplication;

@@ -11,6 +11,8 @@ import { TaxCalculationRepository } from './calculations/tax-calculation.reposit
 import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
 import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/accounts.commands';
 import { LicenseKeysController } from './accounts/license-keys.controller';
+import { USER_COMMAND_HANDLERS } from './accounts/users.commands';
+import { UsersController } from './accounts/users.controller';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
 import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
@@ -52,7 +54,7 @@ export class AppModule {
         StorageModule,
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
-        LicenseKeysController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
+        LicenseKeysController, UsersController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
         AddressesController, CalculationsController, PeriodsController, ReportsController,
         AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
       providers: [
@@ -68,7 +70,7 @@ export class AppModule {
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
-        RevokeLicenseKeyHandler, RotateLicenseKeyHandler, CreateCompanyHandler, ChangeCompanyHandler,
+        RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
         TaxCalculationRepository,
         RecordCalculationHandler,

@@ -28,6 +28,20 @@ export interface LedgerConfig {
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
 
+/** The partner key opens provisioning of every account: a guessable one is refused at start-up. */
+export const MIN_PARTNER_KEY_LENGTH = 32;
+
+/** Unset or empty: provisioning stays closed. Otherwise at least MIN_PARTNER_KEY_LENGTH characters, no surrounding whitespace. */
+function partnerKeyOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.trim() !== value || value.length < MIN_PARTNER_KEY_LENGTH) {
+    throw new Error(
+      `LEDGER_PARTNER_KEY must be at least ${MIN_PARTNER_KEY_LENGTH} characters without surrounding whitespace (e.g. the output of "openssl rand -hex 32"); leave it unset to keep provisioning closed`,
+    );
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const store = (env.LEDGER_STORE ?? 'embedded').toLowerCase();
   if (store !== 'embedded' && store !== 'eventstoredb') {
@@ -59,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     dataDir,
     sqlitePath: dataDir === ':memory:' ? ':memory:' : join(dataDir, 'ledger.sqlite'),
     durability,
-    partnerKey: env.LEDGER_PARTNER_KEY || undefined,
+    partnerKey: partnerKeyOf(env.LEDGER_PARTNER_KEY),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING,
     mongoUri: env.MONGODB_URI,
     mongoDb: env.MONGODB_DB ?? 'tax_ledger',

@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
+import { clientRequestIdOf } from './common/event-metadata';
 import { loadConfig, type LedgerConfig } from './config';
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Builds the HTTP application (used by main and by the e2e tests). */
 export async function createApp(config: LedgerConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -19,11 +19,9 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   const adapter = new FastifyAdapter({
     logger: logs ? { level: config.logLevel } : false,
     bodyLimit: 10 * 1024 * 1024,
-    // Keep a caller's X-Request-Id when it is sane, otherwise mint one; echoed on every response.
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    // The server's own id for every request (logs, the audit trail's requestId, the X-Request-Id answer).
+    // A caller's X-Request-Id is never taken for it: events record it apart, as clientRequestId.
+    genReqId: () => randomUUID(),
     // While closing, requests on kept-alive connections get our 503 (hook below), in the error shape.
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed percent-encoding in the path, an over-long
@@ -50,8 +48,19 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
     bodyParser: false, // the strict UTF-8 JSON parser below replaces Nest's
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Standard security headers (nosniff, frame denial, referrer policy, HSTS, cross-origin isolation).
+  // No global Content-Security-Policy: the HTML reports send their own strict one, and Swagger UI
+  // needs its inline bootstrap.
+  await app.register(helmet, { contentSecurityPolicy: false, frameguard: { action: 'deny' } });
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const clientRequestId = clientRequestIdOf(request);
+    if (clientRequestId) request.log = request.log.child({ clientRequestId });
+    done();
+  });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+    // Every answer is some account's data, a secret shown once, or cheap: nothing is for shared caches.
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
   });
   let closing = false;
   fastify.addHook('preClose', (done) => {

@@ -47,11 +47,27 @@ export const accountNotFound = (accountId: string) =>
 export const licenseKeyNotFound = (credentialId: string) =>
   new LedgerError('LicenseKeyNotFound', `No license key ${credentialId} is in force in this account.`, 'not_found', 'credentialId');
 
+/**
+ * License keys in force per account at most (docs/onboarding.md). Rotation keeps the count; revoke one
+ * to issue another. An account that held more before the cap keeps them.
+ */
+export const MAX_ACTIVE_LICENSE_KEYS = 10;
+
 export function issueLicenseKey(
   state: Account,
   cmd: { accountId: string; credentialId: string; keyHash: string; role: CredentialRole; label?: string },
 ): AccountEvent[] {
   if (!state.exists) throw accountNotFound(cmd.accountId);
+  const active = Object.keys(state.activeKeys).length;
+  if (active >= MAX_ACTIVE_LICENSE_KEYS) {
+    throw new LedgerError(
+      'TooManyLicenseKeys',
+      `The account has ${active} license keys in force; at most ${MAX_ACTIVE_LICENSE_KEYS} are allowed. Revoke one (or rotate it) first.`,
+      'conflict',
+      'licenseKeys',
+      { active, max: MAX_ACTIVE_LICENSE_KEYS },
+    );
+  }
   return [{ type: 'LicenseKeyIssued', data: { ...cmd } }];
 }
 

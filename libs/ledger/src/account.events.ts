@@ -46,6 +46,21 @@ export type UserCreated = {
   };
 };
 
+/** A user's password replaced (rotation): from now on only the new one authenticates. */
+export type UserPasswordChanged = {
+  type: 'UserPasswordChanged';
+  data: { accountId: string; userId: string; username: string; passwordHash: string };
+};
+
+/** A user disabled: its password authenticates no more (final, like a revoked key). */
+export type UserDisabled = {
+  type: 'UserDisabled';
+  data: { accountId: string; userId: string; username: string; reason?: string };
+};
+
+/** The events of a `User-<username>` stream. */
+export type UserEvent = UserCreated | UserPasswordChanged | UserDisabled;
+
 export type AccountEvent = AccountProvisioned | LicenseKeyIssued | LicenseKeyRevoked;
 
 export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = ['AccountProvisioned', 'LicenseKeyIssued', 'LicenseKeyRevoked'];

@@ -4,7 +4,7 @@ import { LedgerError } from './ledger-error';
 
 const key = { accountId: 'acc', companyCode: 'C', period: '2024-05' };
 const totals = { rows: [] };
-const start = (operation: PeriodOperation, runId = 'new') => ({ type: 'StartPeriodRun' as const, data: { key, operation, runId } });
+const start = (operation: PeriodOperation, runId = 'new') => ({ type: 'StartPeriodRun' as const, data: { key, operation, runId, actorRole: 'account_admin' as const } });
 const complete = (runId: string) => ({ type: 'CompletePeriodRun' as const, data: { key, runId, documentsTransitioned: 0, totals } });
 
 /** given: events that bring a period to `status`. */
@@ -77,8 +77,22 @@ describe('FilingPeriod decider', () => {
     expect(decideFilingPeriod(start('reconcile', 'r2'), after)[0].type).toBe('PeriodReconcileStarted');
   });
 
+  it('only filing roles run a period operation; an api_user can neither start nor resume one (nothing decided)', () => {
+    for (const operation of ['reconcile', 'file', 'reopen'] as const) {
+      for (const status of FILING_PERIOD_STATUSES) {
+        const as = (actorRole: 'api_user' | 'system_filer') => () => decideFilingPeriod({ ...start(operation), data: { ...start(operation).data, actorRole } }, foldFilingPeriod(given(status)));
+        expect(as('api_user')).toThrow(expect.objectContaining({ code: 'PermissionDenied', category: 'forbidden' }));
+        try {
+          as('system_filer')();
+        } catch (error) {
+          expect((error as LedgerError).category).toBe('conflict'); // the status may refuse it, the role does not
+        }
+      }
+    }
+  });
+
   it('region and comment travel on the events', () => {
-    const [e] = decideFilingPeriod({ type: 'StartPeriodRun', data: { key: { ...key, region: 'WA' }, operation: 'reconcile', runId: 'x', comment: 'why' } }, foldFilingPeriod([]));
+    const [e] = decideFilingPeriod({ type: 'StartPeriodRun', data: { key: { ...key, region: 'WA' }, operation: 'reconcile', runId: 'x', comment: 'why', actorRole: 'system_filer' } }, foldFilingPeriod([]));
     expect(e.data).toEqual({ ...key, region: 'WA', runId: 'x', comment: 'why' });
   });
 

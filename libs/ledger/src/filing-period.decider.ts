@@ -1,5 +1,6 @@
 import type { FilingPeriodEvent, FilingPeriodKey, PeriodOperation, PeriodTotalsSnapshot } from './filing-period.events';
 import { LedgerError } from './ledger-error';
+import { assertMayRunPeriod, type ActorRole } from './permissions';
 
 /** Open: documents can be recorded and revised. The -ing states are a bulk run under way (or interrupted). */
 export const FILING_PERIOD_STATUSES = ['Open', 'Reconciling', 'Reconciled', 'Filing', 'Filed', 'Reopening'] as const;
@@ -30,7 +31,7 @@ export const PERIOD_OPERATION_TRANSITIONS = {
 
 export interface StartPeriodRun {
   type: 'StartPeriodRun';
-  data: { key: FilingPeriodKey; operation: PeriodOperation; runId: string; comment?: string };
+  data: { key: FilingPeriodKey; operation: PeriodOperation; runId: string; comment?: string; actorRole: ActorRole };
 }
 
 export interface CompletePeriodRun {
@@ -60,6 +61,8 @@ export function decideFilingPeriod(command: FilingPeriodCommand, state: FilingPe
   };
   if (command.type === 'StartPeriodRun') {
     const { operation, runId } = command.data;
+    // Before the status: resuming a run is running it.
+    assertMayRunPeriod(command.data.actorRole, operation);
     if (state.status === RUNNING[operation]) return [];
     const label = key.region ? `${key.period} (${key.region})` : key.period;
     switch (operation) {

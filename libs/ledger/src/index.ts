@@ -12,3 +12,5 @@ export * from './tax-calculation.decider';
 export * from './tax-transaction.upcasters';
 export * from './filing-period.events';
 export * from './filing-period.decider';
+export * from './permissions';
+export * from './user.decider';

@@ -11,6 +11,7 @@ import type { TaxTransactionEvent } from './tax-transaction.events';
 import type { TransactionKey } from './transaction-key';
 import { STATE_TRANSITIONS, TRANSACTION_STATES, TRANSITION_TABLE, type StateTransition, type TransactionState } from './transaction-state';
 import { LedgerError } from './ledger-error';
+import type { ActorRole } from './permissions';
 
 const key: TransactionKey = { accountId: 'acc-1', companyCode: 'A1 Boats', transactionType: 'Sale', documentCode: '#12345' };
 
@@ -46,9 +47,10 @@ const record = (intent: 'createOrRevise' | 'revise', versionId: string, amount =
   data: { key, intent, calculation: calculation(amount), versionId, calculationDuration: 0.001 },
 });
 
-const transition = (t: StateTransition, actorIsSystemFiler = false, comment?: string): TaxTransactionCommand => ({
+/** A transition sent by a role allowed to send it (permissions.spec.ts tests the roles). */
+const transition = (t: StateTransition, actorRole: ActorRole = t === 'FiledByAvalara' ? 'system_filer' : 'account_admin', comment?: string): TaxTransactionCommand => ({
   type: 'ChangeTransactionState',
-  data: { key, transition: t, comment, actorIsSystemFiler },
+  data: { key, transition: t, comment, actorRole },
 });
 
 /** Events that bring a fresh document (version 1) into each state through legal transitions only. */
@@ -71,7 +73,7 @@ function givenDocumentIn(state: TransactionState): TaxTransactionEvent[] {
     }
   };
   run(record('createOrRevise', 'v1'));
-  for (const t of pathTo[state]) run(transition(t, true));
+  for (const t of pathTo[state]) run(transition(t));
   return events;
 }
 
@@ -127,7 +129,7 @@ describe('TaxTransaction decider', () => {
     it.each(cases)('%s from %s', (t, state) => {
       const given = givenDocumentIn(state);
       const rule = TRANSITION_TABLE[t];
-      const when = transition(t, /* system filer */ true, 'SR123: corrected fat finger');
+      const when = transition(t, undefined, 'SR123: corrected fat finger');
       if (rule.from === state) {
         const events = then(given, when);
         expect(events).toHaveLength(1);
@@ -151,14 +153,13 @@ describe('TaxTransaction decider', () => {
       });
     });
 
-    it.each(TRANSACTION_STATES)('FiledByAvalara from %s by an ordinary credential: forbidden where legal, a conflict elsewhere', (state) => {
-      const when = transition('FiledByAvalara', false);
-      if (state === 'Reconciled') expectLedgerError(() => then(givenDocumentIn(state), when), 'FiledByAvalaraNotPermitted', 'forbidden');
-      else expectLedgerError(() => then(givenDocumentIn(state), when), 'InvalidStateTransition', 'conflict');
+    it.each(TRANSACTION_STATES)('FiledByAvalara from %s by an ordinary credential: forbidden, whatever the state', (state) => {
+      const when = transition('FiledByAvalara', 'account_admin');
+      expectLedgerError(() => then(givenDocumentIn(state), when), 'FiledByAvalaraNotPermitted', 'forbidden');
     });
 
     it.each(STATE_TRANSITIONS)('%s on a document that does not exist is TransactionNotFound', (t) => {
-      expectLedgerError(() => then([], transition(t, true)), 'TransactionNotFound', 'not_found');
+      expectLedgerError(() => then([], transition(t)), 'TransactionNotFound', 'not_found');
     });
 
     it('a voided then unvoided document can be revised again', () => {

@@ -8,6 +8,7 @@ import type {
   TransactionStateChanged,
   TransactionVersionData,
 } from './tax-transaction.events';
+import { assertMayTransition, type ActorRole } from './permissions';
 import type { TransactionKey } from './transaction-key';
 import { TRANSITION_TABLE, type StateTransition, type TransactionState } from './transaction-state';
 
@@ -54,8 +55,8 @@ export interface ChangeTransactionState {
     key: TransactionKey;
     transition: StateTransition;
     comment?: string;
-    /** Only the system filer credential may send FiledByAvalara. */
-    actorIsSystemFiler: boolean;
+    /** Who asks: each transition is allowed to some roles only (permissions.ts). */
+    actorRole: ActorRole;
   };
 }
 
@@ -75,7 +76,7 @@ export interface FlagTransaction {
  */
 export interface LockTransaction {
   type: 'LockTransaction';
-  data: { key: TransactionKey; locked: boolean; comment?: string };
+  data: { key: TransactionKey; locked: boolean; comment?: string; actorRole: ActorRole };
 }
 
 export type TaxTransactionCommand = RecordTransaction | ChangeTransactionState | FlagTransaction | LockTransaction;
@@ -144,8 +145,12 @@ function flagTransaction(cmd: FlagTransaction['data'], current: TaxTransaction):
   return { type: FLAG_EVENT[flag], data } as TransactionFlagged;
 }
 
+/** The transitions a v2 lock (Recorded -> Filed) and unlock (Filed -> Recorded) may apply. */
+export const LOCK_TRANSITIONS: readonly StateTransition[] = ['Reconciled', 'Filed', 'UnFiled', 'UnReconciled'];
+
 function lockTransaction(cmd: LockTransaction['data'], current: TaxTransaction): TransactionStateChanged[] {
   const { key, locked } = cmd;
+  for (const transition of LOCK_TRANSITIONS) assertMayTransition(cmd.actorRole, transition);
   if (!current.exists) throw transactionNotFound(key.documentCode);
   const path: StateTransition[] | undefined = locked
     ? { Recorded: ['Reconciled', 'Filed'], Reconciled: ['Filed'] }[current.state as string] as StateTransition[] | undefined
@@ -164,7 +169,7 @@ function lockTransaction(cmd: LockTransaction['data'], current: TaxTransaction):
   const events: TransactionStateChanged[] = [];
   let state: TaxTransaction = current;
   for (const transition of path) {
-    const event = changeTransactionState({ key, transition, comment: cmd.comment, actorIsSystemFiler: false }, state);
+    const event = changeTransactionState({ key, transition, comment: cmd.comment, actorRole: cmd.actorRole }, state);
     events.push(event);
     state = evolve(state, event);
   }
@@ -212,6 +217,8 @@ function recordTransaction(cmd: RecordTransaction['data'], current: TaxTransacti
 
 function changeTransactionState(cmd: ChangeTransactionState['data'], current: TaxTransaction): TransactionStateChanged {
   const { key, transition } = cmd;
+  // Checked first: a role that may not send a transition learns nothing about the document's state.
+  assertMayTransition(cmd.actorRole, transition);
   if (!current.exists) throw transactionNotFound(key.documentCode);
   const rule = TRANSITION_TABLE[transition];
   if (current.state !== rule.from) {
@@ -221,15 +228,6 @@ function changeTransactionState(cmd: ChangeTransactionState['data'], current: Ta
       'conflict',
       'type',
       { state: current.state, version: current.version, transition, allowedFrom: rule.from },
-    );
-  }
-  // Checked after the state: an impossible transition is a conflict whoever sends it.
-  if (transition === 'FiledByAvalara' && !cmd.actorIsSystemFiler) {
-    throw new LedgerError(
-      'FiledByAvalaraNotPermitted',
-      'Only the system filer credential may send FiledByAvalara.',
-      'forbidden',
-      'type',
     );
   }
   return {

@@ -30,7 +30,7 @@ const record = (versionId: string, committed?: boolean): TaxTransactionCommand =
   },
 });
 const flag = (f: 'Commit' | 'Uncommit' | 'Verify'): TaxTransactionCommand => ({ type: 'FlagTransaction', data: { key, flag: f } });
-const lock = (locked: boolean): TaxTransactionCommand => ({ type: 'LockTransaction', data: { key, locked } });
+const lock = (locked: boolean): TaxTransactionCommand => ({ type: 'LockTransaction', data: { key, locked, actorRole: 'system_filer' } });
 
 /** Run commands in order, returning every event and the final state. */
 function run(...commands: TaxTransactionCommand[]): { events: TaxTransactionEvent[]; state: TaxTransaction } {
@@ -84,7 +84,7 @@ describe('TaxTransaction decider: REST v2 flags', () => {
   });
 
   it('flags apply only to Recorded documents (a voided one is a conflict)', () => {
-    const voided: TaxTransactionCommand = { type: 'ChangeTransactionState', data: { key, transition: 'Voided', actorIsSystemFiler: false } };
+    const voided: TaxTransactionCommand = { type: 'ChangeTransactionState', data: { key, transition: 'Voided', actorRole: 'api_user' } };
     const error = errorOf(() => run(record('v1', false), voided, flag('Commit')));
     expect(error).toMatchObject({ code: 'TransactionNotEditable', category: 'conflict' });
     expect(errorOf(() => decide(flag('Commit'), initialTaxTransaction)).code).toBe('TransactionNotFound');

@@ -36,7 +36,6 @@ export function projectUser(event: RecordedEvent): UserView | null {
     userId: d.userId,
     accountId: d.accountId,
     username: d.username.toLowerCase(),
-    passwordHash: d.passwordHash,
     role: d.role,
     ...(d.email ? { email: d.email } : {}),
     createdAt: event.metadata.occurredAt,

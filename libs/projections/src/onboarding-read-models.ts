@@ -10,12 +10,14 @@ export interface CompanySetupView extends CompanyState {
   streamRevision: number;
 }
 
-/** Read model `users`: one row per user (username unique across accounts), the password hash only. */
+/**
+ * Read model `users`: one row per user (username unique across accounts), to find and list them. No
+ * password hash: passwords change (UserPasswordChanged), and authentication reads the user's own stream.
+ */
 export interface UserView {
   userId: string;
   accountId: string;
   username: string;
-  passwordHash: string;
   role: CredentialRole;
   email?: string;
   createdAt: string;

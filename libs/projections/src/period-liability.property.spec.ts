@@ -157,14 +157,14 @@ function simulate(steps: Step[]): Log {
       if (isPeriodClosed(periodState(newPeriod).status) || (oldPeriod && isPeriodClosed(periodState(oldPeriod).status))) continue;
       runDoc(step.doc, { type: 'RecordTransaction', data: { key: keyOf(step.doc), intent: 'createOrRevise', calculation, versionId: `v${++versionSeq}`, calculationDuration: 0 } });
     } else if (step.kind === 'transition') {
-      runDoc(step.doc, { type: 'ChangeTransactionState', data: { key: keyOf(step.doc), transition: step.transition, actorIsSystemFiler: false } });
+      runDoc(step.doc, { type: 'ChangeTransactionState', data: { key: keyOf(step.doc), transition: step.transition, actorRole: 'account_admin' } });
     } else {
       const p = PERIODS[step.period];
       const key = { accountId: 'acc', companyCode: 'C', period: p };
       const state = periodState(p);
       let started: FilingPeriodEvent[];
       try {
-        started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation: step.operation, runId: `run${log.events.length}` } }, state);
+        started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation: step.operation, runId: `run${log.events.length}`, actorRole: 'account_admin' } }, state);
       } catch {
         continue;
       }
@@ -184,7 +184,7 @@ function simulate(steps: Step[]): Log {
       for (const { from, transition } of plan) {
         for (const [i, d] of [...docs.entries()].sort(([x], [y]) => x - y)) {
           if (interrupted || d.period !== p || !d.state.exists || d.state.state !== from) continue;
-          runDoc(i, { type: 'ChangeTransactionState', data: { key: keyOf(i), transition, actorIsSystemFiler: false } }, runId);
+          runDoc(i, { type: 'ChangeTransactionState', data: { key: keyOf(i), transition, actorRole: 'account_admin' } }, runId);
           moved++;
           if (step.interruptAfter !== undefined && moved > step.interruptAfter) interrupted = true;
         }

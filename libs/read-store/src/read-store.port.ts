@@ -42,6 +42,8 @@ export interface ReadStore extends PeriodReadStore {
   listCompanySetups(accountId: string): Promise<CompanySetupView[]>;
   /** A user by username (case-insensitive; usernames are unique across accounts), for authentication. */
   findUser(username: string): Promise<UserView | null>;
+  /** The users of one account, ordered by username. */
+  listUsers(accountId: string): Promise<UserView[]>;
 
   /** Global position of the last event each projection has applied (-1: none). */
   checkpoints(): Promise<Record<string, number>>;

@@ -10,7 +10,7 @@ import { SqliteReadStore } from '@tax-ledger/read-store';
 import { call, startServer, type ServerProcess } from '../../support/server-process';
 import { tngHeaders } from '../../support/test-app';
 
-export const PARTNER = 'reliability-suite-partner-key';
+export const PARTNER = 'reliability-suite-partner-key-0123456789';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

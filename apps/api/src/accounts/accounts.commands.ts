@@ -20,7 +20,7 @@ import {
 import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
 import { randomUUID } from 'node:crypto';
 import { CredentialVerifier } from '../auth/credential-verifier';
-import { generateLicenseKey, hashLicenseKey } from '../auth/license-key';
+import { generateSecret, hashSecret, newLicenseKey } from '../auth/license-key';
 import { CreateCompanyCommand, type CompanyResult } from '../onboarding/company.commands';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
@@ -107,9 +107,8 @@ export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccount
   async execute({ accountName, company, metadata, user }: ProvisionAccountCommand): Promise<ProvisionedAccount> {
     const accountId = randomUUID();
     const credentialId = randomUUID();
-    const licenseKey = generateLicenseKey();
     const username = (user?.username ?? user?.email ?? `admin-${accountId.slice(0, 8)}`).toLowerCase();
-    const generatedPassword = user?.password ? undefined : generateLicenseKey();
+    const generatedPassword = user?.password ? undefined : generateSecret();
     const password = user?.password ?? generatedPassword!;
 
     // The username first: its stream is appended with no_stream, so a taken name stops everything here.
@@ -119,7 +118,7 @@ export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccount
         accountId,
         userId: randomUUID(),
         username,
-        passwordHash: await hashLicenseKey(password),
+        passwordHash: await hashSecret(password),
         role: 'account_admin',
         ...(user?.email ? { email: user.email } : {}),
         ...(user?.firstName ? { firstName: user.firstName } : {}),
@@ -134,7 +133,7 @@ export class ProvisionAccountHandler implements ICommandHandler<ProvisionAccount
       }
       throw error;
     }
-    const keyHash = await hashLicenseKey(licenseKey);
+    const { licenseKey, keyHash } = await newLicenseKey(credentialId);
     await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
       provisionAccount(account, { accountId, accountName, credential: { credentialId, keyHash, role: 'account_admin' } }),
       metadata,
@@ -161,8 +160,7 @@ export class IssueLicenseKeyHandler implements ICommandHandler<IssueLicenseKeyCo
 
   async execute({ accountId, role, label, metadata }: IssueLicenseKeyCommand): Promise<IssuedCredential> {
     const credentialId = randomUUID();
-    const licenseKey = generateLicenseKey();
-    const keyHash = await hashLicenseKey(licenseKey);
+    const { licenseKey, keyHash } = await newLicenseKey(credentialId);
     await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
       issueLicenseKey(account, { accountId, credentialId, keyHash, role, ...(label ? { label } : {}) }),
       metadata,
@@ -198,8 +196,7 @@ export class RotateLicenseKeyHandler implements ICommandHandler<RotateLicenseKey
 
   async execute({ accountId, credentialId, metadata }: RotateLicenseKeyCommand): Promise<IssuedCredential> {
     const newCredentialId = randomUUID();
-    const licenseKey = generateLicenseKey();
-    const keyHash = await hashLicenseKey(licenseKey);
+    const { licenseKey, keyHash } = await newLicenseKey(newCredentialId);
     const events = await changeAccount(this.eventStore, this.waitForProjection, accountId, (account) =>
       rotateLicenseKey(account, { accountId, credentialId, newCredentialId, keyHash }),
       metadata,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CREDENTIAL_ROLES, type CredentialRole } from '@tax-ledger/ledger';
 
 export { ProvisionAccountDto } from '../onboarding/onboarding.dto';
@@ -12,6 +12,12 @@ export class IssueLicenseKeyDto {
   @ApiPropertyOptional({ example: 'billing connector' })
   @IsOptional() @IsString() @MaxLength(100)
   label?: string;
+}
+
+export class ChangeUserPasswordDto {
+  @ApiPropertyOptional({ description: 'The new password, 12..200 characters; absent: one is generated and returned once' })
+  @IsOptional() @IsString() @Matches(/^.{12,200}$/s, { message: 'password must be 12 to 200 characters' })
+  password?: string;
 }
 
 export class RevokeLicenseKeyDto {

@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { foldUser, userStreamName, type User } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';
 import { FailureThrottle } from './failure-throttle';
-import { hashLicenseKey, verifyLicenseKey } from './license-key';
+import { carriesKeyId, generateSecret, hashSecret, keyIdOf, verifySecret } from './license-key';
 
 const AUTH_PATTERN = /^\s*(AvalaraAuth|Avalara|Basic)\s*:?\s*([A-Za-z0-9+/=_-]+)\s*$/i;
 /** How long a verified key is trusted without re-running scrypt. */
@@ -25,14 +27,22 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
  * client address (429 before any hash is computed). Error messages never repeat what was sent.
  */
 @Injectable()
-export class CredentialVerifier {
+export class CredentialVerifier implements OnModuleInit {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
-  private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number }>();
+  private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number; userRevision?: number }>();
   readonly throttle = new FailureThrottle();
   /** Hash compared against when nothing matched the name, so failures all cost one scrypt. */
   private dummy?: Promise<string>;
 
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
+
+  /** The dummy hash is made at start-up, so not even the first failure takes longer than the others. */
+  async onModuleInit(): Promise<void> {
+    await this.dummyHash();
+  }
 
   /** 429 when this client has failed too often lately. */
   checkThrottle(client: string): void {
@@ -71,7 +81,7 @@ export class CredentialVerifier {
     const hit = this.verified.get(cacheKey);
     if (hit && hit.until > now) {
       if (now - hit.checkedAt < REVOCATION_CHECK_MS) return hit.caller;
-      if (await this.stillInForce(hit.caller)) {
+      if (await this.stillInForce(hit.caller, hit.userRevision)) {
         hit.checkedAt = now;
         return hit.caller;
       }
@@ -79,44 +89,67 @@ export class CredentialVerifier {
       throw unauthenticated('Invalid credentials.');
     }
 
-    const caller = await this.verify(left, secret);
-    if (!caller) throw unauthenticated('Invalid credentials.');
+    const verified = await this.verify(left, secret);
+    if (!verified) throw unauthenticated('Invalid credentials.');
     if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
-    this.verified.set(cacheKey, { caller, until: now + VERIFIED_TTL_MS, checkedAt: now });
-    return caller;
+    this.verified.set(cacheKey, { caller: verified.caller, until: now + VERIFIED_TTL_MS, checkedAt: now, userRevision: verified.userRevision });
+    return verified.caller;
   }
 
-  /** Drop every cached verification of a credential: a revoked key is refused on its very next use. */
+  /**
+   * Drop every cached verification of a credential (a key's id, or `user:<userId>`): a revoked key, a
+   * changed password, a disabled user is refused on its very next use.
+   */
   forget(credentialId: string): void {
     for (const [cacheKey, entry] of this.verified) if (entry.caller.credentialId === credentialId) this.verified.delete(cacheKey);
   }
 
   private dummyHash(): Promise<string> {
-    return (this.dummy ??= hashLicenseKey(randomBytes(24).toString('hex')));
+    return (this.dummy ??= hashSecret(generateSecret()));
   }
 
-  /** A cached key is still in force (not revoked); users cannot be revoked. */
-  private async stillInForce(caller: Caller): Promise<boolean> {
-    if (caller.credentialId.startsWith('user:')) return true;
+  /** A cached key is still in force (not revoked); a cached user's stream has not moved (no new password, not disabled). */
+  private async stillInForce(caller: Caller, userRevision: number | undefined): Promise<boolean> {
+    if (userRevision !== undefined) {
+      const { user, revision } = await this.userNamed(caller.actor.slice('user:'.length));
+      return user.exists && user.disabledAt === null && revision === userRevision;
+    }
     const credentials = await this.readStore.listCredentials(caller.accountId);
     return credentials.some((c) => c.credentialId === caller.credentialId && !c.revokedAt);
   }
 
-  /** The license keys of account `left`, then the user named `left`; null when the secret matches neither. */
-  private async verify(left: string, secret: string): Promise<Caller | null> {
+  /**
+   * Exactly one scrypt per attempt, whoever is named, so a wrong answer costs the same and takes as long
+   * for an unknown account, an account with many keys and an unknown user:
+   * - `left` is an account with keys in force: a key carrying its id (`<credentialId>.<secret>`) is
+   *   checked against that one key; any other secret only against the keys issued before key ids (the
+   *   only ones it could be), of which an account has at most MAX_ACTIVE_LICENSE_KEYS;
+   * - otherwise `left` is a username: its password hash;
+   * - nothing to compare with: a dummy hash.
+   */
+  private async verify(left: string, secret: string): Promise<{ caller: Caller; userRevision?: number } | null> {
     const keys = (await this.readStore.listCredentials(left)).filter((c) => !c.revokedAt);
-    for (const key of keys) {
-      if (await verifyLicenseKey(secret, key.keyHash)) {
-        return { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` };
+    if (keys.length > 0) {
+      const keyId = keyIdOf(secret);
+      const candidates = keyId === undefined ? keys.filter((k) => !carriesKeyId(k.keyHash)) : keys.filter((k) => k.credentialId === keyId && carriesKeyId(k.keyHash));
+      if (candidates.length === 0) await verifySecret(secret, await this.dummyHash());
+      for (const key of candidates) {
+        if (await verifySecret(secret, key.keyHash)) {
+          return { caller: { accountId: left, credentialId: key.credentialId, role: key.role, actor: `credential:${key.credentialId}` } };
+        }
       }
+      return null;
     }
-    const user = await this.readStore.findUser(left);
-    if (user && (await verifyLicenseKey(secret, user.passwordHash))) {
-      return { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` };
-    }
-    // Nothing was hashed for an unknown account or username: hash once anyway, so that the answer takes
-    // as long as for a known one with a wrong secret (no enumeration by timing).
-    if (keys.length === 0 && !user) await verifyLicenseKey(secret, await this.dummyHash());
-    return null;
+    const { user, revision } = await this.userNamed(left);
+    const inForce = user.exists && user.disabledAt === null;
+    const matches = await verifySecret(secret, inForce ? user.passwordHash : await this.dummyHash());
+    if (!inForce || !matches) return null;
+    return { caller: { accountId: user.accountId, credentialId: `user:${user.userId}`, role: user.role, actor: `user:${user.username}` }, userRevision: revision };
+  }
+
+  /** A user as its own stream tells it (the log, not a read model: a change counts at once, in every replica). */
+  private async userNamed(username: string): Promise<{ user: User; revision: number }> {
+    const events = await this.eventStore.readStream(userStreamName(username));
+    return { user: foldUser(events), revision: events.length ? events[events.length - 1].revision : -1 };
   }
 }

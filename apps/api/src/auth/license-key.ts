@@ -7,23 +7,44 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
+/** Stored-hash scheme of a secret (a user password, a license key issued before key ids). */
+const SCHEME = 'scrypt';
+/** Stored-hash scheme of a license key that carries its credential id (`<credentialId>.<secret>`). */
+const SCHEME_WITH_KEY_ID = 'scrypt-id';
 
-/** A new license key: 192 random bits as 48 hex characters. Shown once, never stored. */
-export const generateLicenseKey = () => randomBytes(24).toString('hex');
+/** 192 random bits as 48 hex characters (a generated password, the secret part of a license key). */
+export const generateSecret = () => randomBytes(24).toString('hex');
 
-/** Slow, salted hash of a license key: "scrypt$N$r$p$salt$hash" (base64). */
-export async function hashLicenseKey(key: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(key, salt, KEY_LENGTH, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+/**
+ * A new license key, `<credentialId>.<48 hex>`, and its stored hash. The id in the key lets the server
+ * verify exactly one hash per attempt (the key's own), whatever the account holds. Shown once, never stored.
+ */
+export async function newLicenseKey(credentialId: string): Promise<{ licenseKey: string; keyHash: string }> {
+  const licenseKey = `${credentialId}.${generateSecret()}`;
+  return { licenseKey, keyHash: await hashSecret(licenseKey, SCHEME_WITH_KEY_ID) };
 }
 
-/** Constant-time check of a key against a stored hash. */
-export async function verifyLicenseKey(key: string, stored: string): Promise<boolean> {
+const KEY_WITH_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[0-9a-f]{48}$/;
+
+/** The credential id a license key carries; undefined for anything else (a key issued before ids, a password). */
+export const keyIdOf = (secret: string): string | undefined => KEY_WITH_ID.exec(secret)?.[1];
+
+/** Whether a stored hash belongs to a key that carries its id (false: a key issued before key ids). */
+export const carriesKeyId = (storedHash: string): boolean => storedHash.startsWith(`${SCHEME_WITH_KEY_ID}$`);
+
+/** Slow, salted hash of a secret: "<scheme>$N$r$p$salt$hash" (base64). */
+export async function hashSecret(secret: string, scheme = SCHEME): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(secret, salt, KEY_LENGTH, PARAMS);
+  return [scheme, PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+/** Constant-time check of a secret against a stored hash (one scrypt). */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  if ((scheme !== SCHEME && scheme !== SCHEME_WITH_KEY_ID) || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(key, Buffer.from(salt, 'base64'), expected.length, {
+  const actual = await scrypt(secret, Buffer.from(salt, 'base64'), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),

@@ -8,13 +8,15 @@ import type { Caller } from './caller';
  * - partner: provisions accounts (POST /accounts) and nothing inside them;
  * - account_admin: everything in its account: license keys, companies, locations, nexus, items,
  *   certificates, filing calendar, and transactions;
- * - api_user: records and reads transactions, reads the company setup;
- * - system_filer: reads and sends state transitions; the only one that may send FiledByAvalara (the
- *   ledger enforces that); it does not record documents.
+ * - api_user: records, reads, voids and unvoids transactions, reads the company setup;
+ * - system_filer: reads, reconciles and files; the only one that may send FiledByAvalara; it does
+ *   not record documents.
+ * Which role may cause which state transition and period operation is the ledger's table
+ * (libs/ledger/src/permissions.ts), checked by the deciders whatever route asks.
  */
 export const MANAGE_ACCOUNT: readonly CredentialRole[] = ['account_admin'];
 export const READ_ACCOUNT: readonly CredentialRole[] = ['account_admin', 'api_user', 'system_filer'];
-/** Recording and revising documents; reading them and state transitions are open to every account role. */
+/** Recording and revising documents; reading them is open to every account role (state changes: permissions.ts). */
 export const RECORD_TRANSACTIONS: readonly CredentialRole[] = ['account_admin', 'api_user'];
 
 export const ROLES_KEY = 'tax-ledger:roles';

@@ -1,23 +1,27 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { LedgerError, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
+import { LedgerError, LOCK_TRANSITIONS, rolesMayCause, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
 import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
 import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
+import { documentCodeProblem } from '../common/document-code';
 import { eventMetadata } from '../common/event-metadata';
+import { MAX_PAGE_LINES, sendJson, toJson } from '../common/paging';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiV2Calculated } from '../company-setup/coverage.openapi';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
-import { GetTransactionQuery, GetTransactionVersionQuery, ListTransactionsQuery } from '../transactions/queries/transaction.queries';
+import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/queries/transaction.queries';
+import { transactionsInOrder } from '../transactions/queries/transactions-in-order';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
@@ -126,6 +130,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/void`)
+  @AllowRoles(rolesMayCause('Voided'))
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
@@ -135,6 +140,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/unvoid`)
+  @AllowRoles(rolesMayCause('UnVoided'))
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
   async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
@@ -184,14 +190,15 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/lock`)
-  @AllowRoles(['account_admin', 'system_filer'])
+  // The roles of libs/ledger/src/permissions.ts, which the ledger enforces again per transition.
+  @AllowRoles(rolesMayCause(...LOCK_TRANSITIONS))
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
     if (typeof m.isLocked !== 'boolean') throw valueRequired('isLocked');
     if (v2Status(current).locked === m.isLocked) return this.present(current, parseInclude(q.$include, INCLUDE_ALL));
-    const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock' } }, 'lock', caller, request);
+    const { view } = await this.change(current, { type: 'LockTransaction', data: { key: this.keyOf(current), locked: m.isLocked, comment: m.isLocked ? 'v2 lock' : 'v2 unlock', actorRole: caller.role } }, 'lock', caller, request);
     return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
@@ -207,7 +214,9 @@ export class AvataxV2TransactionsController {
     const refundType = enumValue(REFUND_TYPES, m.refundType, 'refundType', 'Full');
     const refundDate = typeof m.refundDate === 'string' && /^\d{4}-\d{2}-\d{2}/.test(m.refundDate) ? m.refundDate.slice(0, 10) : undefined;
     if (!refundDate) throw m.refundDate === undefined ? valueRequired('refundDate') : v2Error(400, 'DateFormatError', 'refundDate must be an ISO 8601 date.', 'refundDate');
-    const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode.trim() !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
+    const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
+    const problem = documentCodeProblem(code);
+    if (problem) throw invalidValue('refundTransactionCode', `refundTransactionCode ${problem}.`);
     const lines = refundLines(original, refundType, m);
     const source = original.document;
     const { calculatedTaxSummary: _s, ...rest } = source;
@@ -240,9 +249,10 @@ export class AvataxV2TransactionsController {
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
-    const newCode = typeof m.newCode === 'string' ? m.newCode.trim() : '';
-    if (newCode === '') throw valueRequired('newCode');
-    if (newCode.length > 50) throw invalidValue('newCode', 'newCode must be at most 50 characters.');
+    if (typeof m.newCode !== 'string' || m.newCode === '') throw valueRequired('newCode');
+    const problem = documentCodeProblem(m.newCode);
+    if (problem) throw invalidValue('newCode', `newCode ${problem}.`);
+    const newCode = m.newCode.trim();
     const include = parseInclude(q.$include, INCLUDE_ALL);
     if (newCode === current.documentCode) return this.present(current, include);
     const status = v2Status(current);
@@ -265,10 +275,10 @@ export class AvataxV2TransactionsController {
     );
     try {
       // The old code stops counting (voided) only if nobody changed it meanwhile.
-      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, false, metadata, { ifMatch: [current.versionId] }));
+      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, caller.role, metadata, { ifMatch: [current.versionId] }));
     } catch (error) {
       // Undo the copy, so the document never counts twice.
-      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, false, metadata));
+      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, caller.role, metadata));
       throw toV2Error(error, 'adjust');
     }
     return this.present(view, include);
@@ -324,7 +334,13 @@ export class AvataxV2TransactionsController {
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
   @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
-  async list(@Param('companyCode') rawCompany: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async list(
+    @Param('companyCode') rawCompany: string,
+    @Query(SingleQueryValues) q: Record<string, string>,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
       throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
@@ -338,17 +354,31 @@ export class AvataxV2TransactionsController {
     const include = parseInclude(q.$include, INCLUDE_NONE);
     // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
     const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
-    const views: TransactionView[] = await this.queries.execute(new ListTransactionsQuery(caller.accountId, { companyCode, limit: Number.MAX_SAFE_INTEGER, warnings }));
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
-    const all = views.map((v) => presentStoredV2(v, include, companyId)).filter(predicate);
-    if (order) all.sort(order);
-    const page = all.slice(skip, top === 0 ? skip : skip + top);
-    const result: Record<string, unknown> = { '@recordsetCount': all.length, value: page };
-    if (top > 0 && skip + top < all.length) {
-      const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + top) });
-      result['@nextLink'] = `${request.url.split('?')[0]}?${params.toString()}`;
+    // Documents are read one at a time (the event loop free in between); only their v2 models are kept,
+    // to count and order them. A page stops after $top models or before it would pass MAX_PAGE_LINES lines.
+    const all: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
+    for await (const view of transactionsInOrder(this.queries, caller.accountId, { companyCode, warnings })) {
+      const model = presentStoredV2(view, include, companyId);
+      if (predicate(model)) all.push({ model, lines: include.lines ? view.document.lines.length : 0 });
+      await eventLoopTurn();
     }
-    return result;
+    if (order) all.sort((x, y) => order(x.model, y.model));
+    const page: typeof all = [];
+    let lines = 0;
+    for (const item of all.slice(skip, top === 0 ? skip : skip + top)) {
+      if (page.length > 0 && lines + item.lines > MAX_PAGE_LINES) break;
+      page.push(item);
+      lines += item.lines;
+    }
+    const values: string[] = [];
+    for (const item of page) values.push(await toJson(item.model));
+    let nextLink: string | undefined;
+    if (top > 0 && skip + page.length < all.length) {
+      const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + page.length) });
+      nextLink = `${request.url.split('?')[0]}?${params.toString()}`;
+    }
+    return sendJson(reply, `{"@recordsetCount":${all.length},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -390,7 +420,7 @@ export class AvataxV2TransactionsController {
 
   private async transition(current: TransactionView, transition: 'Voided' | 'UnVoided', comment: string, op: 'void' | 'unvoid', caller: Caller, request: FastifyRequest, include: string | undefined) {
     const { view } = await asLedger(op, () =>
-      this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, false, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
+      this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), transition, comment, caller.role, eventMetadata(request, caller), { ifMatch: [current.versionId] })),
     );
     return this.present(view, parseInclude(include, INCLUDE_ALL));
   }

@@ -2,6 +2,7 @@ import type { Address, EntityUseType, LocationContent, Locations, TaxDocument, T
 import { ENTITY_USE_TYPES } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
+import { documentCodeProblem } from '../common/document-code';
 import { DOCUMENT_TYPES, enumValue, invalidValue, isReturnType, TAX_OVERRIDE_TYPES, v2Error, valueRequired, type DocumentType } from './avatax-codes';
 
 /** REST v2 AddressLocationInfo. */
@@ -171,8 +172,10 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
   const companyCode = m.companyCode ?? defaults.companyCode;
   if (typeof companyCode !== 'string' || companyCode.trim() === '') throw valueRequired('companyCode');
   if (typeof m.customerCode !== 'string' || m.customerCode.trim() === '') throw valueRequired('customerCode');
-  const code = typeof m.code === 'string' && m.code.trim() !== '' ? m.code : defaults.code ?? randomUUID();
-  if (code.length > 50) throw invalidValue('code', 'code must be at most 50 characters.');
+  // Absent or empty: AvaTax generates a code. Anything else must be a printable code.
+  const code = typeof m.code === 'string' && m.code !== '' ? m.code : defaults.code ?? randomUUID();
+  const problem = documentCodeProblem(code);
+  if (problem) throw invalidValue('code', `code ${problem}.`);
   const date = isoDate(m.date, 'date');
   if (!Array.isArray(m.lines) || m.lines.length === 0) throw v2Error(400, 'MissingLine', 'A transaction needs at least one line.', 'lines');
   if (m.commit !== undefined && m.commit !== null && typeof m.commit !== 'boolean') throw invalidValue('commit', 'commit must be true or false.');

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
+import { HistoryPageQueryDto, VersionsPageQueryDto } from '../common/page-query.dto';
+import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../common/paging';
 import { ValidBody } from '../common/body-validation.pipe';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiCalculatedDocument } from '../company-setup/coverage.openapi';
@@ -124,22 +126,49 @@ export class CalculationsController {
   }
 
   @Get(`${DOCUMENT_PATH}/history`)
-  @ApiOperation({ summary: 'Every event of a tax calculation record: who, when, and what changed between versions (recalculations)' })
-  async documentHistory(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+  @ApiOperation({ summary: 'The events of a tax calculation record, a page at a time (startRevision, limit ≤ 100; nextLink): who, when, and what changed between versions' })
+  async documentHistory(
+    @Param() params: Record<string, string>,
+    @Query(ValidBody) query: HistoryPageQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const key = this.keyFromPath(caller, params);
+    const limit = query.limit ?? MAX_PAGE_ITEMS;
     // No filing state: a calculation is never Recorded for filing, Voided or Filed.
-    const events = await this.history.history(calculationStreamName(key), { stateAfterVersion: null });
-    if (!events) throw calculationNotFound(key.documentCode);
-    return { companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode, events };
+    const page = await this.history.historyPage(calculationStreamName(key), query.startRevision ?? 0, limit, { stateAfterVersion: null });
+    if (!page) throw calculationNotFound(key.documentCode);
+    const next = page.next === undefined ? null : this.pageUrl(request, { startRevision: page.next, limit });
+    const head = JSON.stringify({ companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode });
+    return sendJson(reply, `${head.slice(0, -1)},"events":${page.json},"nextLink":${JSON.stringify(next)}}`, next ?? undefined);
   }
 
   @Get(`${DOCUMENT_PATH}/versions`)
-  @ApiOperation({ summary: 'Every version of a tax calculation record, oldest first' })
-  async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+  @ApiOperation({ summary: 'The versions of a tax calculation record, oldest first, a page at a time (startVersion, limit ≤ 100, at most about 10,000 lines; Link rel="next")' })
+  async versions(
+    @Param() params: Record<string, string>,
+    @Query(ValidBody) query: VersionsPageQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const key = this.keyFromPath(caller, params);
-    const versions = await this.calculations.versions(key);
-    if (versions.length === 0) throw calculationNotFound(key.documentCode);
-    return versions.map(presentCalculation);
+    const limit = query.limit ?? MAX_PAGE_ITEMS;
+    const startVersion = query.startVersion ?? 1;
+    const page = await collectPage(this.calculations.versionsFrom(key, startVersion), {
+      limit,
+      lines: (v) => v.document.lines.length,
+      present: presentCalculation,
+      cursor: (v) => v.version,
+    });
+    if (page.count === 0 && !(await this.calculations.version(key, 1))) throw calculationNotFound(key.documentCode);
+    return sendJson(reply, page.json, page.next === undefined ? undefined : this.pageUrl(request, { startVersion: page.next, limit }));
+  }
+
+  /** The next page's address, absolute under LEDGER_PUBLIC_URL like Location. */
+  private pageUrl(request: FastifyRequest, changes: Record<string, string | number>): string {
+    return `${this.config.publicUrl ?? ''}${nextPageUrl(request.url, changes)}`;
   }
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
@@ -147,9 +176,8 @@ export class CalculationsController {
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
     const key = this.keyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
-    const versions = await this.calculations.versions(key);
-    if (versions.length === 0) throw calculationNotFound(key.documentCode);
-    const found = versions.find((v) => v.version === Number(params.version));
+    const found = await this.calculations.version(key, Number(params.version));
+    if (!found && !(await this.calculations.version(key, 1))) throw calculationNotFound(key.documentCode);
     if (!found) throw new LedgerError('CalculationVersionNotFound', `Version ${params.version} of "${key.documentCode}" does not exist.`, 'not_found', 'version');
     return presentCalculation(found);
   }

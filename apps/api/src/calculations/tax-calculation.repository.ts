@@ -51,15 +51,22 @@ export class TaxCalculationRepository {
   }
 
   /** Every version of a calculation, oldest first (each recalculation is one), read from its stream. */
-  async versions(key: CalculationKey): Promise<CalculationView[]> {
-    const history = await this.eventStore.readStream(calculationStreamName(key));
-    const versions: CalculationView[] = [];
-    history.reduce<CalculationView | null>((view, event) => {
-      const next = projectCalculation(view, event);
-      if (next && next !== view) versions.push(next);
-      return next;
-    }, null);
-    return versions;
+  /**
+   * Version n of a calculation, read alone from the log: a calculation's stream holds only version
+   * events (CalculationRecorded, then CalculationRevised), version n at revision n - 1.
+   */
+  async version(key: CalculationKey, n: number): Promise<CalculationView | null> {
+    const [event] = await this.eventStore.readStream(calculationStreamName(key), { fromRevision: n - 1, maxCount: 1 });
+    return event ? projectCalculation(null, event) : null;
+  }
+
+  /** Versions from `first` on, read one at a time. */
+  async *versionsFrom(key: CalculationKey, first: number): AsyncGenerator<CalculationView> {
+    for (let n = first; ; n++) {
+      const view = await this.version(key, n);
+      if (!view) return;
+      yield view;
+    }
   }
 
   /** The latest stored version of a calculation, read from its stream (not a possibly lagging read model). */

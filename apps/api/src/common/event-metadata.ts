@@ -7,9 +7,21 @@ const header = (request: FastifyRequest, name: string, max = 200) => {
   return typeof value === 'string' && value.length > 0 ? value.slice(0, max) : undefined;
 };
 
-/** Who, when and why for the events a request causes. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The caller's own X-Request-Id, when it is sane (never used as the server's request id). */
+export function clientRequestIdOf(request: { headers: FastifyRequest['headers'] }): string | undefined {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : undefined;
+}
+
+/**
+ * Who, when and why for the events a request causes. `requestId` is the server's; the caller's
+ * X-Request-Id, when sent, is kept apart as `clientRequestId`.
+ */
 export function eventMetadata(request: FastifyRequest, caller: Caller, extra: Record<string, string> = {}, schemaVersion = 1): EventMetadata {
   const requestId = String(request.id);
+  const clientRequestId = clientRequestIdOf(request);
   return {
     schemaVersion,
     actor: caller.actor,
@@ -19,6 +31,7 @@ export function eventMetadata(request: FastifyRequest, caller: Caller, extra: Re
     causationId: requestId,
     userAgent: header(request, 'user-agent') ?? 'unknown',
     occurredAt: new Date().toISOString(),
+    ...(clientRequestId ? { clientRequestId } : {}),
     ...extra,
   };
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 
 @ApiTags('Operations')
@@ -9,15 +10,29 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 export class HealthController {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
 
+  /**
+   * Open to anyone (load balancers, probes): says only that the stores answer, and 503 "degraded" while
+   * the projector has parked events (the read models miss them), nothing else about the ledger.
+   */
   @Get()
-  @ApiOperation({ summary: '200 when the service is ready: its stores answer; 503 "degraded" when the projector has parked events (read models miss them)' })
+  @ApiOperation({ summary: '200 {"status":"ok"} when the service is ready: its stores answer; 503 {"status":"degraded"} while the projector has parked events' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const checkpoints = await this.readStore.checkpoints();
+    await this.readStore.checkpoints();
     const parked = (await this.readStore.parkedEvents?.()) ?? [];
     if (parked.length > 0) {
       void reply.status(503);
-      return { status: 'degraded', store: this.config.store, checkpoints, parkedEvents: parked.length, oldestParked: parked[0].globalPosition };
+      return { status: 'degraded', parkedEvents: parked.length };
     }
-    return { status: 'ok', store: this.config.store, checkpoints, parkedEvents: 0 };
+    return { status: 'ok' };
+  }
+
+  /** Ledger-wide positions (how many events each projection has seen) and parked events: the operator's, behind the partner key. */
+  @Get('projections')
+  @UseGuards(PartnerAuthGuard)
+  @ApiSecurity('partner')
+  @ApiOperation({ summary: "Each projection's checkpoint and the parked events (partner key): the store profile and how far every read model is" })
+  async projections() {
+    const parked = (await this.readStore.parkedEvents?.()) ?? [];
+    return { status: parked.length > 0 ? 'degraded' : 'ok', store: this.config.store, checkpoints: await this.readStore.checkpoints(), parkedEvents: parked };
   }
 }

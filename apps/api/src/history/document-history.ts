@@ -60,7 +60,10 @@ export interface HistoryEntry {
   actor: string;
   credentialId: string;
   userAgent: string;
+  /** The server's id of the request that caused the event. */
   requestId: string;
+  /** The caller's own X-Request-Id, when it sent one (null otherwise, and for events before issue 21). */
+  clientRequestId: string | null;
   correlationId: string;
   comment: string | null;
   occurredAt: string;
@@ -153,21 +156,41 @@ export function diffVersions(before: HistoryDocument | null, after: HistoryDocum
 
 /** The history of one document stream, oldest event first. Empty when the stream has no events. */
 export function documentHistory(events: readonly RecordedEvent[], options: DocumentHistoryOptions = {}): HistoryEntry[] {
-  const stateAfterVersion = options.stateAfterVersion === undefined ? 'Recorded' : options.stateAfterVersion;
-  let state: string | null = null;
-  let current: VersionData | null = null;
-  return events.map((event) => {
-    const stateBefore = state;
+  const describer = new HistoryDescriber(options);
+  return events.map((event) => describer.describe(event));
+}
+
+/** Whether an event carries a document version. */
+export const isVersionEvent = (event: RecordedEvent): boolean => isVersionData(event.data);
+/** The document lines an event carries (what it costs in a page): a version's lines, else 0. */
+export const versionLinesOf = (event: RecordedEvent): number => (isVersionData(event.data) ? (event.data.document.lines?.length ?? 0) : 0);
+
+/**
+ * Describes a stream's events one at a time, in order, remembering only the state and the latest
+ * version (what the next entry needs): so a history can be paged and streamed. To start in the middle,
+ * `describe` the events from the last version event before the page on, and drop those entries.
+ */
+export class HistoryDescriber {
+  private readonly stateAfterVersion: string | null;
+  private state: string | null = null;
+  private current: VersionData | null = null;
+
+  constructor(options: DocumentHistoryOptions = {}) {
+    this.stateAfterVersion = options.stateAfterVersion === undefined ? 'Recorded' : options.stateAfterVersion;
+  }
+
+  describe(event: RecordedEvent): HistoryEntry {
+    const stateBefore = this.state;
     let changes: VersionDiff | null = null;
     let messages: CoverageMessage[] | null = null;
     let comment: string | null = null;
     if (isVersionData(event.data)) {
-      changes = diffVersions(current?.document ?? null, event.data.document, current?.version ?? null, event.data.version);
+      changes = diffVersions(this.current?.document ?? null, event.data.document, this.current?.version ?? null, event.data.version);
       messages = event.data.document.messages ?? [];
-      current = event.data;
-      state = stateAfterVersion;
+      this.current = event.data;
+      this.state = this.stateAfterVersion;
     } else if (isStateData(event.data)) {
-      state = event.data.to;
+      this.state = event.data.to;
       comment = typeof event.data.comment === 'string' ? event.data.comment : null;
     }
     const m = event.metadata;
@@ -177,14 +200,15 @@ export function documentHistory(events: readonly RecordedEvent[], options: Docum
       globalPosition: event.globalPosition,
       eventId: event.id,
       type: event.type,
-      version: current?.version ?? null,
-      versionId: current?.versionId ?? null,
+      version: this.current?.version ?? null,
+      versionId: this.current?.versionId ?? null,
       stateBefore,
-      stateAfter: state,
+      stateAfter: this.state,
       actor: str(m.actor),
       credentialId: str(m.credentialId),
       userAgent: str(m.userAgent),
       requestId: str(m.requestId),
+      clientRequestId: typeof m.clientRequestId === 'string' ? m.clientRequestId : null,
       correlationId: str(m.correlationId),
       comment: comment ?? (typeof m.comment === 'string' ? m.comment : null),
       occurredAt: str(m.occurredAt),
@@ -193,7 +217,7 @@ export function documentHistory(events: readonly RecordedEvent[], options: Docum
       changes,
       messages,
     };
-  });
+  }
 }
 
 /**

@@ -95,6 +95,7 @@ export class CompaniesController {
         actor: e.metadata.actor,
         credentialId: e.metadata.credentialId,
         requestId: e.metadata.requestId,
+        clientRequestId: (e.metadata.clientRequestId as string | undefined) ?? null,
         reason: (e.metadata.reason as string | undefined) ?? null,
       })),
     );

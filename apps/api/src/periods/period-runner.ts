@@ -6,6 +6,7 @@ import {
   filingPeriodStreamName,
   foldFilingPeriod,
   LedgerError,
+  type ActorRole,
   type FilingPeriodCommand,
   type FilingPeriodEvent,
   type FilingPeriodKey,
@@ -72,12 +73,12 @@ export class PeriodRunner {
     @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
   ) {}
 
-  async run(key: FilingPeriodKey, operation: PeriodOperation, metadata: EventMetadata, options: PeriodRunOptions = {}): Promise<PeriodRunResult> {
+  async run(key: FilingPeriodKey, operation: PeriodOperation, metadata: EventMetadata, actorRole: ActorRole, options: PeriodRunOptions = {}): Promise<PeriodRunResult> {
     const stream = filingPeriodStreamName(key);
     const history = await this.eventStore.readStream(stream);
     const state = foldFilingPeriod(history as unknown as FilingPeriodEvent[]);
     const newRunId = randomUUID();
-    const started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation, runId: newRunId, comment: options.comment } }, state);
+    const started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation, runId: newRunId, comment: options.comment, actorRole } }, state);
     let revision = history.length ? history[history.length - 1].revision : -1;
     let reopenFrom = state.reopenFrom;
     if (started.length) {
@@ -108,7 +109,7 @@ export class PeriodRunner {
             documentCode: doc.documentCode,
           };
           try {
-            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, false, documentMetadata, { periodRunId: runId }));
+            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, actorRole, documentMetadata, { periodRunId: runId }));
           } catch (error) {
             // Changed under the run (voided, revised into another state…), or held by another closed
             // period (a region's period inside a whole-company one): not this run's to move.

@@ -125,7 +125,7 @@ export class PeriodsController {
   private async run(operation: PeriodOperation, params: Record<string, string>, region: unknown, body: unknown, caller: Caller, request: FastifyRequest) {
     const comment = parseComment(body);
     const key = await this.key(caller, params.companyCode, params.period, region);
-    const result = await this.runner.run(key, operation, eventMetadata(request, caller), { comment });
+    const result = await this.runner.run(key, operation, eventMetadata(request, caller), caller.role, { comment });
     return {
       ...presentPeriod(result.period),
       run: { runId: result.runId, resumed: result.resumed, documentsTransitioned: result.documentsTransitioned, documentsSkipped: result.documentsSkipped },

@@ -23,6 +23,14 @@ const MEASURE_LABELS: Record<LiabilityMeasure, string> = {
 
 // ---------------------------------------------------------------- CSV
 
+/**
+ * Every report CSV is written with these options. `escape_formulas` (OWASP "CSV Injection") prefixes a
+ * text cell starting with = + - @ TAB CR (and their full-width forms) with an apostrophe, so a
+ * spreadsheet opens a document code like `=HYPERLINK(...)` as text; numbers, negative ones too, are
+ * left as they are.
+ */
+const csvOptions = (columns: string[]) => ({ header: true, columns, escape_formulas: true });
+
 const LIABILITY_CSV_COLUMNS = [
   'section',
   'level',
@@ -89,7 +97,7 @@ export function liabilityCsv(r: LiabilityReport): string {
   for (const a of r.priorPeriodAdjustments?.documents ?? []) {
     rows.push({ section: 'adjustment', currency: a.currency, documentCode: a.documentCode, transactionType: a.transactionType, transactionDate: a.transactionDate, state: a.state, ...measureCells(a.delta) });
   }
-  return stringify(rows, { header: true, columns: LIABILITY_CSV_COLUMNS });
+  return stringify(rows, csvOptions(LIABILITY_CSV_COLUMNS));
 }
 
 const RECONCILIATION_CSV_COLUMNS = [
@@ -134,7 +142,7 @@ export function reconciliationCsv(r: ReconciliationReport): string {
     const s = r.summary[c];
     rows.push({ category: `total:${c}`, documentCode: s.count, ledgerTotalAmount: s.ledgerTotalAmount, ledgerTotalTax: s.ledgerTotalTax, clientTotalAmount: s.clientTotalAmount, clientTotalTax: s.clientTotalTax });
   }
-  return stringify(rows, { header: true, columns: RECONCILIATION_CSV_COLUMNS });
+  return stringify(rows, csvOptions(RECONCILIATION_CSV_COLUMNS));
 }
 
 // ---------------------------------------------------------------- HTML

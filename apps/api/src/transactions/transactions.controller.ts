@@ -20,6 +20,8 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
+import { HistoryPageQueryDto, VersionsPageQueryDto } from '../common/page-query.dto';
+import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../common/paging';
 import { ValidBody } from '../common/body-validation.pipe';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiCalculatedDocument, ApiStoredDocument } from '../company-setup/coverage.openapi';
@@ -32,10 +34,9 @@ import { TaxDocumentDto } from './dto/tax-document.dto';
 import {
   GetTransactionQuery,
   GetTransactionVersionQuery,
-  ListTransactionsQuery,
-  ListTransactionVersionsQuery,
 } from './queries/transaction.queries';
 import { Idempotency, idempotentRequest } from './idempotency';
+import { transactionsInOrder, type TransactionOrderFilter } from './queries/transactions-in-order';
 import { presentTransaction, presentVersion } from './tng-document.presenter';
 import { DocumentHistoryService } from '../history/document-history.service';
 
@@ -114,20 +115,28 @@ export class TransactionsController {
   }
 
   @Get(':companyCode')
-  @ApiOperation({ summary: 'List tax transaction records of a company' })
-  listByCompany(@Param('companyCode') companyCode: string, @Query(ValidBody) query: ListTransactionsQueryDto, @CurrentCaller() caller: Caller) {
-    return this.list(caller, companyCode, undefined, query);
+  @ApiOperation({ summary: 'List tax transaction records of a company (a page: limit entries, at most about 10,000 lines; Link rel="next")' })
+  listByCompany(
+    @Param('companyCode') companyCode: string,
+    @Query(ValidBody) query: ListTransactionsQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.list(caller, companyCode, undefined, query, request, reply);
   }
 
   @Get(':companyCode/:transactionType')
-  @ApiOperation({ summary: 'List tax transaction records of a company and transaction type' })
+  @ApiOperation({ summary: 'List tax transaction records of a company and transaction type (paged like the company list)' })
   listByType(
     @Param('companyCode') companyCode: string,
     @Param('transactionType') transactionType: string,
     @Query(ValidBody) query: ListTransactionsQueryDto,
     @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.list(caller, companyCode, parseTransactionType(transactionType), query);
+    return this.list(caller, companyCode, parseTransactionType(transactionType), query, request, reply);
   }
 
   @Get(DOCUMENT_PATH)
@@ -182,7 +191,7 @@ export class TransactionsController {
   }
 
   @Post(`${DOCUMENT_PATH}/stateTransitions`)
-  @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (FiledByAvalara: system filer only)` })
+  @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (who may send which: docs/onboarding.md; FiledByAvalara: system filer only)` })
   async changeState(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: StateTransitionDto,
@@ -197,7 +206,7 @@ export class TransactionsController {
     }
     const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
-        new ChangeTransactionStateCommand(key, transition, body.comment, caller.role === 'system_filer', eventMetadata(request, caller, extra), {
+        new ChangeTransactionStateCommand(key, transition, body.comment, caller.role, eventMetadata(request, caller, extra), {
           ifMatch: parseIfMatch(request.headers['if-match']),
         }),
       ),
@@ -207,22 +216,56 @@ export class TransactionsController {
   }
 
   @Get(`${DOCUMENT_PATH}/history`)
-  @ApiOperation({ summary: 'Every event of a tax transaction record: who, when, why, states and what changed between versions' })
-  async documentHistory(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+  @ApiOperation({ summary: 'The events of a tax transaction record, a page at a time (startRevision, limit ≤ 100; nextLink): who, when, why, states and what changed between versions' })
+  async documentHistory(
+    @Param() params: Record<string, string>,
+    @Query(ValidBody) query: HistoryPageQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const key = this.keyFromPath(caller, params);
-    const events = await this.history.history(transactionStreamName(key));
-    if (!events) throw transactionNotFound(key.documentCode);
-    return { companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode, events };
+    const limit = query.limit ?? MAX_PAGE_ITEMS;
+    const page = await this.history.historyPage(transactionStreamName(key), query.startRevision ?? 0, limit);
+    if (!page) throw transactionNotFound(key.documentCode);
+    const next = page.next === undefined ? null : this.pageUrl(request, { startRevision: page.next, limit });
+    const head = JSON.stringify({ companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode });
+    return sendJson(reply, `${head.slice(0, -1)},"events":${page.json},"nextLink":${JSON.stringify(next)}}`, next ?? undefined);
   }
 
   @Get(`${DOCUMENT_PATH}/versions`)
-  @ApiOperation({ summary: 'Every version of a tax transaction record, oldest first' })
+  @ApiOperation({ summary: 'The versions of a tax transaction record, oldest first, a page at a time (startVersion, limit ≤ 100, at most about 10,000 lines; Link rel="next")' })
   @ApiStoredDocument(true)
-  async versions(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
+  async versions(
+    @Param() params: Record<string, string>,
+    @Query(ValidBody) query: VersionsPageQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const key = this.keyFromPath(caller, params);
     const latest = await this.findLatest(key);
-    const versions: TransactionVersionView[] = await this.queries.execute(new ListTransactionVersionsQuery(key));
-    return versions.map((v) => presentVersion(v, latest));
+    const limit = query.limit ?? MAX_PAGE_ITEMS;
+    const page = await collectPage(this.versionsFrom(key, query.startVersion ?? 1, latest.version), {
+      limit,
+      lines: (v) => v.document.lines.length,
+      present: (v) => presentVersion(v, latest),
+      cursor: (v) => v.version,
+    });
+    return sendJson(reply, page.json, page.next === undefined ? undefined : this.pageUrl(request, { startVersion: page.next, limit }));
+  }
+
+  /** Versions `first`..`last`, read one at a time. */
+  private async *versionsFrom(key: TransactionKey, first: number, last: number): AsyncGenerator<TransactionVersionView> {
+    for (let n = first; n <= last; n++) {
+      const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(key, n));
+      if (version) yield version;
+    }
+  }
+
+  /** The next page's address, absolute under LEDGER_PUBLIC_URL like Location. */
+  private pageUrl(request: FastifyRequest, changes: Record<string, string | number>): string {
+    return `${this.config.publicUrl ?? ''}${nextPageUrl(request.url, changes)}`;
   }
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
@@ -240,7 +283,7 @@ export class TransactionsController {
     return presentVersion(version, latest);
   }
 
-  private async list(caller: Caller, companyCode: string, transactionType: TransactionType | undefined, query: ListTransactionsQueryDto) {
+  private async list(caller: Caller, companyCode: string, transactionType: TransactionType | undefined, query: ListTransactionsQueryDto, request: FastifyRequest, reply: FastifyReply) {
     const states = query.include
       ?.split(',')
       .map((s) => s.trim())
@@ -251,19 +294,23 @@ export class TransactionsController {
         return state;
       });
     assertDateRange(query);
-    const views: TransactionView[] = await this.queries.execute(
-      new ListTransactionsQuery(caller.accountId, {
-        companyCode,
-        transactionType,
-        limit: query.limit ?? DEFAULT_LIST_LIMIT,
-        startCode: query.startCode,
-        startDate: query.startDate,
-        endDate: query.endDate,
-        states: states?.length ? states : undefined,
-        warnings: query.warnings === undefined ? undefined : query.warnings === 'true',
-      }),
-    );
-    return views.map(presentTransaction);
+    const filter: TransactionOrderFilter = {
+      companyCode,
+      transactionType,
+      startDate: query.startDate,
+      endDate: query.endDate,
+      states: states?.length ? states : undefined,
+      warnings: query.warnings === undefined ? undefined : query.warnings === 'true',
+    };
+    const page = await collectPage(transactionsInOrder(this.queries, caller.accountId, filter, query.startCode), {
+      limit: query.limit ?? DEFAULT_LIST_LIMIT,
+      lines: (v) => v.document.lines.length,
+      present: presentTransaction,
+      cursor: (v) => v.documentCode,
+      // startCode cannot point between a Sale and a Purchase of the same code: a page never splits them.
+      group: (v) => v.documentCode,
+    });
+    return sendJson(reply, page.json, page.next === undefined ? undefined : this.pageUrl(request, { startCode: page.next }));
   }
 
   private async findLatest(key: TransactionKey): Promise<TransactionView> {

@@ -81,6 +81,10 @@ export class MongoOnboardingCollections {
     return this.users.findOne<UserView>({ _id: username.toLowerCase() }, { projection: HIDE_ID });
   }
 
+  async usersOf(accountId: string): Promise<UserView[]> {
+    return this.users.find<UserView>({ accountId }, { projection: HIDE_ID }).sort({ username: 1 }).toArray();
+  }
+
   private async applyCompanyEvent(event: RecordedEvent): Promise<void> {
     const { accountId, companyCode } = event.data as { accountId: string; companyCode: string };
     const _id = `${encodeURIComponent(accountId)}/${encodeURIComponent(companyCode)}`;

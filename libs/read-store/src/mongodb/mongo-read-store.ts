@@ -321,6 +321,10 @@ export class MongoReadStore implements ReadStore {
     return this.onboarding.user(username);
   }
 
+  async listUsers(accountId: string): Promise<UserView[]> {
+    return this.onboarding.usersOf(accountId);
+  }
+
   listLiabilityRows(...args: Parameters<MongoPeriodReadModels['listLiabilityRows']>) {
     return this.periods.listLiabilityRows(...args);
   }

@@ -32,6 +32,7 @@ export class SqliteOnboardingTables {
   private readonly upsertSetup: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly insertUser: BetterSqlite3.Statement<[string, string, string]>;
   private readonly getUser: BetterSqlite3.Statement<[string], { view: string }>;
+  private readonly listUsersStmt: BetterSqlite3.Statement<[string], { view: string }>;
   private readonly revokeCredential: BetterSqlite3.Statement<[string, string, string]>;
 
   constructor(db: BetterSqlite3.Database) {
@@ -46,6 +47,7 @@ export class SqliteOnboardingTables {
         company_id = excluded.company_id, stream_revision = excluded.stream_revision, view = excluded.view`);
     this.insertUser = db.prepare('INSERT OR IGNORE INTO users (username, account_id, view) VALUES (?, ?, ?)');
     this.getUser = db.prepare('SELECT view FROM users WHERE username = ?');
+    this.listUsersStmt = db.prepare('SELECT view FROM users WHERE account_id = ? ORDER BY username');
     this.revokeCredential = db.prepare(
       "UPDATE credentials SET view = json_set(view, '$.revokedAt', ?) WHERE credential_id = ? AND account_id = ? AND json_extract(view, '$.revokedAt') IS NULL",
     );
@@ -102,5 +104,9 @@ export class SqliteOnboardingTables {
   user(username: string): UserView | null {
     const row = this.getUser.get(username.toLowerCase());
     return row ? (JSON.parse(row.view) as UserView) : null;
+  }
+
+  users(accountId: string): UserView[] {
+    return this.listUsersStmt.all(accountId).map((r) => JSON.parse(r.view) as UserView);
   }
 }

@@ -461,6 +461,10 @@ export class SqliteReadStore implements ReadStore {
     return this.onboarding.user(username);
   }
 
+  async listUsers(accountId: string): Promise<UserView[]> {
+    return this.onboarding.users(accountId);
+  }
+
   listLiabilityRows(...args: Parameters<SqlitePeriodReadModels['listLiabilityRows']>) {
     return this.periods.listLiabilityRows(...args);
   }

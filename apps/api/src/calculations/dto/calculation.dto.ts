@@ -2,12 +2,13 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { ListTransactionsQueryDto } from '../../transactions/dto/list-transactions.query.dto';
+import { IsDocumentCode } from '../../common/document-code';
 import { TaxDocumentDto, TaxDocumentHeaderDto } from '../../transactions/dto/tax-document.dto';
 
 /** The TaxDocument header, except that documentCode is optional for calculations (generated when absent). */
 export class CalculationHeaderDto extends OmitType(TaxDocumentHeaderDto, ['documentCode'] as const) {
   @ApiPropertyOptional({ example: 'Quote-12345', description: 'Generated (32 hex characters) when absent' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsOptional() @IsString() @IsNotEmpty() @IsDocumentCode()
   documentCode?: string;
 }
 
@@ -21,7 +22,7 @@ export class CalculationDocumentDto extends OmitType(TaxDocumentDto, ['header'] 
 /** POST /calculations/{companyCode}/{transactionType}/{documentCode}/transactions (seed table). */
 export class TransactionFromCalculationDto {
   @ApiProperty({ example: 'Invoice123', description: 'documentCode of the new tax transaction record' })
-  @IsString() @IsNotEmpty() @MaxLength(50)
+  @IsString() @IsNotEmpty() @IsDocumentCode()
   documentCode: string;
 
   @ApiPropertyOptional({ example: true, description: 'Recalculate with current content and company setup (default), or record the stored calculation as it is' })

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { StateTransition, TransactionKey } from '@tax-ledger/ledger';
+import type { ActorRole, StateTransition, TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
 import { PeriodLock } from '../../periods/period-lock';
@@ -11,7 +11,8 @@ export class ChangeTransactionStateCommand {
     readonly key: TransactionKey,
     readonly transition: StateTransition,
     readonly comment: string | undefined,
-    readonly actorIsSystemFiler: boolean,
+    /** Who asks; the ledger allows each transition to some roles only (libs/ledger/src/permissions.ts). */
+    readonly actorRole: ActorRole,
     readonly metadata: EventMetadata,
     readonly options: CommandOptions = {},
   ) {}
@@ -24,14 +25,14 @@ export class ChangeTransactionStateHandler implements ICommandHandler<ChangeTran
     private readonly periodLock: PeriodLock,
   ) {}
 
-  async execute({ key, transition, comment, actorIsSystemFiler, metadata, options }: ChangeTransactionStateCommand) {
+  async execute({ key, transition, comment, actorRole, metadata, options }: ChangeTransactionStateCommand) {
     // A document of a reconciled / filed period changes only through the period's own run (reopen first),
     // except Avalara filing a document of a reconciled period: that is what reconciling prepares for.
     await this.periodLock.assertStateChangeAllowed(key, { exceptRunId: options.periodRunId, filingByAvalara: transition === 'FiledByAvalara' });
     return this.transactions.handle(
       key,
       metadata,
-      () => ({ type: 'ChangeTransactionState', data: { key, transition, comment, actorIsSystemFiler } }),
+      () => ({ type: 'ChangeTransactionState', data: { key, transition, comment, actorRole } }),
       options,
     );
   }

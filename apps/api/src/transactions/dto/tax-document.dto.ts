@@ -24,6 +24,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ENTITY_USE_TYPES, TRANSACTION_TYPES, type EntityUseType, type TransactionType } from '@tax-ledger/tax-engine';
+import { IsDocumentCode } from '../../common/document-code';
 
 /** ISO 8601 calendar date (YYYY-MM-DD) that exists on the calendar. */
 export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -187,8 +188,8 @@ export class TaxDocumentHeaderDto {
   @IsIn(TRANSACTION_TYPES, { message: `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}` })
   transactionType: TransactionType;
 
-  @ApiProperty({ example: '#12345', description: 'REQUIRED for transactions' })
-  @IsString() @IsNotEmpty() @MaxLength(CODE)
+  @ApiProperty({ example: '#12345', description: 'REQUIRED for transactions; at most 50 characters, a visible one, no control characters' })
+  @IsString() @IsNotEmpty() @IsDocumentCode()
   documentCode: string;
 
   @ApiPropertyOptional({ example: 'ArgosyCruises', description: 'REQUIRED for sales' })
