@@ -77,10 +77,18 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-/** Raised when the store cannot accept writes (disk full, read-only, server down). Maps to 503. */
+/**
+ * Raised when the store cannot accept writes (disk full, read-only, server down). Maps to 503.
+ * `outcomeUnknown`: the append may have been written before its answer was lost (a transport failure
+ * after sending, the writer thread dying mid-commit); otherwise nothing was written.
+ */
 export class EventStoreUnavailableError extends Error {
   readonly code = 'EventStoreUnavailable';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+    readonly outcomeUnknown = false,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -4,3 +4,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './hash-chain';
 export * from './upcasting';
+export * from './event-id';

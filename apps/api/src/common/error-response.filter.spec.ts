@@ -30,6 +30,14 @@ describe('toApiError: one place that picks statuses', () => {
     expect(toApiError(new TaxCalculationError('InvalidAmount', 'bad', '/lines/2/extendedAmount')).target).toBe('lines[2].extendedAmount');
   });
 
+  it('a 503 says nothing was written only when that is known; otherwise that a retry with the same Idempotency-Key is safe', () => {
+    expect(toApiError(new EventStoreUnavailableError('disk full')).message).toContain('nothing was written');
+    const unknown = toApiError(new EventStoreUnavailableError('connection lost after sending', undefined, true));
+    expect(unknown.status).toBe(503);
+    expect(unknown.message).not.toContain('nothing was written');
+    expect(unknown.message).toContain('Idempotency-Key');
+  });
+
   it('never leaks an internal message in a 500', () => {
     expect(toApiError(new Error('SELECT * FROM secrets')).message).not.toContain('secrets');
   });

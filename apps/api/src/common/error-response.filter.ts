@@ -57,6 +57,9 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(413, 'DocumentTooLarge', 'The calculated document is larger than the event store accepts in one write; nothing was written.', 'lines');
   }
   if (error instanceof EventStoreUnavailableError) {
+    if (error.outcomeUnknown) {
+      return new ApiError(503, 'LedgerUnavailable', 'The ledger could not confirm this write: it may or may not have been recorded. Retry with the same Idempotency-Key: it is then recorded exactly once.');
+    }
     return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
   }
   // Input the engine cannot calculate is the caller's; broken content is ours (a 500, below).

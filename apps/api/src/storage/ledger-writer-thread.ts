@@ -121,6 +121,7 @@ export class LedgerWriterThread {
     this.failure = new EventStoreUnavailableError(
       'Event store unavailable: the ledger writer stopped. A write in flight may or may not have been recorded; retrying it with the same Idempotency-Key is safe.',
       error,
+      true,
     );
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);

@@ -30,13 +30,13 @@ export type FromWriter =
 export type SerializedError =
   | { kind: 'WrongExpectedRevision'; streamName: string; expected: ExpectedRevision; actual: number }
   | { kind: 'IdempotencyKeyConflict'; accountId: string; key: string }
-  | { kind: 'EventStoreUnavailable'; message: string }
+  | { kind: 'EventStoreUnavailable'; message: string; outcomeUnknown: boolean }
   | { kind: 'Error'; message: string; stack?: string; code?: string };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof WrongExpectedRevisionError) return { kind: 'WrongExpectedRevision', streamName: error.streamName, expected: error.expected, actual: error.actual };
   if (error instanceof IdempotencyKeyConflict) return { kind: 'IdempotencyKeyConflict', accountId: error.accountId, key: error.key };
-  if (error instanceof EventStoreUnavailableError) return { kind: 'EventStoreUnavailable', message: error.message };
+  if (error instanceof EventStoreUnavailableError) return { kind: 'EventStoreUnavailable', message: error.message, outcomeUnknown: error.outcomeUnknown };
   const e = error as { message?: unknown; stack?: unknown; code?: unknown } | null;
   return {
     kind: 'Error',
@@ -53,7 +53,7 @@ export function deserializeError(error: SerializedError): Error {
     case 'IdempotencyKeyConflict':
       return new IdempotencyKeyConflict(error.accountId, error.key);
     case 'EventStoreUnavailable':
-      return new EventStoreUnavailableError(error.message);
+      return new EventStoreUnavailableError(error.message, undefined, error.outcomeUnknown);
     default: {
       const e = new Error(error.message) as Error & { code?: string };
       if (error.stack) e.stack = error.stack;

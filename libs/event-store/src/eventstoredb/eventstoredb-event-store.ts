@@ -35,6 +35,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { deterministicEventId } from '../event-id';
 import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
 import { upcasterChain, type UpcastEvent, type Upcaster } from '../upcasting';
 
@@ -208,7 +209,7 @@ export class EventStoreDbEventStore implements EventStore {
         const metadataText = JSON.stringify(event.metadata ?? {});
         const hash = eventHash(prevHash, streamName, actual + 1 + i, event.type, dataText, metadataText);
         const chained = jsonEvent({
-          ...(event.id ? { id: event.id } : {}),
+          id: event.id ?? deterministicEventId(streamName, actual + 1 + i, event.type, event.metadata?.requestId),
           type: event.type,
           data: (event.data ?? null) as JSONType,
           metadata: { ...event.metadata, [CHAIN_METADATA_KEY]: { prevHash, hash } } as unknown as JSONType,
@@ -217,20 +218,40 @@ export class EventStoreDbEventStore implements EventStore {
         return chained;
       });
       try {
-        const result = await this.client.appendToStream(streamName, data, {
-          expectedRevision: actual < 0 ? NO_STREAM : BigInt(actual),
-        });
+        const result = await this.appendOnceMore(streamName, data, actual);
         return {
           nextExpectedRevision: Number(result.nextExpectedRevision),
           lastGlobalPosition: result.position ? Number(result.position.commit) : -1,
         };
       } catch (error) {
         const mapped = mapClientError(error, streamName, expected);
+        if (mapped instanceof EventStoreUnavailableError) {
+          throw new EventStoreUnavailableError(
+            `${mapped.message}. The append's outcome is unknown: it may have been written. Retrying the request is safe with the same Idempotency-Key.`,
+            error,
+            true,
+          );
+        }
         // The caller asked for no exact revision: another writer won the race; chain onto its event.
         const unchecked = expected === 'any' || expected === 'stream_exists';
         if (mapped instanceof WrongExpectedRevisionError && unchecked && attempt < CHAIN_RACE_ATTEMPTS) continue;
         throw mapped;
       }
+    }
+  }
+
+  /**
+   * Appends at `actual`, and once more when the first answer is lost in transport (unavailable,
+   * deadline): the events carry the same ids at the same expected revision, so a first attempt that was
+   * written after all is recognised by the server and not written twice.
+   */
+  private async appendOnceMore(streamName: string, data: ReturnType<typeof jsonEvent>[], actual: number) {
+    const options: { expectedRevision: AppendExpectedRevision } = { expectedRevision: actual < 0 ? NO_STREAM : BigInt(actual) };
+    try {
+      return await this.client.appendToStream(streamName, data, options);
+    } catch (error) {
+      if (!(mapClientError(error) instanceof EventStoreUnavailableError)) throw error;
+      return this.client.appendToStream(streamName, data, options);
     }
   }
 
