@@ -2,6 +2,7 @@ import { NotFoundException } from '@nestjs/common';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
 import { LedgerError } from '@tax-ledger/ledger';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
+import { ReadModelsBehindError } from '../storage/tokens';
 import { toApiError } from './error-response.filter';
 
 describe('toApiError: one place that picks statuses', () => {
@@ -14,6 +15,7 @@ describe('toApiError: one place that picks statuses', () => {
     [new WrongExpectedRevisionError('s', 3, 4), 409, 'ConcurrentModification'],
     [new EventStoreUnavailableError('disk full'), 503, 'LedgerUnavailable'],
     [new AppendTooLargeError('too big', 1048576), 413, 'DocumentTooLarge'],
+    [new ReadModelsBehindError(42, 5000), 503, 'ReadModelsBehind'],
     [new TaxCalculationError('InvalidAmount', 'bad amount', '/lines/2/extendedAmount'), 400, 'InvalidAmount'],
     [new TaxCalculationError('InvalidContent', 'broken rates file'), 500, 'InternalError'],
     [new NotFoundException(), 404, 'NotFound'],

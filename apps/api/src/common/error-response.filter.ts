@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import { LedgerError } from '@tax-ledger/ledger';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
+import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ApiError } from './api-error';
@@ -61,6 +62,9 @@ export function toApiError(error: unknown): ApiError {
       return new ApiError(503, 'LedgerUnavailable', 'The ledger could not confirm this write: it may or may not have been recorded. Retry with the same Idempotency-Key: it is then recorded exactly once.');
     }
     return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
+  }
+  if (error instanceof ReadModelsBehindError) {
+    return new ApiError(503, 'ReadModelsBehind', 'The read models are behind the ledger, so this operation stopped before deciding on stale data; what it already recorded stands. Repeat the request: it resumes where it stopped.');
   }
   // Input the engine cannot calculate is the caller's; broken content is ours (a 500, below).
   if (error instanceof TaxCalculationError && error.code !== 'InvalidContent') {

@@ -157,7 +157,8 @@ export class PeriodRunner {
       events.map((e) => ({ type: e.type, data: e.data, metadata })),
       { expectedRevision: revision < 0 ? 'no_stream' : revision },
     );
-    await this.waitForProjection(result.lastGlobalPosition);
+    // The run lists its documents and totals from the read models next: never from stale ones.
+    await this.waitForProjection(result.lastGlobalPosition, { required: true });
     return result.nextExpectedRevision;
   }
 }

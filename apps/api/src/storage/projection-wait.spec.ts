@@ -1,6 +1,7 @@
 import type { ReadStore } from '@tax-ledger/read-store';
 import { Logger } from '@nestjs/common';
 import { projectionWaiter } from './storage.module';
+import { ReadModelsBehindError } from './tokens';
 
 /** Read models whose checkpoints the test moves (the projector's part). */
 function readModels(initial: Record<string, number>) {
@@ -36,5 +37,10 @@ describe('distributed profile: a command waits until the projector has passed it
     expect(waited).toBeGreaterThanOrEqual(115);
     expect(waited).toBeLessThan(1000);
     expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringMatching(/had not reached position 5 after 120 ms/));
+  });
+
+  it('a wait that is required (a period run about to list its documents) fails instead of going on with stale read models', async () => {
+    const { store } = readModels({ transactions: 1 });
+    await expect(projectionWaiter(store, 50)(5, { required: true })).rejects.toBeInstanceOf(ReadModelsBehindError);
   });
 });

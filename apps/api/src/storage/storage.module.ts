@@ -7,7 +7,7 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { startEmbeddedWriter } from './embedded-writer';
 import { LedgerWriterThread, ledgerWriterThreadAvailable, ThreadedEventStore } from './ledger-writer-thread';
 import { openWritableDatabase } from './writable-database';
-import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
+import { ReadModelsBehindError, TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
 
 /** The two stores behind their ports, chosen by LEDGER_STORE. */
 export interface Stores {
@@ -28,12 +28,13 @@ const STORES = Symbol('STORES');
  */
 export function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
   const logger = new Logger('ProjectionWait');
-  return async (position) => {
+  return async (position, options = {}) => {
     const deadline = Date.now() + timeoutMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const positions = Object.values(await readStore.checkpoints());
       if (positions.length > 0 && Math.min(...positions) >= position) return;
       if (Date.now() >= deadline) {
+        if (options.required) throw new ReadModelsBehindError(position, timeoutMs);
         logger.warn(`read models had not reached position ${position} after ${timeoutMs} ms; answering anyway`);
         return;
       }
@@ -60,8 +61,9 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
   // Embedded: one SQLite file holds the log and the read models (see embedded-writer.ts).
   const logger = new Logger('LedgerWriter');
   const projectorLogger = { log: (m: string) => logger.log(m), error: (m: string, e?: unknown) => logger.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.stack : String(e)}`) };
-  const waitOn = (waitFor: (position: number, timeoutMs: number) => Promise<boolean>) => async (position: number) => {
+  const waitOn = (waitFor: (position: number, timeoutMs: number) => Promise<boolean>): WaitForProjection => async (position, options = {}) => {
     if (!(await waitFor(position, config.projectionWaitMs))) {
+      if (options.required) throw new ReadModelsBehindError(position, config.projectionWaitMs);
       logger.warn(`read models had not reached position ${position} after ${config.projectionWaitMs} ms; answering anyway`);
     }
   };
