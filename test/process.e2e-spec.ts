@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -136,5 +136,27 @@ describe('server process (npm start build)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(1);
     expect(out).toMatch(/LEDGER_PARTNER_KEY must be at least 32 characters/);
+  });
+
+  it('a second server on a busy port says so in one line and exits 1, before opening the stores or claiming a start', async () => {
+    server = await startServer(dataDir, { LEDGER_PARTNER_KEY: PARTNER });
+    const secondDir = mkdtempSync(join(tmpdir(), 'tax-ledger-proc-busy-'));
+    try {
+      const child = spawn(process.execPath, [SERVER_MAIN], {
+        env: { ...process.env, PORT: String(server.port), HOST: '127.0.0.1', LEDGER_DATA_DIR: secondDir, LEDGER_PARTNER_KEY: PARTNER },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(1);
+      expect(out.trim()).toBe(`Port ${server.port} on 127.0.0.1 is already in use (another tax-ledger?): set PORT to a free port. Nothing was started.`);
+      expect(out).not.toMatch(/successfully started/);
+      expect(readdirSync(secondDir)).toEqual([]); // no ledger file was created
+      expect((await call(server.port, 'GET', '/health', {})).status).toBe(200); // the first one is untouched
+    } finally {
+      rmSync(secondDir, { recursive: true, force: true });
+    }
   });
 });

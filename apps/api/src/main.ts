@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
@@ -108,8 +109,34 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   return app;
 }
 
+/** Resolves when `port` can be bound on `host`, rejects with the bind error (EADDRINUSE, EACCES) otherwise. */
+function probePort(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+const portProblem = (error: unknown, config: LedgerConfig): string | undefined => {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return `Port ${config.port} on ${config.host} is already in use (another tax-ledger?): set PORT to a free port. Nothing was started.`;
+  if (code === 'EACCES') return `Port ${config.port} on ${config.host} may not be bound by this user: set PORT to a port above 1023. Nothing was started.`;
+  return undefined;
+};
+
 async function main() {
   const config = loadConfig();
+  // Before the stores open and Nest announces a start: a busy port is one clear line, not a stack trace.
+  try {
+    await probePort(config.port, config.host);
+  } catch (error) {
+    const problem = portProblem(error, config);
+    if (!problem) throw error;
+    // eslint-disable-next-line no-console
+    console.error(problem);
+    process.exit(1);
+  }
   const app = await createApp(config);
   const logger = new Logger('Main');
   let closing = false;
@@ -127,7 +154,16 @@ async function main() {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // taken between the probe and now
+    const problem = portProblem(error, config);
+    if (!problem) throw error;
+    logger.error(problem);
+    await app.close();
+    process.exit(1);
+  }
   logger.log(`tax-ledger listening on http://${config.host}:${config.port} (store: ${config.store}, data: ${config.store === 'embedded' ? config.sqlitePath : 'eventstoredb+mongodb'}, docs: /docs)`);
 }
 
