@@ -20,8 +20,14 @@ export { DESTINATION_ORDER, ORIGIN_ORDER, zip5 } from './locations';
 
 /** ISO date (YYYY-MM-DD) of a date or date-time string. */
 function isoDate(value: unknown, path: string): string {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
-  throw new TaxCalculationError('InvalidDate', `${path} must be an ISO 8601 date (YYYY-MM-DD)`, path);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && isCalendarDate(value.slice(0, 10))) return value.slice(0, 10);
+  throw new TaxCalculationError('InvalidDate', `${path} must be an ISO 8601 date (YYYY-MM-DD) that exists in the calendar`, path);
+}
+
+/** 2026-02-28 is, 2026-02-30 is not (Date would roll it over to March 2). */
+export function isCalendarDate(day: string): boolean {
+  const t = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === day;
 }
 
 const itemsCache = new WeakMap<object, Map<string, string>>();
@@ -63,6 +69,7 @@ function planLine(line: TaxDocumentLine, index: number, ctx: LineContext): LineP
   const { header, company, content, date, places } = ctx;
   const sign = ctx.isReturn ? -1 : 1;
   const amount = toDecimal(line.extendedAmount, `/lines/${index}/extendedAmount`).times(sign);
+  if (line.quantity !== undefined && line.quantity !== null) toDecimal(line.quantity, `/lines/${index}/quantity`); // finite and in range
   const taxCode = taxCodeOf(line, company);
   const plan: LinePlan = { amount, taxIncluded: line.taxIncluded === true, details: [], allExempt: false, hasLineOverride: false, taxCode, messages: [] };
   const note = coverageNotes(plan.messages, line, index);

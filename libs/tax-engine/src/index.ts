@@ -19,10 +19,11 @@ export {
   BUYER_TAX_ID_KEYS,
   DEFAULT_TAX_CODE,
   zip5,
+  isCalendarDate,
 } from './engine';
 export { TaxCalculationError } from './errors';
 export { US_STATES, US_STATE_CODES_50_DC, resolveUsState, normaliseCountry, type UsStateInfo } from './geo';
-export { minorUnits } from './money';
+export { MAX_AMOUNT, minorUnits } from './money';
 export {
   loadDefaultContent,
   buildContent,

@@ -20,16 +20,25 @@ export function minorUnits(currency: string): number {
   return MINOR_UNITS[currency.trim().toUpperCase()] ?? 2;
 }
 
+/**
+ * Amounts and quantities may be at most this in magnitude (one trillion, the TNG schema's bound): AvaTax
+ * keeps amounts as decimals of fixed scale, and no invoice comes near it; 1e308 is a client's bug, not a sale.
+ */
+export const MAX_AMOUNT = 1e12;
+
 /** A JSON number (or numeric string) as an exact decimal: goes through String(n), never float arithmetic. */
 export function toDecimal(value: unknown, path: string): Decimal {
+  let d: Decimal;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TaxCalculationError('InvalidAmount', `${path} is not a finite number`, path);
-    return new Dec(String(value));
+    d = new Dec(String(value));
+  } else if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) {
+    d = new Dec(value.trim());
+  } else {
+    throw new TaxCalculationError('InvalidAmount', `${path} must be a number`, path);
   }
-  if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) {
-    return new Dec(value.trim());
-  }
-  throw new TaxCalculationError('InvalidAmount', `${path} must be a number`, path);
+  if (d.abs().gt(MAX_AMOUNT)) throw new TaxCalculationError('InvalidAmount', `${path} must be at most 1,000,000,000,000 in magnitude`, path);
+  return d;
 }
 
 /** Round half-up (ties away from zero, so a return mirrors its sale) to `places` decimals. */

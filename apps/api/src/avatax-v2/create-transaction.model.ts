@@ -1,5 +1,5 @@
 import type { Address, EntityUseType, LocationContent, Locations, TaxDocument, TaxDocumentLine, TransactionType } from '@tax-ledger/tax-engine';
-import { ENTITY_USE_TYPES } from '@tax-ledger/tax-engine';
+import { ENTITY_USE_TYPES, isCalendarDate, MAX_AMOUNT } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import { documentCodeProblem } from '../common/document-code';
@@ -146,13 +146,14 @@ export function amount(value: unknown, target: string): number {
   if (value === undefined || value === null) throw valueRequired(target);
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidValue(target, `${target} must be a number.`);
+  if (Math.abs(n) > MAX_AMOUNT) throw invalidValue(target, `${target} must be at most 1,000,000,000,000 in magnitude.`);
   return n;
 }
 
 const isoDate = (value: unknown, target: string): string => {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value.slice(0, 10)))) {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || !isCalendarDate(value.slice(0, 10))) {
     if (value === undefined || value === null || value === '') throw valueRequired(target);
-    throw v2Error(400, 'DateFormatError', `${target} must be an ISO 8601 date (YYYY-MM-DD).`, target);
+    throw v2Error(400, 'DateFormatError', `${target} must be an ISO 8601 date (YYYY-MM-DD) that exists in the calendar.`, target);
   }
   return value.slice(0, 10);
 };
@@ -235,6 +236,13 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     }
     return line;
   });
+
+  // AvaTax answers MissingAddress when a line has no address of its own and the document none either:
+  // a billing platform marks that invoice failed instead of recording a plausible zero.
+  const unlocated = lines.findIndex((l) => !l.locations);
+  if (!header.defaultLocations && unlocated >= 0) {
+    throw v2Error(400, 'MissingAddress', `Line ${lines[unlocated].lineCode} has no address and the transaction has none: send addresses (singleLocation or shipFrom/shipTo) on the transaction or on every line.`, 'addresses');
+  }
 
   return {
     documentType,

@@ -23,7 +23,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { ENTITY_USE_TYPES, TRANSACTION_TYPES, type EntityUseType, type TransactionType } from '@tax-ledger/tax-engine';
+import { ENTITY_USE_TYPES, MAX_AMOUNT as ENGINE_MAX_AMOUNT, TRANSACTION_TYPES, type EntityUseType, type TransactionType } from '@tax-ledger/tax-engine';
 import { IsDocumentCode } from '../../common/document-code';
 
 /** ISO 8601 calendar date (YYYY-MM-DD) that exists on the calendar. */
@@ -106,7 +106,7 @@ const rawValue = ({ obj, key }: { obj: Record<string, unknown>; key: string }) =
 const hasLocation = (locations?: LocationsDto) =>
   !!locations && typeof locations === 'object' && Object.values(locations).some((v) => v !== undefined && v !== null);
 
-const MAX_AMOUNT = 1e12;
+const MAX_AMOUNT = ENGINE_MAX_AMOUNT; // one bound for both APIs and the engine
 const MAX_DECIMALS = 6;
 
 /**
