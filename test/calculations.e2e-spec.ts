@@ -34,7 +34,7 @@ describe('TNG /calculations (embedded profile, end to end)', () => {
       // Seattle 2014, 9.5 % combined: 32.50 × 0.095 = 3.0875 -> 3.09
       expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 3.09, subtotalTaxable: 32.5 });
       expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 3.09, grandTotal: 35.59 });
-      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 1 });
+      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 3 });
       expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
       expect(res.body.header.defaultLocations.shipTo.latlong).toEqual({ latitude: 47.6114, longitude: -122.3305 });
       // A calculation is not a tax transaction record

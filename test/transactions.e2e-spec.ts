@@ -31,7 +31,7 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect(res.body.lines[0].calculatedTax).toMatchObject({ appliedTax: 3.09, subtotalTaxable: 32.5 });
       expect(res.body.lines[0].calculatedTax.taxAuthorities[0]).toMatchObject({ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince' });
       expect(res.body.calculatedTaxSummary).toMatchObject({ numberOfLines: 1, subtotal: 32.5, tax: 3.09, grandTotal: 35.59 });
-      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 1 });
+      expect(res.body.processingInfo).toMatchObject({ transactionState: 'Recorded', version: 1, formatId: 3 });
       expect(res.body.processingInfo.versionId).toMatch(/^[0-9a-f]{32}$/);
       expect(new Date(res.body.processingInfo.modifiedDate).toISOString()).toBe(res.body.processingInfo.modifiedDate);
       v1 = res.body;

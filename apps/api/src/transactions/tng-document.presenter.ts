@@ -2,8 +2,8 @@ import type { TransactionState } from '@tax-ledger/ledger';
 import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
 import type { CalculatedTaxDocument, ProcessingInfo } from '@tax-ledger/tax-engine';
 
-/** formatId of the documents this service returns (tax-version=1). */
-export const FORMAT_ID = 1;
+/** formatId of the documents this service returns: the TaxDocument format of tng-tax-api-blueprint.apib, whose every example says 3. */
+export const FORMAT_ID = 3;
 
 export type TngDocument = CalculatedTaxDocument & { processingInfo: ProcessingInfo };
 
