@@ -62,8 +62,6 @@ describe('avatax SDK against the v2 transactions API', () => {
     const code = 'INV-1001';
     const saved = await client.createTransaction({ model: invoice(code, [100, 50], { commit: false }) });
     expect(saved).toMatchObject({ code, companyId: a.companyId, type: 'SalesInvoice', status: 'Saved', version: 1, totalAmount: 150, totalTax: 9.75, locked: false });
-    // Creating the same code again is a conflict (createoradjust is the idempotent create).
-    expect(await errorCode(client.createTransaction({ model: invoice(code, [1]) }))).toBe('DocumentCodeConflict');
 
     const committed = await client.commitTransaction({ companyCode: a.companyCode, transactionCode: code, model: { commit: true } });
     expect(committed).toMatchObject({ status: 'Committed', version: 1 });
@@ -247,5 +245,22 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), companyCode: 'NOPE' } }))).toBe('CompanyNotFound');
     const stranger: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: a.accountId, licenseKey: 'wrong' });
     expect(await errorCode(stranger.listTransactionsByCompany({ companyCode: a.companyCode }))).toBe('AuthenticationFailed');
+  });
+
+  it('an uncommitted invoice is updated by creating it again with the same code; a committed code is reserved', async () => {
+    const code = 'DRAFT-RECREATE';
+    expect(await client.createTransaction({ model: invoice(code, [100], { commit: false }) })).toMatchObject({ code, status: 'Saved', version: 1, totalAmount: 100 });
+    // AvaTax: "can be updated by re-creating a document with the same code as many times as required"
+    const again = await client.createTransaction({ model: invoice(code, [120, 5], { commit: false }) });
+    expect(again).toMatchObject({ code, status: 'Saved', version: 2, totalAmount: 125 });
+    const final = await client.createTransaction({ model: invoice(code, [130], { commit: true }) });
+    expect(final).toMatchObject({ code, status: 'Committed', version: 3, totalAmount: 130 });
+    // committed: the code is reserved (createoradjust or adjust change it)
+    expect(await errorCode(client.createTransaction({ model: invoice(code, [1]) }))).toBe('DocumentCodeConflict');
+    // the history says what happened to version 2
+    const history = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/${code}/history`).set(a.tng);
+    expect(history.status).toBe(200);
+    const v2 = history.body.events.find((e: any) => e.version === 2 && e.changes);
+    expect(v2.comment).toMatch(/Re-created with the same code while uncommitted/);
   });
 });

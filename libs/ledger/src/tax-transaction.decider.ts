@@ -178,6 +178,7 @@ function lockTransaction(cmd: LockTransaction['data'], current: TaxTransaction):
 
 function recordTransaction(cmd: RecordTransaction['data'], current: TaxTransaction): TaxTransactionEvent {
   const { key } = cmd;
+  const recreatesUncommitted = cmd.intent === 'create' && current.exists && current.uncommitted === true && current.state === 'Recorded' && cmd.avatax !== undefined;
   const versionData = (version: number): TransactionVersionData => ({
     accountId: key.accountId,
     companyCode: key.companyCode,
@@ -190,14 +191,16 @@ function recordTransaction(cmd: RecordTransaction['data'], current: TaxTransacti
     taxDate: cmd.calculation.taxDate,
     calculationDuration: cmd.calculationDuration,
     ...(cmd.committed === false ? { committed: false } : {}),
-    ...(cmd.avatax ? { avatax: cmd.avatax } : {}),
+    ...(cmd.avatax ? { avatax: recreatesUncommitted ? { ...cmd.avatax, recreated: true as const } : cmd.avatax } : {}),
   });
 
   if (!current.exists) {
     if (cmd.intent === 'revise') throw transactionNotFound(key.documentCode);
     return { type: 'TransactionRecorded', data: versionData(1) };
   }
-  if (cmd.intent === 'create') {
+  // AvaTax: an uncommitted transaction "can be updated by re-creating a document with the same code as
+  // many times as required"; only a committed code is reserved. The re-creation is the next version.
+  if (cmd.intent === 'create' && !recreatesUncommitted) {
     throw new LedgerError('DocumentCodeConflict', `A document with code "${key.documentCode}" already exists.`, 'conflict', 'code', {
       state: current.state,
       version: current.version,

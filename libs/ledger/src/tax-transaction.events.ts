@@ -39,6 +39,8 @@ export interface AvataxVersionInfo {
   request: unknown;
   adjustmentReason?: string;
   adjustmentDescription?: string;
+  /** Set when `create` re-created an uncommitted document with the same code (AvaTax's documented behaviour). */
+  recreated?: true;
   /** Set on a ReturnInvoice made by `refund`: the document it refunds. */
   refundOf?: { documentCode: string; documentType: string; refundType: string };
 }

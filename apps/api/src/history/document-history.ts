@@ -187,6 +187,9 @@ export class HistoryDescriber {
     if (isVersionData(event.data)) {
       changes = diffVersions(this.current?.document ?? null, event.data.document, this.current?.version ?? null, event.data.version);
       messages = event.data.document.messages ?? [];
+      if ((event.data as { avatax?: { recreated?: unknown } }).avatax?.recreated === true) {
+        comment = 'Re-created with the same code while uncommitted (REST v2 create): recorded as the next version.';
+      }
       this.current = event.data;
       this.state = this.stateAfterVersion;
     } else if (isStateData(event.data)) {
@@ -210,7 +213,7 @@ export class HistoryDescriber {
       requestId: str(m.requestId),
       clientRequestId: typeof m.clientRequestId === 'string' ? m.clientRequestId : null,
       correlationId: str(m.correlationId),
-      comment: comment ?? (typeof m.comment === 'string' ? m.comment : null),
+      comment: typeof m.comment === 'string' ? (comment ? `${comment} ${m.comment}` : m.comment) : comment,
       occurredAt: str(m.occurredAt),
       schemaVersion: typeof m.schemaVersion === 'number' ? m.schemaVersion : 1,
       hash: typeof hash === 'string' ? hash : null,
