@@ -1,7 +1,7 @@
 /**
- * The architecture the build holds (docs/architecture.md explains it). `npm run lint:deps` (first step of
- * `npm test`) fails on any import below that breaks a rule; test/dependency-rules.spec.ts proves on a
- * fixture tree that every rule still fires. Tests (*.spec.ts, test/, bench/) may import anything.
+ * The architecture the build holds (docs/architecture.md explains it). `npm run lint:deps` (run by
+ * `npm test` after the type check) fails on any import below that breaks a rule; test/dependency-rules.spec.ts
+ * proves on a fixture tree that every rule still fires. Tests (*.spec.ts, test/, bench/) may import anything.
  *
  *   libs/tax-engine, libs/addresses      pure calculation and address data
  *   libs/ledger                          domain: deciders, events, errors
