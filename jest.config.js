@@ -13,6 +13,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
+    '^@tax-ledger/tax-engine/file-content-store$': '<rootDir>/libs/tax-engine/src/store/file-content-store',
     '^@tax-ledger/(ledger|tax-engine|event-store|read-store|projections|addresses)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,

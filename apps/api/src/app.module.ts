@@ -38,7 +38,7 @@ import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.q
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
 import { Idempotency } from './transactions/idempotency';
 import { TransactionsController } from './transactions/transactions.controller';
-import { PeriodLock } from './periods/period-lock';
+import { PeriodLock } from './document-write/period-lock';
 import { PeriodRunner } from './periods/period-runner';
 import { PeriodsController } from './periods/periods.controller';
 import { ReportsController } from './reports/reports.controller';

@@ -1,4 +1,5 @@
-import { activeVersionId, calculateTax, listVersions, loadActiveContent, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { calculateTax, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { activeVersionId, listVersions, loadActiveContent } from '@tax-ledger/tax-engine/file-content-store';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';

@@ -14,21 +14,8 @@
  * refused), and each row's StateRate must equal the content's state rate in force on that date unless
  * --allow-state-rate is given (then each differing state is printed as a warning).
  */
-import {
-  activateVersion,
-  baseBundle,
-  contentOf,
-  importSstFiles,
-  importZipRateCsv,
-  isIsoDate,
-  listVersions,
-  loadActiveContent,
-  loadDefaultContent,
-  readVersion,
-  saveAndActivate,
-  TaxCalculationError,
-  type ImportResult,
-} from '@tax-ledger/tax-engine';
+import { importSstFiles, importZipRateCsv, isIsoDate, loadDefaultContent, TaxCalculationError, type ImportResult } from '@tax-ledger/tax-engine';
+import { activateVersion, baseBundle, contentOf, listVersions, loadActiveContent, readVersion, saveAndActivate } from '@tax-ledger/tax-engine/file-content-store';
 import type { Command } from 'commander';
 import { readFileSync } from 'fs';
 import { basename, resolve } from 'path';

@@ -3,7 +3,7 @@
  * (@eventstore/db-client). Both satisfy test/contract/event-store.contract-spec.ts.
  */
 
-/** Metadata every event carries: who, when, why (DESIGN §2). */
+/** Metadata every event carries: who, when, why (docs/architecture.md "Events"). */
 export interface EventMetadata {
   /** Schema version of the event's data shape. */
   schemaVersion: number;

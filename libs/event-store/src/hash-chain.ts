@@ -1,5 +1,5 @@
 /**
- * Per-stream hash chain (tamper evidence, DESIGN §2). Every event stores `prevHash` (the hash of the
+ * Per-stream hash chain (tamper evidence, docs/architecture.md "Events"). Every event stores `prevHash` (the hash of the
  * previous event of its stream, GENESIS_HASH for revision 0) and
  *
  *   hash = sha256( prevHash \n streamName \n revision \n type \n data \n metadata )   (hex)

@@ -1,4 +1,5 @@
 import { decideCompany, evolveCompany, initialCompany, type CompanyCommand, type CompanyState, type NewNexus } from './company.decider';
+import { calculateTax, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
 import type { CompanyEvent } from './company.events';
 import { evolveAccount, initialAccount, provisionAccount, revokeLicenseKey, rotateLicenseKey } from './account.decider';
 import { LedgerError } from './ledger-error';
@@ -93,5 +94,38 @@ describe('account decider: license keys', () => {
     const events = rotateLicenseKey(provisioned, { accountId: 'a', credentialId: 'k1', newCredentialId: 'k2', keyHash: 'h2' });
     expect(events.map((e) => e.type)).toEqual(['LicenseKeyIssued', 'LicenseKeyRevoked']);
     expect(events.reduce(evolveAccount, provisioned).activeKeys).toEqual({ k2: 'account_admin' });
+  });
+});
+
+describe('stored company events and the engine read one shape', () => {
+  // CertificateAdded and ItemMapped exactly as an earlier release stored them (JSON text in the log).
+  const stored = [
+    '{"type":"CompanyCreated","data":{"accountId":"acc-1","companyCode":"ONE","companyId":7,"companyName":"One","defaultCurrency":"USD"}}',
+    '{"type":"CertificateAdded","data":{"accountId":"acc-1","companyCode":"ONE","certificate":{"certificateId":"C-1","customerCode":"CUST-1","regions":[{"country":"US","region":"WA"}],"exemptionReason":"Resale","effectiveDate":"2024-01-01"}}}',
+    '{"type":"ItemMapped","data":{"accountId":"acc-1","companyCode":"ONE","item":{"itemCode":"BREAD","taxCode":"PF050100","description":"Bread"}}}',
+  ].map((text) => JSON.parse(text) as CompanyEvent);
+  const state = stored.reduce((s, e) => evolveCompany(s, e, '2024-01-01T00:00:00.000Z'), initialCompany);
+  const setup = { companyCode: 'ONE', certificates: state.certificates, items: state.items };
+  const sale = (customerCode: string, itemCode: string): TaxDocument => ({
+    header: {
+      companyCode: 'ONE', transactionType: 'Sale', documentCode: 'INV-1', customerCode, transactionDate: '2025-06-11',
+      defaultLocations: { shipFrom: { address: { line1: '1 Main St', state: 'WA', country: 'USA', zipcode: '98104' } }, shipTo: { address: { line1: '1 Main St', state: 'WA', country: 'USA', zipcode: '98104' } } },
+    },
+    lines: [{ lineCode: '1', itemCode, extendedAmount: 100, itemDescription: 'Item' }],
+  });
+
+  it('a stored certificate exempts its customer and a stored item mapping sets the tax code', () => {
+    const content = loadDefaultContent();
+    const exempt = calculateTax(sale('CUST-1', 'SKU-1'), setup, content).document;
+    expect(exempt.calculatedTaxSummary.tax).toBe(0);
+    expect(exempt.lines[0].calculatedTax.taxAuthorities.flatMap((a) => a.details.map((d) => d.exemptionReason))).toEqual([
+      expect.stringMatching(/^Exemption certificate/),
+      expect.stringMatching(/^Exemption certificate/),
+    ]);
+    // Seattle: groceries are not taxed, general goods are (10.35 % in 2025)
+    const mapped = calculateTax(sale('CUST-2', 'BREAD'), setup, content).document;
+    expect(mapped.lines[0]).toMatchObject({ avalaraGoodsAndServicesType: 'PF050100', calculatedTax: { appliedTax: 0, subtotalExempt: 100 } });
+    const unmapped = calculateTax(sale('CUST-2', 'SKU-1'), setup, content).document;
+    expect(unmapped.lines[0]).toMatchObject({ avalaraGoodsAndServicesType: 'P0000000', calculatedTax: { appliedTax: 10.35 } });
   });
 });

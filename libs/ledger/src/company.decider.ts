@@ -1,11 +1,10 @@
+import type { ExemptionCertificate, ItemMapping } from '@tax-ledger/tax-engine';
 import type {
-  Certificate,
   CompanyEvent,
   CompanyLocation,
   CompanyNexus,
   CompanySettings,
   FilingCalendarEntry,
-  ItemTaxCode,
   NexusChoice,
   NexusJurisdiction,
 } from './company.events';
@@ -31,10 +30,10 @@ export interface CompanyState {
   nexusConfigured: boolean;
   nextLocationId: number;
   nextNexusId: number;
-  items: ItemTaxCode[];
+  items: ItemMapping[];
   fallbackItemCode: string | null;
   /** Certificates on file (revoked ones are gone). */
-  certificates: Certificate[];
+  certificates: ExemptionCertificate[];
   filingCalendar: FilingCalendarEntry[];
   /** Set once CompanySettingsChanged set it (absent: lenient, the default). */
   strictCoverage?: boolean;
@@ -139,10 +138,10 @@ export type CompanyCommand =
   | { type: 'DeclareNexus'; nexus: NewNexus[] }
   | { type: 'UpdateNexus'; nexusId: number; nexus: NewNexus }
   | { type: 'DeleteNexus'; nexusId: number }
-  | { type: 'MapItem'; item: ItemTaxCode }
+  | { type: 'MapItem'; item: ItemMapping }
   | { type: 'RemoveItem'; itemCode: string }
   | { type: 'SetFallbackItem'; itemCode: string | null }
-  | { type: 'AddCertificate'; certificate: Certificate }
+  | { type: 'AddCertificate'; certificate: ExemptionCertificate }
   | { type: 'RevokeCertificate'; certificateId: string }
   | { type: 'SetFilingFrequency'; entry: FilingCalendarEntry }
   | { type: 'ChangeSettings'; settings: CompanySettings };

@@ -1,4 +1,4 @@
-import type { JurisTypeId, LocalNexusTypeId, NexusTypeId } from '@tax-ledger/tax-engine';
+import type { ExemptionCertificate, ItemMapping, JurisTypeId, LocalNexusTypeId, NexusTypeId } from '@tax-ledger/tax-engine';
 
 /**
  * Company stream events: one stream per company, holding its tax setup (locations, nexus, item
@@ -50,22 +50,6 @@ export interface CompanyNexus extends NexusJurisdiction, NexusChoice {
   id: number;
 }
 
-export interface ItemTaxCode {
-  itemCode: string;
-  taxCode: string;
-  description?: string;
-}
-
-export interface Certificate {
-  certificateId: string;
-  customerCode: string;
-  regions: Array<{ country: string; region: string }>;
-  entityUseCode?: string;
-  exemptionReason?: string;
-  effectiveDate: string;
-  expirationDate?: string;
-}
-
 export const FILING_FREQUENCIES = ['Monthly', 'Quarterly', 'SemiAnnually', 'Annually', 'Bimonthly', 'Occasional'] as const;
 export type FilingFrequency = (typeof FILING_FREQUENCIES)[number];
 
@@ -92,10 +76,12 @@ export type LocationAdded = { type: 'LocationAdded'; data: CompanyKeyData & { lo
 export type NexusDeclared = { type: 'NexusDeclared'; data: CompanyKeyData & { nexus: CompanyNexus } };
 export type NexusUpdated = { type: 'NexusUpdated'; data: CompanyKeyData & { nexus: CompanyNexus } };
 export type NexusDeleted = { type: 'NexusDeleted'; data: CompanyKeyData & { nexusId: number } };
-export type ItemMapped = { type: 'ItemMapped'; data: CompanyKeyData & { item: ItemTaxCode } };
+/** The mapping is stored exactly as the engine reads it (`ItemMapping`). */
+export type ItemMapped = { type: 'ItemMapped'; data: CompanyKeyData & { item: ItemMapping } };
 export type ItemRemoved = { type: 'ItemRemoved'; data: CompanyKeyData & { itemCode: string } };
 export type FallbackItemSet = { type: 'FallbackItemSet'; data: CompanyKeyData & { itemCode: string | null } };
-export type CertificateAdded = { type: 'CertificateAdded'; data: CompanyKeyData & { certificate: Certificate } };
+/** The certificate is stored exactly as the engine reads it (`ExemptionCertificate`, one declaration of the shape). */
+export type CertificateAdded = { type: 'CertificateAdded'; data: CompanyKeyData & { certificate: ExemptionCertificate } };
 export type CertificateRevoked = { type: 'CertificateRevoked'; data: CompanyKeyData & { certificateId: string } };
 export type FilingFrequencySet = { type: 'FilingFrequencySet'; data: CompanyKeyData & { entry: FilingCalendarEntry } };
 

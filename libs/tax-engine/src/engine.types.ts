@@ -52,12 +52,18 @@ export interface NexusDeclaration {
   hasPermanentEstablishment?: boolean;
 }
 
+/** An item's tax code. Also the shape the ledger stores in `ItemMapped` events: change it only compatibly. */
 export interface ItemMapping {
   itemCode: string;
   taxCode: string;
   description?: string;
 }
 
+/**
+ * An exemption certificate on file. Also the shape the ledger stores in `CertificateAdded` events
+ * (libs/ledger/src/company.events.ts): change it only compatibly (new optional fields), since stored events
+ * are read back as this type.
+ */
 export interface ExemptionCertificate {
   certificateId: string;
   customerCode: string;

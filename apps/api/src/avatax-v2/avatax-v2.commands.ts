@@ -4,10 +4,10 @@ import type { AvataxVersionInfo, FlagTransaction, LockTransaction, TransactionKe
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
 import type { CalculationResult, TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
-import { calculateDocument } from '../calculations/calculate-document';
+import { calculateDocument } from '../document-write/calculate-document';
 import { ApiError } from '../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
-import { PeriodLock } from '../periods/period-lock';
+import { PeriodLock } from '../document-write/period-lock';
 import { TAX_CONTENT } from '../storage/tokens';
 import { newVersionId } from '../transactions/commands/record-transaction.command';
 import { TaxTransactionRepository, type CommandOptions } from '../transactions/tax-transaction.repository';

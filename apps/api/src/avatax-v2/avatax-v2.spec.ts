@@ -4,7 +4,7 @@ import { toV2Create } from './create-transaction.model';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, v2Status } from './transaction.presenter';
 
-describe('v2 status is a view of the ledger (DESIGN §5)', () => {
+describe('v2 status is a view of the ledger (docs/avatax-v2.md "Status")', () => {
   it.each([
     [{ state: 'Recorded', committed: false }, { status: 'Saved', reconciled: false, locked: false }],
     [{ state: 'Recorded', committed: false, verified: true }, { status: 'Posted', reconciled: false, locked: false }],

@@ -8,9 +8,9 @@ import { isReturnType, type DocumentType } from './avatax-codes';
 export type DocumentStatus = 'Temporary' | 'Saved' | 'Posted' | 'Committed' | 'Cancelled';
 
 /**
- * DESIGN §5: v2 status is a view of the ledger. Saved = Recorded and uncommitted, Posted = Recorded,
- * uncommitted and verified, Committed = Recorded and committed (or Reconciled: reconciled true),
- * Cancelled = Voided, locked = Filed / FiledByAvalara.
+ * v2 status is a view of the ledger (docs/avatax-v2.md "Status"). Saved = Recorded and uncommitted,
+ * Posted = Recorded, uncommitted and verified, Committed = Recorded and committed (or Reconciled:
+ * reconciled true), Cancelled = Voided, locked = Filed / FiledByAvalara.
  */
 export function v2Status(view: { state: TransactionState; committed?: boolean; verified?: boolean }): { status: DocumentStatus; reconciled: boolean; locked: boolean } {
   const locked = view.state === 'Filed' || view.state === 'FiledByAvalara';

@@ -22,7 +22,7 @@ import { DocumentHistoryService } from '../history/document-history.service';
 import { assertDateRange, DEFAULT_LIST_LIMIT } from '../transactions/dto/list-transactions.query.dto';
 import { Idempotency, idempotentRequest, type CommandOutcome } from '../transactions/idempotency';
 import { presentTransaction } from '../transactions/tng-document.presenter';
-import { encodeSegment, parseIfMatch, parseTransactionType } from '../transactions/transactions.controller';
+import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { presentCalculation } from './calculation.presenter';
 import { CreateTransactionFromCalculationCommand } from './commands/create-transaction-from-calculation.command';
 import { RecordCalculationCommand } from './commands/record-calculation.command';

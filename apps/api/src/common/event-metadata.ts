@@ -1,6 +1,5 @@
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../auth/caller';
 
 const header = (request: FastifyRequest, name: string, max = 200) => {
   const value = request.headers[name];
@@ -15,11 +14,18 @@ export function clientRequestIdOf(request: { headers: FastifyRequest['headers'] 
   return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : undefined;
 }
 
+/** Who acts, as the auth guards' Caller says it (a structural type: common/ imports nothing of auth/). */
+export interface EventActor {
+  /** "credential:<id>" or "partner". */
+  actor: string;
+  credentialId: string;
+}
+
 /**
  * Who, when and why for the events a request causes. `requestId` is the server's; the caller's
  * X-Request-Id, when sent, is kept apart as `clientRequestId`.
  */
-export function eventMetadata(request: FastifyRequest, caller: Caller, extra: Record<string, string> = {}, schemaVersion = 1): EventMetadata {
+export function eventMetadata(request: FastifyRequest, caller: EventActor, extra: Record<string, string> = {}, schemaVersion = 1): EventMetadata {
   const requestId = String(request.id);
   const clientRequestId = clientRequestIdOf(request);
   return {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type CompanySetupView, type ReadStore } from '@tax-ledger/read-store';
 import type { CompanySetup } from '@tax-ledger/tax-engine';
-import { companySetupOf } from '../onboarding/nexus';
 
 /**
  * Where command handlers get the CompanySetup the tax engine reads (nexus, items, certificates).
@@ -36,4 +35,31 @@ export class ReadModelCompanySetup implements CompanySetupSource {
     if (!company) return null;
     return { companyCode: company.companyCode, defaultCurrency: company.defaultCurrency };
   }
+}
+
+/** Far past date standing for "no start date" (the engine needs one). */
+const ALL_DATES_FROM = '1900-01-01';
+
+/** The CompanySetup the engine reads, from the company_setups read model. */
+export function companySetupOf(view: CompanySetupView): CompanySetup {
+  const setup: CompanySetup = { companyCode: view.companyCode, defaultCurrency: view.defaultCurrency };
+  if (view.nexusConfigured) {
+    setup.nexus = view.nexus.map((n) => ({
+      country: n.country,
+      region: n.region,
+      jurisTypeId: n.jurisTypeId,
+      jurisCode: n.jurisCode,
+      jurisName: n.jurisName,
+      effectiveDate: n.effectiveDate ?? ALL_DATES_FROM,
+      ...(n.endDate ? { endDate: n.endDate } : {}),
+      nexusTypeId: n.nexusTypeId,
+      hasLocalNexus: n.hasLocalNexus,
+      ...(n.localNexusTypeId ? { localNexusTypeId: n.localNexusTypeId } : {}),
+      hasPermanentEstablishment: n.hasPermanentEstablishment,
+    }));
+  }
+  if (view.items.length) setup.items = view.items.map((i) => ({ ...i }));
+  if (view.fallbackItemCode) setup.fallbackItemCode = view.fallbackItemCode;
+  if (view.certificates.length) setup.certificates = view.certificates.map((c) => ({ ...c, regions: c.regions.map((r) => ({ ...r })) }));
+  return setup;
 }

@@ -1,6 +1,5 @@
-import type { CompanySetupView } from '@tax-ledger/read-store';
 import type { Address, CompanyNexus, NewNexus, NexusChoice, NexusJurisdiction, NexusRecord } from '@tax-ledger/ledger';
-import { jurisdictionsForAddress, normaliseCountry, type CompanySetup, type Jurisdiction, type JurisTypeId, type TaxContent } from '@tax-ledger/tax-engine';
+import { jurisdictionsForAddress, normaliseCountry, type Jurisdiction, type JurisTypeId, type TaxContent } from '@tax-ledger/tax-engine';
 
 /** What a declaration by address chooses: every triggered jurisdiction, locals chosen one by one. */
 export const DEFAULT_NEXUS_CHOICE: NexusChoice = {
@@ -109,30 +108,3 @@ export function presentNexus(n: CompanyNexus & Partial<Pick<NexusRecord, 'create
 
 /** A jurisdiction's nexus definition (byaddress): id 0, not declared by anyone yet. */
 export const presentDefinition = (j: NexusJurisdiction, companyId = 0) => presentNexus({ ...j, ...DEFAULT_NEXUS_CHOICE, id: 0 }, companyId);
-
-/** Far past date standing for "no start date" (the engine needs one). */
-const ALL_DATES_FROM = '1900-01-01';
-
-/** The CompanySetup the engine reads, from the company_setups read model. */
-export function companySetupOf(view: CompanySetupView): CompanySetup {
-  const setup: CompanySetup = { companyCode: view.companyCode, defaultCurrency: view.defaultCurrency };
-  if (view.nexusConfigured) {
-    setup.nexus = view.nexus.map((n) => ({
-      country: n.country,
-      region: n.region,
-      jurisTypeId: n.jurisTypeId,
-      jurisCode: n.jurisCode,
-      jurisName: n.jurisName,
-      effectiveDate: n.effectiveDate ?? ALL_DATES_FROM,
-      ...(n.endDate ? { endDate: n.endDate } : {}),
-      nexusTypeId: n.nexusTypeId,
-      hasLocalNexus: n.hasLocalNexus,
-      ...(n.localNexusTypeId ? { localNexusTypeId: n.localNexusTypeId } : {}),
-      hasPermanentEstablishment: n.hasPermanentEstablishment,
-    }));
-  }
-  if (view.items.length) setup.items = view.items.map((i) => ({ ...i }));
-  if (view.fallbackItemCode) setup.fallbackItemCode = view.fallbackItemCode;
-  if (view.certificates.length) setup.certificates = view.certificates.map((c) => ({ ...c, regions: c.regions.map((r) => ({ ...r })) }));
-  return setup;
-}

@@ -1,34 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { isPeriod, LedgerError, type FilingPeriodKey, type PeriodOperation } from '@tax-ledger/ledger';
+import type { FilingPeriodKey, PeriodOperation } from '@tax-ledger/ledger';
 import { READ_STORE, type FilingPeriodView, type ReadStore } from '@tax-ledger/read-store';
 import type { FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
+import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 import { PeriodRunner } from './period-runner';
-
-/** `?region=WA`: a US state code or a country code, upper case. */
-export function parseRegion(value: unknown): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z]{2,3}$/.test(value)) {
-    throw badRequest('InvalidRegion', 'region must be a 2- or 3-letter region code (a US state such as WA, or a country).', 'region');
-  }
-  return value.toUpperCase();
-}
-
-export function parsePeriod(value: string): string {
-  if (!isPeriod(value)) throw badRequest('InvalidPeriod', `period must be a month as YYYY-MM; "${value}" is not.`, 'period');
-  return value;
-}
-
-/** The company must exist in the caller's account (another account's company is simply not found). */
-export async function assertCompany(readStore: ReadStore, accountId: string, companyCode: string): Promise<void> {
-  if (!(await readStore.getCompany(accountId, companyCode))) {
-    throw new LedgerError('CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'not_found', 'companyCode');
-  }
-}
 
 function parseComment(body: unknown): string | undefined {
   if (body === undefined || body === null || body === '') return undefined;

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { ApiError, badRequest } from '../common/api-error';
-import { assertCompany, parsePeriod, parseRegion } from '../periods/periods.controller';
+import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 import { allPeriodDocuments, liabilityReport } from './liability-report';
 import { clientLedgerFromCsv, clientLedgerFromJson, reconcile } from './reconciliation';
 import { liabilityCsv, liabilityHtml, reconciliationCsv, reconciliationHtml, REPORT_FORMATS, type ReportFormat } from './report-formats';

@@ -2,7 +2,8 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@tax-ledger/event-store';
 import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
-import { loadActiveContent, loadDefaultContent } from '@tax-ledger/tax-engine';
+import { loadDefaultContent } from '@tax-ledger/tax-engine';
+import { loadActiveContent } from '@tax-ledger/tax-engine/file-content-store';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { startEmbeddedWriter } from './embedded-writer';
 import { LedgerWriterThread, ledgerWriterThreadAvailable, ThreadedEventStore } from './ledger-writer-thread';

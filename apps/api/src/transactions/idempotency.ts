@@ -43,7 +43,7 @@ export interface CommandOutcome<V = TransactionView> {
 export type ReplayProjection<V> = (view: V | null, event: RecordedEvent) => V | null;
 
 /**
- * Idempotency-Key on writes (DESIGN §2): the same key and request replays the first answer; the same
+ * Idempotency-Key on writes (docs/architecture.md "Events"): the same key and request replays the first answer; the same
  * key with another request is 422. The key travels in the events' metadata and is recorded by a
  * projection in the append's own transaction (embedded), so a retry racing the original still gets
  * exactly one write.

@@ -13,13 +13,14 @@ import {
 } from '@tax-ledger/ledger';
 import { projectTransaction, projectTransactionVersion } from '@tax-ledger/projections';
 import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
-import { TRANSACTION_TYPES, type TaxDocument, type TransactionType } from '@tax-ledger/tax-engine';
+import type { TaxDocument, TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
+import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { HistoryPageQueryDto, VersionsPageQueryDto } from '../common/page-query.dto';
 import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../common/paging';
 import { ValidBody } from '../common/body-validation.pipe';
@@ -41,26 +42,6 @@ import { presentTransaction, presentVersion } from './tng-document.presenter';
 import { DocumentHistoryService } from '../history/document-history.service';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
-
-export function parseTransactionType(value: string): TransactionType {
-  const type = TRANSACTION_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
-  if (!type) throw badRequest('InvalidTransactionType', `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}.`, 'transactionType');
-  return type;
-}
-
-/** If-Match: `"a", W/"b"` -> ['a', 'b']; `*` stays '*'; absent -> undefined. */
-export function parseIfMatch(value: string | string[] | undefined): string[] | undefined {
-  const text = Array.isArray(value) ? value.join(',') : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  return text
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
-    .filter((tag) => tag !== '');
-}
-
-/** A path segment that no client will normalise away: "." and ".." are written as %2E. */
-export const encodeSegment = (segment: string) =>
-  /^\.+$/.test(segment) ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
 
 @ApiTags('TNG transactions')
 @ApiSecurity('AvalaraAuth')

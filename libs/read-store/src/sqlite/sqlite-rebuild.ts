@@ -1,5 +1,5 @@
 /**
- * Replay support for the embedded read models (DESIGN §4): build every read model afresh from the log
+ * Replay support for the embedded read models (docs/architecture.md "Read models"): build every read model afresh from the log
  * into a scratch database, then either swap the fresh tables in (rebuild) or compare them row by row
  * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
  * length; the API may keep running against the same file (WAL) the whole time.

@@ -1,4 +1,4 @@
-import { PeriodLock } from '../../periods/period-lock';
+import { PeriodLock } from '../../document-write/period-lock';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
@@ -11,7 +11,7 @@ import { refuseUncovered, strictApplies } from '../../company-setup/coverage-pol
 import { TAX_CONTENT } from '../../storage/tokens';
 import { newVersionId } from '../../transactions/commands/record-transaction.command';
 import { TaxTransactionRepository } from '../../transactions/tax-transaction.repository';
-import { calculateDocument, requestOf } from '../calculate-document';
+import { calculateDocument, requestOf } from '../../document-write/calculate-document';
 import { TaxCalculationRepository } from '../tax-calculation.repository';
 
 /**

@@ -9,7 +9,7 @@ import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/comp
 import { TAX_CONTENT } from '../../storage/tokens';
 import { newVersionId } from '../../transactions/commands/record-transaction.command';
 import type { CommandOptions } from '../../transactions/tax-transaction.repository';
-import { calculateDocument } from '../calculate-document';
+import { calculateDocument } from '../../document-write/calculate-document';
 import { TaxCalculationRepository } from '../tax-calculation.repository';
 
 /** POST /calculations: calculate, then record version 1 or the next version of the calculation. */

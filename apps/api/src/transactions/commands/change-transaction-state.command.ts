@@ -2,7 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { ActorRole, StateTransition, TransactionKey } from '@tax-ledger/ledger';
 import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
-import { PeriodLock } from '../../periods/period-lock';
+import { PeriodLock } from '../../document-write/period-lock';
 import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
 
 /** POST …/{documentCode}/stateTransitions. */

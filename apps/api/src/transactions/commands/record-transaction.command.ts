@@ -5,10 +5,10 @@ import type { EventMetadata } from '@tax-ledger/event-store';
 import type { TransactionView } from '@tax-ledger/read-store';
 import type { TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
-import { calculateDocument } from '../../calculations/calculate-document';
+import { calculateDocument } from '../../document-write/calculate-document';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
-import { PeriodLock } from '../../periods/period-lock';
+import { PeriodLock } from '../../document-write/period-lock';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
 

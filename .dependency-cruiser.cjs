@@ -1,0 +1,93 @@
+/**
+ * The architecture the build holds (docs/architecture.md explains it). `npm run lint:deps` (run by
+ * `npm test` after the type check) fails on any import below that breaks a rule; test/dependency-rules.spec.ts
+ * proves on a fixture tree that every rule still fires. Tests (*.spec.ts, test/, bench/) may import anything.
+ *
+ *   libs/tax-engine, libs/addresses      pure calculation and address data
+ *   libs/ledger                          domain: deciders, events, errors
+ *   libs/projections                     read models: event -> row functions, projector runtime
+ *   libs/event-store, libs/read-store    platform: ports and their adapters (SQLite, EventStoreDB, MongoDB)
+ *   apps/api, apps/cli, apps/projector   processes: HTTP, operator CLI, distributed projector
+ */
+const TESTS = '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$';
+
+/** Which libs each lib may import (by its entry, `@tax-ledger/<lib>`); event-store by types only in the core. */
+const LIB_MAY_IMPORT = {
+  'tax-engine': [],
+  addresses: ['tax-engine'],
+  'event-store': [], // the log knows no domain
+  ledger: ['tax-engine', 'event-store'],
+  projections: ['ledger', 'tax-engine', 'event-store'],
+  'read-store': ['projections', 'ledger', 'tax-engine', 'event-store'],
+};
+/** The pure core: no framework, no I/O. tax-engine's file-based content store is its one I/O module, its own entry
+ * (`@tax-ledger/tax-engine/file-content-store`) for the API's start-up and the CLI. */
+const CORE = '^libs/(ledger|tax-engine|projections|addresses)/';
+const CORE_IO_MODULE = '^libs/tax-engine/src/store/file-content-store\\.ts$';
+const FRAMEWORK = 'node_modules/(@nestjs|@fastify|fastify|class-validator|class-transformer)/';
+const IO = ['^(node:)?(fs|fs/promises|child_process|net|http|https|http2|worker_threads|cluster|dgram|tls)$',
+  'node_modules/(better-sqlite3|mongodb|@eventstore)/'];
+
+/**
+ * apps/api/src: a folder per area. SHARED folders serve every area and import none; any other folder is
+ * a feature and imports no other feature, except for the exceptions below (today's, each to be removed
+ * by the one-folder-per-use-case move, issue 19 item 2; docs/architecture.md "Next step").
+ */
+const SHARED = ['common', 'auth', 'storage', 'company-setup', 'document-write', 'history'];
+const EXCEPTIONS = {
+  // POST /accounts provisions the default company with onboarding's command and presenters; the key
+  // and user routes reuse its change metadata and recordset (issue 19: move those to common/).
+  accounts: ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus|onboarding\\.dto)\\.ts'],
+  // POST /addresses validates the TNG document's AddressDto (issue 19: the document DTOs to a shared folder).
+  addresses: ['transactions/dto/tax-document\\.dto\\.ts'],
+  // REST v2 is a second protocol over the TNG use cases: it sends their commands and queries and presents
+  // onboarding's companies and nexus (issue 19: each use case's command/query is its public entry).
+  'avatax-v2': ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus)\\.ts',
+    'transactions/(commands/(change-transaction-state|record-transaction)\\.command|queries/(transaction\\.queries|transactions-in-order)|tax-transaction\\.repository)\\.ts'],
+  // A calculation is a TNG document that is never filed: it shares the document DTO, list query,
+  // Idempotency-Key handling, presenter and repository helpers, and turns into a transaction
+  // (issue 19: those to a shared folder, the record pipeline written once).
+  calculations: ['transactions/(commands/record-transaction\\.command|dto/(list-transactions\\.query|tax-document)\\.dto|idempotency|tax-transaction\\.repository|tng-document\\.presenter)\\.ts'],
+  // A period run changes each document's state by sending transactions' command on the bus.
+  periods: ['transactions/commands/change-transaction-state\\.command\\.ts'],
+};
+const API = '^apps/api/src/';
+const FEATURE = `${API}(?!(?:${SHARED.join('|')})/)[^/]+/`;
+const featureRule = (area, allowed) => ({
+  name: 'feature-isolation',
+  severity: 'error',
+  comment: "a feature of apps/api imports shared folders, not another feature's internals",
+  from: { path: `${API}(${area})/`, pathNot: TESTS },
+  to: { path: FEATURE, pathNot: [`${API}$1/`, ...allowed.map((p) => `${API}${p}$`)] },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'no module reaches itself', from: {}, to: { circular: true } },
+    { name: 'no-folder-cycles', severity: 'error', scope: 'folder', comment: 'folders depend one way', from: {}, to: { circular: true } },
+    { name: 'libs-not-to-apps', severity: 'error', comment: 'libs are used by apps, never the reverse', from: { path: '^libs/' }, to: { path: '^(apps|test|bench)/' } },
+    ...Object.entries(LIB_MAY_IMPORT).map(([lib, may]) => ({
+      name: 'lib-layers', severity: 'error', comment: `libs/${lib} may import ${may.join(', ') || 'no other lib'}`,
+      from: { path: `^libs/${lib}/`, pathNot: TESTS },
+      to: { path: '^libs/', pathNot: [`^libs/(${[lib, ...may].join('|')})/`] },
+    })),
+    { name: 'lib-entry-only', severity: 'error', comment: "another lib or an app imports a lib by its entry (`@tax-ledger/<lib>`, or tax-engine's file-content-store), not its internals",
+      from: { path: '^(apps|libs)/([^/]+)/', pathNot: TESTS }, to: { path: '^libs/([^/]+)/src/', pathNot: ['^libs/$2/', '^libs/[^/]+/src/index\\.ts$', CORE_IO_MODULE] } },
+    { name: 'core-no-framework', severity: 'error', comment: 'no lib imports the HTTP framework or its validation', from: { path: '^libs/', pathNot: TESTS }, to: { path: FRAMEWORK } },
+    { name: 'core-no-io', severity: 'error', comment: 'the pure core reads no file, socket or database, nor imports the module that does (not even its barrel)',
+      from: { path: CORE, pathNot: [TESTS, CORE_IO_MODULE] }, to: { path: [...IO, CORE_IO_MODULE] } },
+    { name: 'core-event-store-types-only', severity: 'error', comment: 'the core uses the log\'s port types, never its adapters',
+      from: { path: CORE, pathNot: TESTS }, to: { path: '^libs/event-store/', dependencyTypesNot: ['type-only'] } },
+    { name: 'apps-not-to-apps', severity: 'error', comment: 'each app is its own process; the API\'s config.ts reads the environment for all of them',
+      from: { path: '^apps/([^/]+)/', pathNot: TESTS }, to: { path: '^apps/', pathNot: ['^apps/$1/', `${API}config\\.ts$`] } },
+    { name: 'shared-not-to-features', severity: 'error', comment: 'shared API folders import no feature', from: { path: `${API}(${SHARED.join('|')})/` }, to: { path: FEATURE } },
+    featureRule(`(?!(?:${[...SHARED, ...Object.keys(EXCEPTIONS)].join('|')})/)[^/]+`, []),
+    ...Object.entries(EXCEPTIONS).map(([area, allowed]) => featureRule(area, allowed)),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^dist/' },
+    tsPreCompilationDeps: true, // type-only imports count: they are dependencies of the design
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

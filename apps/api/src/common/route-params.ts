@@ -1,0 +1,50 @@
+import { isPeriod, LedgerError } from '@tax-ledger/ledger';
+import type { ReadStore } from '@tax-ledger/read-store';
+import { TRANSACTION_TYPES, type TransactionType } from '@tax-ledger/tax-engine';
+import { badRequest } from './api-error';
+
+/**
+ * Path, query and header values the TNG routes share (transactions, calculations, periods, reports):
+ * parsed here once, so no controller imports another one.
+ */
+
+export function parseTransactionType(value: string): TransactionType {
+  const type = TRANSACTION_TYPES.find((t) => t.toLowerCase() === value.toLowerCase());
+  if (!type) throw badRequest('InvalidTransactionType', `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}.`, 'transactionType');
+  return type;
+}
+
+/** If-Match: `"a", W/"b"` -> ['a', 'b']; `*` stays '*'; absent -> undefined. */
+export function parseIfMatch(value: string | string[] | undefined): string[] | undefined {
+  const text = Array.isArray(value) ? value.join(',') : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  return text
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
+    .filter((tag) => tag !== '');
+}
+
+/** A path segment that no client will normalise away: "." and ".." are written as %2E. */
+export const encodeSegment = (segment: string) =>
+  /^\.+$/.test(segment) ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
+
+/** `?region=WA`: a US state code or a country code, upper case. */
+export function parseRegion(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z]{2,3}$/.test(value)) {
+    throw badRequest('InvalidRegion', 'region must be a 2- or 3-letter region code (a US state such as WA, or a country).', 'region');
+  }
+  return value.toUpperCase();
+}
+
+export function parsePeriod(value: string): string {
+  if (!isPeriod(value)) throw badRequest('InvalidPeriod', `period must be a month as YYYY-MM; "${value}" is not.`, 'period');
+  return value;
+}
+
+/** The company must exist in the caller's account (another account's company is simply not found). */
+export async function assertCompany(readStore: ReadStore, accountId: string, companyCode: string): Promise<void> {
+  if (!(await readStore.getCompany(accountId, companyCode))) {
+    throw new LedgerError('CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'not_found', 'companyCode');
+  }
+}
