@@ -76,8 +76,55 @@ export class TransactionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('strict') strict?: unknown,
   ) {
-    const strictRequested = parseStrict(strict);
     const key = this.keyOf(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
+    return this.recordVersion(key, body, caller, request, reply, strict);
+  }
+
+  /**
+   * The blueprint's long form: `POST /transactions` is shorthand for a POST to the document's
+   * `…/versions` (a new version there, created when absent). The path names the document; the body's
+   * codes must agree with it.
+   */
+  @Post(`${DOCUMENT_PATH}/versions`)
+  @AllowRoles(RECORD_TRANSACTIONS)
+  @ApiOperation({ summary: 'A new version of the tax transaction record named by the path (201 when created, 200 otherwise): what POST /transactions is shorthand for' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
+  async recordAt(
+    @Param() params: Record<string, string>,
+    @Body(ValidBody) body: TaxDocumentDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
+  ) {
+    const key = this.keyFromPath(caller, params);
+    assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
+    return this.recordVersion(key, body, caller, request, reply, strict);
+  }
+
+  /** The blueprint's form without the type: `/transactions/{companyCode}/{documentCode}/versions` (the type from the body). */
+  @Post(':companyCode/:documentCode/versions')
+  @AllowRoles(RECORD_TRANSACTIONS)
+  @ApiOperation({ summary: 'A new version of the tax transaction record named by company and document code (the transaction type from the body)' })
+  @ApiQuery(STRICT_QUERY)
+  @ApiCalculatedDocument(201, 200)
+  async recordAtWithoutType(
+    @Param() params: Record<string, string>,
+    @Body(ValidBody) body: TaxDocumentDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('strict') strict?: unknown,
+  ) {
+    const key = this.keyFromPath(caller, { ...params, transactionType: body.header.transactionType ?? 'Sale' });
+    assertPathMatchesBody(key, body, ['companyCode', 'documentCode']);
+    return this.recordVersion(key, body, caller, request, reply, strict);
+  }
+
+  /** Records the body as the document's next version (created when absent): 201 + Location, or 200. */
+  private async recordVersion(key: TransactionKey, body: TaxDocumentDto, caller: Caller, request: FastifyRequest, reply: FastifyReply, strict: unknown) {
+    const strictRequested = parseStrict(strict);
     const { view, created } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
         new RecordTransactionCommand(
@@ -150,11 +197,7 @@ export class TransactionsController {
   ) {
     const strictRequested = parseStrict(strict);
     const key = this.keyFromPath(caller, params);
-    for (const field of ['companyCode', 'transactionType', 'documentCode'] as const) {
-      if (body.header[field] !== key[field]) {
-        throw badRequest('PathBodyMismatch', `header.${field} "${body.header[field]}" differs from the ${field} in the path "${key[field]}".`, `header.${field}`);
-      }
-    }
+    assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
     const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
       this.commands.execute(
         new RecordTransactionCommand(
@@ -330,3 +373,12 @@ export class TransactionsController {
 
 /** The validated DTO as a plain TaxDocument (class instances are not stored in events). */
 const toTaxDocument = (dto: TaxDocumentDto): TaxDocument => JSON.parse(JSON.stringify(dto)) as TaxDocument;
+
+/** The document named by the path and the one in the body must be the same (400 PathBodyMismatch naming the field). */
+function assertPathMatchesBody(key: TransactionKey, body: TaxDocumentDto, fields: Array<'companyCode' | 'transactionType' | 'documentCode'>): void {
+  for (const field of fields) {
+    if (body.header[field] !== key[field]) {
+      throw badRequest('PathBodyMismatch', `header.${field} "${body.header[field]}" differs from the ${field} in the path "${key[field]}".`, `header.${field}`);
+    }
+  }
+}
