@@ -12,7 +12,7 @@ import {
   type TransactionKey,
 } from '@tax-ledger/ledger';
 import { projectTransaction, projectTransactionVersion } from '@tax-ledger/projections';
-import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
 import type { TaxDocument, TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
@@ -20,7 +20,7 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { badRequest } from '../common/api-error';
-import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
+import { assertCompany, encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { HistoryPageQueryDto, VersionsPageQueryDto } from '../common/page-query.dto';
 import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../common/paging';
 import { ValidBody } from '../common/body-validation.pipe';
@@ -56,6 +56,7 @@ export class TransactionsController {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly idempotency: Idempotency,
     private readonly history: DocumentHistoryService,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   /** Location of a document: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
@@ -100,6 +101,7 @@ export class TransactionsController {
   ) {
     const key = this.keyFromPath(caller, params);
     assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
+    await assertCompany(this.readStore, caller.accountId, key.companyCode); // the path names it: 404 when it is not this account's
     return this.recordVersion(key, body, caller, request, reply, strict);
   }
 
@@ -119,6 +121,7 @@ export class TransactionsController {
   ) {
     const key = this.keyFromPath(caller, { ...params, transactionType: body.header.transactionType ?? 'Sale' });
     assertPathMatchesBody(key, body, ['companyCode', 'documentCode']);
+    await assertCompany(this.readStore, caller.accountId, key.companyCode);
     return this.recordVersion(key, body, caller, request, reply, strict);
   }
 
