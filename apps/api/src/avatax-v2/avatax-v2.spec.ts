@@ -96,7 +96,7 @@ describe('CreateTransactionModel -> TNG TaxDocument', () => {
   });
 
   it('entity use codes, exemption numbers and buyer tax ids reach the engine', () => {
-    const v2 = toV2Create({ ...base, type: 'SalesInvoice', entityUseCode: 'e', exemptionNo: 'EX-1', businessIdentificationNo: 'DE123', lines: [{ amount: 5, exemptionCode: 'EX-2', entityUseCode: 'A' }] });
+    const v2 = toV2Create({ ...base, type: 'SalesInvoice', entityUseCode: 'e', exemptionNo: 'EX-1', businessIdentificationNo: 'DE123', addresses: { singleLocation: { line1: '1 Main', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' } }, lines: [{ amount: 5, exemptionCode: 'EX-2', entityUseCode: 'A' }] });
     expect(v2.document.header).toMatchObject({ defaultEntityUseType: 'E', defaultTaxPayerCode: 'EX-1', metadata: { businessIdentificationNo: 'DE123' } });
     expect(v2.document.lines[0]).toMatchObject({ taxPayerCode: 'EX-2', entityUseType: 'A', extendedAmount: 5 });
   });
@@ -109,5 +109,7 @@ describe('CreateTransactionModel -> TNG TaxDocument', () => {
     expect(() => toV2Create({ ...base, addresses: { moon: { city: 'x' } } })).toThrow(expect.objectContaining({ target: 'addresses.moon' }));
     expect(() => toV2Create({ ...base, entityUseCode: 'ZZ' })).toThrow(expect.objectContaining({ target: 'entityUseCode' }));
     expect(() => toV2Create(null)).toThrow(expect.objectContaining({ code: 'ModelRequiredError' }));
+    expect(() => toV2Create(base)).toThrow(expect.objectContaining({ code: 'MissingAddress', target: 'addresses' }));
+    expect(() => toV2Create({ ...base, date: '2024-02-30' })).toThrow(expect.objectContaining({ code: 'DateFormatError', target: 'date' }));
   });
 });
