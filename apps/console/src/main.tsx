@@ -63,7 +63,7 @@ function SignedIn({ session }: { session: Session }) {
   const companies = useLoad(() => getJson<{ value: Company[] }>('/companies').then((r) => r.value), [session]);
   const [page = 'transactions', routeCompany] = route.segments;
   const company = routeCompany ?? companies.data?.[0]?.companyCode;
-  const period = route.segments[2] ?? currentPeriod();
+  const period = (page === 'liability' || page === 'reconciliation') && /^\d{4}-\d{2}$/.test(route.segments[2] ?? '') ? route.segments[2] : currentPeriod();
 
   const linkTo = (target: string) => (target === 'liability' || target === 'reconciliation' ? href([target, company ?? '', period]) : href([target, company ?? '']));
 

@@ -68,6 +68,8 @@ export function ConfirmDialog(props: {
   /** Ask for a comment (recorded as the why). */
   comment?: { label: string; required?: boolean };
   danger?: boolean;
+  /** After success, stay open (showing the children: progress, result) until closed. */
+  stayOpen?: boolean;
   onConfirm: (comment: string) => Promise<void>;
   onClose: () => void;
 }) {
@@ -75,6 +77,7 @@ export function ConfirmDialog(props: {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
@@ -85,6 +88,7 @@ export function ConfirmDialog(props: {
     setError(undefined);
     try {
       await props.onConfirm(comment.trim());
+      if (props.stayOpen) return setDone(true);
       ref.current?.close();
       props.onClose();
     } catch (e) {
@@ -98,7 +102,7 @@ export function ConfirmDialog(props: {
       <form onSubmit={confirm}>
         <h2>{props.title}</h2>
         <div class="confirm-body">{props.children}</div>
-        {props.comment && (
+        {props.comment && !done && (
           <label class="field">
             {props.comment.label}
             <textarea name="comment" rows={2} maxLength={1024} required={props.comment.required} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
@@ -107,11 +111,13 @@ export function ConfirmDialog(props: {
         <ErrorBox error={error} />
         <div class="buttons">
           <button type="button" onClick={() => (ref.current?.close(), props.onClose())} disabled={busy}>
-            Cancel
+            {done ? 'Close' : 'Cancel'}
           </button>
-          <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={busy}>
-            {busy ? 'Working…' : props.confirmLabel}
-          </button>
+          {!done && (
+            <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={busy}>
+              {busy ? 'Working…' : props.confirmLabel}
+            </button>
+          )}
         </div>
       </form>
     </dialog>

@@ -352,18 +352,26 @@ function Diff({ diff }: { diff: VersionDiff }) {
       <span class="change">
         {name} <ins>{show(c.after)}</ins>
       </span>
+    ) : c.before === c.after ? (
+      <span class="change">
+        {name} {show(c.after)} (unchanged)
+      </span>
     ) : (
       <span class="change">
         {name} <del>{show(c.before)}</del> → <ins>{show(c.after)}</ins> ({signed(delta)})
       </span>
     );
+  const fields = (l: VersionDiff['lines'][number]) =>
+    [field('item', l.itemCode, true), field('quantity', l.quantity, true), field('amount', l.amount), field('tax', l.tax)]
+      .filter((f) => f !== null)
+      .flatMap((f, i) => (i === 0 ? [f] : [', ', f]));
   return (
     <div class="diff" data-from={diff.fromVersion ?? ''} data-to={diff.toVersion}>
       {diff.fromVersion === null ? <p>First version.</p> : <p>Changes from version {diff.fromVersion} to {diff.toVersion}:</p>}
       <ul>
         {diff.lines.map((l) => (
           <li key={l.lineCode} class={`line-${l.change}`} data-line={l.lineCode}>
-            Line {l.lineCode} {l.change}: {field('item', l.itemCode, true)} {field('quantity', l.quantity, true)} {field('amount', l.amount)} {field('tax', l.tax)}
+            Line {l.lineCode} {l.change}: {fields(l)}
           </li>
         ))}
         {diff.lines.length === 0 && <li>No line changed.</li>}

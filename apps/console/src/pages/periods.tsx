@@ -173,6 +173,7 @@ export function PeriodsPage({ session, company, params }: { session: Session; co
           title={`${pending.resume ? 'Resume: ' : ''}${OPERATION_TEXT[pending.op].label} ${monthName(pending.period)}${pending.region ? ` (${pending.region})` : ''}?`}
           confirmLabel={OPERATION_TEXT[pending.op].label}
           danger={pending.op === 'reopen'}
+          stayOpen
           comment={{ label: 'Comment (kept on every event of the run)' }}
           onClose={() => setPending(undefined)}
           onConfirm={(comment) => run(pending, comment)}
@@ -182,8 +183,13 @@ export function PeriodsPage({ session, company, params }: { session: Session; co
           </p>
           {progress && (
             <div class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
-              <progress max={Math.max(progress.total, 1)} value={progress.total === 0 ? 1 : progress.done} /> {progress.done} of {progress.total} document state change(s)
+              <progress max={Math.max(progress.total, 1)} value={progress.total === 0 ? 1 : progress.done} /> <span data-progress>{progress.done} of {progress.total} document state change(s)</span>
             </div>
+          )}
+          {result && (
+            <p class="notice" data-result>
+              {result}
+            </p>
           )}
         </ConfirmDialog>
       )}

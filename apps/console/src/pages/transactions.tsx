@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getPage, path, query } from '../api';
 import { money } from '../format';
 import { go, href } from '../router';
@@ -18,6 +18,8 @@ export function TransactionsPage({ company, params }: { company: string; params:
   const start = params.get('start') ?? '';
   const [draft, setDraft] = useState<Filters>({ ...filters, limit: filters.limit || '25' });
   const previous = useRef<string[]>([]);
+  // The form shows the filters of the route (a link, the back button, the company changing them).
+  useEffect(() => setDraft({ ...filters, limit: filters.limit || '25' }), [params.toString()]);
   const limit = filters.limit || '25';
 
   const list = useLoad(async () => {
