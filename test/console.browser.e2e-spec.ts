@@ -119,6 +119,16 @@ describeWithChromium(`Console in headless Chromium${haveChromium ? '' : ` (SKIPP
     expect(response?.status()).toBe(200);
     expect(page.url()).toBe(`${baseUrl}/console/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    // The browser enforces it: an injected inline script does not run (a tab of its own, so the refusal
+    // it logs is not counted among the console page's problems).
+    const probe = await context.newPage();
+    const refusals: string[] = [];
+    probe.on('console', (m) => refusals.push(m.text()));
+    await probe.goto(`${baseUrl}/console/`);
+    await probe.addScriptTag({ content: 'globalThis.injected = true;' }).catch(() => undefined);
+    expect(await probe.evaluate(() => (globalThis as { injected?: boolean }).injected)).toBeUndefined();
+    expect(refusals.join('\n')).toMatch(/inline script.*Content Security Policy directive 'script-src 'self''|Content Security Policy directive.*script-src 'self'/);
+    await probe.close();
     await signIn('user', a.username, 'not the password');
     await expect(page.getByRole('alert').textContent()).resolves.toBe('AuthenticationFailed (401): Invalid credentials.');
     await shot('01-sign-in-refused');
@@ -128,7 +138,11 @@ describeWithChromium(`Console in headless Chromium${haveChromium ? '' : ` (SKIPP
     await signIn('user', a.username, a.password);
     await table('Documents').waitFor();
     await expect(page.locator('.who').textContent()).resolves.toContain(`${a.username} · account admin · account ${a.accountId}`);
-    const storage = await page.evaluate('({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })');
+    // (The test's own tsconfig has no DOM types: the page's globals are reached through globalThis.)
+    const storage = await page.evaluate(() => {
+      const w = globalThis as unknown as { localStorage: { length: number }; sessionStorage: { length: number }; document: { cookie: string } };
+      return { local: w.localStorage.length, session: w.sessionStorage.length, cookie: w.document.cookie };
+    });
     expect(storage).toEqual({ local: 0, session: 0, cookie: '' });
     expect(await context.cookies()).toEqual([]);
     expect(await page.content()).not.toContain(a.password);
@@ -141,13 +155,13 @@ describeWithChromium(`Console in headless Chromium${haveChromium ? '' : ` (SKIPP
     const codes = () => table('Documents').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
     await page.getByLabel('Code starts with').fill('INV-10');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.waitForFunction('document.querySelectorAll(\'table[aria-label="Documents"] tbody tr\').length === 3');
+    await eventually(() => table('Documents').locator('tbody tr').count(), 3);
     expect(await codes()).toEqual(['INV-100', 'INV-101', 'INV-102']);
     await page.getByLabel('Code starts with').fill('');
     await page.getByLabel('From').fill('2024-08-01');
     await page.getByLabel('To').fill('2024-08-31');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.waitForFunction('document.querySelectorAll(\'table[aria-label="Documents"] tbody tr\').length === 1');
+    await eventually(() => table('Documents').locator('tbody tr').count(), 1);
     expect(await codes()).toEqual(['INV-200']);
     await shot('03-transactions-filtered');
   });
@@ -339,6 +353,14 @@ describeWithChromium(`Console in headless Chromium${haveChromium ? '' : ` (SKIPP
     await expect(page.getByRole('button', { name: 'Void' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Company setup' }).click();
     await page.getByText('License keys are managed by an account admin.').waitFor();
+
+    // An admin revokes the system filer's key elsewhere: the console's next call is refused, and it signs out saying why.
+    const revoked = await t.http.delete(`/licenseKeys/${keys.system_filer.split('.')[0]}`).set(a.auth);
+    expect(revoked.status).toBe(200);
+    await page.getByRole('link', { name: 'Transactions', exact: true }).click();
+    await expect(page.getByRole('status').textContent()).resolves.toBe('The server refused your credential (Invalid credentials.); sign in again.');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await shot('14-signed-out-after-revocation');
   });
 
   it('a reload signs out (the credential was only in memory), and nothing on the page failed silently', async () => {

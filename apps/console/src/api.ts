@@ -48,15 +48,19 @@ export class ApiFailure extends Error {
 }
 
 let session: Session | null = null;
+/** Why the last session ended, when the server ended it (shown on the sign-in page). */
+let endedBecause: string | null = null;
 const listeners = new Set<(s: Session | null) => void>();
 
 export const currentSession = () => session;
+export const signedOutBecause = () => endedBecause;
 export function onSessionChange(listener: (s: Session | null) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
-function setSession(next: Session | null) {
+function setSession(next: Session | null, reason: string | null = null) {
   session = next;
+  endedBecause = reason;
   for (const listener of listeners) listener(next);
 }
 
@@ -128,7 +132,12 @@ async function send(url: string, options: SendOptions = {}): Promise<Response> {
   } catch {
     throw new ApiFailure(0, 'NetworkError', 'The server did not answer; check that tax-ledger is running and try again.');
   }
-  if (!response.ok) throw await failureOf(response);
+  if (!response.ok) {
+    const failure = await failureOf(response);
+    // The credential of this session is refused now (revoked key, changed password): sign out, saying so.
+    if (failure.status === 401 && session && !options.authorization) setSession(null, `The server refused your credential (${failure.message}); sign in again.`);
+    throw failure;
+  }
   return response;
 }
 

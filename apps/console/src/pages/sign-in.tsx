@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { signIn } from '../api';
+import { signedOutBecause, signIn } from '../api';
 import { ErrorBox } from '../ui';
 
 /**
@@ -55,6 +55,11 @@ export function SignIn() {
           {mode === 'user' ? 'Password' : 'License key'}
           <input name="secret" type="password" autocomplete={mode === 'user' ? 'current-password' : 'off'} required value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
         </label>
+        {!error && signedOutBecause() && (
+          <p class="notice" role="status">
+            {signedOutBecause()}
+          </p>
+        )}
         <ErrorBox error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
