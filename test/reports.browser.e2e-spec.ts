@@ -1,14 +1,19 @@
 /**
- * Opens the HTML liability report in headless Chromium (Debian's `chromium`, driven by playwright-core)
- * and checks that the page renders the report's numbers and its chart, loading nothing else.
+ * Opens the report URLs in headless Chromium (Debian's `chromium`, driven by playwright-core) the way a
+ * finance user does: typed into the address bar, the browser's own Accept header, no TNG headers; the
+ * server's Basic challenge is answered with the account id and license key (or a username and
+ * password), as the browser's password dialog would. Checks that the HTML page renders the report's
+ * numbers and its chart, loading nothing else, and that `?format=csv` downloads the CSV.
  * Without /usr/bin/chromium the suite is declared skipped (never passed).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { postSale, transition } from './support/period-documents';
 import { provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';
+
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Debian's chromium; CHROMIUM_PATH overrides it (e.g. to check the skip). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,14 +22,14 @@ const describeWithChromium = haveChromium ? describe : describe.skip;
 
 describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ` (SKIPPED: ${CHROMIUM} is not installed; apt-get install -y chromium)`}`, () => {
   let t: TestApp;
-  let a: Account;
+  let a: Account & { username: string; userPassword: string };
   let baseUrl: string;
   let context: BrowserContext;
   let profileDir: string;
 
   beforeAll(async () => {
     t = await startTestApp();
-    a = await provisionAccount(t, 'Acme <Boats> & "Co"');
+    a = (await provisionAccount(t, 'Acme <Boats> & "Co"')) as typeof a;
     await postSale(t, a, { code: 'B1', date: '2024-07-02', to: 'WA', amounts: [100] }); // 6.50
     await postSale(t, a, { code: 'B2', date: '2024-07-03', to: 'CA', amounts: [200] }); // 14.50
     await postSale(t, a, { code: 'B3<x>', date: '2024-07-04', to: 'CA', amounts: [10] }); // voided: 0.73 excluded
@@ -36,8 +41,10 @@ describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ` (S
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      extraHTTPHeaders: { ...a.headers, Accept: 'text/html; tax-version=1' },
+      args: LAUNCH_ARGS,
+      // What the user types into the browser's password dialog; sent only after the server's challenge.
+      httpCredentials: { username: a.accountId, password: a.licenseKey },
+      acceptDownloads: true,
     });
   }, 120_000);
 
@@ -53,14 +60,21 @@ describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ` (S
 
     const page = await context.newPage();
     const requests: string[] = [];
+    const sent: Record<string, string>[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    // A navigation's Accept header is the browser's own; the report routes, like every TNG route, want
-    // tax-version=1 in it, so the test client adds it (as any API client would).
-    await page.route('**/*', (route) => route.continue({ headers: { ...route.request().headers(), accept: 'text/html; tax-version=1' } }));
-    const url = `${baseUrl}/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability?format=html`;
+    page.on('request', (r) => void r.allHeaders().then((h) => sent.push(h)));
+    // No ?format=: the browser's own Accept header (text/html first) chooses the HTML page.
+    const url = `${baseUrl}/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability`;
     const response = await page.goto(url);
     expect(response?.status()).toBe(200);
-    expect(requests).toEqual([url]);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    // Only the page itself (asked again with the credential after the challenge), nothing else.
+    expect(new Set(requests)).toEqual(new Set([url]));
+    for (const headers of sent) {
+      expect(headers.accept).toMatch(/^text\/html,/);
+      expect(headers.accept).not.toContain('tax-version');
+      expect(headers['x-avalara-accountid']).toBeUndefined();
+    }
 
     expect(await page.title()).toBe('Liability Acme <Boats> & "Co" · 2024-07');
     expect(await page.locator('h1').textContent()).toBe('Sales tax liability worksheet');
@@ -87,5 +101,32 @@ describeWithChromium(`HTML report in headless Chromium${haveChromium ? '' : ` (S
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('#worksheet').isVisible()).toBe(true);
     await page.close();
+  });
+
+  it('?format=csv typed into the address bar downloads the CSV (the same table the API answers)', async () => {
+    const page = await context.newPage();
+    const url = `${baseUrl}/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability?format=csv`;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.goto(url).catch(() => undefined)]);
+    expect(download.suggestedFilename()).toBe('liability-Acme_Boats_Co_-2024-07.csv');
+    const path = await download.path();
+    const text = readFileSync(path, 'utf8');
+    const api = await t.http.get(`/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability?format=csv`).set(a.headers);
+    expect(text).toBe(api.text);
+    expect(text).toContain('liability,period,USD,,,,,,,,,,,300,');
+    await page.close();
+  });
+
+  it('a username and password answer the challenge as well', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+    try {
+      const page = await browser.newPage({ httpCredentials: { username: a.username, password: a.userPassword } });
+      const response = await page.goto(`${baseUrl}/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability?format=html`);
+      expect(response?.status()).toBe(200);
+      expect(await page.locator('#totals td[data-measure="taxCollected"]').textContent()).toBe('21.00');
+      const refused = await (await browser.newPage({ httpCredentials: { username: a.username, password: 'not the password' } })).goto(`${baseUrl}/reports/${encodeURIComponent(a.companyCode)}/2024-07/liability`);
+      expect(refused?.status()).toBe(401);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -13,6 +13,8 @@ import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/acc
 import { LicenseKeysController } from './accounts/license-keys.controller';
 import { USER_COMMAND_HANDLERS } from './accounts/users.commands';
 import { UsersController } from './accounts/users.controller';
+import { WhoAmIController } from './accounts/whoami.controller';
+import { ConsoleStatic } from './console/console-static';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
 import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
@@ -54,7 +56,7 @@ export class AppModule {
         StorageModule,
       ],
       controllers: [HealthController, AccountsController, TransactionsController,
-        LicenseKeysController, UsersController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
+        LicenseKeysController, UsersController, WhoAmIController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
         AddressesController, CalculationsController, PeriodsController, ReportsController,
         AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
       providers: [
@@ -79,6 +81,7 @@ export class AppModule {
         DocumentHistoryService,
         PeriodLock,
         PeriodRunner,
+        ConsoleStatic,
       ],
     };
   }

@@ -2,7 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
-import type { RequestWithCaller } from './caller';
+import type { FastifyRequest } from 'fastify';
+import type { Caller, RequestWithCaller } from './caller';
 import { CredentialVerifier } from './credential-verifier';
 import { assertRole, ROLES_KEY } from './roles';
 
@@ -24,20 +25,30 @@ export class TngAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     const caller = await this.verifier.authenticateRequest(request.ip, request.headers.authorization);
-
-    const headerAccount = request.headers['x-avalara-accountid'];
-    if (typeof headerAccount !== 'string' || headerAccount.trim() === '') {
-      throw new ApiError(400, 'AccountIdHeaderMissing', 'The X-Avalara-AccountId header is required.', 'X-Avalara-AccountId');
-    }
-    if (headerAccount.trim() !== caller.accountId) {
-      throw new ApiError(403, 'AccountIdMismatch', 'X-Avalara-AccountId does not name the authenticated account.', 'X-Avalara-AccountId');
-    }
-    const accept = request.headers.accept ?? '';
-    if (!/(^|[;,\s])tax-version\s*=\s*"?1"?(\s*[;,]|\s*$)/i.test(accept)) {
-      throw new ApiError(406, 'TaxVersionRequired', 'The Accept header must carry tax-version=1, e.g. "application/json; tax-version=1".', 'Accept');
-    }
+    assertAccountHeader(request, caller, true);
+    assertTaxVersion(request);
     request.caller = caller;
     assertRole(caller, this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]));
     return true;
+  }
+}
+
+/** X-Avalara-AccountId must name the authenticated account (400 when `required` and absent, 403 when another). */
+export function assertAccountHeader(request: FastifyRequest, caller: Caller, required: boolean): void {
+  const headerAccount = request.headers['x-avalara-accountid'];
+  if (typeof headerAccount !== 'string' || headerAccount.trim() === '') {
+    if (!required) return;
+    throw new ApiError(400, 'AccountIdHeaderMissing', 'The X-Avalara-AccountId header is required.', 'X-Avalara-AccountId');
+  }
+  if (headerAccount.trim() !== caller.accountId) {
+    throw new ApiError(403, 'AccountIdMismatch', 'X-Avalara-AccountId does not name the authenticated account.', 'X-Avalara-AccountId');
+  }
+}
+
+/** The Accept header must carry tax-version=1 (406 otherwise). */
+export function assertTaxVersion(request: FastifyRequest): void {
+  const accept = request.headers.accept ?? '';
+  if (!/(^|[;,\s])tax-version\s*=\s*"?1"?(\s*[;,]|\s*$)/i.test(accept)) {
+    throw new ApiError(406, 'TaxVersionRequired', 'The Accept header must carry tax-version=1, e.g. "application/json; tax-version=1".', 'Accept');
   }
 }

@@ -4,9 +4,6 @@ import { LIABILITY_MEASURES, type LiabilityMeasure } from '@tax-ledger/projectio
 import type { CurrencyLine, LiabilityLine, LiabilityReport, Money } from './liability-report';
 import { RECONCILIATION_CATEGORIES, type ReconciliationReport } from './reconciliation';
 
-export const REPORT_FORMATS = ['json', 'csv', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
 const MEASURE_LABELS: Record<LiabilityMeasure, string> = {
   grossSales: 'Gross sales',
   exemptCertificateOrEntityUse: 'Exempt: certificate / entity use',

@@ -4,28 +4,16 @@ import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiSecurit
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentCaller, type Caller } from '../auth/caller';
-import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { ApiError, badRequest } from '../common/api-error';
 import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 import { allPeriodDocuments, liabilityReport } from './liability-report';
 import { clientLedgerFromCsv, clientLedgerFromJson, reconcile } from './reconciliation';
-import { liabilityCsv, liabilityHtml, reconciliationCsv, reconciliationHtml, REPORT_FORMATS, type ReportFormat } from './report-formats';
+import { ReportAuthGuard } from './report-auth.guard';
+import { liabilityCsv, liabilityHtml, reconciliationCsv, reconciliationHtml } from './report-formats';
+import { REPORT_FORMATS, reportFormat, type ReportFormat } from './report-negotiation';
 
 /** The most documents a reconciliation compares (the client's and the ledger's side each). */
 const MAX_RECONCILED = 200_000;
-
-/** `?format=` wins; else the Accept header (text/csv, text/html); else JSON. */
-export function reportFormat(format: unknown, accept: string | undefined): ReportFormat {
-  if (format !== undefined && format !== '') {
-    const wanted = typeof format === 'string' ? format.toLowerCase() : '';
-    if (!(REPORT_FORMATS as readonly string[]).includes(wanted)) throw badRequest('InvalidFormat', `format must be one of ${REPORT_FORMATS.join(', ')}.`, 'format');
-    return wanted as ReportFormat;
-  }
-  const a = (accept ?? '').toLowerCase();
-  if (a.includes('text/csv')) return 'csv';
-  if (a.includes('text/html')) return 'html';
-  return 'json';
-}
 
 function send<T>(reply: FastifyReply, format: ReportFormat, report: T, csv: (r: T) => string, html: (r: T) => string, filename: string) {
   if (format === 'csv') {
@@ -46,9 +34,15 @@ const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 @ApiTags('Reports')
 @ApiSecurity('AvalaraAuth')
-@ApiHeader({ name: 'Accept', required: true, description: 'carries tax-version=1; text/csv or text/html select those formats', example: 'application/json; tax-version=1' })
-@ApiHeader({ name: 'X-Avalara-AccountId', required: true })
-@UseGuards(TngAuthGuard)
+@ApiSecurity('basic')
+@ApiHeader({
+  name: 'Accept',
+  required: false,
+  description: 'JSON answers: carries tax-version=1. text/csv or text/html (or ?format=csv|html) select those formats, which need no tax-version (a browser opens them directly)',
+  example: 'application/json; tax-version=1',
+})
+@ApiHeader({ name: 'X-Avalara-AccountId', required: false, description: 'required for JSON answers; when sent, must name the authenticated account' })
+@UseGuards(ReportAuthGuard)
 @Controller('reports')
 export class ReportsController implements OnModuleInit {
   constructor(
