@@ -21,6 +21,22 @@ const VERIFIED_MAX = 10_000;
 
 export const unauthenticated = (message: string) => new ApiError(401, 'AuthenticationFailed', message, 'Authorization');
 
+/** `left:secret` of an AvalaraAuth / Basic header; undefined for another scheme. */
+function decodedCredential(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : AUTH_PATTERN.exec(header);
+  return match ? Buffer.from(match[2], 'base64').toString('utf8') : undefined;
+}
+
+/** The throttle's key of a credential from an address: never the secret itself, only its hash. */
+const throttleKey = (client: string, header: string | undefined) => `${client}\u0000${createHash('sha256').update(header ?? '').digest('hex')}`;
+
+function tooMany(retryAfter: number, what: string): void {
+  if (retryAfter <= 0) return;
+  throw new ApiError(429, 'TooManyFailedAuthentications', `Too many failed authentications ${what}; retry in ${retryAfter} s.`, 'Authorization', [], {
+    'Retry-After': String(retryAfter),
+  });
+}
+
 /**
  * The one place secrets are checked: license keys (accountId:licenseKey) and user passwords
  * (username:password), both scrypt-hashed and compared in constant time; failures are throttled per
@@ -30,7 +46,17 @@ export const unauthenticated = (message: string) => new ApiError(401, 'Authentic
 export class CredentialVerifier implements OnModuleInit {
   /** sha256(left:secret) -> caller, so the slow hash runs once per key per minute, not per request. */
   private readonly verified = new Map<string, { caller: Caller; until: number; checkedAt: number; userRevision?: number }>();
-  readonly throttle = new FailureThrottle();
+  /**
+   * Failures of one credential from one address (a wrong key retried, a guesser on one name): past 20 a
+   * minute that credential gets 429 from that address, and nothing else does.
+   */
+  readonly throttle = new FailureThrottle(20);
+  /**
+   * All failures from one address: past 100 a minute, a credential this server has not verified in the
+   * last minute gets 429 without a hash (the CPU budget of a flood of guesses). A key in use keeps
+   * working: a stranger behind the same egress cannot lock a merchant out.
+   */
+  readonly addressThrottle = new FailureThrottle(100);
   /** Hash compared against when nothing matched the name, so failures all cost one scrypt. */
   private dummy?: Promise<string>;
 
@@ -44,33 +70,50 @@ export class CredentialVerifier implements OnModuleInit {
     await this.dummyHash();
   }
 
-  /** 429 when this client has failed too often lately. */
-  checkThrottle(client: string): void {
-    const retryAfter = this.throttle.retryAfter(client);
-    if (retryAfter > 0) {
-      throw new ApiError(429, 'TooManyFailedAuthentications', `Too many failed authentications from this address; retry in ${retryAfter} s.`, 'Authorization', [], {
-        'Retry-After': String(retryAfter),
-      });
-    }
+  /** 429 when this credential has failed too often from this address lately. */
+  checkThrottle(client: string, header: string | undefined): void {
+    tooMany(this.throttle.retryAfter(throttleKey(client, header)), 'with this credential from this address');
   }
 
-  /** Throttle check, then `authenticate`; a failure counts against the client. */
+  /** 429 when this address has failed too often lately (whatever credential). */
+  checkAddressThrottle(client: string): void {
+    tooMany(this.addressThrottle.retryAfter(client), 'from this address');
+  }
+
+  /** Counts a failure of `header` from `client` (the pair, and the address's budget). */
+  recordFailure(client: string, header: string | undefined): void {
+    this.throttle.fail(throttleKey(client, header));
+    this.addressThrottle.fail(client);
+  }
+
+  /**
+   * Throttle checks, then `authenticate`; a failure counts against the (address, credential) pair and
+   * the address. A credential verified in the last minute passes the address's budget.
+   */
   async authenticateRequest(client: string, header: string | undefined): Promise<Caller> {
-    this.checkThrottle(client);
+    this.checkThrottle(client, header);
+    if (!this.recentlyVerified(header)) this.checkAddressThrottle(client);
     try {
       return await this.authenticate(header);
     } catch (error) {
-      this.throttle.fail(client);
+      this.recordFailure(client, header);
       throw error;
     }
+  }
+
+  /** The credential was verified in the last minute (and so is no guess). */
+  private recentlyVerified(header: string | undefined): boolean {
+    const decoded = decodedCredential(header);
+    if (decoded === undefined) return false;
+    const hit = this.verified.get(createHash('sha256').update(decoded).digest('hex'));
+    return !!hit && hit.until > Date.now();
   }
 
   /** `AvalaraAuth|Basic base64(accountId:licenseKey | username:password)` -> the caller, or 401. */
   async authenticate(header: string | undefined): Promise<Caller> {
     if (!header) throw unauthenticated('The Authorization header is required: AvalaraAuth <base64(accountId:licenseKey)> or Basic <base64(accountId:licenseKey)>.');
-    const match = AUTH_PATTERN.exec(header);
-    if (!match) throw unauthenticated('Unsupported Authorization scheme; use AvalaraAuth or Basic with base64 of "accountId:licenseKey".');
-    const decoded = Buffer.from(match[2], 'base64').toString('utf8');
+    const decoded = decodedCredential(header);
+    if (decoded === undefined) throw unauthenticated('Unsupported Authorization scheme; use AvalaraAuth or Basic with base64 of "accountId:licenseKey".');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw unauthenticated('The Authorization value must be base64 of "accountId:licenseKey" or "username:password".');
     const left = decoded.slice(0, colon);

@@ -22,10 +22,13 @@ export class PartnerAuthGuard implements CanActivate {
     if (!partnerKey) {
       throw new ApiError(401, 'PartnerKeyNotConfigured', 'Provisioning is disabled: set LEDGER_PARTNER_KEY on the server.', 'Authorization');
     }
-    this.verifier.checkThrottle(request.ip);
+    // The partner key costs a constant-time comparison, no hash: the right key always passes; wrong
+    // ones are throttled per (address, key) and per address.
     const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match || !secretsEqual(match[1], partnerKey)) {
-      this.verifier.throttle.fail(request.ip);
+      this.verifier.checkThrottle(request.ip, request.headers.authorization);
+      this.verifier.checkAddressThrottle(request.ip);
+      this.verifier.recordFailure(request.ip, request.headers.authorization);
       throw new ApiError(401, 'AuthenticationFailed', 'A valid partner key is required: Authorization: Bearer <partner key>.', 'Authorization');
     }
     request.caller = { accountId: '', credentialId: 'partner', role: 'partner', actor: 'partner' };
