@@ -1,24 +1,47 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isPeriodClosed, LedgerError, type TransactionKey } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import {
+  filingPeriodStreamName,
+  foldFilingPeriod,
+  isPeriodClosed,
+  LedgerError,
+  type FilingPeriod,
+  type FilingPeriodEvent,
+  type TransactionKey,
+} from '@tax-ledger/ledger';
 import { liabilityParts, periodOf, regionsOf } from '@tax-ledger/projections';
-import { READ_STORE, type FilingPeriodView, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
+
+/** A filing period a document falls in, as its own stream says now. */
+interface PeriodState extends FilingPeriod {
+  companyCode: string;
+  period: string;
+  /** '' for the whole company. */
+  region: string;
+}
 
 /**
  * Documents dated in a reconciled or filed period (or one with a run under way) cannot be recorded
  * or revised until the period is reopened; a region's period closes the documents with a line there.
+ *
+ * The periods are read from their own streams (the whole company's and each region the document
+ * touches), never from a read model that may lag behind a close that has just been recorded. What the
+ * document looked like before this change (its previous month and regions) comes from the read model,
+ * which the previous write waited for.
  */
 @Injectable()
 export class PeriodLock {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
 
   /** Throws PeriodClosed (409) when the new version, or the version it replaces, lies in a closed period. */
   async assertOpen(key: TransactionKey, document: CalculatedTaxDocument): Promise<void> {
-    const closed = (await this.readStore.listFilingPeriods(key.accountId, key.companyCode)).filter((p) => isPeriodClosed(p.status));
-    if (closed.length === 0) return; // the usual case: one small read
-    refuseIfClosed(closed, periodOf(document.header.transactionDate), regionsOf(liabilityParts(document)));
+    await this.refuseIfClosed(key, periodOf(document.header.transactionDate), regionsOf(liabilityParts(document)));
     const current = await this.readStore.getTransaction(key);
-    if (current) refuseIfClosed(closed, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)));
+    if (current) await this.refuseIfClosed(key, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)));
   }
 
   /**
@@ -34,29 +57,36 @@ export class PeriodLock {
     key: TransactionKey,
     options: { exceptRunId?: string; committing?: boolean; filingByAvalara?: boolean } = {},
   ): Promise<void> {
-    const closed = (await this.readStore.listFilingPeriods(key.accountId, key.companyCode)).filter(
-      (p) =>
-        isPeriodClosed(p.status) &&
-        (options.exceptRunId === undefined || p.runId !== options.exceptRunId) &&
-        !(options.filingByAvalara && p.status === 'Reconciled'),
-    );
-    if (closed.length === 0) return;
     const current = await this.readStore.getTransaction(key);
     if (!current) return; // the decider answers TransactionNotFound
     if (current.committed === false && !options.committing) return;
-    refuseIfClosed(closed, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)), 'changed');
+    await this.refuseIfClosed(
+      key,
+      periodOf(current.transactionDate),
+      regionsOf(liabilityParts(current.document)),
+      'changed',
+      (p) => (options.exceptRunId === undefined || p.runId !== options.exceptRunId) && !(options.filingByAvalara && p.status === 'Reconciled'),
+    );
+  }
+
+  private async refuseIfClosed(key: TransactionKey, period: string, regions: string[], verb = 'recorded or revised', counts: (p: PeriodState) => boolean = () => true) {
+    for (const region of ['', ...regions]) {
+      const stream = filingPeriodStreamName({ accountId: key.accountId, companyCode: key.companyCode, period, ...(region ? { region } : {}) });
+      const events = await this.eventStore.readStream(stream);
+      if (events.length === 0) continue; // never reconciled: open
+      const state: PeriodState = { ...foldFilingPeriod(events as unknown as FilingPeriodEvent[]), companyCode: key.companyCode, period, region };
+      if (isPeriodClosed(state.status) && counts(state)) throw periodClosed(state, verb);
+    }
   }
 }
 
-function refuseIfClosed(closed: FilingPeriodView[], period: string, regions: string[], verb = 'recorded or revised') {
-  const hit = closed.find((p) => p.period === period && (p.region === '' || regions.includes(p.region)));
-  if (!hit) return;
-  const label = hit.region ? `${hit.period} (${hit.region})` : hit.period;
-  throw new LedgerError(
+function periodClosed(p: PeriodState, verb: string): LedgerError {
+  const label = p.region ? `${p.period} (${p.region})` : p.period;
+  return new LedgerError(
     'PeriodClosed',
-    `Filing period ${label} of company "${hit.companyCode}" is ${hit.status}; its documents cannot be ${verb} until the period is reopened.`,
+    `Filing period ${label} of company "${p.companyCode}" is ${p.status}; its documents cannot be ${verb} until the period is reopened.`,
     'conflict',
     'header.transactionDate',
-    { period: hit.period, region: hit.region, status: hit.status },
+    { period: p.period, region: p.region, status: p.status },
   );
 }
