@@ -12,7 +12,7 @@ const key: TransactionKey = { accountId: 'acct', companyCode: 'C1', transactionT
 const document = (date: string) =>
   ({
     header: { companyCode: 'C1', transactionType: 'Sale', documentCode: 'INV-1', transactionDate: date, currency: 'USD' },
-    lines: [{ lineCode: '1', extendedAmount: 100, calculatedTax: { appliedTax: 6.5, subtotalTaxable: 100, subtotalExempt: 0, taxAuthorities: [{ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince', jurisdictionCode: '53', details: [{ taxType: 'WASHINGTON STATE Sales', subtotalTaxable: 100, subtotalExempt: 0, rate: 0.065, tax: 6.5, exempt: false, region: 'WA', country: 'US' }] }] } }],
+    lines: [{ lineCode: '1', extendedAmount: 100, calculatedTax: { appliedTax: 6.5, subtotalTaxable: 100, subtotalExempt: 0, taxAuthorities: [{ jurisdictionName: 'WASHINGTON', jurisdictionType: 'StateOrProvince', jurisdictionCode: '53', details: [{ taxType: 'WASHINGTON STATE Sales', subtotalTaxable: 100, subtotalExempt: 0, rate: 0.065, tax: 6.5, exempt: false }] }] } }],
     calculatedTaxSummary: { tax: 6.5 },
   }) as unknown as CalculatedTaxDocument;
 
@@ -42,8 +42,7 @@ describe('PeriodLock decides on the period streams, not on lagging read models',
     expect(refused).toBeInstanceOf(LedgerError);
     expect(refused).toMatchObject({ code: 'PeriodClosed', details: { region: 'WA' } });
     const oregon = document('2026-06-15');
-    (oregon.lines[0].calculatedTax.taxAuthorities[0].details[0] as { region: string }).region = 'OR';
-    (oregon.lines[0].calculatedTax.taxAuthorities[0] as { jurisdictionName: string }).jurisdictionName = 'OREGON';
+    Object.assign(oregon.lines[0].calculatedTax.taxAuthorities[0], { jurisdictionName: 'OREGON', jurisdictionCode: '41' });
     await expect(lock.assertOpen(key, oregon)).resolves.toBeUndefined();
   });
 });
