@@ -65,6 +65,16 @@ describe('server process (npm start build)', () => {
 
   const restart = () => startServer(dataDir, { LEDGER_PARTNER_KEY: PARTNER });
 
+  /** Starts the built server expecting it to refuse: its exit code and everything it printed. */
+  async function runToExit(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+    const child = spawn(process.execPath, [SERVER_MAIN], { env: { ...process.env, HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, out };
+  }
+
   it('every document acknowledged with 201 is present with identical totals after kill -9', async () => {
     server = await startServer(dataDir, { LEDGER_PARTNER_KEY: PARTNER });
     const headers = await provision(server.port);
@@ -126,14 +136,7 @@ describe('server process (npm start build)', () => {
   });
 
   it('refuses to start with a short partner key (exit 1, the message names the variable)', async () => {
-    const child = spawn(process.execPath, [SERVER_MAIN], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LEDGER_DATA_DIR: dataDir, LEDGER_PARTNER_KEY: 'short-partner-key' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, out } = await runToExit({ PORT: '0', LEDGER_DATA_DIR: dataDir, LEDGER_PARTNER_KEY: 'short-partner-key' });
     expect(code).toBe(1);
     expect(out).toMatch(/LEDGER_PARTNER_KEY must be at least 32 characters/);
   });
@@ -142,14 +145,7 @@ describe('server process (npm start build)', () => {
     server = await startServer(dataDir, { LEDGER_PARTNER_KEY: PARTNER });
     const secondDir = mkdtempSync(join(tmpdir(), 'tax-ledger-proc-busy-'));
     try {
-      const child = spawn(process.execPath, [SERVER_MAIN], {
-        env: { ...process.env, PORT: String(server.port), HOST: '127.0.0.1', LEDGER_DATA_DIR: secondDir, LEDGER_PARTNER_KEY: PARTNER },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (out += d));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const { code, out } = await runToExit({ PORT: String(server.port), LEDGER_DATA_DIR: secondDir, LEDGER_PARTNER_KEY: PARTNER });
       expect(code).toBe(1);
       expect(out.trim()).toBe(`Port ${server.port} on 127.0.0.1 is already in use (another tax-ledger?): set PORT to a free port. Nothing was started.`);
       expect(out).not.toMatch(/successfully started/);
