@@ -61,7 +61,6 @@ export class CatchUpProjector {
   private isolateUntil = -1;
   /** Failed attempts of the event being applied alone. */
   private attempts = 0;
-  private parkedCount = 0;
   private readonly logger: ProjectorLogger;
   private readonly waiters = new PositionWaiters();
   private readonly onAdvance: ((position: number) => void) | undefined;
@@ -69,7 +68,6 @@ export class CatchUpProjector {
   private pending = false;
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> = Promise.resolve();
-  private applied = 0;
   /** Events handed over by the writer of this process (`wake(events)`), so they need not be read back. */
   private handed: RecordedEvent[] = [];
 
@@ -86,23 +84,9 @@ export class CatchUpProjector {
     this.onAdvance = options.onAdvance;
   }
 
-  private get current(): number {
-    return this.waiters.position;
-  }
-
   /** Position the read models have passed (-1: none). */
   get position(): number {
-    return this.current;
-  }
-
-  /** Events parked since start. */
-  get parked(): number {
-    return this.parkedCount;
-  }
-
-  /** Events applied since start. */
-  get appliedCount(): number {
-    return this.applied;
+    return this.waiters.position;
   }
 
   /** Reads the checkpoint and starts following the log. */
@@ -147,17 +131,17 @@ export class CatchUpProjector {
   private async run(): Promise<void> {
     while (this.running) {
       this.pending = false;
-      const limit = this.current < this.isolateUntil ? 1 : this.batchSize;
+      const limit = this.position < this.isolateUntil ? 1 : this.batchSize;
       let batch: RecordedEvent[] = [];
       try {
         batch = this.takeHanded(limit);
         if (batch.length === 0) {
-          batch = await this.log.readAll(this.current >= 0 ? { afterPosition: this.current, maxCount: limit } : { maxCount: limit });
+          batch = await this.log.readAll(this.position >= 0 ? { afterPosition: this.position, maxCount: limit } : { maxCount: limit });
         }
         if (batch.length > 0) {
           await this.target.applyBatch(batch);
           this.attempts = 0;
-          this.advance(batch[batch.length - 1].globalPosition, batch.length);
+          this.advance(batch[batch.length - 1].globalPosition);
         }
       } catch (error) {
         if (!(await this.handleFailure(batch, error))) await this.sleep(this.retryDelayMs, false);
@@ -175,13 +159,13 @@ export class CatchUpProjector {
    */
   private async handleFailure(batch: RecordedEvent[], error: unknown): Promise<boolean> {
     if (batch.length === 0 || this.target.isTransient(error)) {
-      this.logger.error(`projection after position ${this.current} failed; retrying in ${this.retryDelayMs} ms`, error);
+      this.logger.error(`projection after position ${this.position} failed; retrying in ${this.retryDelayMs} ms`, error);
       return false;
     }
     this.handed = [];
     if (batch.length > 1) {
       this.isolateUntil = batch[batch.length - 1].globalPosition;
-      this.logger.error(`a batch of ${batch.length} events after position ${this.current} failed; applying them one at a time`, error);
+      this.logger.error(`a batch of ${batch.length} events after position ${this.position} failed; applying them one at a time`, error);
       return true;
     }
     const event = batch[0];
@@ -196,19 +180,18 @@ export class CatchUpProjector {
       this.logger.error(`${where} could not be parked; retrying`, parkError);
       return false;
     }
-    this.logger.error(`${where} parked after ${this.attempts} attempts: the read models go on without it (projections status lists it, projections retry replays it)`, error);
+    this.logger.error(`${where} parked after ${this.attempts} attempts: the read models go on without it (projections status lists it; projections rebuild replays the log once the cause is fixed)`, error);
     this.attempts = 0;
-    this.parkedCount++;
-    this.advance(event.globalPosition, 0);
+    this.advance(event.globalPosition);
     return true;
   }
 
   /** The handed-over events that continue the read models without a gap (at most a batch). */
   private takeHanded(limit: number): RecordedEvent[] {
     let start = 0;
-    while (start < this.handed.length && this.handed[start].globalPosition <= this.current) start++;
+    while (start < this.handed.length && this.handed[start].globalPosition <= this.position) start++;
     let end = start;
-    let next = this.current + 1;
+    let next = this.position + 1;
     while (end < this.handed.length && end - start < limit && this.handed[end].globalPosition === next) {
       next++;
       end++;
@@ -219,8 +202,7 @@ export class CatchUpProjector {
     return batch;
   }
 
-  private advance(position: number, count: number): void {
-    this.applied += count;
+  private advance(position: number): void {
     this.waiters.advance(position);
     this.onAdvance?.(position);
   }
