@@ -226,6 +226,8 @@ export class SqliteReadStore implements ReadStore {
   /** List statements, one per combination of optional filters, prepared on first use. */
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], DocumentRow>>();
   private readonly applyTx: (events: RecordedEvent[]) => void;
+  /** Asked by every /health probe: prepared once. */
+  private readonly parkedStmt: () => BetterSqlite3.Statement<[], unknown>;
   private readonly onboarding: SqliteOnboardingTables;
   private readonly calculations: SqliteCalculationsTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
@@ -236,6 +238,7 @@ export class SqliteReadStore implements ReadStore {
       dropOutdatedTables(db);
       db.exec(SCHEMA);
     }
+    this.parkedStmt = prepareOnFirstUse(db, 'SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position');
     this.onboarding = new SqliteOnboardingTables(db);
     this.calculations = new SqliteCalculationsTable(db);
     this.periods = new SqlitePeriodReadModels(db);
@@ -496,7 +499,7 @@ export class SqliteReadStore implements ReadStore {
 
   /** Events the projector set aside because no read model could apply them (oldest first). */
   async parkedEvents(): Promise<ParkedEvent[]> {
-    return (this.db.prepare('SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position').all() as {
+    return (this.parkedStmt().all() as {
       global_position: number;
       stream_name: string;
       stream_revision: number;
