@@ -4,25 +4,36 @@
  * proves on a fixture tree that every rule still fires. Tests (*.spec.ts, test/, bench/) may import anything.
  *
  *   libs/tax-engine, libs/addresses      pure calculation and address data
- *   libs/ledger                          domain: deciders, events, errors
- *   libs/projections                     read models: event -> row functions, projector runtime
- *   libs/event-store, libs/read-store    platform: ports and their adapters (SQLite, EventStoreDB, MongoDB)
+ *   libs/ledger                          the shared kernel: roles, the document life cycle, who may change it, LedgerError
+ *   libs/transactions, calculations,     one feature per stream family: its events, decider, domain rules and read
+ *     filing-periods, companies,         models (view type, projection; SQLite and MongoDB persistence in its
+ *     accounts                           `sqlite/` and `mongodb/` folders, separate entries)
+ *   libs/platform                        no domain: the event store port and adapters, the projector runtime
+ *   libs/read-models                     composition: the registry of read models in apply order, the ReadStore
+ *                                        port and the stores that run every feature's read models
  *   apps/api, apps/cli, apps/projector   processes: HTTP, operator CLI, distributed projector
  */
-const TESTS = '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$';
+const TESTS = '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$|/test-fixtures\\.ts$';
 
-/** Which libs each lib may import (by its entry, `@tax-ledger/<lib>`); event-store by types only in the core. */
+const FEATURES = ['transactions', 'calculations', 'filing-periods', 'companies', 'accounts'];
+/** Which libs each lib may import (by its entry, `@tax-ledger/<lib>`); the platform by types only in the core. */
 const LIB_MAY_IMPORT = {
   'tax-engine': [],
   addresses: ['tax-engine'],
-  'event-store': [], // the log knows no domain
-  ledger: ['tax-engine', 'event-store'],
-  projections: ['ledger', 'tax-engine', 'event-store'],
-  'read-store': ['projections', 'ledger', 'tax-engine', 'event-store'],
+  platform: [], // the log and the projector know no domain
+  ledger: ['tax-engine'],
+  transactions: ['ledger', 'tax-engine', 'platform'],
+  calculations: ['transactions', 'ledger', 'tax-engine', 'platform'],
+  'filing-periods': ['transactions', 'ledger', 'tax-engine', 'platform'],
+  companies: ['ledger', 'tax-engine', 'platform'],
+  accounts: ['ledger', 'platform'],
+  'read-models': [...FEATURES, 'ledger', 'tax-engine', 'platform'],
 };
-/** The pure core: no framework, no I/O. tax-engine's file-based content store is its one I/O module, its own entry
- * (`@tax-ledger/tax-engine/file-content-store`) for the API's start-up and the CLI. */
-const CORE = '^libs/(ledger|tax-engine|projections|addresses)/';
+/** The pure core: no framework, no I/O. A feature's persistence lives in its `sqlite/` and `mongodb/` folders (their own
+ * entries, `@tax-ledger/<feature>/sqlite`), the rest of it is core. tax-engine's file-based content store is its one I/O
+ * module, its own entry (`@tax-ledger/tax-engine/file-content-store`) for the API's start-up and the CLI. */
+const CORE = `^libs/(ledger|tax-engine|addresses|${FEATURES.join('|')})/`;
+const ADAPTERS = `^libs/(${FEATURES.join('|')})/src/(sqlite|mongodb)/`;
 const CORE_IO_MODULE = '^libs/tax-engine/src/store/file-content-store\\.ts$';
 const FRAMEWORK = 'node_modules/(@nestjs|@fastify|fastify|class-validator|class-transformer)/';
 const IO = ['^(node:)?(fs|fs/promises|child_process|net|http|https|http2|worker_threads|cluster|dgram|tls)$',
@@ -71,13 +82,13 @@ module.exports = {
       from: { path: `^libs/${lib}/`, pathNot: TESTS },
       to: { path: '^libs/', pathNot: [`^libs/(${[lib, ...may].join('|')})/`] },
     })),
-    { name: 'lib-entry-only', severity: 'error', comment: "another lib or an app imports a lib by its entry (`@tax-ledger/<lib>`, or tax-engine's file-content-store), not its internals",
-      from: { path: '^(apps|libs)/([^/]+)/', pathNot: TESTS }, to: { path: '^libs/([^/]+)/src/', pathNot: ['^libs/$2/', '^libs/[^/]+/src/index\\.ts$', CORE_IO_MODULE] } },
+    { name: 'lib-entry-only', severity: 'error', comment: "another lib or an app imports a lib by its entry (`@tax-ledger/<lib>`, a feature's `/sqlite` or `/mongodb`, or tax-engine's file-content-store), not its internals",
+      from: { path: '^(apps|libs)/([^/]+)/', pathNot: TESTS }, to: { path: '^libs/([^/]+)/src/', pathNot: ['^libs/$2/', '^libs/[^/]+/src/index\\.ts$', `${ADAPTERS}index\\.ts$`, CORE_IO_MODULE] } },
     { name: 'core-no-framework', severity: 'error', comment: 'no lib imports the HTTP framework or its validation', from: { path: '^libs/', pathNot: TESTS }, to: { path: FRAMEWORK } },
     { name: 'core-no-io', severity: 'error', comment: 'the pure core reads no file, socket or database, nor imports the module that does (not even its barrel)',
-      from: { path: CORE, pathNot: [TESTS, CORE_IO_MODULE] }, to: { path: [...IO, CORE_IO_MODULE] } },
-    { name: 'core-event-store-types-only', severity: 'error', comment: 'the core uses the log\'s port types, never its adapters',
-      from: { path: CORE, pathNot: TESTS }, to: { path: '^libs/event-store/', dependencyTypesNot: ['type-only'] } },
+      from: { path: CORE, pathNot: [TESTS, CORE_IO_MODULE, ADAPTERS] }, to: { path: [...IO, CORE_IO_MODULE, ADAPTERS] } },
+    { name: 'core-platform-types-only', severity: 'error', comment: 'the core uses the platform\'s port types, never its adapters or runtime',
+      from: { path: CORE, pathNot: [TESTS, ADAPTERS] }, to: { path: '^libs/platform/', dependencyTypesNot: ['type-only'] } },
     { name: 'apps-not-to-apps', severity: 'error', comment: 'each app is its own process; the API\'s config.ts reads the environment for all of them',
       from: { path: '^apps/([^/]+)/', pathNot: TESTS }, to: { path: '^apps/', pathNot: ['^apps/$1/', `${API}config\\.ts$`] } },
     { name: 'shared-not-to-features', severity: 'error', comment: 'shared API folders import no feature', from: { path: `${API}(${SHARED.join('|')})/` }, to: { path: FEATURE } },
@@ -86,7 +97,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^dist/' },
+    // Tests may import anything (fixtures shared by every feature's specs): they are not part of the graph.
+    exclude: { path: ['^dist/', TESTS] },
     tsPreCompilationDeps: true, // type-only imports count: they are dependencies of the design
     tsConfig: { fileName: 'tsconfig.json' },
   },

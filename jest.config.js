@@ -14,7 +14,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@tax-ledger/tax-engine/file-content-store$': '<rootDir>/libs/tax-engine/src/store/file-content-store',
-    '^@tax-ledger/(ledger|tax-engine|event-store|read-store|projections|addresses)$': '<rootDir>/libs/$1/src',
+    '^@tax-ledger/([a-z-]+)/(sqlite|mongodb)$': '<rootDir>/libs/$1/src/$2',
+    '^@tax-ledger/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
 };

@@ -10,7 +10,7 @@
  * Ratios are computed from figures of this one run.
  */
 import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
-import { openSqliteDatabase, SqliteEventStore, type NewEvent, type SqliteDatabase } from '@tax-ledger/event-store';
+import { type NewEvent, openSqliteDatabase, type SqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { SqliteReadStore } from '@tax-ledger/read-store';
+import { SqliteReadStore } from '@tax-ledger/read-models';
 import { addDays } from './lib/documents';
 import {
   envNumber,

@@ -3,8 +3,8 @@
  * the server does at start-up (fresh SqliteReadStore tables + catchUp from the log), and reports
  * events/s and memory. Usage: node dist/bench/rebuild.js <ledger.sqlite> (result via BENCH_RESULT_FILE).
  */
-import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
-import { SqliteReadStore } from '@tax-ledger/read-store';
+import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { SqliteReadStore } from '@tax-ledger/read-models';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { log, mb, procStatusKb, round, runPart } from './lib/common';

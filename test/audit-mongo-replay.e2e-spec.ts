@@ -6,9 +6,9 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { SqliteEventStore } from '@tax-ledger/event-store';
-import { buildMongoScratch, compareMongoScratch, MongoReadStore, selectProjections, swapInMongo } from '@tax-ledger/read-store';
-import { EventLog, key } from '../libs/projections/src/test-fixtures';
+import { SqliteEventStore } from '@tax-ledger/platform';
+import { buildMongoScratch, compareMongoScratch, MongoReadStore, selectProjections, swapInMongo } from '@tax-ledger/read-models';
+import { EventLog, key } from '../libs/transactions/src/test-fixtures';
 
 const mongoUri = process.env.MONGODB_URI;
 

@@ -3,11 +3,11 @@
  * into the SQLite file directly, as that release stored it) still loads, folds, projects, revises,
  * shows in the history and replays after the upgrade; the hash chain covers the stored (v1) form.
  */
-import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
-import { LEDGER_UPCASTERS, transactionStreamName, type TransactionVersionDataV1 } from '@tax-ledger/ledger';
+import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { LEDGER_UPCASTERS, transactionStreamName, type TransactionVersionDataV1 } from '@tax-ledger/transactions';
 import { join } from 'node:path';
 import { cli } from './support/cli';
-import { docPath, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+import { type Account, docPath, provisionAccount, seedDocument, startTestApp, type TestApp } from './support/test-app';
 
 describe('old event shapes after an upgrade (upcasting)', () => {
   let t: TestApp;

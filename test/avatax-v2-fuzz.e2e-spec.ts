@@ -3,9 +3,9 @@
  * refusal is in the AvaTax error shape, and a refused write leaves the log as it was.
  */
 import fc from 'fast-check';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { startTestApp, type TestApp } from './support/test-app';
-import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 
 const SPOKANE = { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' };
 

@@ -6,10 +6,10 @@
  * (libs/tax-engine/src/content/us-state-rates.json), applies — no local jurisdiction has that ZIP.
  */
 import Avatax from 'avatax';
-import { READ_STORE } from '@tax-ledger/read-store';
+import { READ_STORE } from '@tax-ledger/read-models';
 import { startTestApp, type TestApp } from './support/test-app';
 import { avataxClientFor } from './support/avatax-sdk';
-import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 
 const SPOKANE = { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' };
 

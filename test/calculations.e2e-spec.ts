@@ -1,7 +1,15 @@
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { calculationStreamName } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { calculationStreamName } from '@tax-ledger/calculations';
 import { cli } from './support/cli';
-import { docPath, expectErrorShape, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+import {
+  type Account,
+  docPath,
+  expectErrorShape,
+  provisionAccount,
+  seedDocument,
+  startTestApp,
+  type TestApp,
+} from './support/test-app';
 
 const calcPath = (documentCode: string, companyCode = 'A1 Boats', type = 'Sale') =>
   `/calculations/${encodeURIComponent(companyCode)}/${type}/${encodeURIComponent(documentCode)}`;

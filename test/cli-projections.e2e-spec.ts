@@ -4,10 +4,10 @@
  * hand; rebuild swaps in tables equal to the live ones while the service keeps answering.
  */
 import Database from 'better-sqlite3';
-import { PROJECTIONS } from '@tax-ledger/projections';
+import { PROJECTIONS } from '@tax-ledger/read-models';
 import { join } from 'node:path';
 import { cli } from './support/cli';
-import { docPath, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+import { type Account, docPath, provisionAccount, seedDocument, startTestApp, type TestApp } from './support/test-app';
 
 const TABLES = ['transactions', 'transaction_versions', 'credentials', 'companies', 'idempotency_keys'];
 

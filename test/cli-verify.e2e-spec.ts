@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteDatabase, SqliteEventStore, type EventMetadata } from '@tax-ledger/event-store';
-import { transactionStreamName } from '@tax-ledger/ledger';
+import { type EventMetadata, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { transactionStreamName } from '@tax-ledger/transactions';
 import { cli } from './support/cli';
 import { docPath, provisionAccount, seedDocument, startTestApp } from './support/test-app';
 
@@ -74,7 +74,7 @@ describe('cli verify: hash chain over the SQLite log', () => {
     // Re-hash revision 1 after the edit, as a careful forger would: revision 2's prevHash no longer matches.
     const db = new Database(file());
     const row = db.prepare('SELECT * FROM events WHERE stream_name = ? AND stream_revision = 1').get(stream) as Record<string, any>;
-    const { eventHash } = await import('@tax-ledger/event-store');
+    const { eventHash } = await import('@tax-ledger/platform');
     const data = String(row.data).replace('"extendedAmount":40', '"extendedAmount":4');
     db.prepare('UPDATE events SET data = ?, hash = ? WHERE global_position = ?').run(data, eventHash(row.prev_hash, stream, 1, row.event_type, data, row.metadata), row.global_position);
     db.close();

@@ -8,10 +8,10 @@
  * - ZIP 98101 with no state: StateInferredFromZip (Warning), Seattle tax as usual;
  * - Seattle 98101 in 2024: covered, no messages.
  */
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { transactionStreamName } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { transactionStreamName } from '@tax-ledger/transactions';
 import { basic } from './support/onboarding';
-import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';
+import { type Account, docPath, expectErrorShape, provisionAccount, startTestApp, type TestApp } from './support/test-app';
 
 type Address = Record<string, string>;
 const SEATTLE: Address = { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' };

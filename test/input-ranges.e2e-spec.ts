@@ -4,9 +4,17 @@
  * impossible date or an absurd amount or quantity is a 400 naming the field, on both APIs, and nothing
  * is written.
  */
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
-import { docPath, expectErrorShape, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
+import {
+  type Account,
+  docPath,
+  expectErrorShape,
+  provisionAccount,
+  seedDocument,
+  startTestApp,
+  type TestApp,
+} from './support/test-app';
 
 describe('input ranges and missing addresses', () => {
   let t: TestApp;

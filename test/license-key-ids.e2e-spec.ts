@@ -4,12 +4,12 @@
  * had. Now a key carries its id (`<credentialId>.<secret>`): one hash is verified, whoever asks; an
  * account has at most MAX_ACTIVE_LICENSE_KEYS keys in force; keys issued before ids still work.
  */
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { accountStreamName, MAX_ACTIVE_LICENSE_KEYS } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { accountStreamName, MAX_ACTIVE_LICENSE_KEYS } from '@tax-ledger/accounts';
 import { performance } from 'node:perf_hooks';
 import * as licenseKeys from '../apps/api/src/auth/license-key';
 import { CredentialVerifier } from '../apps/api/src/auth/credential-verifier';
-import { basic, onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { basic, onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 import { expectErrorShape, PARTNER_KEY, startTestApp, type TestApp } from './support/test-app';
 
 const KEY = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[0-9a-f]{48}$/;

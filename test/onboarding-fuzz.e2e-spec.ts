@@ -3,9 +3,9 @@
  * refusal has the documented error shape, and a refusal writes no event (fast-check, fixed seed).
  */
 import fc from 'fast-check';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { PARTNER_KEY, startTestApp, type TestApp } from './support/test-app';
-import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 
 const KEYS = [
   'companyCode', 'companyName', 'defaultCurrency', 'companyAddress', 'address', 'addresses', 'locationCode', 'effectiveDate', 'endDate',

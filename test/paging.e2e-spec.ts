@@ -5,9 +5,9 @@
  * (and `nextLink` in the history body) leads to the next page. /health keeps answering fast while the
  * largest allowed reads run, three at once.
  */
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { transactionStreamName, type TransactionKey } from '@tax-ledger/ledger';
-import { calculateTax, loadDefaultContent, type CalculationResult } from '@tax-ledger/tax-engine';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { type TransactionKey, transactionStreamName } from '@tax-ledger/transactions';
+import { calculateTax, type CalculationResult, loadDefaultContent } from '@tax-ledger/tax-engine';
 import { get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ import { newVersionId } from '../apps/api/src/transactions/commands/record-trans
 import { TaxTransactionRepository } from '../apps/api/src/transactions/tax-transaction.repository';
 import { sale } from './support/period-documents';
 import { basic } from './support/onboarding';
-import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';
+import { type Account, docPath, expectErrorShape, provisionAccount, startTestApp, type TestApp } from './support/test-app';
 
 const BIG_LINES = 10_000;
 const BIG_VERSIONS = 8;

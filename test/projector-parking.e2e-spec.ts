@@ -1,6 +1,6 @@
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { transactionStreamName } from '@tax-ledger/ledger';
-import { docPath, provisionAccount, seedDocument, startTestApp, type Account, type TestApp } from './support/test-app';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { transactionStreamName } from '@tax-ledger/transactions';
+import { type Account, docPath, provisionAccount, seedDocument, startTestApp, type TestApp } from './support/test-app';
 
 /**
  * An event no read model can apply (here: a TransactionRecorded without its document, as a projection

@@ -3,10 +3,10 @@
  * changed or revoked, it was not listed). Users now have the keys' life cycle: listed, password
  * rotated (the old one refused at once), disabled; every change in the user's audit history.
  */
-import { EVENT_STORE } from '@tax-ledger/event-store';
-import { READ_STORE } from '@tax-ledger/read-store';
+import { EVENT_STORE } from '@tax-ledger/platform';
+import { READ_STORE } from '@tax-ledger/read-models';
 import { CredentialVerifier, REVOCATION_CHECK_MS } from '../apps/api/src/auth/credential-verifier';
-import { basic, onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { basic, onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 import { expectErrorShape, startTestApp, type TestApp } from './support/test-app';
 
 describe('Users: list, rotate the password, disable, audit', () => {

@@ -1,5 +1,5 @@
 /* Realistic event payloads (TransactionRecorded data built with calculateTax, TNG metadata). */
-import { transactionStreamName } from '@tax-ledger/ledger';
+import { transactionStreamName } from '@tax-ledger/transactions';
 import { calculateTax, loadDefaultContent } from '@tax-ledger/tax-engine';
 import { benchDocument, COMPANY_CODE } from './documents';
 

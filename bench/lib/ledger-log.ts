@@ -9,8 +9,8 @@
  * About 1.65 events per document. Deterministic (seeded), except ids and the key.
  */
 import { newLicenseKey } from '../../apps/api/src/auth/license-key';
-import { eventHash, GENESIS_HASH, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
-import { accountStreamName } from '@tax-ledger/ledger';
+import { eventHash, GENESIS_HASH, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { accountStreamName } from '@tax-ledger/accounts';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { prng } from './common';

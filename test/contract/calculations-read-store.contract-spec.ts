@@ -5,10 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
-import { SqliteEventStore, type RecordedEvent } from '@tax-ledger/event-store';
-import { calculationStreamName, decideCalculation, foldCalculation, transactionStreamName, type CalculationKey, type TaxCalculationEvent } from '@tax-ledger/ledger';
-import { MongoReadStore, SqliteReadStore, type CalculationListFilter, type ReadStore } from '@tax-ledger/read-store';
-import { calculatedDocument } from '../../libs/projections/src/test-fixtures';
+import { type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import {
+  type CalculationKey,
+  type CalculationListFilter,
+  calculationStreamName,
+  decideCalculation,
+  foldCalculation,
+  type TaxCalculationEvent,
+} from '@tax-ledger/calculations';
+import { transactionStreamName } from '@tax-ledger/transactions';
+import { MongoReadStore, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
+import { calculatedDocument } from '../../libs/transactions/src/test-fixtures';
 
 const key = (documentCode: string, overrides: Partial<CalculationKey> = {}): CalculationKey => ({
   accountId: 'acc-1',

@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppendResult,
+  eventHash,
   EventMetadata,
   EventStore,
   EventStoreDbEventStore,
-  eventHash,
   GENESIS_HASH,
   NewEvent,
+  openSqliteDatabase,
   RecordedEvent,
   SqliteEventStore,
   WrongExpectedRevisionError,
-  openSqliteDatabase,
-} from '@tax-ledger/event-store';
+} from '@tax-ledger/platform';
 
 interface StoreUnderTest {
   store: EventStore;

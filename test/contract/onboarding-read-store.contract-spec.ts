@@ -7,18 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
-import { SqliteEventStore, type EventMetadata, type RecordedEvent } from '@tax-ledger/event-store';
+import { type EventMetadata, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { accountStreamName, userStreamName } from '@tax-ledger/accounts';
 import {
-  accountStreamName,
+  type CompanyCommand,
+  type CompanyState,
   companyStreamName,
   decideCompany,
   evolveCompany,
   initialCompany,
-  userStreamName,
-  type CompanyCommand,
-  type CompanyState,
-} from '@tax-ledger/ledger';
-import { MongoReadStore, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
+} from '@tax-ledger/companies';
+import { MongoReadStore, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
 
 const metadata = (i: number): EventMetadata => ({
   schemaVersion: 1, actor: 'credential:admin', credentialId: 'admin', requestId: `r${i}`, correlationId: `r${i}`, causationId: `r${i}`, userAgent: 'contract', occurredAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(),

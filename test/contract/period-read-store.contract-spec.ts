@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
-import type { RecordedEvent } from '@tax-ledger/event-store';
-import { filingPeriodStreamName, type FilingPeriodEvent } from '@tax-ledger/ledger';
-import { MongoReadStore, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
-import { SqliteEventStore } from '@tax-ledger/event-store';
-import { EventLog, key } from '../../libs/projections/src/test-fixtures';
+import { type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { type FilingPeriodEvent, filingPeriodStreamName } from '@tax-ledger/filing-periods';
+import { MongoReadStore, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
+import { EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
 interface Harness {
   store: ReadStore;

@@ -6,12 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { SqliteEventStore, type RecordedEvent } from '@tax-ledger/event-store';
-import type { TransactionKey } from '@tax-ledger/ledger';
-import { PROJECTION_NAMES } from '@tax-ledger/projections';
-import { MongoReadStore, SqliteReadStore, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
-import { coverageMessage, EventLog, key } from '../../libs/projections/src/test-fixtures';
+import { type Db, MongoClient, MongoServerError } from 'mongodb';
+import { type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
+import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
+import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
 export interface ReadStoreHarness {
   readStore: ReadStore;

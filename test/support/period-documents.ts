@@ -2,8 +2,8 @@
  * Documents for the filing-period and report suites: sales shipped from Olympia, WA (no local content: state rates only, so the hand computations stay short) to a few states, and a
  * return recorded the way the AvaTax refund path records one (a ReturnInvoice: negative amounts).
  */
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
-import { transactionStreamName, type TransactionKey } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
+import { type TransactionKey, transactionStreamName } from '@tax-ledger/transactions';
 import { calculateTax, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
 import { newVersionId } from '../../apps/api/src/transactions/commands/record-transaction.command';
 import { TaxTransactionRepository } from '../../apps/api/src/transactions/tax-transaction.repository';

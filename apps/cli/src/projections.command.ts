@@ -8,30 +8,30 @@
  *          exit 1 and the first differing rows on any difference.
  * status:  each projection's checkpoint, version (built / current) and lag behind the log.
  */
-import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/event-store';
-import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
-import { PROJECTIONS } from '@tax-ledger/projections';
-import { MongoClient } from 'mongodb';
+import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
 import {
   buildMongoScratch,
-  compareMongoScratch,
-  dropMongoScratch,
-  mongoScratchName,
-  swapInMongo,
   buildScratch,
+  compareMongoScratch,
   compareWithScratch,
+  dropMongoScratch,
   dropScratch,
   MongoReadStore,
+  mongoScratchName,
+  PROJECTIONS,
+  type ProjectionStatus,
+  type ReplayProgress,
+  type ReplayScope,
   scratchPath,
   selectProjections,
   sqliteProjectionStatus,
   SqliteReadStore,
   swapIn,
-  type ProjectionStatus,
-  type ReplayProgress,
-  type ReplayScope,
+  swapInMongo,
   type TableComparison,
-} from '@tax-ledger/read-store';
+} from '@tax-ledger/read-models';
+import { MongoClient } from 'mongodb';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { cliConfig, err, existingSqlitePath, out } from './audit-stores';

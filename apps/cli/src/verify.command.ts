@@ -6,7 +6,13 @@
  * than the chain that no hashed event has sealed are reported; --strict makes them a failure too.
  * Prints a head digest to record elsewhere: it changes whenever any stream's content or tail changes.
  */
-import { ChainVerifier, EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore, type StoredEvent } from '@tax-ledger/event-store';
+import {
+  ChainVerifier,
+  EventStoreDbEventStore,
+  openSqliteDatabase,
+  SqliteEventStore,
+  type StoredEvent,
+} from '@tax-ledger/platform';
 import type { Command } from 'commander';
 import { cliConfig, err, existingSqlitePath, out } from './audit-stores';
 

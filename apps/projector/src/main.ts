@@ -6,10 +6,9 @@
  * Env: EVENTSTORE_CONNECTION_STRING (required), MONGODB_URI (required), MONGODB_DB (default "tax_ledger"),
  *      PROJECTOR_RETRY_DELAY_MS (default 1000).
  */
-import { EventStoreDbEventStore } from '@tax-ledger/event-store';
-import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
-import { Projector } from '@tax-ledger/projections';
-import { MongoReadStore } from '@tax-ledger/read-store';
+import { EventStoreDbEventStore, Projector } from '@tax-ledger/platform';
+import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
+import { MongoReadStore, PROJECTION_NAMES } from '@tax-ledger/read-models';
 
 const log = (message: string) => console.log(`${new Date().toISOString()} [projector] ${message}`);
 const logError = (message: string, error?: unknown) =>
@@ -40,6 +39,7 @@ async function main(): Promise<void> {
     await readStore.resetProjection(name);
   }
   const projector = new Projector(eventStore, readStore, {
+    projections: PROJECTION_NAMES,
     retryDelayMs: Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000,
     logger: { log, error: logError },
   });

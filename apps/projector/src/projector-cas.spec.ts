@@ -5,10 +5,10 @@
  * two instances never both advanced a projection from the same position.
  */
 import Database from 'better-sqlite3';
-import { SqliteEventStore, type RecordedEvent } from '@tax-ledger/event-store';
-import { Projector, PROJECTION_NAMES, projectTransaction, type ProjectorTarget } from '@tax-ledger/projections';
-import type { TransactionView } from '@tax-ledger/read-store';
-import { EventLog, key } from '../../../libs/projections/src/test-fixtures';
+import { Projector, type ProjectorTarget, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { PROJECTION_NAMES } from '@tax-ledger/read-models';
+import { projectTransaction, type TransactionView } from '@tax-ledger/transactions';
+import { EventLog, key } from '../../../libs/transactions/src/test-fixtures';
 
 interface CasCall {
   projector: string;
@@ -75,8 +75,8 @@ describe('projector instances racing for the same checkpoints', () => {
       const logger = { log: () => undefined, error: () => undefined };
       let tick = 0;
       // A fast and a slow instance, so the slow one keeps going stale.
-      const fast = new Projector(eventStore, target.handle('fast', () => 0), { retryDelayMs: 5, logger });
-      const slow = new Projector(eventStore, target.handle('slow', () => (tick++ % 3 === 0 ? 3 : 0)), { retryDelayMs: 5, logger });
+      const fast = new Projector(eventStore, target.handle('fast', () => 0), { projections: PROJECTION_NAMES, retryDelayMs: 5, logger });
+      const slow = new Projector(eventStore, target.handle('slow', () => (tick++ % 3 === 0 ? 3 : 0)), { projections: PROJECTION_NAMES, retryDelayMs: 5, logger });
       await Promise.all([fast.start(), slow.start()]);
       // Done when the log is projected and the instance that lost a CAS has subscribed again.
       await waitFor(() => PROJECTION_NAMES.every((n) => target.stored[n] === head) && subscribe.mock.calls.length > 2);

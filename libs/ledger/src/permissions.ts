@@ -1,5 +1,5 @@
-import { CREDENTIAL_ROLES, type CredentialRole } from './account.events';
-import type { PeriodOperation } from './filing-period.events';
+import { CREDENTIAL_ROLES, type CredentialRole } from './roles';
+import type { PeriodOperation } from './period-operation';
 import { LedgerError } from './ledger-error';
 import type { StateTransition } from './transaction-state';
 

@@ -4,10 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { openSqliteDatabase, SqliteEventStore, type ReadAllOptions } from '@tax-ledger/event-store';
-import { PROJECTIONS } from '@tax-ledger/projections';
-import { SqliteReadStore } from '@tax-ledger/read-store';
-import { call, startServer, type ServerProcess } from '../../support/server-process';
+import { openSqliteDatabase, type ReadAllOptions, SqliteEventStore } from '@tax-ledger/platform';
+import { PROJECTIONS, SqliteReadStore } from '@tax-ledger/read-models';
+import { call, type ServerProcess, startServer } from '../../support/server-process';
 import { tngHeaders } from '../../support/test-app';
 
 export const PARTNER = 'reliability-suite-partner-key-0123456789';

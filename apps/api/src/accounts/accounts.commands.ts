@@ -2,26 +2,25 @@ import { decideAndAppend } from '../common/decide-and-append';
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  type Account,
+  type AccountEvent,
   accountStreamName,
   evolveAccount,
   initialAccount,
   issueLicenseKey,
-  LedgerError,
   provisionAccount,
   revokeLicenseKey,
   rotateLicenseKey,
-  userStreamName,
-  type Account,
-  type AccountEvent,
-  type CompanyLocation,
-  type CredentialRole,
   type UserCreated,
-} from '@tax-ledger/ledger';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+  userStreamName,
+} from '@tax-ledger/accounts';
+import { type CredentialRole, LedgerError } from '@tax-ledger/ledger';
+import { type CompanyLocation } from '@tax-ledger/companies';
+import { EVENT_STORE, type EventMetadata, type EventStore, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { randomUUID } from 'node:crypto';
 import { CredentialVerifier } from '../auth/credential-verifier';
 import { generateSecret, hashSecret, newLicenseKey } from '../auth/license-key';
-import { CreateCompanyCommand, type CompanyResult } from '../onboarding/company.commands';
+import { type CompanyResult, CreateCompanyCommand } from '../onboarding/company.commands';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
 export interface NewAdminUser {

@@ -1,15 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
 import { changeMetadata } from '../onboarding/change-metadata';
 import { recordset } from '../onboarding/company.queries';
-import { IssueLicenseKeyCommand, RevokeLicenseKeyCommand, RotateLicenseKeyCommand, type IssuedCredential } from './accounts.commands';
+import {
+  type IssuedCredential,
+  IssueLicenseKeyCommand,
+  RevokeLicenseKeyCommand,
+  RotateLicenseKeyCommand,
+} from './accounts.commands';
 import { SHOWN_ONCE } from './accounts.controller';
 import { IssueLicenseKeyDto, RevokeLicenseKeyDto } from './accounts.dto';
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { changeUserPassword, disableUser, foldUser, userStreamName, type User, type UserEvent } from '@tax-ledger/ledger';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { changeUserPassword, disableUser, foldUser, type User, type UserEvent, userStreamName } from '@tax-ledger/accounts';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
 import { CredentialVerifier } from '../auth/credential-verifier';
 import { generateSecret, hashSecret } from '../auth/license-key';
 import { decideAndAppend } from '../common/decide-and-append';

@@ -1,18 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { foldUser, LedgerError, userStreamName } from '@tax-ledger/ledger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { foldUser, userStreamName } from '@tax-ledger/accounts';
+import { LedgerError } from '@tax-ledger/ledger';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
 import { changeMetadata } from '../onboarding/change-metadata';
 import { recordset } from '../onboarding/company.queries';
 import { ChangeUserPasswordDto, RevokeLicenseKeyDto } from './accounts.dto';
-import { ChangeUserPasswordCommand, DisableUserCommand, type ChangedPassword } from './users.commands';
+import { type ChangedPassword, ChangeUserPasswordCommand, DisableUserCommand } from './users.commands';
 
 const PASSWORD_SHOWN_ONCE = 'Store the password now: it is shown only in this response and kept only as a hash.';
 

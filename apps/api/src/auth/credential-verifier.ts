@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { foldUser, userStreamName, type User } from '@tax-ledger/ledger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { foldUser, type User, userStreamName } from '@tax-ledger/accounts';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { createHash } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import type { Caller } from './caller';

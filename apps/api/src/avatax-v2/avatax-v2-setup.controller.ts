@@ -2,15 +2,15 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGu
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { findCountry, resolveAddress } from '@tax-ledger/addresses';
-import type { Address, CompanyState } from '@tax-ledger/ledger';
+import type { Address, CompanyState } from '@tax-ledger/companies';
 import { jurisdictionsForAddress, type TaxContent } from '@tax-ledger/tax-engine';
 import type { FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { changeMetadata } from '../onboarding/change-metadata';
-import { ChangeCompanyCommand, CreateCompanyCommand, type CompanyResult } from '../onboarding/company.commands';
+import { ChangeCompanyCommand, type CompanyResult, CreateCompanyCommand } from '../onboarding/company.commands';
 import { CompanyQueries, presentCompany } from '../onboarding/company.queries';
 import { presentNexus } from '../onboarding/nexus';
 import { TAX_CONTENT } from '../storage/tokens';

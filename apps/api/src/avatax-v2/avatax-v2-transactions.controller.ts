@@ -1,15 +1,22 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { LedgerError, LOCK_TRANSITIONS, rolesMayCause, type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/ledger';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
-import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
-import { TRANSACTION_TYPES, type CalculationResult, type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
+import { LedgerError, rolesMayCause } from '@tax-ledger/ledger';
+import {
+  type AvataxVersionInfo,
+  LOCK_TRANSITIONS,
+  type TransactionKey,
+  type TransactionVersionView,
+  type TransactionView,
+} from '@tax-ledger/transactions';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { type CalculationResult, type TaxDocument, type TaxDocumentLine, TRANSACTION_TYPES } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
 import { documentCodeProblem } from '../common/document-code';
@@ -36,11 +43,19 @@ import {
   type DocumentType,
 } from './avatax-codes';
 import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
-import { amount as numberOf, toV2Create, tngTransactionType, type CreateTransactionModel } from './create-transaction.model';
+import { amount as numberOf, type CreateTransactionModel, tngTransactionType, toV2Create } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
-import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, type Include, presentStoredV2, presentV2Transaction, v2Status } from './transaction.presenter';
+import {
+  type Include,
+  INCLUDE_ALL,
+  INCLUDE_NONE,
+  parseInclude,
+  presentStoredV2,
+  presentV2Transaction,
+  v2Status,
+} from './transaction.presenter';
 import { SingleQueryValues } from './single-query-values.pipe';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';

@@ -1,8 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { AvataxVersionInfo, FlagTransaction, LockTransaction, TransactionKey } from '@tax-ledger/ledger';
-import type { EventMetadata } from '@tax-ledger/event-store';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type {
+  AvataxVersionInfo,
+  FlagTransaction,
+  LockTransaction,
+  TransactionKey,
+  TransactionView,
+} from '@tax-ledger/transactions';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { CalculationResult, TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { calculateDocument } from '../document-write/calculate-document';
 import { ApiError } from '../common/api-error';
@@ -10,7 +15,7 @@ import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company
 import { PeriodLock } from '../document-write/period-lock';
 import { TAX_CONTENT } from '../storage/tokens';
 import { newVersionId } from '../transactions/commands/record-transaction.command';
-import { TaxTransactionRepository, type CommandOptions } from '../transactions/tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../transactions/tax-transaction.repository';
 
 /** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
 export class CalculateV2DocumentCommand {

@@ -1,6 +1,6 @@
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { TransactionView } from '@tax-ledger/transactions';
 import type { LocationContent, Locations } from '@tax-ledger/tax-engine';
-import { isReturnType, type DocumentType } from './avatax-codes';
+import { type DocumentType, isReturnType } from './avatax-codes';
 import type { CreateTransactionModel, V2Address } from './create-transaction.model';
 
 const V2_PURPOSE: Partial<Record<keyof Locations, string>> = { shipFrom: 'shipFrom', shipTo: 'shipTo', poo: 'pointOfOrderOrigin', poa: 'pointOfOrderAcceptance' };

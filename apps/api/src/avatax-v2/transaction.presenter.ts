@@ -1,9 +1,16 @@
 import type { TransactionState } from '@tax-ledger/ledger';
-import type { TransactionView } from '@tax-ledger/read-store';
-import { normaliseCountry, resolveUsState, type CalculatedTaxDocument, type LocationContent, type Locations, type TaxAuthority } from '@tax-ledger/tax-engine';
+import type { TransactionView } from '@tax-ledger/transactions';
+import {
+  type CalculatedTaxDocument,
+  type LocationContent,
+  type Locations,
+  normaliseCountry,
+  resolveUsState,
+  type TaxAuthority,
+} from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
-import { isReturnType, type DocumentType } from './avatax-codes';
+import { type DocumentType, isReturnType } from './avatax-codes';
 
 export type DocumentStatus = 'Temporary' | 'Saved' | 'Posted' | 'Committed' | 'Cancelled';
 

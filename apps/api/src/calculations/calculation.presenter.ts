@@ -1,4 +1,4 @@
-import type { CalculationView } from '@tax-ledger/read-store';
+import type { CalculationView } from '@tax-ledger/calculations';
 import { FORMAT_ID, present, type TngDocument } from '../transactions/tng-document.presenter';
 
 /**

@@ -2,13 +2,19 @@ import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
-import { projectCalculation } from '@tax-ledger/projections';
-import type { CalculationView, TransactionView } from '@tax-ledger/read-store';
+import {
+  type CalculationKey,
+  calculationNotFound,
+  calculationStreamName,
+  type CalculationView,
+  projectCalculation,
+} from '@tax-ledger/calculations';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type TransactionKey, type TransactionView } from '@tax-ledger/transactions';
 import type { TaxDocument, TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { HistoryPageQueryDto, VersionsPageQueryDto } from '../common/page-query.dto';
@@ -20,7 +26,7 @@ import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { DocumentHistoryService } from '../history/document-history.service';
 import { assertDateRange, DEFAULT_LIST_LIMIT } from '../transactions/dto/list-transactions.query.dto';
-import { Idempotency, idempotentRequest, type CommandOutcome } from '../transactions/idempotency';
+import { type CommandOutcome, Idempotency, idempotentRequest } from '../transactions/idempotency';
 import { presentTransaction } from '../transactions/tng-document.presenter';
 import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { presentCalculation } from './calculation.presenter';

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type CalculationKey,
   calculationStreamName,
+  type CalculationView,
   decideCalculation,
   foldCalculation,
-  TAX_CALCULATION_SCHEMA_VERSION,
-  type CalculationKey,
+  projectCalculation,
   type RecordCalculation,
+  TAX_CALCULATION_SCHEMA_VERSION,
   type TaxCalculationEvent,
-} from '@tax-ledger/ledger';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+} from '@tax-ledger/calculations';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
 import { decideAndAppend } from '../common/decide-and-append';
-import { projectCalculation } from '@tax-ledger/projections';
-import type { CalculationView } from '@tax-ledger/read-store';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 import { checkPrecondition, type CommandOptions } from '../transactions/tax-transaction.repository';
 

@@ -1,4 +1,10 @@
-import { WrongExpectedRevisionError, type AppendResult, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
+import {
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@tax-ledger/platform';
 
 /**
  * Lost races on a stream are retried with a fresh read this many times before the caller gets 409.

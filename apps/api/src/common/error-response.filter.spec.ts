@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
+import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { LedgerError } from '@tax-ledger/ledger';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ReadModelsBehindError } from '../storage/tokens';

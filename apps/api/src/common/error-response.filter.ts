@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { LedgerError } from '@tax-ledger/ledger';
-import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
+import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';

@@ -1,4 +1,4 @@
-import type { EventMetadata } from '@tax-ledger/event-store';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { FastifyRequest } from 'fastify';
 
 const header = (request: FastifyRequest, name: string, max = 200) => {

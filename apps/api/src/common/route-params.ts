@@ -1,5 +1,6 @@
-import { isPeriod, LedgerError } from '@tax-ledger/ledger';
-import type { ReadStore } from '@tax-ledger/read-store';
+import { isPeriod } from '@tax-ledger/filing-periods';
+import { LedgerError } from '@tax-ledger/ledger';
+import type { ReadStore } from '@tax-ledger/read-models';
 import { TRANSACTION_TYPES, type TransactionType } from '@tax-ledger/tax-engine';
 import { badRequest } from './api-error';
 

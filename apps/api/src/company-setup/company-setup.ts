@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_STORE, type CompanySetupView, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { type CompanySetupView } from '@tax-ledger/companies';
 import type { CompanySetup } from '@tax-ledger/tax-engine';
 
 /**

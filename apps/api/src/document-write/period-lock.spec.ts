@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
-import { SqliteEventStore, type EventMetadata } from '@tax-ledger/event-store';
-import { decideFilingPeriod, filingPeriodStreamName, initialFilingPeriod, LedgerError, type TransactionKey } from '@tax-ledger/ledger';
-import type { ReadStore } from '@tax-ledger/read-store';
+import { type EventMetadata, SqliteEventStore } from '@tax-ledger/platform';
+import { decideFilingPeriod, filingPeriodStreamName, initialFilingPeriod } from '@tax-ledger/filing-periods';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type TransactionKey } from '@tax-ledger/transactions';
+import type { ReadStore } from '@tax-ledger/read-models';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 import { PeriodLock } from './period-lock';
 

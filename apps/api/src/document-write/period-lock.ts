@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import {
+  type FilingPeriod,
+  type FilingPeriodEvent,
   filingPeriodStreamName,
   foldFilingPeriod,
   isPeriodClosed,
-  LedgerError,
-  type FilingPeriod,
-  type FilingPeriodEvent,
-  type TransactionKey,
-} from '@tax-ledger/ledger';
-import { liabilityParts, periodOf, regionsOf } from '@tax-ledger/projections';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+  liabilityParts,
+  periodOf,
+  regionsOf,
+} from '@tax-ledger/filing-periods';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type TransactionKey } from '@tax-ledger/transactions';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 
 /** A filing period a document falls in, as its own stream says now. */

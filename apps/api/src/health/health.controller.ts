@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 

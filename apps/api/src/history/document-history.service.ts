@@ -1,8 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
 import { badRequest } from '../common/api-error';
 import { collectPage, type Page } from '../common/paging';
-import { documentHistory, eventsAsOf, HistoryDescriber, isVersionEvent, parseAsOf, versionLinesOf, type DocumentHistoryOptions, type HistoryEntry } from './document-history';
+import {
+  documentHistory,
+  type DocumentHistoryOptions,
+  eventsAsOf,
+  HistoryDescriber,
+  type HistoryEntry,
+  isVersionEvent,
+  parseAsOf,
+  versionLinesOf,
+} from './document-history';
 
 /**
  * Document history and time travel over any document stream (TaxTransaction, TaxCalculation, ...):

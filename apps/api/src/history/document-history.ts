@@ -7,7 +7,7 @@
  * Other events are listed with their metadata and change nothing.
  */
 import Decimal from 'decimal.js';
-import type { RecordedEvent } from '@tax-ledger/event-store';
+import type { RecordedEvent } from '@tax-ledger/platform';
 import type { CoverageMessage } from '@tax-ledger/tax-engine';
 
 /** What the history needs of a calculated document (CalculatedTaxDocument satisfies it). */

@@ -1,4 +1,4 @@
-import type { EventMetadata } from '@tax-ledger/event-store';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/caller';
 import { eventMetadata } from '../common/event-metadata';

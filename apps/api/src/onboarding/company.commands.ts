@@ -1,19 +1,25 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  type CompanyCommand,
+  type CompanyEvent,
   companyExists,
+  type CompanyIdReserved,
   companyIdStreamName,
+  type CompanyLocation,
+  type CompanyState,
   companyStreamName,
   decideCompany,
   evolveCompany,
   initialCompany,
-  type CompanyCommand,
-  type CompanyEvent,
-  type CompanyIdReserved,
-  type CompanyLocation,
-  type CompanyState,
-} from '@tax-ledger/ledger';
-import { EVENT_STORE, WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
+} from '@tax-ledger/companies';
+import {
+  EVENT_STORE,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '@tax-ledger/platform';
 import type { TaxContent } from '@tax-ledger/tax-engine';
 import { randomInt } from 'node:crypto';
 import { decideAndAppend } from '../common/decide-and-append';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { companyNotFound, type CompanyState } from '@tax-ledger/ledger';
-import { READ_STORE, type CompanySetupView, type ReadStore } from '@tax-ledger/read-store';
+import { companyNotFound, type CompanySetupView, type CompanyState } from '@tax-ledger/companies';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 
 /** Reads of companies, always within the caller's account: another account's company is a 404. */
 @Injectable()

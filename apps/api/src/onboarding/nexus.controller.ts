@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { nexusNotFound, nexusOverlaps, sameJurisdiction, type CompanyState, type NewNexus } from '@tax-ledger/ledger';
+import { type CompanyState, type NewNexus, nexusNotFound, nexusOverlaps, sameJurisdiction } from '@tax-ledger/companies';
 import type { TaxContent } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError, badRequest } from '../common/api-error';
 import { ValidBody } from '../common/body-validation.pipe';
@@ -16,7 +16,7 @@ import { TAX_CONTENT } from '../storage/tokens';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, recordset } from './company.queries';
 import { findJurisdiction, jurisdictionsAt, nexusChoice, nexusForAddresses, presentDefinition, presentNexus } from './nexus';
-import { AddressQueryDto, addressOf, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
+import { addressOf, AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
 
 const declaredIn = (company: CompanyState, events: CompanyResult['events']) =>
   events.flatMap((e) => (e.type === 'NexusDeclared' || e.type === 'NexusUpdated' ? [e.data.nexus.id] : []))

@@ -1,5 +1,11 @@
-import type { Address, CompanyNexus, NewNexus, NexusChoice, NexusJurisdiction, NexusRecord } from '@tax-ledger/ledger';
-import { jurisdictionsForAddress, normaliseCountry, type Jurisdiction, type JurisTypeId, type TaxContent } from '@tax-ledger/tax-engine';
+import type { Address, CompanyNexus, NewNexus, NexusChoice, NexusJurisdiction, NexusRecord } from '@tax-ledger/companies';
+import {
+  type Jurisdiction,
+  jurisdictionsForAddress,
+  type JurisTypeId,
+  normaliseCountry,
+  type TaxContent,
+} from '@tax-ledger/tax-engine';
 
 /** What a declaration by address chooses: every triggered jurisdiction, locals chosen one by one. */
 export const DEFAULT_NEXUS_CHOICE: NexusChoice = {

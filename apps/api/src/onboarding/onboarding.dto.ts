@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { FILING_FREQUENCIES, type Address, type FilingFrequency } from '@tax-ledger/ledger';
+import { type Address, FILING_FREQUENCIES, type FilingFrequency } from '@tax-ledger/companies';
 
 const ISO_DATE = { strict: true } as const;
 export const NEXUS_TYPES = ['SalesOrSellersUseTax', 'SalesTax', 'SellersUseTax', 'ConsumersUseTax', 'VendorsUseTax', 'None'] as const;

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { LedgerError, type CompanyState } from '@tax-ledger/ledger';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type CompanyState } from '@tax-ledger/companies';
 import { normaliseCountry } from '@tax-ledger/tax-engine';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
 import { changeMetadata } from './change-metadata';

@@ -1,21 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
 import {
   decideFilingPeriod,
-  filingPeriodStreamName,
-  foldFilingPeriod,
-  LedgerError,
-  type ActorRole,
   type FilingPeriodCommand,
   type FilingPeriodEvent,
   type FilingPeriodKey,
-  type PeriodOperation,
+  filingPeriodStreamName,
+  type FilingPeriodView,
+  foldFilingPeriod,
   type PeriodTotalsSnapshot,
+} from '@tax-ledger/filing-periods';
+import {
+  type ActorRole,
+  LedgerError,
+  type PeriodOperation,
   type StateTransition,
   type TransactionState,
 } from '@tax-ledger/ledger';
-import { READ_STORE, type FilingPeriodView, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { randomUUID } from 'node:crypto';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { FilingPeriodKey, PeriodOperation } from '@tax-ledger/ledger';
-import { READ_STORE, type FilingPeriodView, type ReadStore } from '@tax-ledger/read-store';
+import type { FilingPeriodKey, FilingPeriodView } from '@tax-ledger/filing-periods';
+import type { PeriodOperation } from '@tax-ledger/ledger';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyRequest } from 'fastify';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';

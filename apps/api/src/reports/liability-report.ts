@@ -4,16 +4,17 @@ import {
   addCoverageCounts,
   adjustmentOf,
   amountsCount,
-  LIABILITY_MEASURES,
-  zeroAmounts,
   type CoverageDocumentCounts,
+  type FilingPeriodView,
+  LIABILITY_MEASURES,
   type LiabilityAmounts,
   type LiabilityMeasure,
   type PeriodDocument,
   type PeriodLiabilityRow,
   type StateCounts,
-} from '@tax-ledger/projections';
-import type { FilingPeriodView, ReadStore } from '@tax-ledger/read-store';
+  zeroAmounts,
+} from '@tax-ledger/filing-periods';
+import type { ReadStore } from '@tax-ledger/read-models';
 
 /** Amounts on the wire: JSON numbers made from the exact decimal text. */
 export type Money = Record<LiabilityMeasure, number>;

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { TRANSACTION_STATES } from '@tax-ledger/ledger';
-import { LIABILITY_MEASURES, type LiabilityMeasure } from '@tax-ledger/projections';
+import { LIABILITY_MEASURES, type LiabilityMeasure } from '@tax-ledger/filing-periods';
 import type { CurrencyLine, LiabilityLine, LiabilityReport, Money } from './liability-report';
 import { RECONCILIATION_CATEGORIES, type ReconciliationReport } from './reconciliation';
 

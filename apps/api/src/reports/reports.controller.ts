@@ -1,9 +1,22 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards, type OnModuleInit } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  type OnModuleInit,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-store';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { ApiError, badRequest } from '../common/api-error';
 import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 import { allPeriodDocuments, liabilityReport } from './liability-report';

@@ -1,7 +1,6 @@
-import { SqliteEventStore, type SqliteDatabase } from '@tax-ledger/event-store';
-import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
-import { CatchUpProjector, type ProjectorLogger } from '@tax-ledger/projections';
-import { SqliteReadStore } from '@tax-ledger/read-store';
+import { CatchUpProjector, type ProjectorLogger, type SqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
+import { SqliteReadStore } from '@tax-ledger/read-models';
 
 /** The write side of the embedded profile: the log, the Idempotency-Key reservation and the projector. */
 export interface EmbeddedWriter {

@@ -2,19 +2,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  EventStoreUnavailableError,
-  serializeEvents,
   type AppendResult,
   type EventStore,
+  EventStoreUnavailableError,
   type ExpectedRevision,
   type NewEvent,
+  PositionWaiters,
+  type ProjectorLogger,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  serializeEvents,
   type SqliteEventStore,
   type Subscription,
-} from '@tax-ledger/event-store';
-import { PositionWaiters, type ProjectorLogger } from '@tax-ledger/projections';
+} from '@tax-ledger/platform';
 import { deserializeError, type FromWriter, type ToWriter, type WriterOptions } from './ledger-writer.protocol';
 
 /** The compiled worker entry beside this file; absent when the TypeScript sources run directly (ts-jest). */

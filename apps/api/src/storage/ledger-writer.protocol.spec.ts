@@ -1,5 +1,5 @@
-import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/event-store';
-import { IdempotencyKeyConflict } from '@tax-ledger/read-store';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/platform';
+import { IdempotencyKeyConflict } from '@tax-ledger/transactions';
 import { deserializeError, serializeError } from './ledger-writer.protocol';
 
 /** Errors cross the writer thread as plain data; callers branch on their classes, so those must survive. */

@@ -1,5 +1,11 @@
-import { EventStoreUnavailableError, WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type SerializedEvent } from '@tax-ledger/event-store';
-import { IdempotencyKeyConflict } from '@tax-ledger/read-store';
+import {
+  type AppendResult,
+  EventStoreUnavailableError,
+  type ExpectedRevision,
+  type SerializedEvent,
+  WrongExpectedRevisionError,
+} from '@tax-ledger/platform';
+import { IdempotencyKeyConflict } from '@tax-ledger/transactions';
 
 /**
  * Messages between the API thread and the ledger writer thread (embedded profile, file-backed).

@@ -1,4 +1,4 @@
-import type { ReadStore } from '@tax-ledger/read-store';
+import type { ReadStore } from '@tax-ledger/read-models';
 import { Logger } from '@nestjs/common';
 import { projectionWaiter } from './storage.module';
 import { ReadModelsBehindError } from './tokens';

@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@tax-ledger/event-store';
-import { LEDGER_UPCASTERS } from '@tax-ledger/ledger';
-import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@tax-ledger/read-store';
+import { EVENT_STORE, type EventStore, EventStoreDbEventStore, SqliteEventStore } from '@tax-ledger/platform';
+import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
+import { MongoReadStore, READ_STORE, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
 import { loadDefaultContent } from '@tax-ledger/tax-engine';
 import { loadActiveContent } from '@tax-ledger/tax-engine/file-content-store';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';

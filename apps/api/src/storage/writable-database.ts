@@ -1,4 +1,4 @@
-import { openSqliteDatabase, type SqliteDatabase } from '@tax-ledger/event-store';
+import { openSqliteDatabase, type SqliteDatabase } from '@tax-ledger/platform';
 
 /**
  * The embedded store needs a writable data directory: SQLite's write-ahead log and its shared-memory

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/event-store';
-import { projectTransaction } from '@tax-ledger/projections';
-import { IdempotencyKeyConflict, READ_STORE, type ReadStore, type TransactionView } from '@tax-ledger/read-store';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
+import { IdempotencyKeyConflict, projectTransaction, type TransactionView } from '@tax-ledger/transactions';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, badRequest } from '../common/api-error';

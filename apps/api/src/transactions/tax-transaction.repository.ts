@@ -2,18 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   decide,
   fold,
-  LedgerError,
+  projectTransaction,
   TAX_TRANSACTION_SCHEMA_VERSION,
-  transactionStreamName,
   type TaxTransaction,
   type TaxTransactionCommand,
   type TaxTransactionEvent,
   type TransactionKey,
-} from '@tax-ledger/ledger';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/event-store';
+  transactionStreamName,
+  type TransactionView,
+} from '@tax-ledger/transactions';
+import { LedgerError } from '@tax-ledger/ledger';
+import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
 import { decideAndAppend } from '../common/decide-and-append';
-import { projectTransaction } from '@tax-ledger/projections';
-import type { TransactionView } from '@tax-ledger/read-store';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 
 

@@ -1,5 +1,5 @@
 import type { TransactionState } from '@tax-ledger/ledger';
-import type { TransactionVersionView, TransactionView } from '@tax-ledger/read-store';
+import type { TransactionVersionView, TransactionView } from '@tax-ledger/transactions';
 import type { CalculatedTaxDocument, ProcessingInfo } from '@tax-ledger/tax-engine';
 
 /** formatId of the documents this service returns: the TaxDocument format of tng-tax-api-blueprint.apib, whose every example says 3. */

@@ -8,14 +8,19 @@ import {
   STATE_TRANSITIONS,
   TRANSACTION_STATES,
   transactionNotFound,
-  transactionStreamName,
-  type TransactionKey,
 } from '@tax-ledger/ledger';
-import { projectTransaction, projectTransactionVersion } from '@tax-ledger/projections';
-import { READ_STORE, type ReadStore, type TransactionVersionView, type TransactionView } from '@tax-ledger/read-store';
+import {
+  projectTransaction,
+  projectTransactionVersion,
+  type TransactionKey,
+  transactionStreamName,
+  type TransactionVersionView,
+  type TransactionView,
+} from '@tax-ledger/transactions';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { TaxDocument, TransactionType } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { AllowRoles, RECORD_TRANSACTIONS } from '../auth/roles';
@@ -32,12 +37,9 @@ import { RecordTransactionCommand } from './commands/record-transaction.command'
 import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
 import { StateTransitionDto } from './dto/state-transition.dto';
 import { TaxDocumentDto } from './dto/tax-document.dto';
-import {
-  GetTransactionQuery,
-  GetTransactionVersionQuery,
-} from './queries/transaction.queries';
+import { GetTransactionQuery, GetTransactionVersionQuery } from './queries/transaction.queries';
 import { Idempotency, idempotentRequest } from './idempotency';
-import { transactionsInOrder, type TransactionOrderFilter } from './queries/transactions-in-order';
+import { type TransactionOrderFilter, transactionsInOrder } from './queries/transactions-in-order';
 import { presentTransaction, presentVersion } from './tng-document.presenter';
 import { DocumentHistoryService } from '../history/document-history.service';
 

@@ -1,9 +1,10 @@
 import { PeriodLock } from '../../document-write/period-lock';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { calculationNotFound, calculationStreamName, LedgerError, type CalculationKey, type TransactionKey } from '@tax-ledger/ledger';
-import type { EventMetadata } from '@tax-ledger/event-store';
-import type { CalculationView, TransactionView } from '@tax-ledger/read-store';
+import { type CalculationKey, calculationNotFound, calculationStreamName, type CalculationView } from '@tax-ledger/calculations';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type TransactionKey, type TransactionView } from '@tax-ledger/transactions';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { CalculationResult, TaxContent } from '@tax-ledger/tax-engine';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';

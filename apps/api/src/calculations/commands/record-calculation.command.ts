@@ -1,8 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CalculationKey } from '@tax-ledger/ledger';
-import type { EventMetadata } from '@tax-ledger/event-store';
-import type { CalculationView } from '@tax-ledger/read-store';
+import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { LedgerError, type CalculationKey } from '@tax-ledger/ledger';
-import { READ_STORE, type CalculationListFilter, type ReadStore } from '@tax-ledger/read-store';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { LedgerError } from '@tax-ledger/ledger';
+import { type CalculationKey, type CalculationListFilter } from '@tax-ledger/calculations';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 
 export class GetCalculationQuery {
   constructor(readonly key: CalculationKey) {}

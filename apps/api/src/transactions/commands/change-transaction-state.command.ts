@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ActorRole, StateTransition, TransactionKey } from '@tax-ledger/ledger';
-import type { EventMetadata } from '@tax-ledger/event-store';
-import type { TransactionView } from '@tax-ledger/read-store';
+import type { ActorRole, StateTransition } from '@tax-ledger/ledger';
+import type { TransactionKey, TransactionView } from '@tax-ledger/transactions';
+import type { EventMetadata } from '@tax-ledger/platform';
 import { PeriodLock } from '../../document-write/period-lock';
-import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../tax-transaction.repository';
 
 /** POST …/{documentCode}/stateTransitions. */
 export class ChangeTransactionStateCommand {

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { transactionNotFound, type TransactionKey } from '@tax-ledger/ledger';
-import type { EventMetadata } from '@tax-ledger/event-store';
-import type { TransactionView } from '@tax-ledger/read-store';
+import { transactionNotFound } from '@tax-ledger/ledger';
+import { type TransactionKey, type TransactionView } from '@tax-ledger/transactions';
+import type { EventMetadata } from '@tax-ledger/platform';
 import type { TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
 import { calculateDocument } from '../../document-write/calculate-document';
@@ -10,7 +10,7 @@ import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
 import { PeriodLock } from '../../document-write/period-lock';
 import { TAX_CONTENT } from '../../storage/tokens';
-import { TaxTransactionRepository, type CommandOptions } from '../tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../tax-transaction.repository';
 
 /** POST /transactions (createOrRevise) and PUT on a document (revise): calculate, then record a version. */
 export class RecordTransactionCommand {

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { companyNotFound, type TransactionKey } from '@tax-ledger/ledger';
-import { READ_STORE, type ReadStore, type TransactionListFilter } from '@tax-ledger/read-store';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { companyNotFound } from '@tax-ledger/companies';
+import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 
 export class GetTransactionQuery {
   constructor(readonly key: TransactionKey) {}

@@ -1,5 +1,5 @@
 import type { QueryBus } from '@nestjs/cqrs';
-import type { TransactionListFilter, TransactionView } from '@tax-ledger/read-store';
+import type { TransactionListFilter, TransactionView } from '@tax-ledger/transactions';
 import { ListTransactionsQuery } from './transaction.queries';
 
 export type TransactionOrderFilter = Omit<TransactionListFilter, 'limit' | 'startCode'>;

@@ -1,0 +1,67 @@
+import type {
+  IdempotencyRecord,
+  TransactionKey,
+  TransactionListFilter,
+  TransactionVersionView,
+  TransactionView,
+} from '@tax-ledger/transactions';
+import type { CompanySetupView, CompanyView } from '@tax-ledger/companies';
+import type { CredentialView, UserView } from '@tax-ledger/accounts';
+import type { CalculationListFilter, CalculationView } from '@tax-ledger/calculations';
+import type { PeriodReadStore } from '@tax-ledger/filing-periods';
+
+/**
+ * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
+ * accounts. Adapters: embedded SQLite and MongoDB; both pass test/contract/read-store.contract-spec.ts.
+ */
+export interface ReadStore extends PeriodReadStore {
+  getTransaction(key: TransactionKey): Promise<TransactionView | null>;
+  /** Ordered by documentCode, then transactionType. */
+  listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]>;
+  /** Ordered by version ascending. */
+  listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]>;
+  getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null>;
+
+  /** The latest version of a tax calculation record (same key shape as a transaction). */
+  getCalculation(key: TransactionKey): Promise<CalculationView | null>;
+  /** Ordered by documentCode, then transactionType. */
+  listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]>;
+
+  getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
+  /** The command an Idempotency-Key produced in this account, if any. */
+  getIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null>;
+
+  /** Credentials of one account (for authentication). */
+  listCredentials(accountId: string): Promise<CredentialView[]>;
+
+  /** Company tax setup (read model company_setups), by code or numeric id; null when not in this account. */
+  getCompanySetup(accountId: string, companyCode: string): Promise<CompanySetupView | null>;
+  getCompanySetupById(accountId: string, companyId: number): Promise<CompanySetupView | null>;
+  /** Ordered by companyCode. */
+  listCompanySetups(accountId: string): Promise<CompanySetupView[]>;
+  /** A user by username (case-insensitive; usernames are unique across accounts), for authentication. */
+  findUser(username: string): Promise<UserView | null>;
+  /** The users of one account, ordered by username. */
+  listUsers(accountId: string): Promise<UserView[]>;
+
+  /** Global position of the last event each projection has applied (-1: none). */
+  checkpoints(): Promise<Record<string, number>>;
+  /**
+   * Events the projector set aside because no read model could apply them (the embedded projector parks;
+   * a store whose projector does not park has no such method).
+   */
+  parkedEvents?(): Promise<ParkedEvent[]>;
+  close(): Promise<void>;
+}
+
+/** An event the projector could not apply and set aside, with the error it raised. */
+export interface ParkedEvent {
+  globalPosition: number;
+  streamName: string;
+  revision: number;
+  type: string;
+  error: string;
+  parkedAt: string;
+}
+
+export const READ_STORE = Symbol('READ_STORE');

@@ -1,0 +1,347 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { BatchProjectionTarget, InlineProjection, ReadAllOptions, RecordedEvent } from '@tax-ledger/platform';
+import type {
+  IdempotencyRecord,
+  TransactionKey,
+  TransactionListFilter,
+  TransactionVersionView,
+  TransactionView,
+} from '@tax-ledger/transactions';
+import { SqliteTransactionsTables } from '@tax-ledger/transactions/sqlite';
+import type { CalculationListFilter, CalculationView } from '@tax-ledger/calculations';
+import { SqliteCalculationsTable } from '@tax-ledger/calculations/sqlite';
+import { SqlitePeriodReadModels } from '@tax-ledger/filing-periods/sqlite';
+import type { CompanySetupView, CompanyView } from '@tax-ledger/companies';
+import { SqliteCompaniesTables } from '@tax-ledger/companies/sqlite';
+import type { CredentialView, UserView } from '@tax-ledger/accounts';
+import { SqliteAccountsTables } from '@tax-ledger/accounts/sqlite';
+import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS, projectionVersion } from '../registry';
+import type { ParkedEvent, ReadStore } from '../read-store.port';
+
+/** Name of the inline projection this store registers with SqliteEventStore. */
+export const SQLITE_READ_STORE_PROJECTION = 'sqlite-read-store';
+
+/** The projector's own tables: checkpoints and parked events. Each feature's tables come with its module. */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS parked_events (
+  global_position INTEGER NOT NULL PRIMARY KEY,
+  stream_name     TEXT    NOT NULL,
+  stream_revision INTEGER NOT NULL,
+  event_type      TEXT    NOT NULL,
+  error           TEXT    NOT NULL,
+  parked_at       TEXT    NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  name     TEXT    NOT NULL PRIMARY KEY,
+  position INTEGER NOT NULL,
+  version  INTEGER NOT NULL
+);
+`;
+
+/**
+ * A projection built by another version may also have had another table shape: its table is dropped
+ * (before any statement is prepared against it) and its checkpoint moved back to the start, so SCHEMA
+ * recreates the table and catchUp refills it from the log.
+ */
+function dropOutdatedTables(db: BetterSqlite3.Database): void {
+  const hasCheckpoints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get();
+  if (!hasCheckpoints) return;
+  const stored = db.prepare('SELECT name, version FROM projection_checkpoints').all() as { name: string; version: number }[];
+  const outdated = stored.filter((c) => projectionVersion(c.name) !== undefined && projectionVersion(c.name) !== c.version);
+  if (outdated.length === 0) return;
+  db.transaction(() => {
+    for (const { name } of outdated) {
+      db.exec(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`); // names come from the registry
+      db.prepare('UPDATE projection_checkpoints SET position = -1, version = ? WHERE name = ?').run(projectionVersion(name)!, name);
+    }
+  })();
+}
+
+function prepareOnFirstUse<P extends unknown[], R>(db: BetterSqlite3.Database, sql: string): () => BetterSqlite3.Statement<P, R> {
+  let stmt: BetterSqlite3.Statement<P, R> | undefined;
+  return () => (stmt ??= db.prepare<P, R>(sql));
+}
+
+/** Where a source of events for `catchUp` comes from: any EventStore (port) will do. */
+export interface EventSource {
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+}
+
+/**
+ * Embedded read store: read-model tables in the same better-sqlite3 Database as the event log.
+ *
+ * Wiring (embedded profile):
+ * ```ts
+ * const db = openSqliteDatabase(path);
+ * const readStore = new SqliteReadStore(db);          // creates its tables
+ * const eventStore = new SqliteEventStore(db, { inlineProjections: [readStore.inlineProjection()] });
+ * await readStore.catchUp(eventStore);                 // before serving: fills missing / outdated models
+ * ```
+ * Every append then updates the read models and their checkpoints inside the append's transaction.
+ * `close()` does not close the Database (whoever opened it does).
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly advanceCheckpointStmt: BetterSqlite3.Statement<[string, number, number]>;
+  private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
+  private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
+  private readonly applyTx: (events: RecordedEvent[]) => void;
+  /** Asked by every /health probe: prepared once. */
+  private readonly parkedStmt: () => BetterSqlite3.Statement<[], unknown>;
+  private readonly transactions: SqliteTransactionsTables;
+  private readonly accounts: SqliteAccountsTables;
+  private readonly companies: SqliteCompaniesTables;
+  private readonly calculations: SqliteCalculationsTable;
+  /** Filing-period read models (period_documents, period_liability, filing_periods). */
+  private readonly periods: SqlitePeriodReadModels;
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    if (!db.readonly) {
+      dropOutdatedTables(db);
+      db.exec(SCHEMA);
+    }
+    this.parkedStmt = prepareOnFirstUse(db, 'SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position');
+    // In the registry's apply order (PROJECTIONS).
+    this.transactions = new SqliteTransactionsTables(db);
+    this.accounts = new SqliteAccountsTables(db);
+    this.companies = new SqliteCompaniesTables(db);
+    this.calculations = new SqliteCalculationsTable(db);
+    this.periods = new SqlitePeriodReadModels(db);
+    this.advanceCheckpointStmt = db.prepare(`
+      INSERT INTO projection_checkpoints (name, position, version) VALUES (?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position)`);
+    this.checkpointsStmt = db.prepare('SELECT name, position, version FROM projection_checkpoints');
+    this.resetCheckpointStmt = db.prepare(`
+      INSERT INTO projection_checkpoints (name, position, version) VALUES (?, -1, ?)
+      ON CONFLICT (name) DO UPDATE SET position = -1, version = excluded.version`);
+    // Nested inside the event store's append transaction this becomes a savepoint.
+    this.applyTx = db.transaction((events: RecordedEvent[]) => this.applyInTransaction(events));
+  }
+
+  /**
+   * The inline projection to pass to `new SqliteEventStore(db, { inlineProjections: [...] })`.
+   * `apply` is synchronous and idempotent (guarded by stream revision / insert-if-absent), and advances
+   * every projection's checkpoint in the same transaction.
+   */
+  inlineProjection(): InlineProjection {
+    return { name: SQLITE_READ_STORE_PROJECTION, apply: (events) => this.applyEvents(events) };
+  }
+
+  /**
+   * What a command needs inside its own append (embedded profile): the Idempotency-Key reservation. A
+   * key already recorded for another request throws IdempotencyKeyConflict, which rolls that append
+   * back. Every other read model is fed after the commit by the projector (`projectionTarget`).
+   */
+  idempotencyReservation(): InlineProjection {
+    return { name: IDEMPOTENCY_KEYS_PROJECTION.name, apply: (events) => this.transactions.reserveIdempotencyKeys(events) };
+  }
+
+  /** The read models as the projector's target: each batch and the checkpoints in one transaction. */
+  projectionTarget(): BatchProjectionTarget {
+    return {
+      position: async () => Math.min(...Object.values(this.checkpointsSync())),
+      park: async (event, error) => {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.db.transaction(() => {
+          this.db
+            .prepare('INSERT OR REPLACE INTO parked_events (global_position, stream_name, stream_revision, event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(event.globalPosition, event.streamName, event.revision, event.type, message.slice(0, 4000), new Date().toISOString());
+          for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, event.globalPosition, p.version);
+        })();
+      },
+      // SQLite's own failures (disk full, read-only, locked, I/O): the event is fine, the store is not.
+      isTransient: (error) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        return typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'EventStoreUnavailable');
+      },
+      applyBatch: async (events) => {
+        // The read models and their checkpoint commit together and are refilled from the log after a
+        // crash, so their commit needs no fsync of its own: the next append's fsync of the write-ahead
+        // log covers it (WAL frames are durable in order).
+        const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+        if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
+        try {
+          this.applyEvents(events);
+        } finally {
+          if (synchronous > 1) this.db.pragma(`synchronous = ${synchronous}`);
+        }
+      },
+    };
+  }
+
+  /** Apply events to every read model in one transaction (a savepoint when already inside one). */
+  applyEvents(events: RecordedEvent[]): void {
+    if (events.length > 0) this.applyTx(events);
+  }
+
+  /**
+   * Bring the read models up to the log: projections whose stored version differs from the registry
+   * (PROJECTIONS) are emptied first, then every event after the lowest checkpoint is applied in
+   * batches. Run it before serving writes (appends made meanwhile are applied inline anyway, but a
+   * crash mid-way could then leave a checkpoint ahead of a gap). Returns the number of events read.
+   */
+  async catchUp(
+    source: EventSource,
+    options: { batchSize?: number; onProgress?: (position: number, applied: number) => void } = {},
+  ): Promise<number> {
+    this.resetOutdatedProjections();
+    const batchSize = options.batchSize ?? 1000;
+    let position = Math.min(...Object.values(this.checkpointsSync()));
+    let applied = 0;
+    // One durable commit at the end: the batches commit without an fsync each (WAL, synchronous=NORMAL:
+    // durable in order, never corrupt), then one fsync'd commit of the checkpoints. A crash meanwhile
+    // only moves the checkpoints back: the next start catches up from there.
+    const synchronous = this.db.readonly ? 0 : (this.db.pragma('synchronous', { simple: true }) as number);
+    if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
+    try {
+      for (;;) {
+        const batch = await source.readAll(position >= 0 ? { afterPosition: position, maxCount: batchSize } : { maxCount: batchSize });
+        if (batch.length === 0) break;
+        this.applyEvents(batch);
+        applied += batch.length;
+        position = batch[batch.length - 1].globalPosition;
+        options.onProgress?.(position, applied);
+        if (batch.length < batchSize) break;
+      }
+    } finally {
+      if (synchronous > 1) {
+        this.db.pragma(`synchronous = ${synchronous}`);
+        if (applied > 0) this.db.transaction(() => PROJECTIONS.forEach((p) => this.advanceCheckpointStmt.run(p.name, position, p.version)))();
+      }
+    }
+    return applied;
+  }
+
+  /** Names of projections whose tables were built by another projection version (they need a rebuild). */
+  outdatedProjections(): string[] {
+    const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.version]));
+    return PROJECTIONS.filter((p) => stored.has(p.name) && stored.get(p.name) !== p.version).map((p) => p.name);
+  }
+
+  async getTransaction(key: TransactionKey): Promise<TransactionView | null> {
+    return this.transactions.get(key);
+  }
+
+  async listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
+    return this.transactions.list(accountId, filter);
+  }
+
+  async listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]> {
+    return this.transactions.versions(key);
+  }
+
+  async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
+    return this.transactions.version(key, version);
+  }
+
+  async getIdempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.transactions.idempotencyRecord(accountId, key);
+  }
+
+  async getCalculation(key: TransactionKey): Promise<CalculationView | null> {
+    return this.calculations.get(key);
+  }
+
+  async listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
+    return this.calculations.list(accountId, filter);
+  }
+
+  async getCompany(accountId: string, companyCode: string): Promise<CompanyView | null> {
+    return this.companies.company(accountId, companyCode);
+  }
+
+  async getCompanySetup(accountId: string, companyCode: string): Promise<CompanySetupView | null> {
+    return this.companies.companySetup(accountId, companyCode);
+  }
+
+  async getCompanySetupById(accountId: string, companyId: number): Promise<CompanySetupView | null> {
+    return this.companies.companySetupById(accountId, companyId);
+  }
+
+  async listCompanySetups(accountId: string): Promise<CompanySetupView[]> {
+    return this.companies.companySetups(accountId);
+  }
+
+  async listCredentials(accountId: string): Promise<CredentialView[]> {
+    return this.accounts.credentials(accountId);
+  }
+
+  async findUser(username: string): Promise<UserView | null> {
+    return this.accounts.user(username);
+  }
+
+  async listUsers(accountId: string): Promise<UserView[]> {
+    return this.accounts.users(accountId);
+  }
+
+  listLiabilityRows(...args: Parameters<SqlitePeriodReadModels['listLiabilityRows']>) {
+    return this.periods.listLiabilityRows(...args);
+  }
+  listPeriodDocuments(...args: Parameters<SqlitePeriodReadModels['listPeriodDocuments']>) {
+    return this.periods.listPeriodDocuments(...args);
+  }
+  getFilingPeriod(...args: Parameters<SqlitePeriodReadModels['getFilingPeriod']>) {
+    return this.periods.getFilingPeriod(...args);
+  }
+  listFilingPeriods(...args: Parameters<SqlitePeriodReadModels['listFilingPeriods']>) {
+    return this.periods.listFilingPeriods(...args);
+  }
+
+  /** Events the projector set aside because no read model could apply them (oldest first). */
+  async parkedEvents(): Promise<ParkedEvent[]> {
+    return (this.parkedStmt().all() as {
+      global_position: number;
+      stream_name: string;
+      stream_revision: number;
+      event_type: string;
+      error: string;
+      parked_at: string;
+    }[]).map((r) => ({ globalPosition: r.global_position, streamName: r.stream_name, revision: r.stream_revision, type: r.event_type, error: r.error, parkedAt: r.parked_at }));
+  }
+
+  async checkpoints(): Promise<Record<string, number>> {
+    return this.checkpointsSync();
+  }
+
+  /** Checkpoint of every registered projection (-1: none), read synchronously. */
+  checkpointsSync(): Record<string, number> {
+    const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.position]));
+    return Object.fromEntries(PROJECTIONS.map((p) => [p.name, stored.get(p.name) ?? -1]));
+  }
+
+  async close(): Promise<void> {
+    // The Database is shared with the event store; its opener closes it.
+  }
+
+  private applyInTransaction(events: RecordedEvent[]): void {
+    let last = -1;
+    this.periods.beginBatch();
+    for (const event of events) {
+      this.applyOne(event);
+      if (event.globalPosition > last) last = event.globalPosition;
+    }
+    this.periods.flush();
+    for (const p of PROJECTIONS) this.advanceCheckpointStmt.run(p.name, last, p.version);
+  }
+
+  private applyOne(event: RecordedEvent): void {
+    this.transactions.apply(event);
+    this.accounts.apply(event);
+    this.companies.apply(event);
+    this.calculations.apply(event);
+    this.periods.apply(event);
+  }
+
+  private resetOutdatedProjections(): void {
+    const outdated = this.outdatedProjections();
+    if (outdated.length === 0) return;
+    this.db.transaction(() => {
+      for (const name of outdated) {
+        // Table names come from the registry, never from input.
+        this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
+        this.resetCheckpointStmt.run(name, projectionVersion(name)!);
+      }
+      this.periods.resetProjections(outdated);
+    })();
+  }
+}

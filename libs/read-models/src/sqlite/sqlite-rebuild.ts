@@ -1,0 +1,336 @@
+/**
+ * Replay support for the embedded read models (docs/architecture.md "Read models"): build every read model afresh from the log
+ * into a scratch database, then either swap the fresh tables in (rebuild) or compare them row by row
+ * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
+ * length; the API may keep running against the same file (WAL) the whole time.
+ *
+ * Swap: each fresh table is first copied into the live file as `<name>__new` in short chunked
+ * transactions; then one BEGIN IMMEDIATE transaction drops the live tables, renames `<name>__new` to
+ * `<name>`, builds their indexes, applies the events appended since the scratch build, and sets the
+ * checkpoints. Writers wait for it (busy_timeout); readers see the old tables or the new ones, never a mix.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import type BetterSqlite3 from 'better-sqlite3';
+import { openSqliteDatabase, type RecordedEvent } from '@tax-ledger/platform';
+import { PROJECTIONS, projectionVersion } from '../registry';
+import { SqliteReadStore } from './sqlite-read-store';
+
+/** What the rebuild reads: SqliteEventStore satisfies it. */
+export interface SqliteEventLog {
+  iterateAll(afterPosition?: number, pageSize?: number): Generator<RecordedEvent>;
+  readAllSync(options?: { afterPosition?: number; maxCount?: number }): RecordedEvent[];
+  headPosition(): number;
+}
+
+export interface ReplayProgress {
+  applied: number;
+  position: number;
+  /** Events in the log when the replay started. */
+  total: number;
+}
+
+export interface ScratchBuild {
+  path: string;
+  /** Global position of the last event applied to the scratch tables. */
+  position: number;
+  applied: number;
+}
+
+const BATCH = 1000;
+/** Rows copied per short transaction when moving the fresh tables into the live file. */
+const COPY_CHUNK = 20_000;
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export const scratchPath = (livePath: string, purpose: 'rebuild' | 'verify') => `${livePath}.${purpose}-${process.pid}`;
+
+function removeDatabaseFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(path + suffix)) rmSync(path + suffix, { force: true });
+}
+
+/**
+ * What a replay works on: projections (their checkpoints) and the tables / collections holding them.
+ * `tables: 'all'`: every read-model table the read store creates (so tables added by any projection
+ * are never forgotten), i.e. everything in the scratch copy except the checkpoints.
+ */
+export interface ReplayScope {
+  projections: string[];
+  tables: string[] | 'all';
+}
+
+/** All registered projections, or the one asked for (unknown names throw). */
+export function selectProjections(name?: string): ReplayScope {
+  if (name === undefined) return { projections: PROJECTIONS.map((p) => p.name), tables: 'all' };
+  const definition = PROJECTIONS.find((p) => p.name === name);
+  if (!definition) throw new Error(`Unknown projection "${name}"; known: ${PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return { projections: [name], tables: [...(definition.tables ?? [name])] };
+}
+
+/** Tables / collections never swapped or compared: bookkeeping, not read models. */
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+
+/** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
+export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
+  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new'));
+  if (scope.tables === 'all') return { tables: present, missing: [] };
+  return { tables: scope.tables.filter((t) => present.includes(t)), missing: scope.tables.filter((t) => !present.includes(t)) };
+}
+
+function countAfter(db: BetterSqlite3.Database, position: number): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM events WHERE global_position > ?').get(position) as { n: number }).n;
+}
+
+/**
+ * Replays the whole log into a new scratch database at `path` (removed first), returning where it
+ * stopped. The caller removes the scratch files (dropScratch) when done.
+ */
+export function buildScratch(
+  liveDb: BetterSqlite3.Database,
+  log: SqliteEventLog,
+  path: string,
+  onProgress?: (progress: ReplayProgress) => void,
+): ScratchBuild {
+  removeDatabaseFiles(path);
+  const scratch = openSqliteDatabase(path, { durability: 'normal' });
+  try {
+    scratch.pragma('synchronous = OFF'); // a crash only loses the scratch copy
+    const store = new SqliteReadStore(scratch);
+    const total = countAfter(liveDb, 0);
+    let applied = 0;
+    let position = 0;
+    let batch: RecordedEvent[] = [];
+    const flush = () => {
+      store.applyEvents(batch);
+      applied += batch.length;
+      position = batch[batch.length - 1].globalPosition;
+      batch = [];
+      onProgress?.({ applied, position, total });
+    };
+    for (const event of log.iterateAll(0, BATCH)) {
+      batch.push(event);
+      if (batch.length >= BATCH) flush();
+    }
+    if (batch.length > 0) flush();
+    return { path, position, applied };
+  } finally {
+    scratch.close();
+  }
+}
+
+export function dropScratch(path: string): void {
+  removeDatabaseFiles(path);
+}
+
+interface SchemaEntry {
+  type: 'table' | 'index';
+  name: string;
+  sql: string | null;
+}
+
+/**
+ * Swaps the scratch tables of `names` in for the live ones in one transaction, applying the events
+ * appended since the scratch build first (so nothing written meanwhile is lost), and sets their
+ * checkpoints. `liveReadStore` is the live file's SqliteReadStore (its statements follow the renames).
+ */
+export function swapIn(
+  liveDb: BetterSqlite3.Database,
+  log: SqliteEventLog,
+  liveReadStore: SqliteReadStore,
+  build: ScratchBuild,
+  scope: ReplayScope,
+): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
+  liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
+  try {
+    const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
+    const schema = (table: string) => schemaStmt.all(table) as SchemaEntry[];
+    const scratchTables = (liveDb.prepare("SELECT name FROM rebuild.sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    const { tables: names, missing } = resolveTables(scope, scratchTables);
+    const swapped: string[] = [];
+    const skipped: string[] = [...missing];
+    // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
+    //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
+    //    Nobody else uses `__new` tables and the scratch copy no longer changes.
+    const plans: Array<{ name: string; fresh: string; indexes: SchemaEntry[] }> = [];
+    for (const name of names) {
+      const entries = schema(name);
+      const table = entries.find((e) => e.type === 'table');
+      if (!table?.sql) {
+        skipped.push(name); // a projection whose rows live in tables named otherwise: left as it is
+        continue;
+      }
+      const fresh = `${name}__new`;
+      liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
+      liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
+      const columns = (liveDb.prepare(`SELECT name FROM pragma_table_info(?, 'rebuild')`).all(name) as { name: string }[])
+        .map((c) => quote(c.name))
+        .join(', ');
+      // Rows keep their rowid, so each chunk resumes after the last one copied.
+      const copy = liveDb.prepare(
+        `INSERT INTO main.${quote(fresh)} (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuild.${quote(name)}
+         WHERE rowid > ? ORDER BY rowid LIMIT ${COPY_CHUNK}`,
+      );
+      const lastCopied = liveDb.prepare(`SELECT MAX(rowid) AS last FROM main.${quote(fresh)}`);
+      for (let after = 0; ; ) {
+        const copied = liveDb.transaction(() => copy.run(after).changes).immediate();
+        if (copied < COPY_CHUNK) break;
+        after = (lastCopied.get() as { last: number }).last;
+      }
+      plans.push({ name, fresh, indexes: entries.filter((e) => e.type === 'index') });
+      swapped.push(name);
+    }
+    // 2. One write transaction: drop the live tables, rename the fresh ones, build their secondary
+    //    indexes, apply the events appended since the scratch build, set the checkpoints.
+    let caughtUp = 0;
+    let position = build.position;
+    const lockStarted = Date.now();
+    liveDb.transaction(() => {
+      for (const { name, fresh, indexes } of plans) {
+        liveDb.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
+        liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
+        for (const index of indexes) {
+          liveDb.exec(index.sql!.replace(/^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?/i, 'CREATE $1INDEX main.'));
+        }
+      }
+      // Events appended by the running service since the scratch build: the write lock we hold keeps
+      // the log still now. Applying is idempotent, so the projections not swapped are unharmed.
+      for (;;) {
+        const page = log.readAllSync({ afterPosition: position, maxCount: BATCH });
+        if (page.length === 0) break;
+        liveReadStore.applyEvents(page);
+        caughtUp += page.length;
+        position = page[page.length - 1].globalPosition;
+      }
+      const setCheckpoint = liveDb.prepare(`
+        INSERT INTO main.projection_checkpoints (name, position, version) VALUES (?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`);
+      // A projection counts as rebuilt only when all of its tables were swapped in.
+      for (const name of scope.projections) {
+        const own = PROJECTIONS.find((p) => p.name === name)?.tables ?? [name];
+        if (scope.tables === 'all' || own.every((t) => swapped.includes(t))) setCheckpoint.run(name, position, projectionVersion(name)!);
+      }
+    }).immediate();
+    return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
+  } finally {
+    liveDb.exec('DETACH DATABASE rebuild');
+  }
+}
+
+export interface TableComparison {
+  table: string;
+  liveRows: number;
+  rebuiltRows: number;
+  /** sha256 over the row checksums in primary-key order. */
+  liveChecksum: string;
+  rebuiltChecksum: string;
+  /** The first rows that differ (by position in primary-key order), if any. */
+  firstDifference?: { live: Record<string, unknown> | null; rebuilt: Record<string, unknown> | null };
+}
+
+function primaryKeyOrder(db: BetterSqlite3.Database, table: string): string {
+  const columns = db.prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY pk`).all(table) as { name: string; pk: number }[];
+  const pk = columns.filter((c) => c.pk > 0).map((c) => quote(c.name));
+  return pk.length > 0 ? pk.join(', ') : 'rowid';
+}
+
+const rowChecksum = (row: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(row)).digest('hex');
+
+/**
+ * Compares the live tables of `names` with the scratch ones row by row (each row's checksum, in
+ * primary-key order), inside one read snapshot of the live file, after bringing the scratch copy up to
+ * that snapshot's last event. Reads both sides with cursors: memory stays flat.
+ */
+export function compareWithScratch(
+  liveDb: BetterSqlite3.Database,
+  log: SqliteEventLog,
+  build: ScratchBuild,
+  scope: ReplayScope,
+): TableComparison[] {
+  const scratch = openSqliteDatabase(build.path, { durability: 'normal' });
+  try {
+    const scratchStore = new SqliteReadStore(scratch);
+    liveDb.exec('BEGIN'); // one snapshot of the live file for the catch-up and the comparison
+    try {
+      let position = build.position;
+      for (;;) {
+        const page = log.readAllSync({ afterPosition: position, maxCount: BATCH });
+        if (page.length === 0) break;
+        scratchStore.applyEvents(page);
+        position = page[page.length - 1].globalPosition;
+      }
+      const scratchTables = (scratch.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+      const { tables } = resolveTables(scope, scratchTables);
+      return tables.map((table) => compareTable(liveDb, scratch, table));
+    } finally {
+      liveDb.exec('COMMIT');
+    }
+  } finally {
+    scratch.close();
+  }
+}
+
+function compareTable(liveDb: BetterSqlite3.Database, scratch: BetterSqlite3.Database, table: string): TableComparison {
+  const order = primaryKeyOrder(scratch, table);
+  const live = liveDb.prepare(`SELECT * FROM ${quote(table)} ORDER BY ${order}`).iterate() as IterableIterator<Record<string, unknown>>;
+  const rebuilt = scratch.prepare(`SELECT * FROM ${quote(table)} ORDER BY ${order}`).iterate() as IterableIterator<Record<string, unknown>>;
+  const liveSum = createHash('sha256');
+  const rebuiltSum = createHash('sha256');
+  const result: TableComparison = { table, liveRows: 0, rebuiltRows: 0, liveChecksum: '', rebuiltChecksum: '' };
+  for (;;) {
+    const a = live.next();
+    const b = rebuilt.next();
+    if (a.done && b.done) break;
+    const aSum = a.done ? null : rowChecksum(a.value);
+    const bSum = b.done ? null : rowChecksum(b.value);
+    if (aSum) {
+      result.liveRows++;
+      liveSum.update(aSum);
+    }
+    if (bSum) {
+      result.rebuiltRows++;
+      rebuiltSum.update(bSum);
+    }
+    if (aSum !== bSum && !result.firstDifference) {
+      result.firstDifference = { live: a.done ? null : a.value, rebuilt: b.done ? null : b.value };
+    }
+  }
+  result.liveChecksum = liveSum.digest('hex');
+  result.rebuiltChecksum = rebuiltSum.digest('hex');
+  return result;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  /** Version in the registry (what this code builds). */
+  version: number;
+  /** Version the stored read model was built by (null: never built). */
+  storedVersion: number | null;
+  /** Built by another version than the registry's: refilled from the log at the next start. */
+  outdated: boolean;
+  checkpoint: number;
+  headPosition: number;
+  /** Events in the log after the checkpoint. */
+  lag: number;
+}
+
+export function sqliteProjectionStatus(db: BetterSqlite3.Database, log: SqliteEventLog): ProjectionStatus[] {
+  const hasCheckpoints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get();
+  const stored = new Map(
+    (hasCheckpoints ? (db.prepare('SELECT name, position, version FROM projection_checkpoints').all() as { name: string; position: number; version: number }[]) : []).map(
+      (r) => [r.name, r],
+    ),
+  );
+  const head = log.headPosition();
+  return PROJECTIONS.map((p) => {
+    const row = stored.get(p.name);
+    const checkpoint = row?.position ?? -1;
+    return {
+      name: p.name,
+      version: p.version,
+      storedVersion: row?.version ?? null,
+      outdated: row !== undefined && row.version !== p.version,
+      checkpoint,
+      headPosition: head,
+      lag: countAfter(db, Math.max(checkpoint, 0)),
+    };
+  });
+}

@@ -1,0 +1,132 @@
+import type { Collection, Db, Filter } from 'mongodb';
+import { day, HIDE_ID, insertIfAbsent, type RecordedEvent, replaceGuardedByRevision } from '@tax-ledger/platform';
+import type { TransactionKey } from '../transaction-key';
+import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, TransactionView } from '../transaction-views';
+import { isTransactionEvent, projectTransaction, projectTransactionVersion } from '../transactions.projection';
+import { projectIdempotencyRecord } from '../idempotency.projection';
+
+/**
+ * `transactions` document: the view, keyed by stream name, plus the day used by date filters and
+ * `warnings` (the latest version carries coverage messages), the indexed flag of the `warnings` filter.
+ */
+type TransactionDoc = TransactionView & { _id: string; transactionDay: string; warnings: boolean };
+type VersionDoc = TransactionVersionView & { _id: string };
+type IdempotencyDoc = IdempotencyRecord & { _id: string };
+
+const keyFilter = (key: TransactionKey) => ({
+  accountId: key.accountId,
+  companyCode: key.companyCode,
+  transactionType: key.transactionType,
+  documentCode: key.documentCode,
+});
+
+/** Every internal field is dropped on the way out. */
+const HIDE_TRANSACTION = { _id: 0, transactionDay: 0, warnings: 0 } as const;
+
+function toTransactionView(doc: TransactionDoc): TransactionView {
+  const { _id, transactionDay, warnings, ...view } = doc;
+  void _id;
+  void transactionDay;
+  void warnings;
+  return view;
+}
+
+/**
+ * The transaction read models of the distributed store: `transactions` (revision-guarded replace),
+ * `transaction_versions` and `idempotency_keys` (insert-if-absent). Every filter includes accountId.
+ */
+export class MongoTransactionsCollections {
+  readonly transactions: Collection<TransactionDoc>;
+  readonly versions: Collection<VersionDoc>;
+  readonly idempotencyKeys: Collection<IdempotencyDoc>;
+
+  constructor(db: Db) {
+    // ignoreUndefined: an absent optional field must stay absent, not become null.
+    this.transactions = db.collection<TransactionDoc>('transactions', { ignoreUndefined: true });
+    this.versions = db.collection<VersionDoc>('transaction_versions', { ignoreUndefined: true });
+    this.idempotencyKeys = db.collection<IdempotencyDoc>('idempotency_keys', { ignoreUndefined: true });
+  }
+
+  /** Collection of each projection this module keeps (for resets and rebuilds). */
+  collections(): Record<string, Collection<{ _id: string }>> {
+    return {
+      transactions: this.transactions as unknown as Collection<{ _id: string }>,
+      transaction_versions: this.versions as unknown as Collection<{ _id: string }>,
+      idempotency_keys: this.idempotencyKeys as unknown as Collection<{ _id: string }>,
+    };
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([
+      this.transactions.createIndexes([
+        { key: { accountId: 1, companyCode: 1, documentCode: 1, transactionType: 1 }, name: 'account_company_code_type', unique: true },
+        { key: { accountId: 1, companyCode: 1, transactionDay: 1 }, name: 'account_company_day' },
+        { key: { accountId: 1, companyCode: 1, state: 1, documentCode: 1 }, name: 'account_company_state_code' },
+        { key: { accountId: 1, companyCode: 1, warnings: 1, documentCode: 1 }, name: 'account_company_warnings_code' },
+      ]),
+      this.versions.createIndexes([
+        { key: { accountId: 1, companyCode: 1, transactionType: 1, documentCode: 1, version: 1 }, name: 'account_key_version', unique: true },
+      ]),
+      this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
+    ]);
+  }
+
+  /** Applies one event (idempotent). */
+  async apply(event: RecordedEvent): Promise<void> {
+    // First writer of a key wins; a later command reusing it (possible here, where the projector runs
+    // after the append) is not recorded, so retries keep answering from the first command.
+    const idempotency = projectIdempotencyRecord(event);
+    if (idempotency) {
+      const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
+      await insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
+    }
+    if (!isTransactionEvent(event)) return;
+    const key = event.data as TransactionKey;
+    await replaceGuardedByRevision<TransactionView>(
+      this.transactions as unknown as Collection<TransactionView & { _id: string }>,
+      event.streamName,
+      key.accountId,
+      (current) => projectTransaction(current, event),
+      (next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined }),
+      (doc) => toTransactionView(doc as TransactionDoc),
+    );
+    const version = projectTransactionVersion(event);
+    if (version) await insertIfAbsent(this.versions, { _id: version.id, ...version });
+  }
+
+  get(key: TransactionKey): Promise<TransactionView | null> {
+    return this.transactions.findOne<TransactionView>(keyFilter(key), { projection: HIDE_TRANSACTION });
+  }
+
+  async list(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
+    if (!(filter.limit > 0)) return []; // Mongo's limit(0) would mean "no limit"
+    const query: Filter<TransactionDoc> = { accountId, companyCode: filter.companyCode };
+    if (filter.transactionType !== undefined) query.transactionType = filter.transactionType;
+    if (filter.startCode !== undefined) query.documentCode = { $gte: filter.startCode };
+    if (filter.startDate !== undefined || filter.endDate !== undefined) {
+      query.transactionDay = {
+        ...(filter.startDate !== undefined ? { $gte: day(filter.startDate) } : {}),
+        ...(filter.endDate !== undefined ? { $lte: day(filter.endDate) } : {}),
+      };
+    }
+    if (filter.states !== undefined) query.state = { $in: filter.states };
+    if (filter.warnings !== undefined) query.warnings = filter.warnings;
+    return this.transactions
+      .find<TransactionView>(query, { projection: HIDE_TRANSACTION })
+      .sort({ documentCode: 1, transactionType: 1 })
+      .limit(Math.floor(filter.limit))
+      .toArray();
+  }
+
+  listVersions(key: TransactionKey): Promise<TransactionVersionView[]> {
+    return this.versions.find<TransactionVersionView>(keyFilter(key), { projection: HIDE_ID }).sort({ version: 1 }).toArray();
+  }
+
+  version(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
+    return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID });
+  }
+
+  idempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.idempotencyKeys.findOne<IdempotencyRecord>({ accountId, key }, { projection: HIDE_ID });
+  }
+}
