@@ -1,6 +1,6 @@
 /**
  * `verify [--strict]`: walks the whole log in global order and checks every stream's hash chain
- * (libs/event-store/src/hash-chain.ts): revisions contiguous and in global order, each prevHash equal
+ * (libs/platform/src/event-store/hash-chain.ts): revisions contiguous and in global order, each prevHash equal
  * to the previous event's hash, each hash equal to the hash of the event's content. Prints the first
  * broken link (stream, revision, global position, reason) and exits 1 when any is found. Events older
  * than the chain that no hashed event has sealed are reported; --strict makes them a failure too.

@@ -61,7 +61,7 @@ export interface ItemMapping {
 
 /**
  * An exemption certificate on file. Also the shape the ledger stores in `CertificateAdded` events
- * (libs/ledger/src/company.events.ts): change it only compatibly (new optional fields), since stored events
+ * (libs/companies/src/company.events.ts): change it only compatibly (new optional fields), since stored events
  * are read back as this type.
  */
 export interface ExemptionCertificate {

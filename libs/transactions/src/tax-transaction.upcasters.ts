@@ -1,5 +1,5 @@
 /**
- * Schema evolution of TaxTransaction events (read side; mechanism in libs/event-store/src/upcasting.ts).
+ * Schema evolution of TaxTransaction events (read side; mechanism in libs/platform/src/event-store/upcasting.ts).
  *
  * TransactionRecorded / TransactionRevised, schemaVersion 1 -> 2:
  * - v1 as first released kept the document key nested, `key: {accountId, companyCode, transactionType,

@@ -38,7 +38,7 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
   metadata: EventMetadata;
-  /** Hash chain (libs/event-store/src/hash-chain.ts): absent on events written before the chain existed. */
+  /** Hash chain (libs/platform/src/event-store/hash-chain.ts): absent on events written before the chain existed. */
   prevHash?: string;
   hash?: string;
 }

@@ -28,7 +28,7 @@ export interface InlineProjection {
 
 export interface SqliteEventStoreOptions {
   inlineProjections?: InlineProjection[];
-  /** Read-side schema evolution: applied to every event read (libs/event-store/src/upcasting.ts). */
+  /** Read-side schema evolution: applied to every event read (libs/platform/src/event-store/upcasting.ts). */
   upcasters?: readonly Upcaster[];
   /** Fallback poll interval of live subscriptions (catches appends made by other processes). Default 1000 ms. */
   pollIntervalMs?: number;
