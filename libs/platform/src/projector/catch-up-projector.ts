@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ReadAllOptions, RecordedEvent } from '../event-store/event-store.port';
 import { PositionWaiters } from './position-waiters';
 import type { ProjectorLogger } from './projector';
@@ -15,14 +16,32 @@ export interface ProjectedLog {
 export interface BatchProjectionTarget {
   /** Position of the last event every read model has applied (-1: none). */
   position(): Promise<number>;
-  applyBatch(events: RecordedEvent[]): Promise<void>;
+  /** `holder`: this projector's lease id, when the target has leases (checked in the same transaction). */
+  applyBatch(events: RecordedEvent[], holder?: string): Promise<void>;
   /**
    * Sets aside an event no read model could apply (its error kept for the operator) and moves the
    * checkpoint past it, in one transaction, so the events after it are projected.
    */
-  park(event: RecordedEvent, error: unknown): Promise<void>;
+  park(event: RecordedEvent, error: unknown, holder?: string): Promise<void>;
   /** True for a failure of the store itself (disk full, locked, gone): retried, never parked. */
   isTransient(error: unknown): boolean;
+  /**
+   * Takes or renews the lease that makes one projector (of several processes on one store) the one that
+   * applies, until `ttlMs` from now; false while another holder's lease runs. A target without it has one
+   * projector only. `applyBatch` and `park` check the lease again inside their transaction, and throw
+   * `ProjectorLeaseLost` when it went to another holder meanwhile (nothing is written then).
+   */
+  holdLease?(holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up (stopping), so a standby takes over at once. */
+  releaseLease?(holder: string): Promise<void>;
+}
+
+/** Thrown by a target whose lease went to another projector: this one writes nothing and stands by. */
+export class ProjectorLeaseLost extends Error {
+  constructor(holder: string) {
+    super(`projector ${holder} no longer holds the read models' lease`);
+    this.name = 'ProjectorLeaseLost';
+  }
 }
 
 export interface CatchUpProjectorOptions {
@@ -37,6 +56,10 @@ export interface CatchUpProjectorOptions {
   logger?: ProjectorLogger;
   /** Told every new position after its batch committed (e.g. to tell another thread). */
   onAdvance?: (position: number) => void;
+  /** How long a lease lasts without renewal (a dead holder is replaced after this). Default 5000 ms. */
+  leaseTtlMs?: number;
+  /** A standby reads the holder's checkpoint this often (its waiters learn the position). Default 100 ms. */
+  standbyPollMs?: number;
 }
 
 
@@ -64,6 +87,13 @@ export class CatchUpProjector {
   private readonly logger: ProjectorLogger;
   private readonly waiters = new PositionWaiters();
   private readonly onAdvance: ((position: number) => void) | undefined;
+  private readonly leaseTtlMs: number;
+  private readonly standbyPollMs: number;
+  /** Who this projector is, for the lease. */
+  readonly holder = `${process.pid}-${randomUUID()}`;
+  private standingBy = false;
+  /** While leading: no need to renew the lease before this time (half its life). */
+  private renewAfter = 0;
   private running = false;
   private pending = false;
   private wakeUp: (() => void) | undefined;
@@ -82,6 +112,13 @@ export class CatchUpProjector {
     this.attemptsBeforeParking = Math.max(1, Math.floor(options.attemptsBeforeParking ?? 3));
     this.logger = options.logger ?? silentLogger;
     this.onAdvance = options.onAdvance;
+    this.leaseTtlMs = options.leaseTtlMs ?? 5000;
+    this.standbyPollMs = options.standbyPollMs ?? 100;
+  }
+
+  /** True while another projector holds the lease and this one only follows its checkpoint. */
+  get standby(): boolean {
+    return this.standingBy;
   }
 
   /** Position the read models have passed (-1: none). */
@@ -126,11 +163,20 @@ export class CatchUpProjector {
     this.wakeUp?.();
     await this.loop;
     this.waiters.releaseAll();
+    try {
+      await this.target.releaseLease?.(this.holder);
+    } catch (error) {
+      this.logger.error('could not give the projection lease up (it expires by itself)', error);
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       this.pending = false;
+      if (!(await this.leading())) {
+        await this.sleep(this.standbyPollMs, false);
+        continue;
+      }
       const limit = this.position < this.isolateUntil ? 1 : this.batchSize;
       let batch: RecordedEvent[] = [];
       try {
@@ -139,17 +185,62 @@ export class CatchUpProjector {
           batch = await this.log.readAll(this.position >= 0 ? { afterPosition: this.position, maxCount: limit } : { maxCount: limit });
         }
         if (batch.length > 0) {
-          await this.target.applyBatch(batch);
+          await this.target.applyBatch(batch, this.holder);
           this.attempts = 0;
           this.advance(batch[batch.length - 1].globalPosition);
         }
       } catch (error) {
+        if (error instanceof ProjectorLeaseLost) {
+          this.renewAfter = 0; // ask for the lease again (and stand by) at the next turn
+          continue;
+        }
         if (!(await this.handleFailure(batch, error))) await this.sleep(this.retryDelayMs, false);
         continue;
       }
       if (batch.length === limit || this.pending) continue;
       await this.sleep(this.pollIntervalMs, true);
     }
+  }
+
+  /**
+   * Whether this projector applies now: it holds (or took) the lease. A standby drops what its writer
+   * handed over (the holder reads the log) and follows the holder's checkpoint.
+   */
+  private async leading(): Promise<boolean> {
+    if (!this.target.holdLease) return true;
+    if (!this.standingBy && Date.now() < this.renewAfter) return true;
+    let held: boolean;
+    try {
+      const asked = Date.now();
+      held = await this.target.holdLease(this.holder, this.leaseTtlMs);
+      this.renewAfter = held ? asked + this.leaseTtlMs / 2 : 0;
+    } catch (error) {
+      if (!this.target.isTransient(error)) throw error;
+      this.logger.error('the projection lease could not be read; retrying', error);
+      return false;
+    }
+    if (held !== !this.standingBy) return this.changeRole(held);
+    if (!held) await this.followHolder();
+    return held;
+  }
+
+  private async changeRole(leading: boolean): Promise<boolean> {
+    this.standingBy = !leading;
+    if (leading) {
+      this.logger.log(`projector ${this.holder} holds the read models' lease: applying from position ${this.position}`);
+      this.waiters.advance(await this.target.position());
+    } else {
+      this.logger.log(`another projector holds the read models' lease: ${this.holder} stands by`);
+      this.handed = [];
+      await this.followHolder();
+    }
+    return leading;
+  }
+
+  private async followHolder(): Promise<void> {
+    this.handed = [];
+    const position = await this.target.position();
+    if (position > this.position) this.advance(position);
   }
 
   /**
@@ -175,8 +266,9 @@ export class CatchUpProjector {
       return false;
     }
     try {
-      await this.target.park(event, error);
+      await this.target.park(event, error, this.holder);
     } catch (parkError) {
+      if (parkError instanceof ProjectorLeaseLost) return true;
       this.logger.error(`${where} could not be parked; retrying`, parkError);
       return false;
     }

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { BatchProjectionTarget, InlineProjection, ReadAllOptions, RecordedEvent } from '@tax-ledger/platform';
+import { ProjectorLeaseLost, type BatchProjectionTarget, type InlineProjection, type ReadAllOptions, type RecordedEvent } from '@tax-ledger/platform';
 import type {
   IdempotencyRecord,
   TransactionKey,
@@ -21,7 +21,7 @@ import type { ParkedEvent, ReadStore } from '../read-store.port';
 /** Name of the inline projection this store registers with SqliteEventStore. */
 export const SQLITE_READ_STORE_PROJECTION = 'sqlite-read-store';
 
-/** The projector's own tables: checkpoints and parked events. Each feature's tables come with its module. */
+/** The projector's own tables: checkpoints, parked events, the lease. Each feature's tables come with its module. */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parked_events (
   global_position INTEGER NOT NULL PRIMARY KEY,
@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS parked_events (
   event_type      TEXT    NOT NULL,
   error           TEXT    NOT NULL,
   parked_at       TEXT    NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS projector_lease (
+  name       TEXT    NOT NULL PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -86,6 +92,8 @@ export class SqliteReadStore implements ReadStore {
   private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
   private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
   private readonly applyTx: (events: RecordedEvent[]) => void;
+  private readonly holdLeaseStmt: BetterSqlite3.Statement<[{ holder: string; now: number; expiresAt: number }]>;
+  private readonly leaseHeldStmt: BetterSqlite3.Statement<[string, number], unknown>;
   /** Asked by every /health probe: prepared once. */
   private readonly parkedStmt: () => BetterSqlite3.Statement<[], unknown>;
   private readonly transactions: SqliteTransactionsTables;
@@ -114,6 +122,11 @@ export class SqliteReadStore implements ReadStore {
     this.resetCheckpointStmt = db.prepare(`
       INSERT INTO projection_checkpoints (name, position, version) VALUES (?, -1, ?)
       ON CONFLICT (name) DO UPDATE SET position = -1, version = excluded.version`);
+    this.holdLeaseStmt = db.prepare(`
+      INSERT INTO projector_lease (name, holder, expires_at) VALUES ('read-models', @holder, @expiresAt)
+      ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+      WHERE projector_lease.holder = excluded.holder OR projector_lease.expires_at < @now`);
+    this.leaseHeldStmt = db.prepare("SELECT 1 FROM projector_lease WHERE name = 'read-models' AND holder = ? AND expires_at >= ?");
     // Nested inside the event store's append transaction this becomes a savepoint.
     this.applyTx = db.transaction((events: RecordedEvent[]) => this.applyInTransaction(events));
   }
@@ -140,9 +153,10 @@ export class SqliteReadStore implements ReadStore {
   projectionTarget(): BatchProjectionTarget {
     return {
       position: async () => Math.min(...Object.values(this.checkpointsSync())),
-      park: async (event, error) => {
+      park: async (event, error, holder) => {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         this.db.transaction(() => {
+          this.assertLease(holder);
           this.db
             .prepare('INSERT OR REPLACE INTO parked_events (global_position, stream_name, stream_revision, event_type, error, parked_at) VALUES (?, ?, ?, ?, ?, ?)')
             .run(event.globalPosition, event.streamName, event.revision, event.type, message.slice(0, 4000), new Date().toISOString());
@@ -154,19 +168,46 @@ export class SqliteReadStore implements ReadStore {
         const code = (error as { code?: unknown } | null)?.code;
         return typeof code === 'string' && (code.startsWith('SQLITE_') || code === 'EventStoreUnavailable');
       },
-      applyBatch: async (events) => {
+      // The lease row needs no fsync of its own (like the batches): a crash loses the lease anyway.
+      holdLease: async (holder, ttlMs) => this.withoutOwnFsync(() => {
+        const now = Date.now();
+        return this.holdLeaseStmt.run({ holder, now, expiresAt: now + ttlMs }).changes === 1;
+      }),
+      releaseLease: async (holder) => {
+        this.db.prepare("DELETE FROM projector_lease WHERE name = 'read-models' AND holder = ?").run(holder);
+      },
+      applyBatch: async (events, holder) => {
         // The read models and their checkpoint commit together and are refilled from the log after a
         // crash, so their commit needs no fsync of its own: the next append's fsync of the write-ahead
         // log covers it (WAL frames are durable in order).
-        const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
-        if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
-        try {
-          this.applyEvents(events);
-        } finally {
-          if (synchronous > 1) this.db.pragma(`synchronous = ${synchronous}`);
-        }
+        if (events.length === 0) return;
+        this.withoutOwnFsync(() =>
+          this.db.transaction(() => {
+            this.assertLease(holder);
+            this.applyTx(events);
+          })(),
+        );
       },
     };
+  }
+
+  /** Runs `work` with synchronous = NORMAL: its commit is durable with the next fsync'd one, in order. */
+  private withoutOwnFsync<T>(work: () => T): T {
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    if (synchronous > 1) this.db.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      if (synchronous > 1) this.db.pragma(`synchronous = ${synchronous}`);
+    }
+  }
+
+  /**
+   * Inside the batch's transaction: the projector applying it still holds the lease (another process's
+   * projector may have taken an expired one). Without a holder (rebuild, tests) there is nothing to check.
+   */
+  private assertLease(holder: string | undefined): void {
+    if (holder !== undefined && !this.leaseHeldStmt.get(holder, Date.now())) throw new ProjectorLeaseLost(holder);
   }
 
   /** Apply events to every read model in one transaction (a savepoint when already inside one). */
