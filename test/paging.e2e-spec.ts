@@ -225,8 +225,8 @@ describe('Paging and the cost of one read (issue 21, item 1)', () => {
     expect(latencies.length).toBeGreaterThan(3);
     // A probe waits at most for the documents being parsed at that moment (about 100 ms each for
     // 10,000 lines, one per read in flight), never for whole reads: before paging, the versions read
-    // alone blocked for its whole length (1.5 s here with 8 versions; 8.2 s in the probe's 30).
-    expect(worst).toBeLessThan(800);
+    // alone blocked for its whole length (1.5 s here with 8 versions; 8.2 s in the probe's 30). Relative,
+    // not an absolute time: a shared machine stretches both, and the bench measures speed.
     expect(worst).toBeLessThan(readsMs / 2);
   }, 120_000);
 });

@@ -6,9 +6,9 @@
  */
 const { join } = require('node:path');
 const dist = (lib) => require(join(__dirname, '../../../dist/libs', lib, 'src'));
-const { openSqliteDatabase, SqliteEventStore } = dist('event-store');
-const { SqliteReadStore } = dist('read-store');
-const { LEDGER_UPCASTERS, transactionStreamName } = dist('ledger');
+const { openSqliteDatabase, SqliteEventStore } = dist('platform');
+const { SqliteReadStore } = dist('read-models');
+const { LEDGER_UPCASTERS, transactionStreamName } = dist('transactions');
 
 const [sqlitePath, documentCode] = process.argv.slice(2);
 const db = openSqliteDatabase(sqlitePath);
