@@ -67,7 +67,7 @@ export function selectProjections(name?: string): ReplayScope {
 }
 
 /** Tables / collections never swapped or compared: bookkeeping, not read models. */
-export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events']);
 
 /** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
 export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
