@@ -37,7 +37,8 @@ const SHARED = ['common', 'auth', 'storage', 'company-setup', 'document-write', 
 const EXCEPTIONS = {
   // POST /accounts provisions the default company with onboarding's command and presenters; the key
   // and user routes reuse its change metadata and recordset (issue 19: move those to common/).
-  accounts: ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus|onboarding\\.dto)\\.ts'],
+  // POST /accounts hashes its Idempotency-Key request as transactions do (issue 19: Idempotency to a shared folder).
+  accounts: ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus|onboarding\\.dto)\\.ts', 'transactions/idempotency\\.ts'],
   // POST /addresses validates the TNG document's AddressDto (issue 19: the document DTOs to a shared folder).
   addresses: ['transactions/dto/tax-document\\.dto\\.ts'],
   // REST v2 is a second protocol over the TNG use cases: it sends their commands and queries and presents

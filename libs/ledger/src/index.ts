@@ -14,3 +14,4 @@ export * from './filing-period.events';
 export * from './filing-period.decider';
 export * from './permissions';
 export * from './user.decider';
+export * from './provisioning';
