@@ -26,7 +26,7 @@ const LIB_MAY_IMPORT = {
   calculations: ['transactions', 'ledger', 'tax-engine', 'platform'],
   'filing-periods': ['transactions', 'ledger', 'tax-engine', 'platform'],
   companies: ['ledger', 'tax-engine', 'platform'],
-  accounts: ['ledger', 'platform'],
+  accounts: ['companies', 'ledger', 'platform'], // provisioning an account creates its default company
   'read-models': [...FEATURES, 'ledger', 'tax-engine', 'platform'],
 };
 /** The pure core: no framework, no I/O. A feature's persistence lives in its `sqlite/` and `mongodb/` folders (their own
@@ -48,7 +48,8 @@ const SHARED = ['common', 'auth', 'storage', 'company-setup', 'document-write', 
 const EXCEPTIONS = {
   // POST /accounts provisions the default company with onboarding's command and presenters; the key
   // and user routes reuse its change metadata and recordset (issue 19: move those to common/).
-  accounts: ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus|onboarding\\.dto)\\.ts'],
+  // POST /accounts hashes its Idempotency-Key request as transactions do (issue 19: Idempotency to a shared folder).
+  accounts: ['onboarding/(change-metadata|company\\.commands|company\\.queries|nexus|onboarding\\.dto)\\.ts', 'transactions/idempotency\\.ts'],
   // POST /addresses validates the TNG document's AddressDto (issue 19: the document DTOs to a shared folder).
   addresses: ['transactions/dto/tax-document\\.dto\\.ts'],
   // REST v2 is a second protocol over the TNG use cases: it sends their commands and queries and presents

@@ -95,6 +95,9 @@ async function ledger(connections: number, seconds: number, warmUp: number, logL
       const provisioned = await httpCall(server.port, 'POST', '/accounts', { Authorization: `Bearer ${PARTNER_KEY}` }, { accountName: 'Bench account', companyCode: 'A1 Boats' });
       if (provisioned.status !== 201) throw new Error(`provisioning failed: ${provisioned.status} ${JSON.stringify(provisioned.body)}`);
       const headers = { ...tngHeaders(provisioned.body.accountId, provisioned.body.licenseKey), 'Content-Type': 'application/json' };
+      // The bench's company declares no nexus and collects everywhere (a company setting since issue 15), as before.
+      const setting = await httpCall(server.port, 'PUT', '/companies/A1%20Boats/settings', headers, { collectWithoutNexus: true });
+      if (setting.status !== 200) throw new Error(`collectWithoutNexus failed: ${setting.status} ${JSON.stringify(setting.body)}`);
       const probe = await httpCall(server.port, 'POST', '/transactions', headers, JSON.parse(bodies[0].fill({ DOC: 'PROBE-1' })));
       if (probe.status !== 201) throw new Error(`POST /transactions answered ${probe.status}: ${JSON.stringify(probe.body).slice(0, 500)}`);
       log(`ledger server up on :${server.port} (LOG_LEVEL=${logLevel}); warm-up ${warmUp} s, then ${seconds} s at ${connections} connections`);

@@ -225,10 +225,11 @@ describe('Coverage messages and strict mode (API)', () => {
       });
 
       it('strictCoverage is set through PUT /companies/{code}/settings and recorded with who, when and why', async () => {
-        expect((await t.http.get(`/companies/${encodeURIComponent(COMPANY)}/settings`).set(v2Auth())).body).toEqual({ companyCode: COMPANY, strictCoverage: false });
+        // provisionAccount turned collectWithoutNexus on for this calculation suite (test/support/test-app.ts).
+        expect((await t.http.get(`/companies/${encodeURIComponent(COMPANY)}/settings`).set(v2Auth())).body).toEqual({ companyCode: COMPANY, strictCoverage: false, collectWithoutNexus: true });
         const res = await t.http.put(`/companies/${encodeURIComponent(COMPANY)}/settings`).set(v2Auth()).set('X-Change-Reason', 'tax team: no uncovered documents').send({ strictCoverage: true });
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ companyCode: COMPANY, strictCoverage: true });
+        expect(res.body).toEqual({ companyCode: COMPANY, strictCoverage: true, collectWithoutNexus: true });
         expect((await t.http.get(`/companies/${encodeURIComponent(COMPANY)}`).set(v2Auth())).body.strictCoverage).toBe(true);
         const history = await t.http.get(`/companies/${encodeURIComponent(COMPANY)}/history`).set(v2Auth());
         expect(history.body.value.at(-1)).toMatchObject({ type: 'CompanySettingsChanged', data: { settings: { strictCoverage: true } }, reason: 'tax team: no uncovered documents', actor: expect.any(String), occurredAt: expect.any(String) });

@@ -29,7 +29,11 @@ describe('server process (npm start build)', () => {
   async function provision(port: number) {
     const res = await call(port, 'POST', '/accounts', { Authorization: `Bearer ${PARTNER}` }, { accountName: 'Proc', companyCode: 'A1 Boats' });
     expect(res.status).toBe(201);
-    return tngHeaders(res.body.accountId, res.body.licenseKey);
+    const headers = tngHeaders(res.body.accountId, res.body.licenseKey);
+    // Calculation under load, not nexus: the company declares none and collects wherever content has a
+    // rate, a company setting since issue 15 (the default is no nexus, no tax).
+    expect((await call(port, 'PUT', '/companies/A1%20Boats/settings', headers, { collectWithoutNexus: true })).status).toBe(200);
+    return headers;
   }
 
   /** 8 clients write distinct documents until `stop()`; returns what each got back. */

@@ -60,7 +60,12 @@ export async function provisionAccount(t: TestApp, companyCode = 'A1 Boats'): Pr
     .set('Authorization', `Bearer ${PARTNER_KEY}`)
     .send({ accountName: `${companyCode} account`, companyCode });
   if (res.status !== 201) throw new Error(`provisioning failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { ...res.body, companyCode, headers: tngHeaders(res.body.accountId, res.body.licenseKey) };
+  const headers = tngHeaders(res.body.accountId, res.body.licenseKey);
+  // These suites test calculation, not nexus: their company declares none and collects wherever content
+  // has a rate, which since issue 15 is a company setting (the default is no nexus, no tax).
+  const settings = await t.http.put(`/companies/${encodeURIComponent(companyCode)}/settings`).set(headers).send({ collectWithoutNexus: true });
+  if (settings.status !== 200) throw new Error(`collectWithoutNexus failed: ${settings.status} ${JSON.stringify(settings.body)}`);
+  return { ...res.body, companyCode, headers };
 }
 
 const seattle = () => ({ line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' });

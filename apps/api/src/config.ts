@@ -24,6 +24,25 @@ export interface LedgerConfig {
    * true); false runs them in the API's thread (LEDGER_WRITER_THREAD=false, for comparison and profiling).
    */
   writerThread: boolean;
+  /**
+   * Requests one account (or the partner) may make per window, counted after authentication; past it
+   * 429 with Retry-After. 0: no limit. LEDGER_RATE_LIMIT_REQUESTS (default 100,000) per
+   * LEDGER_RATE_LIMIT_WINDOW_S (default 10 s): far above what one server serves, so only a runaway
+   * client meets it.
+   */
+  rateLimit: { requests: number; windowSeconds: number };
+  /** Whole request (headers and body) received within this, else 408 (LEDGER_REQUEST_TIMEOUT_MS, default 30 s). */
+  requestTimeoutMs: number;
+  /** A connection with no bytes moving for this long is closed (LEDGER_CONNECTION_TIMEOUT_MS, default 120 s). */
+  connectionTimeoutMs: number;
+}
+
+/** A whole number from the environment, at least `min`. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number (at least ${min}), not "${raw}"`);
+  return value;
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
@@ -81,5 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     publicUrl: env.LEDGER_PUBLIC_URL ? env.LEDGER_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     projectionWaitMs,
     writerThread: writerThread === 'true',
+    rateLimit: { requests: wholeNumber(env, 'LEDGER_RATE_LIMIT_REQUESTS', 100_000), windowSeconds: wholeNumber(env, 'LEDGER_RATE_LIMIT_WINDOW_S', 10, 1) },
+    requestTimeoutMs: wholeNumber(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1),
+    connectionTimeoutMs: wholeNumber(env, 'LEDGER_CONNECTION_TIMEOUT_MS', 120_000, 1),
   };
 }

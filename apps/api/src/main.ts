@@ -10,7 +10,8 @@ import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
-import { ApiError } from './common/api-error';
+import { AccountRateLimit } from './auth/account-rate-limit';
+import { ApiError, BODY_LIMIT_BYTES } from './common/api-error';
 import { clientRequestIdOf } from './common/event-metadata';
 import { loadConfig, type LedgerConfig } from './config';
 
@@ -19,7 +20,11 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   const logs = options.logs ?? true;
   const adapter = new FastifyAdapter({
     logger: logs ? { level: config.logLevel } : false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES, // beyond it: 413 naming the limit (toApiError)
+    // Slow senders: the whole request must arrive within requestTimeout (else 408), and a connection
+    // idle for connectionTimeout is closed. A handler is never cut short (a write is never half-done).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
     // The server's own id for every request (logs, the audit trail's requestId, the X-Request-Id answer).
     // A caller's X-Request-Id is never taken for it: events record it apart, as clientRequestId.
     genReqId: () => randomUUID(),
@@ -52,6 +57,7 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   // Standard security headers (nosniff, frame denial, referrer policy, HSTS, cross-origin isolation).
   // No global Content-Security-Policy: the HTML reports send their own strict one, and Swagger UI
   // needs its inline bootstrap.
+  app.useGlobalInterceptors(new AccountRateLimit(config.rateLimit));
   await app.register(helmet, { contentSecurityPolicy: false, frameguard: { action: 'deny' } });
   fastify.addHook('onRequest', (request, _reply, done) => {
     const clientRequestId = clientRequestIdOf(request);

@@ -34,6 +34,13 @@ describe('company decider', () => {
     expect(refusal(state, create)).toEqual({ code: 'CompanyExists', category: 'conflict' });
   });
 
+  it('settings: collectWithoutNexus is off until set; each setting changes alone', () => {
+    expect(given(create).collectWithoutNexus).toBeUndefined();
+    const both = given(create, { type: 'ChangeSettings', settings: { strictCoverage: true } }, { type: 'ChangeSettings', settings: { collectWithoutNexus: true } });
+    expect(both).toMatchObject({ strictCoverage: true, collectWithoutNexus: true });
+    expect(given(create, { type: 'ChangeSettings', settings: { collectWithoutNexus: true } }, { type: 'ChangeSettings', settings: { strictCoverage: false } }).collectWithoutNexus).toBe(true);
+  });
+
   it('settings: strictCoverage is set and cleared by CompanySettingsChanged; lenient until set; an empty change is refused', () => {
     const state = given(create);
     expect(state.strictCoverage).toBeUndefined();

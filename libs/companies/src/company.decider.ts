@@ -37,6 +37,8 @@ export interface CompanyState {
   filingCalendar: FilingCalendarEntry[];
   /** Set once CompanySettingsChanged set it (absent: lenient, the default). */
   strictCoverage?: boolean;
+  /** Set once CompanySettingsChanged set it (absent: no nexus, no tax). */
+  collectWithoutNexus?: boolean;
   createdAt: string;
   modifiedAt: string;
 }
@@ -117,8 +119,12 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent, occurred
       return { ...s, filingCalendar: [...s.filingCalendar.filter((x) => !same(x)), e] };
     }
     case 'CompanySettingsChanged': {
-      const { strictCoverage } = event.data.settings;
-      return strictCoverage === undefined ? s : { ...s, strictCoverage };
+      const { strictCoverage, collectWithoutNexus } = event.data.settings;
+      return {
+        ...s,
+        ...(strictCoverage === undefined ? {} : { strictCoverage }),
+        ...(collectWithoutNexus === undefined ? {} : { collectWithoutNexus }),
+      };
     }
   }
 }
@@ -255,7 +261,7 @@ export function decideCompany(state: CompanyState, cmd: CompanyCommand, key: { a
       return [{ type: 'FilingFrequencySet', data: { ...k, entry: cmd.entry } }];
     case 'ChangeSettings':
       if (Object.keys(cmd.settings).length === 0) {
-        throw new LedgerError('SettingsRequired', 'Name at least one setting to change (strictCoverage).', 'invalid', 'strictCoverage');
+        throw new LedgerError('SettingsRequired', 'Name at least one setting to change (strictCoverage, collectWithoutNexus).', 'invalid', 'strictCoverage');
       }
       return [{ type: 'CompanySettingsChanged', data: { ...k, settings: { ...cmd.settings } } }];
   }

@@ -92,6 +92,11 @@ export interface CompanySettings {
    * (ContentNotCovered) instead of recorded with the message. Default false (lenient).
    */
   strictCoverage?: boolean;
+  /**
+   * While the company has declared no nexus at all, collect tax wherever content has a rate (this
+   * ledger's behaviour before issue 15). Default false: no nexus, no tax, as AvaTax.
+   */
+  collectWithoutNexus?: boolean;
 }
 export type CompanySettingsChanged = { type: 'CompanySettingsChanged'; data: CompanyKeyData & { settings: CompanySettings } };
 

@@ -47,7 +47,12 @@ export interface Tenant {
 export async function provision(port: number, companyCode = 'A1 Boats'): Promise<Tenant> {
   const res = await call(port, 'POST', '/accounts', { Authorization: `Bearer ${PARTNER}` }, { accountName: `${companyCode} reliability`, companyCode });
   if (res.status !== 201) throw new Error(`provisioning failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { accountId: res.body.accountId, licenseKey: res.body.licenseKey, headers: tngHeaders(res.body.accountId, res.body.licenseKey) };
+  const headers = tngHeaders(res.body.accountId, res.body.licenseKey);
+  // Calculation under load, not nexus: the company declares none and collects wherever content has a
+  // rate, a company setting since issue 15 (the default is no nexus, no tax).
+  const settings = await call(port, 'PUT', `/companies/${encodeURIComponent(companyCode)}/settings`, headers, { collectWithoutNexus: true });
+  if (settings.status !== 200) throw new Error(`collectWithoutNexus failed: ${settings.status} ${JSON.stringify(settings.body)}`);
+  return { accountId: res.body.accountId, licenseKey: res.body.licenseKey, headers };
 }
 
 /** Resident set size of a process in bytes (Linux /proc). */

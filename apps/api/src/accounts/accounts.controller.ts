@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { ValidBody } from '../common/body-validation.pipe';
@@ -11,8 +12,11 @@ import { presentNexus } from '../onboarding/nexus';
 import { addressOf, ProvisionAccountDto } from '../onboarding/onboarding.dto';
 import { IssueLicenseKeyCommand, ProvisionAccountCommand, type IssuedCredential, type ProvisionedAccount } from './accounts.commands';
 import { IssueLicenseKeyDto } from './accounts.dto';
+import { idempotentRequest } from '../transactions/idempotency';
 
 export const SHOWN_ONCE = 'Store the license key now: it is shown only in this response and kept only as a hash.';
+export const SHOWN_EARLIER =
+  'This Idempotency-Key provisioned the account earlier; its license key was shown in that answer only. If it was lost, issue another with POST /accounts/{accountId}/licenseKeys.';
 
 @ApiTags('Onboarding')
 @ApiBearerAuth('partner')
@@ -27,7 +31,12 @@ export class AccountsController {
     summary:
       'Provision an account (partner key required): account admin user, license key, default company, one location and nexus for every jurisdiction its address triggers',
   })
-  async provision(@Body(ValidBody) body: ProvisionAccountDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async provision(
+    @Body(ValidBody) body: ProvisionAccountDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const company = {
       companyCode: body.companyCode,
       companyName: body.companyName ?? body.companyCode,
@@ -42,12 +51,18 @@ export class AccountsController {
       ...(body.firstName ? { firstName: body.firstName } : {}),
       ...(body.lastName ? { lastName: body.lastName } : {}),
     };
-    const p: ProvisionedAccount = await this.commands.execute(new ProvisionAccountCommand(body.accountName, company, changeMetadata(request, caller), user));
+    // With an Idempotency-Key the provisioning is resumable: a retry finishes what a crash left (docs/onboarding.md).
+    const idempotent = idempotentRequest(request);
+    const provisioningId = idempotent ? createHash('sha256').update(`${caller.credentialId}\n${idempotent.key}`).digest('hex') : undefined;
+    const p: ProvisionedAccount = await this.commands.execute(
+      new ProvisionAccountCommand(body.accountName, company, changeMetadata(request, caller), user, provisioningId, idempotent?.requestHash),
+    );
+    if (p.replayed) reply.status(200);
     const companyId = p.company.companyId ?? 0;
     return {
       accountId: p.accountId,
       accountName: body.accountName,
-      licenseKey: p.licenseKey,
+      ...(p.licenseKey ? { licenseKey: p.licenseKey } : {}),
       credentialId: p.credentialId,
       role: p.role,
       username: p.username,
@@ -57,7 +72,7 @@ export class AccountsController {
       company: presentCompany(p.company),
       locations: p.company.locations.map((l) => presentLocation(p.company, l)),
       nexus: p.company.nexus.map((n) => presentNexus(n, companyId)),
-      notice: SHOWN_ONCE,
+      notice: p.replayed ? SHOWN_EARLIER : SHOWN_ONCE,
     };
   }
 

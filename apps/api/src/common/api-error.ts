@@ -41,3 +41,6 @@ export class ApiError extends Error {
 
 export const badRequest = (code: string, message: string, target?: string, details?: ErrorDetail[]) =>
   new ApiError(400, code, message, target, details);
+
+/** Largest request body accepted (10 MiB: a 10,000-line document is about 2 MiB). */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;

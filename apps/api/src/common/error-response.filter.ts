@@ -4,7 +4,7 @@ import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionE
 import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
-import { ApiError } from './api-error';
+import { ApiError, BODY_LIMIT_BYTES } from './api-error';
 
 const LEDGER_STATUS: Record<LedgerError['category'], number> = {
   invalid: 400,
@@ -69,6 +69,11 @@ export function toApiError(error: unknown): ApiError {
   // Input the engine cannot calculate is the caller's; broken content is ours (a 500, below).
   if (error instanceof TaxCalculationError && error.code !== 'InvalidContent') {
     return new ApiError(400, error.code, error.message, error.path && pointerToPath(error.path));
+  }
+  // Fastify's FST_ERR_CTP_BODY_TOO_LARGE, which Nest hands over as an HttpException with its status.
+  if ((error instanceof HttpException && error.getStatus() === 413) || (error as { code?: string })?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const message = `The request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes (10 MiB); nothing was read or written.`;
+    return new ApiError(413, 'PayloadTooLarge', message, 'body', [{ code: 'PayloadTooLarge', message, severity: 'Error', refersTo: 'body', limitBytes: BODY_LIMIT_BYTES }]);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();

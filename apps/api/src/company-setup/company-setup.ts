@@ -44,7 +44,9 @@ const ALL_DATES_FROM = '1900-01-01';
 /** The CompanySetup the engine reads, from the company_setups read model. */
 export function companySetupOf(view: CompanySetupView): CompanySetup {
   const setup: CompanySetup = { companyCode: view.companyCode, defaultCurrency: view.defaultCurrency };
-  if (view.nexusConfigured) {
+  // No nexus, no tax (as AvaTax): a company that declared none gets an empty list, unless its
+  // collectWithoutNexus setting asks for the engine's "not configured: collect everywhere".
+  if (view.nexusConfigured || view.collectWithoutNexus !== true) {
     setup.nexus = view.nexus.map((n) => ({
       country: n.country,
       region: n.region,

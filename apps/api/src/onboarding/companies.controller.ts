@@ -66,16 +66,19 @@ export class CompaniesController {
   }
 
   @Get('companies/:companyCode/settings')
-  @ApiOperation({ summary: 'The company\'s settings: strictCoverage (refuse calculations with coverage messages of severity Error; default false)' })
+  @ApiOperation({ summary: 'The company\'s settings: strictCoverage (refuse calculations with coverage messages of severity Error; default false), collectWithoutNexus (collect tax while no nexus is declared; default false: no nexus, no tax)' })
   async settings(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
     return presentSettings(await this.companies.byCode(caller.accountId, companyCode));
   }
 
   @Put('companies/:companyCode/settings')
   @AllowRoles(MANAGE_ACCOUNT)
-  @ApiOperation({ summary: 'Change company settings ({strictCoverage: true|false}); recorded as CompanySettingsChanged with who, when and why (X-Change-Reason)' })
+  @ApiOperation({ summary: 'Change company settings ({strictCoverage, collectWithoutNexus: true|false}); recorded as CompanySettingsChanged with who, when and why (X-Change-Reason)' })
   async changeSettings(@Param('companyCode') companyCode: string, @Body(ValidBody) body: CompanySettingsDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
-    const settings = body.strictCoverage === undefined ? {} : { strictCoverage: body.strictCoverage };
+    const settings = {
+      ...(body.strictCoverage === undefined ? {} : { strictCoverage: body.strictCoverage }),
+      ...(body.collectWithoutNexus === undefined ? {} : { collectWithoutNexus: body.collectWithoutNexus }),
+    };
     const { company }: CompanyResult = await this.commands.execute(
       new ChangeCompanyCommand(caller.accountId, companyCode, { type: 'ChangeSettings', settings }, changeMetadata(request, caller)),
     );

@@ -21,7 +21,7 @@ import {
   WrongExpectedRevisionError,
 } from '@tax-ledger/platform';
 import type { TaxContent } from '@tax-ledger/tax-engine';
-import { randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { decideAndAppend } from '../common/decide-and-append';
 import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 import { nexusChoice, nexusForAddresses } from './nexus';
@@ -87,17 +87,36 @@ async function changeCompany(
   return { company: fold([...history, ...appended]), events };
 }
 
-/** A random 32-bit company id, made unique across accounts by appending to its own stream with no_stream. */
+/** The company in its stream now (`exists: false` when there is none). */
+export async function readCompany(eventStore: EventStore, accountId: string, companyCode: string): Promise<CompanyState> {
+  return fold(await eventStore.readStream(companyStreamName(accountId, companyCode)));
+}
+
+/**
+ * The n-th candidate id of a company: derived from (account, company code, n), so a creation that
+ * died after reserving its id finds the same id again when retried (no orphan reservation).
+ */
+export function companyIdCandidate(accountId: string, companyCode: string, n: number): number {
+  const digest = createHash('sha256').update(`${accountId}\n${companyCode}\n${n}`).digest();
+  return (digest.readUInt32BE(0) % (MAX_COMPANY_ID - 1)) + 1;
+}
+
+/**
+ * A 32-bit company id unique across accounts: its own stream appended with no_stream. A reservation
+ * this account already holds for this company code (an earlier attempt) is reused.
+ */
 async function reserveCompanyId(eventStore: EventStore, accountId: string, companyCode: string, metadata: EventMetadata): Promise<number> {
   for (let attempt = 0; ; attempt++) {
-    const companyId = randomInt(1, MAX_COMPANY_ID);
+    const companyId = companyIdCandidate(accountId, companyCode, attempt);
     const event: CompanyIdReserved = { type: 'CompanyIdReserved', data: { companyId, accountId, companyCode } };
     try {
       await eventStore.append(companyIdStreamName(companyId), [{ ...event, metadata }], { expectedRevision: 'no_stream' });
       return companyId;
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < 20) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= 20) throw error;
+      const [held] = await eventStore.readStream(companyIdStreamName(companyId), { maxCount: 1 });
+      const holder = held?.data as CompanyIdReserved['data'] | undefined;
+      if (holder?.accountId === accountId && holder.companyCode === companyCode) return companyId;
     }
   }
 }

@@ -39,6 +39,7 @@ export function presentCompany(c: CompanyState) {
     defaultCurrency: c.defaultCurrency,
     fallbackItemCode: c.fallbackItemCode,
     strictCoverage: c.strictCoverage === true,
+    collectWithoutNexus: c.collectWithoutNexus === true,
     locationCount: c.locations.length,
     nexusCount: c.nexus.length,
     createdDate: c.createdAt,
@@ -56,4 +57,8 @@ export const presentLocation = (c: CompanyState, l: CompanyState['locations'][nu
 });
 
 /** The company's settings (GET/PUT /companies/{companyCode}/settings). */
-export const presentSettings = (c: CompanyState) => ({ companyCode: c.companyCode, strictCoverage: c.strictCoverage === true });
+export const presentSettings = (c: CompanyState) => ({
+  companyCode: c.companyCode,
+  strictCoverage: c.strictCoverage === true,
+  collectWithoutNexus: c.collectWithoutNexus === true,
+});

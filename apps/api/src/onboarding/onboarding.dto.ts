@@ -142,6 +142,15 @@ export class CompanySettingsDto {
   })
   @IsOptional() @IsBoolean()
   strictCoverage?: boolean;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'While the company has declared no nexus, collect tax wherever content has a rate. Default false: no nexus, no tax (as AvaTax; ' +
+      'every line exempt "No nexus"). Once any nexus is declared, the declarations decide either way.',
+  })
+  @IsOptional() @IsBoolean()
+  collectWithoutNexus?: boolean;
 }
 
 export class CompanyQueryDto {

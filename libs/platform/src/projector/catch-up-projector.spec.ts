@@ -141,6 +141,21 @@ describe('CatchUpProjector', () => {
     await projector.stop();
   });
 
+  it('a checkpoint another process moved (two API processes on one file) is taken over: its events are not applied again', async () => {
+    const { projector, append, target, db } = setup();
+    await projector.start();
+    const first = await append('s-1');
+    expect(await projector.waitFor(first, 5000)).toBe(true);
+    // Another process appends 3 events and its projector applies them to the shared read models.
+    const other = new SqliteEventStore(db);
+    const theirs = (await other.append('s-2', [1, 2, 3].map((i) => ({ type: 'Thing', data: { i }, metadata })))).lastGlobalPosition;
+    target.checkpoint = theirs;
+    const mine = await append('s-3');
+    expect(await projector.waitFor(mine, 5000)).toBe(true);
+    expect(target.applied).toEqual([first, mine]);
+    await projector.stop();
+  });
+
   it('events handed over by the writer are applied without reading the log; a gap sends it back to the log', async () => {
     const db = new Database(':memory:');
     const writer = new SqliteEventStore(db, { inlineProjections: [{ name: 'parse', apply: () => undefined }] }); // parses events back

@@ -182,6 +182,10 @@ export class CatchUpProjector {
       try {
         batch = this.takeHanded(limit);
         if (batch.length === 0) {
+          // Another process on the same read models (two API processes on one file) may have applied
+          // events past ours: start after its checkpoint instead of applying them a second time.
+          const stored = await this.target.position();
+          if (stored > this.position) this.advance(stored);
           batch = await this.log.readAll(this.position >= 0 ? { afterPosition: this.position, maxCount: limit } : { maxCount: limit });
         }
         if (batch.length > 0) {
