@@ -39,6 +39,7 @@ import { RecordTransactionHandler } from './transactions/commands/record-transac
 import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
 import { Idempotency } from './transactions/idempotency';
+import { RequestSchemas } from './common/request-schema';
 import { TransactionsController } from './transactions/transactions.controller';
 import { PeriodLock } from './document-write/period-lock';
 import { PeriodRunner } from './periods/period-runner';
@@ -66,6 +67,7 @@ export class AppModule {
         PartnerAuthGuard,
         TaxTransactionRepository,
         Idempotency,
+        RequestSchemas,
         RecordTransactionHandler,
         ChangeTransactionStateHandler,
         ProvisionAccountHandler,

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
 import { ApiError } from './common/api-error';
+import { RequestSchemas } from './common/request-schema';
 import { clientRequestIdOf } from './common/event-metadata';
 import { loadConfig, type LedgerConfig } from './config';
 
@@ -102,7 +103,11 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Partner key (LEDGER_PARTNER_KEY)' }, 'partner')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'accountId:licenseKey or username:password (onboarding and /api/v2)' }, 'basic')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  // Built once at start-up: the compiled request validators read their schemas from it (one definition
+  // of a body for /docs and for validation; common/request-schema.ts).
+  const document = SwaggerModule.createDocument(app, openApi);
+  app.get(RequestSchemas).compile(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
