@@ -31,6 +31,18 @@ export function SchemaValidated(check: Check = () => []) {
   };
 }
 
+const KNOWN = new Set<Function>();
+
+/**
+ * Marks a body DTO whose unknown properties are accepted but must not vanish silently (AvaTax v2):
+ * `RequestSchemas.unknownProperties` lists them, from the same OpenAPI schema, for a Warning.
+ */
+export function KnownProperties() {
+  return (target: Function) => {
+    KNOWN.add(target);
+  };
+}
+
 export const isSchemaValidated = (dto: unknown): dto is Function => typeof dto === 'function' && CHECKED.has(dto);
 
 const REF_PREFIX = '#/components/schemas/';
@@ -116,6 +128,7 @@ function reachable(schemas: Record<string, any>, name: string, seen = new Set<st
 @Injectable()
 export class RequestSchemas {
   private readonly validators = new Map<Function, ValidateFunction>();
+  private readonly knownProperties = new Map<Function, ValidateFunction>();
 
   /**
    * Closes the schemas of every `@SchemaValidated` DTO (and what they reach) in `document` and compiles
@@ -136,6 +149,29 @@ export class RequestSchemas {
     }
     ajv.addSchema({ $id: 'openapi', components: { schemas } });
     for (const dto of CHECKED.keys()) this.validators.set(dto, ajv.compile({ $ref: `openapi${REF_PREFIX}${dto.name}` }));
+
+    // Known-properties DTOs: the published schema stays open (AvaTax accepts more); a closed copy is compiled.
+    const lenient: Record<string, any> = structuredClone(schemas);
+    for (const dto of KNOWN) {
+      if (!lenient[dto.name]) throw new Error(`${dto.name} is @KnownProperties but no route's OpenAPI body uses it`);
+      for (const name of reachable(lenient, dto.name)) {
+        const schema = lenient[name];
+        if (schema.type === 'object' && schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+      }
+    }
+    ajv.addSchema({ $id: 'openapi-known', components: { schemas: lenient } });
+    for (const dto of KNOWN) this.knownProperties.set(dto, ajv.compile({ $ref: `openapi-known${REF_PREFIX}${dto.name}` }));
+  }
+
+  /** The paths of the properties in `body` that `dto` (a @KnownProperties DTO) does not declare, e.g. `lines[0].discount`. */
+  unknownProperties(dto: Function, body: unknown): string[] {
+    const validator = this.knownProperties.get(dto);
+    if (!validator) throw new Error(`No compiled schema for ${dto.name}: RequestSchemas.compile did not run`);
+    if (validator(body)) return [];
+    const paths = (validator.errors ?? [])
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => fieldPath(e.instancePath, String((e.params as { additionalProperty: string }).additionalProperty)));
+    return [...new Set(paths)];
   }
 
   /** The body as the route receives it, or a 400 naming every problem (schema first, then the DTO's check). */
