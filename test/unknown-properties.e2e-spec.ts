@@ -72,6 +72,15 @@ describe('unknown request properties', () => {
       expect(refersTo(put.body)).toEqual(['lines[0].price']);
     });
 
+    it('period runs and address validation name theirs too', async () => {
+      const run = await t.http.post(`/periods/${encodeURIComponent(COMPANY)}/2024-01/reconcile`).set(a.tng).send({ comment: 'x', note: 'y', reason: 'z' });
+      expect(run.status).toBe(400);
+      expect(refersTo(run.body)).toEqual(['note', 'reason']);
+      const addresses = await t.http.post('/addresses').set(a.tng).send([{ home: { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zip: '98101', country: 'USA' } }]);
+      expect(addresses.status).toBe(400);
+      expect(refersTo(addresses.body)).toEqual(['home.zip']);
+    });
+
     it('an answer sent back as a request is accepted: its response-only sections are ignored', async () => {
       const first = await t.http.post('/transactions').set(a.tng).send(tngSale('UNK-3'));
       expect(first.status).toBe(201);

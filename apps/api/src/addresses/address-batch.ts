@@ -52,7 +52,7 @@ export async function parseAddressBatch(body: unknown): Promise<Map<string, Addr
         continue;
       }
       const dto = plainToInstance(AddressToResolveDto, value);
-      details.push(...validationDetails(await validate(dto, { whitelist: true }), id));
+      details.push(...validationDetails(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }), id));
       batch.set(id, JSON.parse(JSON.stringify(dto)) as AddressInput);
     }
   }
