@@ -237,9 +237,17 @@ export function taxDocumentProblems(doc: TaxDocumentDto, options: { documentCode
 
 /** At most 6 decimals, judged on the number's decimal text (1e-7 has 7). */
 function amountScale(value: number | null | undefined, path: string, problem: (code: string, refersTo: string, message: string) => void) {
-  if (typeof value === 'number' && new Decimal(String(value)).decimalPlaces() > MAX_DECIMALS) {
+  if (typeof value === 'number' && decimalPlaces(value) > MAX_DECIMALS) {
     problem('Invalid_isAmount', path, `${path} must be a number from 0 to ${MAX_AMOUNT} with at most ${MAX_DECIMALS} decimals`);
   }
+}
+
+/** Decimals of a number's shortest decimal text; exponent forms (1e-7) through decimal.js. */
+function decimalPlaces(value: number): number {
+  const text = String(value);
+  if (text.includes('e')) return new Decimal(text).decimalPlaces();
+  const point = text.indexOf('.');
+  return point < 0 ? 0 : text.length - point - 1;
 }
 
 function metadataKeys(metadata: Record<string, string> | null | undefined, path: string, problem: (code: string, refersTo: string, message: string) => void) {
