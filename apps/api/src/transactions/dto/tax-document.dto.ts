@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { isISO4217CurrencyCode, IsOptional, IsString, Matches, MaxLength, registerDecorator, type ValidationOptions } from 'class-validator';
 import Decimal from 'decimal.js';
-import { ENTITY_USE_TYPES, MAX_AMOUNT, TRANSACTION_TYPES, type EntityUseType, type TransactionType } from '@tax-ledger/tax-engine';
+import { ENTITY_USE_TYPES, MAX_AMOUNT, TRANSACTION_TYPES, type EntityUseType, type TaxDocument, type TransactionType } from '@tax-ledger/tax-engine';
 import type { ErrorDetail } from '../../common/api-error';
 import { DOCUMENT_CODE_MAX, documentCodeProblem } from '../../common/document-code';
 import { OptionalProperty, RESPONSE_ONLY, SchemaValidated } from '../../common/request-schema';
@@ -189,7 +189,19 @@ export class TaxDocumentLineDto {
   calculatedTax?: unknown;
 }
 
-/** Drops what the answer carries and a request may send back (calculatedTaxSummary, processingInfo, …). */
+/**
+ * The document the engine gets: a copy of the body without what the answer carries and a request may
+ * send back (calculatedTaxSummary, processingInfo, …). The body itself stays as received (the
+ * Idempotency-Key hash reads it).
+ */
+export function toTaxDocument(body: TaxDocumentDto | CalculationBody): TaxDocument {
+  const doc = JSON.parse(JSON.stringify(body)) as TaxDocumentDto;
+  dropResponseOnly(doc);
+  return doc as unknown as TaxDocument;
+}
+
+type CalculationBody = Omit<TaxDocumentDto, 'header'> & { header: Omit<TaxDocumentHeaderDto, 'documentCode'> & { documentCode?: string } };
+
 function dropResponseOnly(doc: TaxDocumentDto) {
   delete doc.calculatedTaxSummary;
   delete doc.processingInfo;
@@ -203,12 +215,8 @@ function dropResponseOnly(doc: TaxDocumentDto) {
   for (const l of locations) for (const content of Object.values(l ?? {})) if (content) delete content.taxLocationPurpose;
 }
 
-/**
- * What JSON schema cannot say about a TaxDocument, run after the schema passed; drops the response-only
- * sections first.
- */
+/** What JSON schema cannot say about a TaxDocument, run after the schema passed. */
 export function taxDocumentProblems(doc: TaxDocumentDto, options: { documentCodeRequired: boolean } = { documentCodeRequired: true }): ErrorDetail[] {
-  dropResponseOnly(doc);
   const problems: ErrorDetail[] = [];
   const problem = (code: string, refersTo: string, message: string) => problems.push({ code, message, severity: 'Error', refersTo });
   const h = doc.header;
