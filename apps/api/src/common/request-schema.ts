@@ -18,13 +18,13 @@ import { unknownProperty } from './validation';
 /** An optional property; `null` counts as absent, as it always has. */
 export const OptionalProperty = (options: ApiPropertyOptions) => ApiPropertyOptional({ nullable: true, ...options } as ApiPropertyOptions);
 
-/** A section the answer carries and a request may send back: accepted, not checked, dropped (the DTO's check drops it). */
+/** A section the answer carries and a request may send back: accepted, not checked, left out of what is recorded (`toTaxDocument`). */
 export const RESPONSE_ONLY = { type: 'object', additionalProperties: true, description: 'Response only: accepted in a request and ignored' } as const;
 
 type Check = (body: any) => ErrorDetail[];
 const CHECKED = new Map<Function, Check>();
 
-/** Marks a body DTO for the compiled validator; `check` runs after the schema (semantic rules) and may normalise the body. */
+/** Marks a body DTO for the compiled validator; `check` runs after the schema passed (the rules a schema cannot state). */
 export function SchemaValidated(check: Check = () => []) {
   return (target: Function) => {
     CHECKED.set(target, check);
