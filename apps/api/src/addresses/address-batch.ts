@@ -51,7 +51,10 @@ export async function parseAddressBatch(body: unknown): Promise<Map<string, Addr
         details.push({ code: 'InvalidAddress', message: `${id} must be an address object.`, severity: 'Error', refersTo: id });
         continue;
       }
-      const dto = plainToInstance(AddressToResolveDto, value);
+      // The answer's own fields (the seed's request example sends them) are accepted and ignored;
+      // any other property not of an address is a 400 naming it.
+      const { isValid: _v, geocoded: _g, resolved: _r, geocode: _c, messages: _m, ...address } = value;
+      const dto = plainToInstance(AddressToResolveDto, address);
       details.push(...validationDetails(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }), id));
       batch.set(id, JSON.parse(JSON.stringify(dto)) as AddressInput);
     }
