@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
@@ -8,8 +8,12 @@ import { CreateTransactionFromCalculationHandler } from './calculations/commands
 import { RecordCalculationHandler } from './calculations/commands/record-calculation.command';
 import { CALCULATION_QUERY_HANDLERS } from './calculations/queries/calculation.queries';
 import { TaxCalculationRepository } from './calculations/tax-calculation.repository';
-import { IssueLicenseKeyHandler, ProvisionAccountHandler } from './accounts/accounts.commands';
-import { RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/accounts.commands';
+import {
+  IssueLicenseKeyHandler,
+  ProvisionAccountHandler,
+  RevokeLicenseKeyHandler,
+  RotateLicenseKeyHandler,
+} from './accounts/accounts.commands';
 import { LicenseKeysController } from './accounts/license-keys.controller';
 import { USER_COMMAND_HANDLERS } from './accounts/users.commands';
 import { UsersController } from './accounts/users.controller';
@@ -39,6 +43,7 @@ import { RecordTransactionHandler } from './transactions/commands/record-transac
 import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
 import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
 import { Idempotency } from './transactions/idempotency';
+import { RequestSchemas } from './common/request-schema';
 import { TransactionsController } from './transactions/transactions.controller';
 import { PeriodLock } from './document-write/period-lock';
 import { PeriodRunner } from './periods/period-runner';
@@ -66,6 +71,7 @@ export class AppModule {
         PartnerAuthGuard,
         TaxTransactionRepository,
         Idempotency,
+        RequestSchemas,
         RecordTransactionHandler,
         ChangeTransactionStateHandler,
         ProvisionAccountHandler,

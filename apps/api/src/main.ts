@@ -12,8 +12,9 @@ import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
 import { AccountRateLimit } from './auth/account-rate-limit';
 import { ApiError, BODY_LIMIT_BYTES } from './common/api-error';
+import { RequestSchemas } from './common/request-schema';
 import { clientRequestIdOf } from './common/event-metadata';
-import { loadConfig, type LedgerConfig } from './config';
+import { type LedgerConfig, loadConfig } from './config';
 
 /** Builds the HTTP application (used by main and by the e2e tests). */
 export async function createApp(config: LedgerConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -108,7 +109,11 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Partner key (LEDGER_PARTNER_KEY)' }, 'partner')
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'accountId:licenseKey or username:password (onboarding and /api/v2)' }, 'basic')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  // Built once at start-up: the compiled request validators read their schemas from it (one definition
+  // of a body for /docs and for validation; common/request-schema.ts).
+  const document = SwaggerModule.createDocument(app, openApi);
+  app.get(RequestSchemas).compile(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

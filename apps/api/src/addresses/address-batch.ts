@@ -5,7 +5,7 @@ import type { AddressInput } from '@tax-ledger/addresses';
 import { badRequest, type ErrorDetail } from '../common/api-error';
 import { inspectJson, MAX_JSON_DEPTH } from '../common/body-validation.pipe';
 import { validationDetails } from '../common/validation';
-import { AddressDto } from '../transactions/dto/tax-document.dto';
+import { TngAddressDto } from '../transactions/dto/tax-document.dto';
 
 export const MAX_BATCH = 1000;
 const MAX_ID_LENGTH = 100;
@@ -14,7 +14,7 @@ const MAX_ID_LENGTH = 100;
  * The TaxDocument's Address rules (types, lengths), except that any country text is accepted: a country
  * that is no ISO code makes that one address invalid (UnknownCountry), not the whole batch a 400.
  */
-class AddressToResolveDto extends OmitType(AddressDto, ['country'] as const) {
+class AddressToResolveDto extends OmitType(TngAddressDto, ['country'] as const) {
   @IsOptional() @IsString() @MaxLength(100) country?: string;
 }
 
@@ -51,8 +51,11 @@ export async function parseAddressBatch(body: unknown): Promise<Map<string, Addr
         details.push({ code: 'InvalidAddress', message: `${id} must be an address object.`, severity: 'Error', refersTo: id });
         continue;
       }
-      const dto = plainToInstance(AddressToResolveDto, value);
-      details.push(...validationDetails(await validate(dto, { whitelist: true }), id));
+      // The answer's own fields (the seed's request example sends them) are accepted and ignored;
+      // any other property not of an address is a 400 naming it.
+      const { isValid: _v, geocoded: _g, resolved: _r, geocode: _c, messages: _m, ...address } = value;
+      const dto = plainToInstance(AddressToResolveDto, address);
+      details.push(...validationDetails(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }), id));
       batch.set(id, JSON.parse(JSON.stringify(dto)) as AddressInput);
     }
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, rolesMayCause } from '@tax-ledger/ledger';
 import {
   type AvataxVersionInfo,
@@ -45,6 +45,14 @@ import {
 import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
 import { amount as numberOf, type CreateTransactionModel, tngTransactionType, toV2Create } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
+import {
+  AdjustTransactionModelDto,
+  CreateOrAdjustTransactionModelDto,
+  CreateTransactionModelDto,
+  V2AddressDto,
+} from './create-transaction.schema';
+import { withIgnoredProperties } from './ignored-properties';
+import { RequestSchemas } from '../common/request-schema';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
 import {
@@ -75,6 +83,7 @@ const documentTypeOf = (view: TransactionView): DocumentType =>
 
 /** AvaTax REST v2 transactions over the ledger (docs/avatax-v2.md). */
 @ApiTags('AvaTax v2: transactions')
+@ApiExtraModels(V2AddressDto)
 @ApiSecurity('basic')
 @UseGuards(AccountAuthGuard)
 @AllowRoles(RECORD_TRANSACTIONS)
@@ -86,6 +95,7 @@ export class AvataxV2TransactionsController {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(COMPANY_SETUP) private readonly companySetup: CompanySetupSource,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly schemas: RequestSchemas,
   ) {}
 
   @Post('transactions/create')
@@ -93,6 +103,7 @@ export class AvataxV2TransactionsController {
   @ApiOperation({ summary: 'Create a transaction (*Invoice: recorded, commit true = Committed, else Saved; *Order: calculated only)' })
   @ApiQuery(STRICT_QUERY)
   @ApiV2Calculated(201)
+  @ApiBody({ type: CreateTransactionModelDto })
   async create(
     @Body() body: unknown,
     @Query('$include', SingleQueryValues) include: string | undefined,
@@ -101,13 +112,15 @@ export class AvataxV2TransactionsController {
     @Req() request: FastifyRequest,
   ) {
     const strictRequested = parseStrict(strict, 'InvalidParameterValue');
-    return this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include, {}, strictRequested);
+    const answer = await this.record(toV2Create(body, { companyCode: await this.onlyCompany(caller.accountId) }), 'create', caller, request, include, {}, strictRequested);
+    return withIgnoredProperties(answer, this.schemas.unknownProperties(CreateTransactionModelDto, body), 'CreateTransactionModel');
   }
 
   @Post('transactions/createoradjust')
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
   @ApiQuery(STRICT_QUERY)
   @ApiV2Calculated(200)
+  @ApiBody({ type: CreateOrAdjustTransactionModelDto })
   async createOrAdjust(
     @Body() body: unknown,
     @Query('$include', SingleQueryValues) include: string | undefined,
@@ -120,13 +133,15 @@ export class AvataxV2TransactionsController {
     if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
     const create = toV2Create(m.createTransactionModel, { companyCode: await this.onlyCompany(caller.accountId) });
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
-    return this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
+    const answer = await this.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
+    return withIgnoredProperties(answer, this.schemas.unknownProperties(CreateOrAdjustTransactionModelDto, body), 'CreateOrAdjustTransactionModel');
   }
 
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   @ApiQuery(STRICT_QUERY)
   @ApiV2Calculated(200)
+  @ApiBody({ type: AdjustTransactionModelDto })
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
     const current = await this.find(caller, p, q.documentType);
@@ -141,7 +156,8 @@ export class AvataxV2TransactionsController {
     if (create.transactionType !== current.transactionType || isOrderType(create.documentType)) {
       throw v2Error(400, 'CannotAdjustDocumentType', `A ${documentTypeOf(current)} cannot be adjusted into a ${create.documentType}.`, 'newTransaction.type');
     }
-    return this.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
+    const answer = await this.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
+    return withIgnoredProperties(answer, this.schemas.unknownProperties(AdjustTransactionModelDto, body), 'AdjustTransactionModel');
   }
 
   @Post(`${DOC}/void`)

@@ -32,6 +32,7 @@ import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/rou
 import { presentCalculation } from './calculation.presenter';
 import { CreateTransactionFromCalculationCommand } from './commands/create-transaction-from-calculation.command';
 import { RecordCalculationCommand } from './commands/record-calculation.command';
+import { toTaxDocument } from '../transactions/dto/tax-document.dto';
 import { CalculationDocumentDto, ListCalculationsQueryDto, TransactionFromCalculationDto } from './dto/calculation.dto';
 import { GetCalculationQuery, ListCalculationsQuery } from './queries/calculation.queries';
 import { TaxCalculationRepository } from './tax-calculation.repository';
@@ -79,7 +80,7 @@ export class CalculationsController {
     @Query('strict') strict?: unknown,
   ) {
     const strictRequested = parseStrict(strict);
-    const document = JSON.parse(JSON.stringify(body)) as TaxDocument;
+    const document = toTaxDocument(body);
     document.header.documentCode ??= generateDocumentCode();
     const key = this.keyOf(caller, document.header.companyCode, document.header.transactionType, document.header.documentCode);
     const { view, created } = await this.idempotency.run<CalculationView>(

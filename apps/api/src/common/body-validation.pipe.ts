@@ -1,6 +1,7 @@
-import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { ApiError, badRequest } from './api-error';
-import { apiValidationPipe } from './validation';
+import { isSchemaValidated, RequestSchemas } from './request-schema';
+import { apiValidationPipe, bodyValidationPipe } from './validation';
 
 /** Deeper than any TaxDocument needs (a document is about 6 levels deep). */
 export const MAX_JSON_DEPTH = 32;
@@ -28,11 +29,18 @@ export function inspectJson(value: unknown, maxDepth: number): { tooDeep: boolea
 }
 
 /**
- * Input validation for bodies and query strings: a JSON object, not absurdly deep, then the DTO's
- * class-validator rules. Whatever goes wrong while validating is the input's fault: a 400, never a 500.
+ * Input validation for bodies and query strings of the TNG routes: a JSON object, not absurdly deep,
+ * then the DTO's rules: the compiled JSON schema for a `@SchemaValidated` body (common/request-schema.ts),
+ * else class-validator. A body property the DTO does not declare is a 400 naming it (UnknownProperty),
+ * with either validator. Whatever goes wrong while validating is the input's fault: a 400, never a 500.
  */
 @Injectable()
 export class ValidBody implements PipeTransform {
+  /** Refuse unknown body properties (TNG) or drop them silently (ValidV2Body). */
+  protected readonly unknownBodyProperties: 'refuse' | 'drop' = 'refuse';
+
+  constructor(private readonly schemas: RequestSchemas) {}
+
   async transform(value: unknown, metadata: ArgumentMetadata) {
     if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
       throw badRequest('InvalidRequestBody', 'The request body must be a JSON object.', 'body');
@@ -40,11 +48,22 @@ export class ValidBody implements PipeTransform {
     const { tooDeep, refusedKey } = inspectJson(value, MAX_JSON_DEPTH);
     if (tooDeep) throw badRequest('InvalidRequestBody', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, 'body');
     if (refusedKey) throw badRequest('InvalidRequestBody', `The key "${refusedKey.split('.').pop()}" is not accepted.`, refusedKey);
+    if (metadata.type === 'body' && isSchemaValidated(metadata.metatype)) return this.schemas.validate(metadata.metatype, value);
+    const pipe = metadata.type === 'body' && this.unknownBodyProperties === 'refuse' ? bodyValidationPipe : apiValidationPipe;
     try {
-      return await apiValidationPipe.transform(value, metadata);
+      return await pipe.transform(value, metadata);
     } catch (error) {
       if (error instanceof ApiError) throw error;
       throw badRequest('InvalidRequestBody', 'The request body could not be validated.', 'body');
     }
   }
+}
+
+/**
+ * The same checks for an AvaTax v2 route whose answer has no `messages`: properties the DTO does not
+ * declare are dropped silently, as AvaTax does with the extra fields SDK clients send.
+ */
+@Injectable()
+export class ValidV2Body extends ValidBody {
+  protected override readonly unknownBodyProperties = 'drop' as const;
 }

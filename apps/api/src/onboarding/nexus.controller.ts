@@ -8,7 +8,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError, badRequest } from '../common/api-error';
-import { ValidBody } from '../common/body-validation.pipe';
+import { ValidBody, ValidV2Body } from '../common/body-validation.pipe';
 import { AddressShapes } from './address-shapes.pipe';
 import { changeMetadata } from './change-metadata';
 import { apiValidationPipe } from '../common/validation';
@@ -174,7 +174,7 @@ export class NexusV2Controller {
   @Put('companies/:companyId/nexus/:id')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Change a nexus\'s dates and types (jurisdiction codes cannot change: NexusNotFound)' })
-  async update(@Param('companyId') companyId: string, @Param('id') id: string, @Body(ValidBody) body: NexusModelDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+  async update(@Param('companyId') companyId: string, @Param('id') id: string, @Body(ValidV2Body) body: NexusModelDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const current = nexusById(company, id);
     const nexus = toNewNexus(this.content, body);

@@ -8,6 +8,8 @@ import { type Caller, CurrentCaller } from '../auth/caller';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { badRequest } from '../common/api-error';
 import { eventMetadata } from '../common/event-metadata';
+import { invalidRequest } from '../common/request-schema';
+import { unknownProperty } from '../common/validation';
 import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 import { PeriodRunner } from './period-runner';
 
@@ -16,7 +18,7 @@ function parseComment(body: unknown): string | undefined {
   if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('InvalidRequestBody', 'The body, when sent, must be a JSON object like {"comment": "…"}.', 'body');
   const { comment, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw badRequest('UnknownField', `Unknown field "${unknown[0]}"; only comment may be sent.`, unknown[0]);
+  if (unknown.length) throw invalidRequest(unknown.map((name) => unknownProperty(name)));
   if (comment === undefined) return undefined;
   if (typeof comment !== 'string' || comment.length > 1024) throw badRequest('InvalidComment', 'comment must be a string of at most 1024 characters.', 'comment');
   return comment;

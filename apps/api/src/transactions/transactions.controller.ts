@@ -36,7 +36,7 @@ import { ChangeTransactionStateCommand } from './commands/change-transaction-sta
 import { RecordTransactionCommand } from './commands/record-transaction.command';
 import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
 import { StateTransitionDto } from './dto/state-transition.dto';
-import { TaxDocumentDto } from './dto/tax-document.dto';
+import { TaxDocumentDto, toTaxDocument } from './dto/tax-document.dto';
 import { GetTransactionQuery, GetTransactionVersionQuery } from './queries/transaction.queries';
 import { Idempotency, idempotentRequest } from './idempotency';
 import { type TransactionOrderFilter, transactionsInOrder } from './queries/transactions-in-order';
@@ -377,7 +377,6 @@ export class TransactionsController {
 }
 
 /** The validated DTO as a plain TaxDocument (class instances are not stored in events). */
-const toTaxDocument = (dto: TaxDocumentDto): TaxDocument => JSON.parse(JSON.stringify(dto)) as TaxDocument;
 
 /** The document named by the path and the one in the body must be the same (400 PathBodyMismatch naming the field). */
 function assertPathMatchesBody(key: TransactionKey, body: TaxDocumentDto, fields: Array<'companyCode' | 'transactionType' | 'documentCode'>): void {

@@ -1,21 +1,20 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListTransactionsQueryDto } from '../../transactions/dto/list-transactions.query.dto';
-import { IsDocumentCode } from '../../common/document-code';
-import { TaxDocumentDto, TaxDocumentHeaderDto } from '../../transactions/dto/tax-document.dto';
+import { DOCUMENT_CODE_MAX, IsDocumentCode } from '../../common/document-code';
+import { OptionalProperty, SchemaValidated } from '../../common/request-schema';
+import { TaxDocumentDto, TaxDocumentHeaderDto, taxDocumentProblems } from '../../transactions/dto/tax-document.dto';
 
 /** The TaxDocument header, except that documentCode is optional for calculations (generated when absent). */
 export class CalculationHeaderDto extends OmitType(TaxDocumentHeaderDto, ['documentCode'] as const) {
-  @ApiPropertyOptional({ example: 'Quote-12345', description: 'Generated (32 hex characters) when absent' })
-  @IsOptional() @IsString() @IsNotEmpty() @IsDocumentCode()
+  @OptionalProperty({ type: String, minLength: 1, maxLength: DOCUMENT_CODE_MAX, example: 'Quote-12345', description: 'Generated (32 hex characters) when absent' })
   documentCode?: string;
 }
 
-/** POST /calculations: a TaxDocument whose documentCode may be left out. */
+/** POST /calculations: a TaxDocument whose documentCode may be left out (compiled schema, as TaxDocumentDto). */
+@SchemaValidated((doc: TaxDocumentDto) => taxDocumentProblems(doc, { documentCodeRequired: false }))
 export class CalculationDocumentDto extends OmitType(TaxDocumentDto, ['header'] as const) {
   @ApiProperty({ type: CalculationHeaderDto })
-  @IsDefined({ message: 'header is required' }) @IsObject() @ValidateNested() @Type(() => CalculationHeaderDto)
   header: CalculationHeaderDto;
 }
 

@@ -1,32 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import Decimal from 'decimal.js';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsISO4217CurrencyCode,
-  IsLatitude,
-  IsLongitude,
-  IsNotEmpty,
-  IsObject,
+  isISO4217CurrencyCode,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
-  ValidateIf,
-  ValidateNested,
   registerDecorator,
-  type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { ENTITY_USE_TYPES, MAX_AMOUNT as ENGINE_MAX_AMOUNT, TRANSACTION_TYPES, type EntityUseType, type TransactionType } from '@tax-ledger/tax-engine';
-import { IsDocumentCode } from '../../common/document-code';
+import Decimal from 'decimal.js';
+import {
+  ENTITY_USE_TYPES,
+  type EntityUseType,
+  MAX_AMOUNT,
+  type TaxDocument,
+  TRANSACTION_TYPES,
+  type TransactionType,
+} from '@tax-ledger/tax-engine';
+import type { ErrorDetail } from '../../common/api-error';
+import { DOCUMENT_CODE_MAX, documentCodeProblem } from '../../common/document-code';
+import { OptionalProperty, RESPONSE_ONLY, SchemaValidated } from '../../common/request-schema';
 
-/** ISO 8601 calendar date (YYYY-MM-DD) that exists on the calendar. */
+/**
+ * The TNG TaxDocument as a request body. The @ApiProperty options are the one definition of the body:
+ * the OpenAPI document shows them and the compiled JSON-schema validator (common/request-schema.ts)
+ * checks them; `taxDocumentProblems` below checks what JSON schema cannot say. Unknown properties are
+ * a 400 naming each (docs/decisions.md, "Unknown request properties").
+ */
+
+/** ISO 8601 calendar date (YYYY-MM-DD) that exists on the calendar (the list queries' class-validator rule). */
 export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export function isCalendarDate(value: unknown): boolean {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
@@ -45,255 +47,251 @@ export function IsCalendarDate(options?: ValidationOptions) {
     });
 }
 
-/** A flat {string: string} dictionary of at most 100 entries. */
-function IsStringMap(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isStringMap',
-      target: object.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be an object of at most 100 string values of at most 1024 characters`, ...options },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          Object.keys(value).length <= 100 &&
-          Object.entries(value).every(([k, v]) => k.length <= 128 && typeof v === 'string' && v.length <= 1024),
-      },
-    });
-}
-
-/** No two lines share a lineCode. */
-function UniqueLineCodes(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'uniqueLineCodes',
-      target: object.constructor,
-      propertyName,
-      options: { message: 'lineCode must be unique within the document', ...options },
-      validator: {
-        validate: (lines: unknown) => {
-          if (!Array.isArray(lines)) return true;
-          const codes = lines.map((l) => (l as { lineCode?: unknown })?.lineCode);
-          return new Set(codes).size === codes.length;
-        },
-      },
-    });
-}
-
-/** Header defaultLocations are required unless every line carries its own locations. */
-function LocationsOnHeaderOrLines(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'locationsOnHeaderOrLines',
-      target: object.constructor,
-      propertyName,
-      options: { message: 'header.defaultLocations is required unless every line has locations', ...options },
-      validator: {
-        validate: (_: unknown, args: ValidationArguments) => {
-          const doc = args.object as TaxDocumentDto;
-          if (hasLocation(doc.header?.defaultLocations)) return true;
-          return Array.isArray(doc.lines) && doc.lines.every((l) => hasLocation(l?.locations));
-        },
-      },
-    });
-}
-
-/** Keeps a free-form dictionary as sent: class-transformer would drop keys such as "constructor". */
-const rawValue = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key];
-
-const hasLocation = (locations?: LocationsDto) =>
-  !!locations && typeof locations === 'object' && Object.values(locations).some((v) => v !== undefined && v !== null);
-
-const MAX_AMOUNT = ENGINE_MAX_AMOUNT; // one bound for both APIs and the engine
-const MAX_DECIMALS = 6;
-
-/**
- * A JSON number from 0 to 10^12 with at most 6 decimals, judged on its decimal text (1e-7 has 7).
- * class-validator's own maxDecimalPlaces check throws on exponent notation, hence this one.
- */
-function IsAmount(options?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isAmount',
-      target: object.constructor,
-      propertyName,
-      options: { message: `${propertyName} must be a number from 0 to ${MAX_AMOUNT} with at most ${MAX_DECIMALS} decimals`, ...options },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'number' &&
-          Number.isFinite(value) &&
-          value >= 0 &&
-          value <= MAX_AMOUNT &&
-          new Decimal(String(value)).decimalPlaces() <= MAX_DECIMALS,
-      },
-    });
-}
 const CODE = 50;
+const MAX_DECIMALS = 6;
+/** Amounts: JSON numbers from 0 to 10^12 (decimal scale: taxDocumentProblems). */
+const AMOUNT = { type: Number, minimum: 0, maximum: MAX_AMOUNT, description: `0 to ${MAX_AMOUNT}, at most ${MAX_DECIMALS} decimals; a JSON number` } as const;
+const text = (maxLength: number) => ({ type: String, maxLength }) as const;
+const requiredText = (maxLength: number) => ({ type: String, minLength: 1, maxLength }) as const;
+const DATE = { type: String, format: 'date', description: 'ISO 8601 calendar date (YYYY-MM-DD) that exists' } as const;
+const STRING_MAP = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 1024 },
+  maxProperties: 100,
+  description: 'At most 100 string values of at most 1024 characters, keys of at most 128',
+} as const;
 
-export class AddressDto {
-  @IsOptional() @IsString() @MaxLength(100) line1?: string;
-  @IsOptional() @IsString() @MaxLength(100) line2?: string;
-  @IsOptional() @IsString() @MaxLength(100) line3?: string;
-  @IsOptional() @IsString() @MaxLength(50) city?: string;
-  @IsOptional() @IsString() @MaxLength(50) municipality?: string;
-  @IsOptional() @IsString() @MaxLength(50) town?: string;
-  @IsOptional() @IsString() @MaxLength(50) state?: string;
-  @IsOptional() @IsString() @MaxLength(50) province?: string;
-  @ApiPropertyOptional({ example: 'USA', description: 'ISO 3166-1 alpha-3 (alpha-2 accepted)' })
+/** Address; also the shape /addresses resolves (its class-validator rules serve that batch route). */
+export class TngAddressDto {
+  @OptionalProperty(text(100)) @IsOptional() @IsString() @MaxLength(100) line1?: string;
+  @OptionalProperty(text(100)) @IsOptional() @IsString() @MaxLength(100) line2?: string;
+  @OptionalProperty(text(100)) @IsOptional() @IsString() @MaxLength(100) line3?: string;
+  @OptionalProperty(text(50)) @IsOptional() @IsString() @MaxLength(50) city?: string;
+  @OptionalProperty(text(50)) @IsOptional() @IsString() @MaxLength(50) municipality?: string;
+  @OptionalProperty(text(50)) @IsOptional() @IsString() @MaxLength(50) town?: string;
+  @OptionalProperty(text(50)) @IsOptional() @IsString() @MaxLength(50) state?: string;
+  @OptionalProperty(text(50)) @IsOptional() @IsString() @MaxLength(50) province?: string;
+  @OptionalProperty({ type: String, pattern: '^[A-Za-z]{2,3}$', example: 'USA', description: 'ISO 3166-1 alpha-3 (alpha-2 accepted)' })
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2,3}$/, { message: 'country must be an ISO 3166-1 alpha-3 (or alpha-2) code' })
   country?: string;
-  @IsOptional() @IsString() @MaxLength(11) zipcode?: string;
-  @IsOptional() @IsString() @MaxLength(11) postalCode?: string;
-  @IsOptional() @IsString() @MaxLength(11) postcode?: string;
+  @OptionalProperty(text(11)) @IsOptional() @IsString() @MaxLength(11) zipcode?: string;
+  @OptionalProperty(text(11)) @IsOptional() @IsString() @MaxLength(11) postalCode?: string;
+  @OptionalProperty(text(11)) @IsOptional() @IsString() @MaxLength(11) postcode?: string;
 }
 
 export class LatLongDto {
-  @IsLatitude() latitude: number;
-  @IsLongitude() longitude: number;
+  @ApiProperty({ type: Number, minimum: -90, maximum: 90 }) latitude: number;
+  @ApiProperty({ type: Number, minimum: -180, maximum: 180 }) longitude: number;
 }
 
 export class LocationContentDto {
-  @IsOptional() @ValidateNested() @Type(() => AddressDto) address?: AddressDto;
-  @IsOptional() @ValidateNested() @Type(() => LatLongDto) latlong?: LatLongDto;
-  @IsOptional() @IsString() @MaxLength(CODE) locationCode?: string;
-  @IsOptional() @IsString() @MaxLength(45) IpAddress?: string;
-  @IsOptional() @IsString() @MaxLength(CODE) addressTaxPayerCode?: string;
-  @IsOptional() @IsIn(ENTITY_USE_TYPES) addressEntityUseType?: EntityUseType;
+  @ApiPropertyOptional({ type: TngAddressDto }) address?: TngAddressDto;
+  @ApiPropertyOptional({ type: LatLongDto }) latlong?: LatLongDto;
+  @OptionalProperty(text(CODE)) locationCode?: string;
+  @OptionalProperty(text(45)) IpAddress?: string;
+  @OptionalProperty(text(CODE)) addressTaxPayerCode?: string;
+  @OptionalProperty({ type: String, enum: ENTITY_USE_TYPES }) addressEntityUseType?: EntityUseType;
+  @ApiPropertyOptional({ ...RESPONSE_ONLY, type: 'string' }) taxLocationPurpose?: unknown;
 }
 
-/** Keys are the seed's location purposes; any other key is dropped. */
+/** The seed's location purposes; any other key is an unknown property (400). */
 export class LocationsDto {
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) shipFrom?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) callPlaced?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) pom?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) poa?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) dropship?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) pos?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) shipTo?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) poo?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) billingLocation?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) callReceived?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) serviceRendered?: LocationContentDto;
-  @IsOptional() @ValidateNested() @Type(() => LocationContentDto) firstUse?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) shipFrom?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) callPlaced?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) pom?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) poa?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) dropship?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) pos?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) shipTo?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) poo?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) billingLocation?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) callReceived?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) serviceRendered?: LocationContentDto;
+  @ApiPropertyOptional({ type: LocationContentDto }) firstUse?: LocationContentDto;
 }
 
 export class TaxDocumentHeaderDto {
-  @ApiProperty({ example: 'A1 Boats' })
-  @IsString() @IsNotEmpty() @MaxLength(CODE)
+  @ApiProperty({ ...requiredText(CODE), example: 'A1 Boats' })
   companyCode: string;
 
-  @ApiProperty({ enum: TRANSACTION_TYPES, example: 'Sale' })
-  @IsIn(TRANSACTION_TYPES, { message: `transactionType must be one of ${TRANSACTION_TYPES.join(', ')}` })
+  @ApiProperty({ type: String, enum: TRANSACTION_TYPES, example: 'Sale' })
   transactionType: TransactionType;
 
-  @ApiProperty({ example: '#12345', description: 'REQUIRED for transactions; at most 50 characters, a visible one, no control characters' })
-  @IsString() @IsNotEmpty() @IsDocumentCode()
+  @ApiProperty({ ...requiredText(DOCUMENT_CODE_MAX), example: '#12345', description: 'REQUIRED for transactions; at most 50 characters, a visible one, no control characters' })
   documentCode: string;
 
-  @ApiPropertyOptional({ example: 'ArgosyCruises', description: 'REQUIRED for sales' })
-  @ValidateIf((h: TaxDocumentHeaderDto) => h.transactionType === 'Sale' || h.customerCode !== undefined)
-  @IsString() @IsNotEmpty({ message: 'customerCode is required for sales' }) @MaxLength(CODE)
+  @OptionalProperty({ ...requiredText(CODE), example: 'ArgosyCruises', description: 'REQUIRED for sales' })
   customerCode?: string;
 
-  @ApiPropertyOptional({ description: 'REQUIRED for purchases' })
-  @ValidateIf((h: TaxDocumentHeaderDto) => h.transactionType === 'Purchase' || h.vendorCode !== undefined)
-  @IsString() @IsNotEmpty({ message: 'vendorCode is required for purchases' }) @MaxLength(CODE)
+  @OptionalProperty({ ...requiredText(CODE), description: 'REQUIRED for purchases' })
   vendorCode?: string;
 
-  @ApiProperty({ example: '2014-06-11' })
-  @IsDefined({ message: 'transactionDate is required' }) @IsCalendarDate()
+  @ApiProperty({ ...DATE, example: '2014-06-11' })
   transactionDate: string;
 
-  @ApiPropertyOptional({ example: 'USD' })
-  @IsOptional() @IsISO4217CurrencyCode()
+  @OptionalProperty({ type: String, example: 'USD', description: 'ISO 4217' })
   currency?: string;
 
-  @IsOptional() @IsAmount()
+  @OptionalProperty(AMOUNT)
   totalTaxOverrideAmount?: number;
 
-  @IsOptional() @IsCalendarDate()
+  @OptionalProperty(DATE)
   taxCalculationDate?: string;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   defaultAvalaraGoodsAndServicesModifierType?: string;
 
   @ApiPropertyOptional({ type: LocationsDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationsDto)
   defaultLocations?: LocationsDto;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   defaultTaxPayerCode?: string;
 
-  @IsOptional() @IsIn(ENTITY_USE_TYPES, { message: `defaultEntityUseType must be one of ${ENTITY_USE_TYPES.join(', ')}` })
+  @OptionalProperty({ type: String, enum: ENTITY_USE_TYPES })
   defaultEntityUseType?: EntityUseType;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   purchaseOrderNumber?: string;
 
-  @IsOptional() @IsStringMap() @Transform(rawValue)
+  @OptionalProperty(STRING_MAP)
   metadata?: Record<string, string>;
 }
 
 export class TaxDocumentLineDto {
-  @ApiProperty({ example: '1' })
-  @IsString() @IsNotEmpty() @MaxLength(CODE)
+  @ApiProperty({ ...requiredText(CODE), example: '1' })
   lineCode: string;
 
-  @ApiProperty({ example: '22456366' })
-  @IsString() @IsNotEmpty() @MaxLength(CODE)
+  @ApiProperty({ ...requiredText(CODE), example: '22456366' })
   itemCode: string;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   avalaraGoodsAndServicesType?: string;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   avalaraGoodsAndServicesModifierType?: string;
 
-  @ApiPropertyOptional({ example: 1 })
-  @IsOptional() @IsAmount()
+  @OptionalProperty({ ...AMOUNT, example: 1 })
   quantity?: number;
 
-  @ApiProperty({ example: 32.5, description: 'Positive, also for returns' })
-  @IsDefined({ message: 'extendedAmount is required' }) @IsAmount()
+  @ApiProperty({ ...AMOUNT, example: 32.5, description: `Positive, also for returns; ${AMOUNT.description}` })
   extendedAmount: number;
 
-  @ApiProperty({ example: "Men's adidas FREEFOOTBALL JANEIRINHA Soccer Shoes" })
-  @IsString() @IsNotEmpty() @MaxLength(2048)
+  @ApiProperty({ ...requiredText(2048), example: "Men's adidas FREEFOOTBALL JANEIRINHA Soccer Shoes" })
   itemDescription: string;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   unitOfMeasure?: string;
 
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationsDto)
+  @ApiPropertyOptional({ type: LocationsDto })
   locations?: LocationsDto;
 
-  @IsOptional() @IsString() @MaxLength(CODE)
+  @OptionalProperty(text(CODE))
   taxPayerCode?: string;
 
-  @IsOptional() @IsIn(ENTITY_USE_TYPES, { message: `entityUseType must be one of ${ENTITY_USE_TYPES.join(', ')}` })
+  @OptionalProperty({ type: String, enum: ENTITY_USE_TYPES })
   entityUseType?: EntityUseType;
 
-  @IsOptional() @IsAmount()
+  @OptionalProperty(AMOUNT)
   taxOverrideAmount?: number;
 
-  @IsOptional() @IsBoolean()
+  @OptionalProperty({ type: Boolean })
   taxIncluded?: boolean;
 
-  @IsOptional() @IsStringMap() @Transform(rawValue)
+  @OptionalProperty(STRING_MAP)
   metadata?: Record<string, string>;
+
+  @ApiPropertyOptional(RESPONSE_ONLY)
+  calculatedTax?: unknown;
 }
 
-/** The TNG TaxDocument as a request body; calculatedTaxSummary/processingInfo/feedback are ignored. */
+/**
+ * The document the engine gets: a copy of the body without what the answer carries and a request may
+ * send back (calculatedTaxSummary, processingInfo, …). The body itself stays as received (the
+ * Idempotency-Key hash reads it).
+ */
+export function toTaxDocument(body: TaxDocumentDto | CalculationBody): TaxDocument {
+  const doc = JSON.parse(JSON.stringify(body)) as TaxDocumentDto;
+  dropResponseOnly(doc);
+  return doc as unknown as TaxDocument;
+}
+
+type CalculationBody = Omit<TaxDocumentDto, 'header'> & { header: Omit<TaxDocumentHeaderDto, 'documentCode'> & { documentCode?: string } };
+
+function dropResponseOnly(doc: TaxDocumentDto) {
+  delete doc.calculatedTaxSummary;
+  delete doc.processingInfo;
+  delete doc.feedback;
+  delete doc.messages;
+  const locations = [doc.header.defaultLocations];
+  for (const line of doc.lines) {
+    delete line.calculatedTax;
+    locations.push(line.locations);
+  }
+  for (const l of locations) for (const content of Object.values(l ?? {})) if (content) delete content.taxLocationPurpose;
+}
+
+/** What JSON schema cannot say about a TaxDocument, run after the schema passed. */
+export function taxDocumentProblems(doc: TaxDocumentDto, options: { documentCodeRequired: boolean } = { documentCodeRequired: true }): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const problem = (code: string, refersTo: string, message: string) => problems.push({ code, message, severity: 'Error', refersTo });
+  const h = doc.header;
+  if (typeof h.documentCode === 'string' || options.documentCodeRequired) {
+    const why = documentCodeProblem(h.documentCode);
+    if (why) problem('Invalid_isDocumentCode', 'header.documentCode', `header.documentCode ${why}`);
+  }
+  if (h.transactionType === 'Sale' && (h.customerCode === undefined || h.customerCode === null)) problem('Invalid_isNotEmpty', 'header.customerCode', 'customerCode is required for sales');
+  if (h.transactionType === 'Purchase' && (h.vendorCode === undefined || h.vendorCode === null)) problem('Invalid_isNotEmpty', 'header.vendorCode', 'vendorCode is required for purchases');
+  if (h.currency !== undefined && h.currency !== null && !isISO4217CurrencyCode(h.currency)) problem('Invalid_isISO4217CurrencyCode', 'header.currency', 'header.currency must be a valid ISO4217 currency code');
+  amountScale(h.totalTaxOverrideAmount, 'header.totalTaxOverrideAmount', problem);
+  metadataKeys(h.metadata, 'header.metadata', problem);
+  doc.lines.forEach((line, i) => {
+    amountScale(line.quantity, `lines[${i}].quantity`, problem);
+    amountScale(line.extendedAmount, `lines[${i}].extendedAmount`, problem);
+    amountScale(line.taxOverrideAmount, `lines[${i}].taxOverrideAmount`, problem);
+    metadataKeys(line.metadata, `lines[${i}].metadata`, problem);
+  });
+  const codes = doc.lines.map((l) => l.lineCode);
+  if (new Set(codes).size !== codes.length) problem('Invalid_uniqueLineCodes', 'lines', 'lineCode must be unique within the document');
+  if (!hasLocation(h.defaultLocations) && !doc.lines.every((l) => hasLocation(l.locations))) {
+    problem('Invalid_locationsOnHeaderOrLines', 'lines', 'header.defaultLocations is required unless every line has locations');
+  }
+  return problems;
+}
+
+/** At most 6 decimals, judged on the number's decimal text (1e-7 has 7). */
+function amountScale(value: number | null | undefined, path: string, problem: (code: string, refersTo: string, message: string) => void) {
+  if (typeof value === 'number' && decimalPlaces(value) > MAX_DECIMALS) {
+    problem('Invalid_isAmount', path, `${path} must be a number from 0 to ${MAX_AMOUNT} with at most ${MAX_DECIMALS} decimals`);
+  }
+}
+
+/** Decimals of a number's shortest decimal text; exponent forms (1e-7) through decimal.js. */
+function decimalPlaces(value: number): number {
+  const text = String(value);
+  if (text.includes('e')) return new Decimal(text).decimalPlaces();
+  const point = text.indexOf('.');
+  return point < 0 ? 0 : text.length - point - 1;
+}
+
+function metadataKeys(metadata: Record<string, string> | null | undefined, path: string, problem: (code: string, refersTo: string, message: string) => void) {
+  const long = metadata ? Object.keys(metadata).find((k) => k.length > 128) : undefined;
+  if (long !== undefined) problem('Invalid_isStringMap', path, `${path} keys must be at most 128 characters`);
+}
+
+const hasLocation = (locations?: LocationsDto | null) =>
+  !!locations && typeof locations === 'object' && Object.values(locations).some((v) => v !== undefined && v !== null);
+
+/** The TNG TaxDocument as a request body; calculatedTaxSummary/processingInfo/feedback/messages are ignored. */
+@SchemaValidated((doc: TaxDocumentDto) => taxDocumentProblems(doc))
 export class TaxDocumentDto {
   @ApiProperty({ type: TaxDocumentHeaderDto })
-  @IsDefined({ message: 'header is required' }) @IsObject() @ValidateNested() @Type(() => TaxDocumentHeaderDto)
   header: TaxDocumentHeaderDto;
 
-  @ApiProperty({ type: [TaxDocumentLineDto] })
-  @IsDefined({ message: 'lines is required' }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10000)
-  @ValidateNested({ each: true }) @Type(() => TaxDocumentLineDto)
-  @UniqueLineCodes() @LocationsOnHeaderOrLines()
+  @ApiProperty({ type: [TaxDocumentLineDto], minItems: 1, maxItems: 10000 })
   lines: TaxDocumentLineDto[];
+
+  @ApiPropertyOptional(RESPONSE_ONLY) calculatedTaxSummary?: unknown;
+  @ApiPropertyOptional(RESPONSE_ONLY) processingInfo?: unknown;
+  @ApiPropertyOptional({ ...RESPONSE_ONLY, description: 'Client feedback (latencyData); accepted and ignored' }) feedback?: unknown;
+  @ApiPropertyOptional({ ...RESPONSE_ONLY, type: 'array', items: { type: 'object' } }) messages?: unknown;
 }
