@@ -155,7 +155,8 @@ describe('Who may change states: every role x transition and period operation, o
             expect({ who, ok: res.status < 300 }).toEqual({ who, ok: true });
             expect(await eventsOf(code)).toBeGreaterThan(before);
           } else {
-            expectRefused(res, who);
+            // The v2 surface says it in AvaTax's words (docs/avatax-v2.md "Errors").
+            expectRefused(res, who, 'AuthorizationException');
             expect(await stateOf(code)).toBe(from);
             expect(await eventsOf(code)).toBe(before);
           }

@@ -29,6 +29,7 @@ import { TaxSetupController } from './onboarding/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
+import { AvataxV2UnsupportedController } from './avatax-v2/avatax-v2-unsupported.controller';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -58,7 +59,9 @@ export class AppModule {
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, UsersController, WhoAmIController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
         AddressesController, CalculationsController, PeriodsController, ReportsController,
-        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
+        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController,
+        // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
+        AvataxV2UnsupportedController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },

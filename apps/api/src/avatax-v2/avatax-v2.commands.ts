@@ -46,7 +46,7 @@ export class ChangeV2TransactionCommand {
 async function calculate(companies: CompanySetupSource, content: TaxContent, accountId: string, document: TaxDocument, strict: boolean | undefined) {
   const companyCode = document.header.companyCode;
   const company = await companies.companySetup(accountId, companyCode);
-  if (!company) throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+  if (!company) throw new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
   // v2 documents are calculated as given (no latlong filled in), as before.
   return calculateDocument(document, company, content, { strict, latLong: false });
 }

@@ -166,7 +166,7 @@ const isoDate = (value: unknown, target: string): string => {
  */
 export function toV2Create(body: unknown, defaults: { companyCode?: string; code?: string } = {}): V2Create {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(400, 'ModelRequiredError', 'The request body must be a CreateTransactionModel object.', 'model');
+    throw new ApiError(400, 'ModelRequiredException', 'The request body must be a CreateTransactionModel object.', 'model');
   }
   const m = body as CreateTransactionModel;
   const documentType = enumValue(DOCUMENT_TYPES, m.type, 'type', 'SalesOrder');
@@ -212,7 +212,7 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     const at = `lines[${i}]`;
     if (l === null || typeof l !== 'object') throw invalidValue(at, `${at} must be a line object.`);
     const lineCode = l.number !== undefined && l.number !== null && String(l.number) !== '' ? String(l.number) : String(i + 1);
-    if (lineNumbers.has(lineCode)) throw v2Error(400, 'DuplicateLineNumber', `Line number "${lineCode}" appears twice.`, `${at}.number`);
+    if (lineNumbers.has(lineCode)) throw v2Error(400, 'LineAlreadyExists', `Line number "${lineCode}" appears twice.`, `${at}.number`);
     lineNumbers.add(lineCode);
     const line: TaxDocumentLine = {
       lineCode,
