@@ -14,3 +14,5 @@ export * from './filing-period.events';
 export * from './filing-period.decider';
 export * from './permissions';
 export * from './user.decider';
+export * from './customer.events';
+export * from './customer.decider';

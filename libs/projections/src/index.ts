@@ -12,3 +12,4 @@ export * from './period-liability.projection';
 export * from './filing-period.projection';
 export * from './catch-up-projector';
 export * from './position-waiters';
+export * from './customers.projection';

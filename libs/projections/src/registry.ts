@@ -1,4 +1,4 @@
-import { COMPANY_EVENT_TYPES, FILING_PERIOD_EVENT_TYPES, TAX_CALCULATION_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
+import { COMPANY_EVENT_TYPES, CUSTOMER_EVENT_TYPES, FILING_PERIOD_EVENT_TYPES, TAX_CALCULATION_EVENT_TYPES, TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/ledger';
 
 /**
  * The read-model projections and their versions. Bump a projection's `version` whenever its output for
@@ -80,6 +80,13 @@ export const FILING_PERIODS_PROJECTION: ProjectionDefinition = {
   eventTypes: FILING_PERIOD_EVENT_TYPES,
 };
 
+/** Customers of a company (AvaTax customers; libs/projections/src/customers.projection.ts). */
+export const CUSTOMERS_PROJECTION: ProjectionDefinition = {
+  name: 'customers',
+  version: 1,
+  eventTypes: CUSTOMER_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -92,6 +99,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   CALCULATIONS_PROJECTION,
   PERIOD_LIABILITY_PROJECTION,
   FILING_PERIODS_PROJECTION,
+  CUSTOMERS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

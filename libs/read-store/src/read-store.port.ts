@@ -10,6 +10,7 @@ import type {
 import type { CompanySetupView, UserView } from './onboarding-views';
 import type { CalculationListFilter, CalculationView } from './calculation-views';
 import type { PeriodReadStore } from './period-read-store.port';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/projections';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -27,6 +28,13 @@ export interface ReadStore extends PeriodReadStore {
   getCalculation(key: TransactionKey): Promise<CalculationView | null>;
   /** Ordered by documentCode, then transactionType. */
   listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]>;
+
+  /** A customer of a company (read model customers); null when not in this account and company. */
+  getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null>;
+  /** How many customers a company has. */
+  countCustomers(accountId: string, companyCode: string): Promise<number>;
+  /** One company's customers ordered by customerCode. */
+  listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

@@ -17,6 +17,8 @@ import type { CompanySetupView, UserView } from '../onboarding-views';
 import { MongoOnboardingCollections } from './mongo-onboarding-collections';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
 import { MongoCalculationsCollection } from './calculations-collection';
+import { MongoCustomersCollection } from './customers-collection';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/projections';
 import { MongoPeriodReadModels } from './mongo-period-read-models';
 import type {
   CompanyView,
@@ -91,6 +93,7 @@ export class MongoReadStore implements ReadStore {
   private readonly checkpointsColl: Collection<CheckpointDoc>;
   private readonly onboarding: MongoOnboardingCollections;
   private readonly calculations: MongoCalculationsCollection;
+  private readonly customers: MongoCustomersCollection;
 
   /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
   private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
@@ -112,6 +115,7 @@ export class MongoReadStore implements ReadStore {
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_COLLECTIONS.checkpoints, options);
     this.onboarding = new MongoOnboardingCollections(db, this.credentials);
     this.calculations = new MongoCalculationsCollection(db);
+    this.customers = new MongoCustomersCollection(db);
     this.projectionCollections = new Map<string, Collection<{ _id: string }>>([
       ['company_setups', this.onboarding.companySetups as unknown as Collection<{ _id: string }>],
       ['users', this.onboarding.users as unknown as Collection<{ _id: string }>],
@@ -121,6 +125,7 @@ export class MongoReadStore implements ReadStore {
       [MONGO_COLLECTIONS.companies, this.companies as unknown as Collection<{ _id: string }>],
       [MONGO_COLLECTIONS.idempotencyKeys, this.idempotencyKeys as unknown as Collection<{ _id: string }>],
       ['calculations', this.calculations.collection as unknown as Collection<{ _id: string }>],
+      ['customers', this.customers.collection as unknown as Collection<{ _id: string }>],
     ]);
     this.periods = new MongoPeriodReadModels(db, client ?? db.client);
   }
@@ -156,6 +161,7 @@ export class MongoReadStore implements ReadStore {
       this.idempotencyKeys.createIndexes([{ key: { accountId: 1, key: 1 }, name: 'account_key', unique: true }]),
       this.onboarding.ensureIndexes(),
       this.calculations.ensureIndexes(),
+      this.customers.ensureIndexes(),
       this.periods.ensureIndexes(),
     ]);
   }
@@ -175,6 +181,7 @@ export class MongoReadStore implements ReadStore {
     }
     if (await this.onboarding.apply(event)) return;
     if (await this.calculations.apply(event)) return;
+    if (await this.customers.apply(event)) return;
     await this.periods.apply(event);
     if (isTransactionEvent(event)) {
       await this.applyTransaction(event);
@@ -287,6 +294,18 @@ export class MongoReadStore implements ReadStore {
 
   async getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
     return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID });
+  }
+
+  getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null> {
+    return this.customers.get(accountId, companyCode, customerCode);
+  }
+
+  countCustomers(accountId: string, companyCode: string): Promise<number> {
+    return this.customers.count(accountId, companyCode);
+  }
+
+  listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
+    return this.customers.list(accountId, filter);
   }
 
   getCalculation(key: TransactionKey): Promise<CalculationView | null> {

@@ -22,6 +22,8 @@ import type { CompanySetupView, UserView } from '../onboarding-views';
 import { SqliteOnboardingTables } from './sqlite-onboarding-tables';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
 import { SqliteCalculationsTable } from './calculations-table';
+import { SqliteCustomersTable } from './customers-table';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/projections';
 import type {
   CompanyView,
   CredentialView,
@@ -230,6 +232,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly parkedStmt: () => BetterSqlite3.Statement<[], unknown>;
   private readonly onboarding: SqliteOnboardingTables;
   private readonly calculations: SqliteCalculationsTable;
+  private readonly customers: SqliteCustomersTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: SqlitePeriodReadModels;
 
@@ -241,6 +244,7 @@ export class SqliteReadStore implements ReadStore {
     this.parkedStmt = prepareOnFirstUse(db, 'SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position');
     this.onboarding = new SqliteOnboardingTables(db);
     this.calculations = new SqliteCalculationsTable(db);
+    this.customers = new SqliteCustomersTable(db);
     this.periods = new SqlitePeriodReadModels(db);
     const keyWhere =
       'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
@@ -442,6 +446,18 @@ export class SqliteReadStore implements ReadStore {
     return row ? withDocument<TransactionVersionView>(row) : null;
   }
 
+  async getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null> {
+    return this.customers.get(accountId, companyCode, customerCode);
+  }
+
+  async countCustomers(accountId: string, companyCode: string): Promise<number> {
+    return this.customers.count(accountId, companyCode);
+  }
+
+  async listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
+    return this.customers.list(accountId, filter);
+  }
+
   async getCalculation(key: TransactionKey): Promise<CalculationView | null> {
     return this.calculations.get(key);
   }
@@ -538,6 +554,7 @@ export class SqliteReadStore implements ReadStore {
     this.recordIdempotencyKey(event);
     if (this.onboarding.apply(event)) return;
     if (this.calculations.apply(event)) return;
+    if (this.customers.apply(event)) return;
     this.periods.apply(event);
     if (isTransactionEvent(event)) {
       const key = event.data as KeyParams;
