@@ -29,6 +29,8 @@ import { TaxSetupController } from './onboarding/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
+import { AvataxV2CustomersController } from './avatax-v2/avatax-v2-customers.controller';
+import { CUSTOMER_COMMAND_HANDLERS } from './avatax-v2/customer.commands';
 import { AvataxV2UnsupportedController } from './avatax-v2/avatax-v2-unsupported.controller';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
@@ -59,7 +61,7 @@ export class AppModule {
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, UsersController, WhoAmIController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
         AddressesController, CalculationsController, PeriodsController, ReportsController,
-        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController,
+        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
       providers: [
@@ -75,6 +77,7 @@ export class AppModule {
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
+        ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
         TaxCalculationRepository,

@@ -8,3 +8,4 @@ export * from './calculation-views';
 export * from './sqlite/sqlite-rebuild';
 export * from './mongodb/mongo-rebuild';
 export * from './period-read-store.port';
+export * from './customer-views';

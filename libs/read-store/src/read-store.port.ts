@@ -10,7 +10,7 @@ import type {
 import type { CompanySetupView, UserView } from './onboarding-views';
 import type { CalculationListFilter, CalculationView } from './calculation-views';
 import type { PeriodReadStore } from './period-read-store.port';
-import type { CustomerListFilter, CustomerView } from '@tax-ledger/projections';
+import type { CustomerListFilter, CustomerView } from './customer-views';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses

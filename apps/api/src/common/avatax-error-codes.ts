@@ -24,6 +24,9 @@ const V2_CODES: Record<string, { code: string; status?: number }> = {
   NoJurisdictionsAtAddress: { code: 'JurisdictionNotFoundError' },
   InternalError: { code: 'InternalServerError' },
   CompanyNotFound: { code: 'EntityNotFoundError', status: 404 },
+  // A customer code or certificate id taken by a request that raced this one.
+  CustomerExists: { code: 'DuplicateEntry', status: 400 },
+  CertificateExists: { code: 'DuplicateEntry', status: 400 },
 };
 
 /**

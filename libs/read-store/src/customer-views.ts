@@ -1,0 +1,1 @@
+export type { CustomerView, CustomerListFilter } from '@tax-ledger/projections';
