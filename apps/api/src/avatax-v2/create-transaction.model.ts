@@ -150,7 +150,7 @@ export function amount(value: unknown, target: string): number {
   return n;
 }
 
-const isoDate = (value: unknown, target: string): string => {
+export const isoDate = (value: unknown, target: string): string => {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || !isCalendarDate(value.slice(0, 10))) {
     if (value === undefined || value === null || value === '') throw valueRequired(target);
     throw v2Error(400, 'DateFormatError', `${target} must be an ISO 8601 date (YYYY-MM-DD) that exists in the calendar.`, target);
