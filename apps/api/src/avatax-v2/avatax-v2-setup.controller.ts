@@ -58,7 +58,7 @@ function companyAddress(m: Record<string, unknown>, at: string): Address {
   };
 }
 
-const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
+export const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
   id: l.id,
   companyId: c.companyId ?? 0,
   locationCode: l.locationCode,
@@ -74,7 +74,8 @@ const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
   country: l.address.country,
 });
 
-const v2Company = (c: CompanyState) => ({
+/** A company as AvaTax's CompanyModel (with its locations and nexus). */
+export const v2Company = (c: CompanyState) => ({
   ...presentCompany(c),
   id: c.companyId ?? 0,
   accountId: c.accountId,
