@@ -242,9 +242,9 @@ describe('avatax SDK against the v2 transactions API', () => {
     const defs = await client.listNexusByAddress({ line1: SPOKANE.line1, city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' });
     expect(defs.value).toEqual(expect.arrayContaining([expect.objectContaining({ region: 'WA', jurisTypeId: 'STA' })]));
     expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), customerCode: undefined } }))).toBe('ValueRequiredError');
-    expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), companyCode: 'NOPE' } }))).toBe('CompanyNotFound');
+    expect(await errorCode(client.createTransaction({ model: { ...invoice('X', [1]), companyCode: 'NOPE' } }))).toBe('EntityNotFoundError');
     const stranger: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ accountId: a.accountId, licenseKey: 'wrong' });
-    expect(await errorCode(stranger.listTransactionsByCompany({ companyCode: a.companyCode }))).toBe('AuthenticationFailed');
+    expect(await errorCode(stranger.listTransactionsByCompany({ companyCode: a.companyCode }))).toBe('AuthenticationException');
   });
 
   it('an uncommitted invoice is updated by creating it again with the same code; a committed code is reserved', async () => {

@@ -6,7 +6,7 @@
 import Avatax from 'avatax';
 import { startTestApp, type TestApp } from './support/test-app';
 import { avataxClientFor } from './support/avatax-sdk';
-import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
+import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 
 describe('avatax SDK against the v2 nexus APIs', () => {
   let t: TestApp;
@@ -47,6 +47,6 @@ describe('avatax SDK against the v2 nexus APIs', () => {
   it('username and password work as well, and another company id is not found', async () => {
     const byUser: any = new Avatax({ appName: 'e2e', appVersion: '1', machineName: 'jest', environment: baseUrl }).withSecurity({ username: a.username, password: a.password });
     expect((await byUser.listNexusByCompany({ companyId: a.companyId }))['@recordsetCount']).toBe(2);
-    await expect(byUser.listNexusByCompany({ companyId: a.companyId + 1 })).rejects.toMatchObject({ code: 'CompanyNotFound' });
+    await expect(byUser.listNexusByCompany({ companyId: a.companyId + 1 })).rejects.toMatchObject({ code: 'EntityNotFoundError' });
   });
 });

@@ -33,6 +33,11 @@ import { TaxSetupController } from './onboarding/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
+import { AvataxV2ConnectController } from './avatax-v2/avatax-v2-connect.controller';
+import { AvataxV2CertificatesController } from './avatax-v2/avatax-v2-certificates.controller';
+import { AvataxV2CustomersController } from './avatax-v2/avatax-v2-customers.controller';
+import { CUSTOMER_COMMAND_HANDLERS } from './avatax-v2/customer.commands';
+import { AvataxV2UnsupportedController } from './avatax-v2/avatax-v2-unsupported.controller';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -63,7 +68,9 @@ export class AppModule {
       controllers: [HealthController, AccountsController, TransactionsController,
         LicenseKeysController, UsersController, WhoAmIController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
         AddressesController, CalculationsController, PeriodsController, ReportsController,
-        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController],
+        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
+        // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
+        AvataxV2UnsupportedController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorResponseFilter },
         { provide: COMPANY_SETUP, useClass: ReadModelCompanySetup },
@@ -78,6 +85,7 @@ export class AppModule {
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
+        ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...TRANSACTION_QUERY_HANDLERS,
         TaxCalculationRepository,

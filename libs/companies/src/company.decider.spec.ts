@@ -92,6 +92,18 @@ describe('company decider', () => {
     expect(refusal(withCert, { type: 'AddCertificate', certificate: { ...cert, entityUseCode: 'G' } })).toEqual({ code: 'CertificateExists', category: 'conflict' });
     expect(given(create, { type: 'AddCertificate', certificate: { ...cert, entityUseCode: 'G' } }, { type: 'RevokeCertificate', certificateId: 'C' }).certificates).toEqual([]);
   });
+
+  it('given a certificate, when customers are linked, then only the new codes are recorded and the certificate lists them', () => {
+    const cert = { certificateId: 'C', customerCode: 'CU', regions: [{ country: 'US', region: 'WA' }], effectiveDate: '2024-01-01', exemptionReason: 'RESALE' };
+    const state = given(create, { type: 'AddCertificate', certificate: cert });
+    expect(decideCompany(state, { type: 'LinkCertificateCustomers', certificateId: 'C', customerCodes: ['CU', 'B', 'B', 'A'] }, key)).toEqual([
+      { type: 'CertificateCustomersLinked', data: { ...key, certificateId: 'C', customerCodes: ['B', 'A'] } },
+    ]);
+    const linked = given(create, { type: 'AddCertificate', certificate: cert }, { type: 'LinkCertificateCustomers', certificateId: 'C', customerCodes: ['B'] });
+    expect(linked.certificates[0]).toMatchObject({ customerCode: 'CU', customerCodes: ['B'] });
+    expect(decideCompany(linked, { type: 'LinkCertificateCustomers', certificateId: 'C', customerCodes: ['B', 'CU'] }, key)).toEqual([]);
+    expect(refusal(linked, { type: 'LinkCertificateCustomers', certificateId: 'NOPE', customerCodes: ['B'] })).toEqual({ code: 'CertificateNotFound', category: 'not_found' });
+  });
 });
 
 describe('account decider: license keys', () => {

@@ -113,6 +113,10 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent, occurred
       return { ...s, certificates: [...s.certificates, event.data.certificate] };
     case 'CertificateRevoked':
       return { ...s, certificates: s.certificates.filter((c) => c.certificateId !== event.data.certificateId) };
+    case 'CertificateCustomersLinked': {
+      const { certificateId, customerCodes } = event.data;
+      return { ...s, certificates: s.certificates.map((c) => (c.certificateId === certificateId ? { ...c, customerCodes: [...(c.customerCodes ?? []), ...customerCodes] } : c)) };
+    }
     case 'FilingFrequencySet': {
       const e = event.data.entry;
       const same = (x: FilingCalendarEntry) => x.country === e.country && x.region === e.region && x.effectiveDate === e.effectiveDate;
@@ -149,6 +153,7 @@ export type CompanyCommand =
   | { type: 'SetFallbackItem'; itemCode: string | null }
   | { type: 'AddCertificate'; certificate: ExemptionCertificate }
   | { type: 'RevokeCertificate'; certificateId: string }
+  | { type: 'LinkCertificateCustomers'; certificateId: string; customerCodes: string[] }
   | { type: 'SetFilingFrequency'; entry: FilingCalendarEntry }
   | { type: 'ChangeSettings'; settings: CompanySettings };
 
@@ -257,6 +262,14 @@ export function decideCompany(state: CompanyState, cmd: CompanyCommand, key: { a
         throw new LedgerError('CertificateNotFound', `No certificate "${cmd.certificateId}" on file.`, 'not_found', 'certificateId');
       }
       return [{ type: 'CertificateRevoked', data: { ...k, certificateId: cmd.certificateId } }];
+    case 'LinkCertificateCustomers': {
+      const certificate = state.certificates.find((c) => c.certificateId === cmd.certificateId);
+      if (!certificate) throw new LedgerError('CertificateNotFound', `No certificate "${cmd.certificateId}" on file.`, 'not_found', 'certificateId');
+      const linked = new Set([certificate.customerCode, ...(certificate.customerCodes ?? [])]);
+      const added = [...new Set(cmd.customerCodes)].filter((code) => code.trim() !== '' && !linked.has(code));
+      // Linking a customer already linked changes nothing (AvaTax answers with the certificate).
+      return added.length ? [{ type: 'CertificateCustomersLinked', data: { ...k, certificateId: cmd.certificateId, customerCodes: added } }] : [];
+    }
     case 'SetFilingFrequency':
       return [{ type: 'FilingFrequencySet', data: { ...k, entry: cmd.entry } }];
     case 'ChangeSettings':

@@ -83,6 +83,8 @@ export type FallbackItemSet = { type: 'FallbackItemSet'; data: CompanyKeyData & 
 /** The certificate is stored exactly as the engine reads it (`ExemptionCertificate`, one declaration of the shape). */
 export type CertificateAdded = { type: 'CertificateAdded'; data: CompanyKeyData & { certificate: ExemptionCertificate } };
 export type CertificateRevoked = { type: 'CertificateRevoked'; data: CompanyKeyData & { certificateId: string } };
+/** More customers the certificate exempts (AvaTax linkCertificatesToCustomer); only codes not linked before. */
+export type CertificateCustomersLinked = { type: 'CertificateCustomersLinked'; data: CompanyKeyData & { certificateId: string; customerCodes: string[] } };
 export type FilingFrequencySet = { type: 'FilingFrequencySet'; data: CompanyKeyData & { entry: FilingCalendarEntry } };
 
 /** Company settings a tax team chooses (each field present only when it is being set). */
@@ -111,6 +113,7 @@ export type CompanyEvent =
   | FallbackItemSet
   | CertificateAdded
   | CertificateRevoked
+  | CertificateCustomersLinked
   | FilingFrequencySet
   | CompanySettingsChanged;
 
@@ -125,6 +128,7 @@ export const COMPANY_EVENT_TYPES: readonly CompanyEvent['type'][] = [
   'FallbackItemSet',
   'CertificateAdded',
   'CertificateRevoked',
+  'CertificateCustomersLinked',
   'FilingFrequencySet',
   'CompanySettingsChanged',
 ];

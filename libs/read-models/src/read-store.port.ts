@@ -9,6 +9,7 @@ import type { CompanySetupView, CompanyView } from '@tax-ledger/companies';
 import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import type { CalculationListFilter, CalculationView } from '@tax-ledger/calculations';
 import type { PeriodReadStore } from '@tax-ledger/filing-periods';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -26,6 +27,13 @@ export interface ReadStore extends PeriodReadStore {
   getCalculation(key: TransactionKey): Promise<CalculationView | null>;
   /** Ordered by documentCode, then transactionType. */
   listCalculations(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]>;
+
+  /** A customer of a company (read model customers); null when not in this account and company. */
+  getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null>;
+  /** How many customers a company has. */
+  countCustomers(accountId: string, companyCode: string): Promise<number>;
+  /** One company's customers ordered by customerCode. */
+  listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

@@ -3,6 +3,7 @@ import { COMPANY_EVENT_TYPES } from '@tax-ledger/companies';
 import { FILING_PERIOD_EVENT_TYPES } from '@tax-ledger/filing-periods';
 import { TAX_CALCULATION_EVENT_TYPES } from '@tax-ledger/calculations';
 import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/transactions';
+import { CUSTOMER_EVENT_TYPES } from '@tax-ledger/customers';
 
 /** The read models every store maintains (their versions: see `ProjectionDefinition`). */
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
@@ -67,6 +68,13 @@ export const FILING_PERIODS_PROJECTION: ProjectionDefinition = {
   eventTypes: FILING_PERIOD_EVENT_TYPES,
 };
 
+/** Customers of a company (AvaTax customers; libs/customers/src/customers.projection.ts). */
+export const CUSTOMERS_PROJECTION: ProjectionDefinition = {
+  name: 'customers',
+  version: 1,
+  eventTypes: CUSTOMER_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -79,6 +87,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   CALCULATIONS_PROJECTION,
   PERIOD_LIABILITY_PROJECTION,
   FILING_PERIODS_PROJECTION,
+  CUSTOMERS_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

@@ -33,7 +33,7 @@ interface Case {
 const WA_STATE = 'WASHINGTON STATE Sales';
 const SEATTLE = 'SEATTLE CITY Sales';
 const nexus = (region: string, extra: Partial<NexusDeclaration> = {}, country = 'US'): NexusDeclaration => ({ country, region, effectiveDate: '2020-01-01', ...extra });
-const cert = (id: string, customerCode: string, region: string, extra: Record<string, string> = {}) => ({
+const cert = (id: string, customerCode: string, region: string, extra: Record<string, string | string[]> = {}) => ({
   certificateId: id, customerCode, regions: [{ country: 'US', region }], effectiveDate: '2024-01-01', expirationDate: '2025-12-31', ...extra,
 });
 
@@ -154,6 +154,8 @@ const cases: Case[] = [
     details: [[WA_STATE, 0.065, 0, 'Exemption certificate C-2 (Entity use code G (Resale)): Resale certificate']], tax: 0 },
   { name: 'expired certificate is ignored', from: ['US', 'WA'], to: ['US', 'WA'], amount: 100, date: '2026-01-01', company: { certificates: [cert('C-1', 'CUST-1', 'WA')] }, details: [[WA_STATE, 0.065, 6.5]], tax: 6.5 },
   { name: 'certificate for another state is ignored', from: ['US', 'WA'], to: ['US', 'WA'], amount: 100, company: { certificates: [cert('C-1', 'CUST-1', 'OR')] }, details: [[WA_STATE, 0.065, 6.5]], tax: 6.5 },
+  { name: 'certificate linked to the customer as a further customer', from: ['US', 'WA'], to: ['US', 'WA'], amount: 100, company: { certificates: [cert('C-3', '', 'WA', { customerCodes: ['CUST-9', 'CUST-1'] })] }, details: [[WA_STATE, 0.065, 0, 'Exemption certificate C-3']], tax: 0 },
+  { name: 'certificate created without a customer exempts nobody', from: ['US', 'WA'], to: ['US', 'WA'], amount: 100, company: { certificates: [cert('C-4', '', 'WA')] }, details: [[WA_STATE, 0.065, 6.5]], tax: 6.5 },
   { name: 'certificate of another customer is ignored', from: ['US', 'WA'], to: ['US', 'WA'], amount: 100, company: { certificates: [cert('C-1', 'CUST-2', 'WA')] }, details: [[WA_STATE, 0.065, 6.5]], tax: 6.5 },
   { name: 'entity use code E on the line', from: ['US', 'WA'], to: ['US', 'WA', '98101'], amount: 100, line: { entityUseType: 'E' },
     details: [[WA_STATE, 0.065, 0, 'Entity use code E (Charitable Organization)'], [SEATTLE, 0.0385, 0, 'Entity use code E (Charitable Organization)']], tax: 0 },

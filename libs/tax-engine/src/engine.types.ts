@@ -66,7 +66,12 @@ export interface ItemMapping {
  */
 export interface ExemptionCertificate {
   certificateId: string;
+  /** The customer it was filed for ('' when it was created without one and linked later). */
   customerCode: string;
+  /** Further customers it is linked to (AvaTax's linkCertificatesToCustomer). */
+  customerCodes?: string[];
+  /** The number printed on the certificate (AvaTax exemptionNumber). */
+  exemptionNumber?: string;
   /** Regions covered: `${country}-${region}` pairs, e.g. { country: 'US', region: 'WA' }. */
   regions: Array<{ country: string; region: string }>;
   /** Entity use code (A..R) or a free-text exemption reason; at least one is given. */

@@ -54,7 +54,7 @@ export function certificateFor(company: CompanySetup, customerCode: string | und
   const code = customerCode.trim();
   return company.certificates.find(
     (c) =>
-      c.customerCode.trim() === code &&
+      [c.customerCode, ...(c.customerCodes ?? [])].some((linked) => linked.trim() === code) &&
       activeOn(c.effectiveDate.slice(0, 10), c.expirationDate?.slice(0, 10), date) &&
       c.regions.some((r) => {
         if (normaliseCountry(r.country) !== country) return false;

@@ -34,13 +34,13 @@ const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim()
 
 function requireObject(body: unknown, model: string): Record<string, unknown> {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(400, 'ModelRequiredError', `The request body must be a ${model} object.`, 'model');
+    throw new ApiError(400, 'ModelRequiredException', `The request body must be a ${model} object.`, 'model');
   }
   return body as Record<string, unknown>;
 }
 
 function requireArray(body: unknown, model: string): Record<string, unknown>[] {
-  if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, 'ModelRequiredError', `The request body must be a non-empty array of ${model}.`, 'model');
+  if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, 'ModelRequiredException', `The request body must be a non-empty array of ${model}.`, 'model');
   return body.map((item, i) => requireObject(item, `${model} [${i}]`));
 }
 
@@ -58,7 +58,7 @@ function companyAddress(m: Record<string, unknown>, at: string): Address {
   };
 }
 
-const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
+export const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
   id: l.id,
   companyId: c.companyId ?? 0,
   locationCode: l.locationCode,
@@ -74,7 +74,8 @@ const v2Location = (c: CompanyState, l: CompanyState['locations'][number]) => ({
   country: l.address.country,
 });
 
-const v2Company = (c: CompanyState) => ({
+/** A company as AvaTax's CompanyModel (with its locations and nexus). */
+export const v2Company = (c: CompanyState) => ({
   ...presentCompany(c),
   id: c.companyId ?? 0,
   accountId: c.accountId,

@@ -72,7 +72,7 @@ const FILTER_FIELDS = ['status', 'type', 'locked', 'reconciled', 'date', 'taxDat
 
 const objectBody = (body: unknown, model: string): Record<string, unknown> => {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(400, 'ModelRequiredError', `The request body must be a ${model} object.`, 'model');
+    throw new ApiError(400, 'ModelRequiredException', `The request body must be a ${model} object.`, 'model');
   }
   return body as Record<string, unknown>;
 };
@@ -374,7 +374,7 @@ export class AvataxV2TransactionsController {
   ) {
     const companyCode = decodeAvataxCode(rawCompany);
     if (!(await this.companySetup.companySetup(caller.accountId, companyCode))) {
-      throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+      throw new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
     }
     const top = q.$top === undefined || q.$top === '' ? MAX_TOP : Number(q.$top);
     const skip = q.$skip === undefined || q.$skip === '' ? 0 : Number(q.$skip);

@@ -1,13 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type {
-  AvataxVersionInfo,
-  FlagTransaction,
-  LockTransaction,
-  TransactionKey,
-  TransactionView,
+import {
+  type AvataxVersionInfo,
+  type FlagTransaction,
+  type LockTransaction,
+  type TransactionKey,
+  type TransactionView,
 } from '@tax-ledger/transactions';
 import type { EventMetadata } from '@tax-ledger/platform';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { CalculationResult, TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
 import { calculateDocument } from '../document-write/calculate-document';
 import { ApiError } from '../common/api-error';
@@ -16,6 +17,7 @@ import { PeriodLock } from '../document-write/period-lock';
 import { TAX_CONTENT } from '../storage/tokens';
 import { newVersionId } from '../transactions/commands/record-transaction.command';
 import { type CommandOptions, TaxTransactionRepository } from '../transactions/tax-transaction.repository';
+import { withCustomerTaxId } from './customer-tax-id';
 
 /** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
 export class CalculateV2DocumentCommand {
@@ -48,10 +50,13 @@ export class ChangeV2TransactionCommand {
   ) {}
 }
 
-async function calculate(companies: CompanySetupSource, content: TaxContent, accountId: string, document: TaxDocument, strict: boolean | undefined) {
-  const companyCode = document.header.companyCode;
+async function calculate(companies: CompanySetupSource, content: TaxContent, readStore: ReadStore, accountId: string, given: TaxDocument, strict: boolean | undefined) {
+  const companyCode = given.header.companyCode;
   const company = await companies.companySetup(accountId, companyCode);
-  if (!company) throw new ApiError(404, 'CompanyNotFound', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+  if (!company) throw new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+  // The customer's tax identifier when the document has none (VAT reverse charge; customer-tax-id.ts).
+  const customerCode = given.header.customerCode;
+  const document = customerCode ? withCustomerTaxId(given, await readStore.getCustomer(accountId, companyCode, customerCode)) : given;
   // v2 documents are calculated as given (no latlong filled in), as before.
   return calculateDocument(document, company, content, { strict, latLong: false });
 }
@@ -61,10 +66,11 @@ export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2Do
   constructor(
     @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   async execute({ accountId, document, strict }: CalculateV2DocumentCommand) {
-    return (await calculate(this.companies, this.content, accountId, document, strict)).calculation;
+    return (await calculate(this.companies, this.content, this.readStore, accountId, document, strict)).calculation;
   }
 }
 
@@ -74,13 +80,14 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     private readonly transactions: TaxTransactionRepository,
     @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
     @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly periodLock: PeriodLock,
   ) {}
 
   async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict }: RecordV2TransactionCommand) {
     const { calculation, calculationDuration } = given
       ? { calculation: given.result, calculationDuration: given.duration }
-      : await calculate(this.companies, this.content, key.accountId, document, strict);
+      : await calculate(this.companies, this.content, this.readStore, key.accountId, document, strict);
     // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
     if (committed) await this.periodLock.assertOpen(key, calculation.document);
     return this.transactions.handle(key, metadata, () => ({

@@ -1,5 +1,5 @@
 import { TRANSACTION_STATES } from '@tax-ledger/ledger';
-import { decodeAvataxCode, encodeAvataxCode, enumValue, DOCUMENT_TYPES } from './avatax-codes';
+import { decodeAvataxCode, DOCUMENT_TYPES, encodeAvataxCode, enumValue } from './avatax-codes';
 import { toV2Create } from './create-transaction.model';
 import { parseFilter, parseOrderBy } from './transaction-filter';
 import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, v2Status } from './transaction.presenter';
@@ -108,7 +108,7 @@ describe('CreateTransactionModel -> TNG TaxDocument', () => {
     expect(() => toV2Create({ ...base, lines: [{ amount: 'ten' }] })).toThrow(expect.objectContaining({ code: 'InvalidParameterValue', target: 'lines[0].amount' }));
     expect(() => toV2Create({ ...base, addresses: { moon: { city: 'x' } } })).toThrow(expect.objectContaining({ target: 'addresses.moon' }));
     expect(() => toV2Create({ ...base, entityUseCode: 'ZZ' })).toThrow(expect.objectContaining({ target: 'entityUseCode' }));
-    expect(() => toV2Create(null)).toThrow(expect.objectContaining({ code: 'ModelRequiredError' }));
+    expect(() => toV2Create(null)).toThrow(expect.objectContaining({ code: 'ModelRequiredException' }));
     expect(() => toV2Create(base)).toThrow(expect.objectContaining({ code: 'MissingAddress', target: 'addresses' }));
     expect(() => toV2Create({ ...base, date: '2024-02-30' })).toThrow(expect.objectContaining({ code: 'DateFormatError', target: 'date' }));
   });

@@ -1,9 +1,28 @@
-import type { Address, EntityUseType, LocationContent, Locations, TaxDocument, TaxDocumentLine, TransactionType } from '@tax-ledger/tax-engine';
-import { ENTITY_USE_TYPES, isCalendarDate, MAX_AMOUNT } from '@tax-ledger/tax-engine';
+import {
+  type Address,
+  ENTITY_USE_TYPES,
+  type EntityUseType,
+  isCalendarDate,
+  type LocationContent,
+  type Locations,
+  MAX_AMOUNT,
+  type TaxDocument,
+  type TaxDocumentLine,
+  type TransactionType,
+} from '@tax-ledger/tax-engine';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
 import { documentCodeProblem } from '../common/document-code';
-import { DOCUMENT_TYPES, enumValue, invalidValue, isReturnType, TAX_OVERRIDE_TYPES, v2Error, valueRequired, type DocumentType } from './avatax-codes';
+import {
+  DOCUMENT_TYPES,
+  type DocumentType,
+  enumValue,
+  invalidValue,
+  isReturnType,
+  TAX_OVERRIDE_TYPES,
+  v2Error,
+  valueRequired,
+} from './avatax-codes';
 
 /** REST v2 AddressLocationInfo. */
 export interface V2Address {
@@ -150,7 +169,7 @@ export function amount(value: unknown, target: string): number {
   return n;
 }
 
-const isoDate = (value: unknown, target: string): string => {
+export const isoDate = (value: unknown, target: string): string => {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || !isCalendarDate(value.slice(0, 10))) {
     if (value === undefined || value === null || value === '') throw valueRequired(target);
     throw v2Error(400, 'DateFormatError', `${target} must be an ISO 8601 date (YYYY-MM-DD) that exists in the calendar.`, target);
@@ -166,7 +185,7 @@ const isoDate = (value: unknown, target: string): string => {
  */
 export function toV2Create(body: unknown, defaults: { companyCode?: string; code?: string } = {}): V2Create {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(400, 'ModelRequiredError', 'The request body must be a CreateTransactionModel object.', 'model');
+    throw new ApiError(400, 'ModelRequiredException', 'The request body must be a CreateTransactionModel object.', 'model');
   }
   const m = body as CreateTransactionModel;
   const documentType = enumValue(DOCUMENT_TYPES, m.type, 'type', 'SalesOrder');
@@ -212,7 +231,7 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     const at = `lines[${i}]`;
     if (l === null || typeof l !== 'object') throw invalidValue(at, `${at} must be a line object.`);
     const lineCode = l.number !== undefined && l.number !== null && String(l.number) !== '' ? String(l.number) : String(i + 1);
-    if (lineNumbers.has(lineCode)) throw v2Error(400, 'DuplicateLineNumber', `Line number "${lineCode}" appears twice.`, `${at}.number`);
+    if (lineNumbers.has(lineCode)) throw v2Error(400, 'LineAlreadyExists', `Line number "${lineCode}" appears twice.`, `${at}.number`);
     lineNumbers.add(lineCode);
     const line: TaxDocumentLine = {
       lineCode,

@@ -50,6 +50,15 @@ export function parseInclude(value: string | undefined, fallback: Include): Incl
 /** A stable positive integer for a stream (AvaTax ids are numbers; ours are stream names). */
 export const numericId = (text: string) => Number.parseInt(createHash('sha256').update(text).digest('hex').slice(0, 12), 16);
 
+/** The v2 (numeric) id of a certificate: its id when that is a number (v2-created), else a stable hash of it (TNG ids). */
+export const v2CertificateId = (certificateId: string): number => (/^\d{1,10}$/.test(certificateId) ? Number(certificateId) : numericId(certificateId));
+
+/** The certificate an engine exemption reason names ("Exemption certificate <id> …"), as a v2 id. */
+const certificateIdOf = (reason: string | undefined): number | undefined => {
+  const id = reason?.match(/^Exemption certificate ([^\s:]+)/)?.[1];
+  return id === undefined ? undefined : v2CertificateId(id);
+};
+
 const JURIS_TYPE: Record<string, { jurisType: string; jurisdictionType: string }> = {
   Country: { jurisType: 'CNT', jurisdictionType: 'Country' },
   StateOrProvince: { jurisType: 'STA', jurisdictionType: 'State' },
@@ -131,6 +140,7 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
           nonTaxableAmount: 0,
           rateType: 'General',
           ...(d.exemptionReason ? { exemptionReason: d.exemptionReason } : {}),
+          ...(certificateIdOf(d.exemptionReason) !== undefined ? { exemptCertId: certificateIdOf(d.exemptionReason) } : {}),
         };
         const key = [detail.country, detail.region, detail.jurisType, detail.jurisCode, detail.taxName].join('|');
         const row = summaryRows.get(key) ?? {
@@ -147,6 +157,8 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
       }),
     );
     const ct = line.calculatedTax;
+    // AvaTax's line exemptCertId: the certificate that exempted the line (0 when none did).
+    const exemptCertId = ct.taxAuthorities.flatMap((a) => a.details).map((d) => certificateIdOf(d.exemptionReason)).find((id) => id !== undefined) ?? 0;
     return {
       id: index + 1,
       lineNumber: line.lineCode,
@@ -164,6 +176,7 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
       taxIncluded: line.taxIncluded === true,
       entityUseCode: line.entityUseType ?? header.defaultEntityUseType ?? '',
       exemptNo: line.taxPayerCode ?? header.defaultTaxPayerCode ?? '',
+      exemptCertId,
       taxDate: o.taxDate ?? header.taxCalculationDate ?? header.transactionDate,
       reportingDate: header.transactionDate,
       ...(line.taxOverrideAmount !== undefined ? { taxOverrideType: 'TaxAmount', taxOverrideAmount: num(new Decimal(line.taxOverrideAmount).times(sign)) } : { taxOverrideType: 'None', taxOverrideAmount: 0 }),

@@ -5,6 +5,7 @@ import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ApiError, BODY_LIMIT_BYTES } from './api-error';
+import { isAvataxV2Path, toAvataxError } from './avatax-error-codes';
 
 const LEDGER_STATUS: Record<LedgerError['category'], number> = {
   invalid: 400,
@@ -96,7 +97,7 @@ export class ErrorResponseFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
-    const apiError = toApiError(exception);
+    const apiError = isAvataxV2Path(request?.url) ? toAvataxError(toApiError(exception)) : toApiError(exception);
     if (apiError.status >= 500) {
       this.logger.error(
         { requestId: request?.id, method: request?.method, url: request?.url, err: exception instanceof Error ? exception.stack : String(exception) },

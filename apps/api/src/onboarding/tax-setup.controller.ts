@@ -98,7 +98,8 @@ export class TaxSetupController {
   @ApiOperation({ summary: 'List the certificates on file (?companyCode=, optional &customerCode=)' })
   async listCertificates(@Query(ValidBody) query: CompanyQueryDto, @Query('customerCode') customerCode: string | undefined, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
-    const certificates = company.certificates.filter((c) => customerCode === undefined || c.customerCode === customerCode);
+    // A certificate is the customer's when filed for it or linked to it later (v2 linkCertificatesToCustomer).
+    const certificates = company.certificates.filter((c) => customerCode === undefined || c.customerCode === customerCode || c.customerCodes?.includes(customerCode));
     return recordset(certificates.map((c) => presentCertificate(company, c)));
   }
 

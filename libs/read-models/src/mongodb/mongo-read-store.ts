@@ -15,6 +15,8 @@ import type { CompanySetupView, CompanyView } from '@tax-ledger/companies';
 import { MongoCompaniesCollections } from '@tax-ledger/companies/mongodb';
 import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { MongoAccountsCollections } from '@tax-ledger/accounts/mongodb';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
+import { MongoCustomersCollection } from '@tax-ledger/customers/mongodb';
 import { PROJECTIONS, projectionVersion } from '../registry';
 import type { ReadStore } from '../read-store.port';
 
@@ -42,6 +44,7 @@ export class MongoReadStore implements ReadStore {
   private readonly transactions: MongoTransactionsCollections;
   private readonly accounts: MongoAccountsCollections;
   private readonly companies: MongoCompaniesCollections;
+  private readonly customers: MongoCustomersCollection;
   private readonly calculations: MongoCalculationsCollection;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: MongoPeriodReadModels;
@@ -58,12 +61,14 @@ export class MongoReadStore implements ReadStore {
     this.transactions = new MongoTransactionsCollections(db);
     this.accounts = new MongoAccountsCollections(db);
     this.companies = new MongoCompaniesCollections(db);
+    this.customers = new MongoCustomersCollection(db);
     this.calculations = new MongoCalculationsCollection(db);
     this.periods = new MongoPeriodReadModels(db, client ?? db.client);
     this.projectionCollections = new Map(Object.entries({
       ...this.transactions.collections(),
       ...this.accounts.collections(),
       ...this.companies.collections(),
+      customers: this.customers.collection as unknown as Collection<{ _id: string }>,
       calculations: this.calculations.collection as unknown as Collection<{ _id: string }>,
     }));
   }
@@ -80,6 +85,7 @@ export class MongoReadStore implements ReadStore {
       this.transactions.ensureIndexes(),
       this.accounts.ensureIndexes(),
       this.companies.ensureIndexes(),
+      this.customers.ensureIndexes(),
       this.calculations.ensureIndexes(),
       this.periods.ensureIndexes(),
     ]);
@@ -90,6 +96,7 @@ export class MongoReadStore implements ReadStore {
     await this.transactions.apply(event);
     await this.accounts.apply(event);
     await this.companies.apply(event);
+    await this.customers.apply(event);
     await this.calculations.apply(event);
     await this.periods.apply(event);
   }
@@ -196,6 +203,18 @@ export class MongoReadStore implements ReadStore {
 
   listCompanySetups(accountId: string): Promise<CompanySetupView[]> {
     return this.companies.listCompanySetups(accountId);
+  }
+
+  getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null> {
+    return this.customers.get(accountId, companyCode, customerCode);
+  }
+
+  countCustomers(accountId: string, companyCode: string): Promise<number> {
+    return this.customers.count(accountId, companyCode);
+  }
+
+  listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
+    return this.customers.list(accountId, filter);
   }
 
   listCredentials(accountId: string): Promise<CredentialView[]> {

@@ -1,5 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { ProjectorLeaseLost, type BatchProjectionTarget, type InlineProjection, type ReadAllOptions, type RecordedEvent } from '@tax-ledger/platform';
+import {
+  type BatchProjectionTarget,
+  type InlineProjection,
+  ProjectorLeaseLost,
+  type ReadAllOptions,
+  type RecordedEvent,
+} from '@tax-ledger/platform';
 import type {
   IdempotencyRecord,
   TransactionKey,
@@ -15,6 +21,8 @@ import type { CompanySetupView, CompanyView } from '@tax-ledger/companies';
 import { SqliteCompaniesTables } from '@tax-ledger/companies/sqlite';
 import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { SqliteAccountsTables } from '@tax-ledger/accounts/sqlite';
+import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
+import { SqliteCustomersTable } from '@tax-ledger/customers/sqlite';
 import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS, projectionVersion } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -99,6 +107,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly transactions: SqliteTransactionsTables;
   private readonly accounts: SqliteAccountsTables;
   private readonly companies: SqliteCompaniesTables;
+  private readonly customers: SqliteCustomersTable;
   private readonly calculations: SqliteCalculationsTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: SqlitePeriodReadModels;
@@ -113,6 +122,7 @@ export class SqliteReadStore implements ReadStore {
     this.transactions = new SqliteTransactionsTables(db);
     this.accounts = new SqliteAccountsTables(db);
     this.companies = new SqliteCompaniesTables(db);
+    this.customers = new SqliteCustomersTable(db);
     this.calculations = new SqliteCalculationsTable(db);
     this.periods = new SqlitePeriodReadModels(db);
     this.advanceCheckpointStmt = db.prepare(`
@@ -303,6 +313,18 @@ export class SqliteReadStore implements ReadStore {
     return this.companies.companySetups(accountId);
   }
 
+  async getCustomer(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null> {
+    return this.customers.get(accountId, companyCode, customerCode);
+  }
+
+  async countCustomers(accountId: string, companyCode: string): Promise<number> {
+    return this.customers.count(accountId, companyCode);
+  }
+
+  async listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
+    return this.customers.list(accountId, filter);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.accounts.credentials(accountId);
   }
@@ -369,6 +391,7 @@ export class SqliteReadStore implements ReadStore {
     this.transactions.apply(event);
     this.accounts.apply(event);
     this.companies.apply(event);
+    this.customers.apply(event);
     this.calculations.apply(event);
     this.periods.apply(event);
   }
