@@ -1,4 +1,4 @@
-import { PositionWaiters } from '@tax-ledger/platform';
+import { backoffDelay, PositionWaiters } from '@tax-ledger/platform';
 
 /** Where the distributed read models' checkpoint comes from: a read, and (optionally) a notification. */
 export interface CheckpointSource {
@@ -11,7 +11,7 @@ export interface CheckpointSource {
 export interface CheckpointFollowerOptions {
   /** While any command waits, one read of the checkpoint this often (covers a missed or failed notification). Default 250 ms. */
   pollMs?: number;
-  /** Wait before watching again after the notification stream failed. Default 1000 ms. */
+  /** First wait before watching again after the notification stream failed (doubling to a minute while it keeps failing). Default 1000 ms. */
   rewatchMs?: number;
   onError?: (message: string, error: unknown) => void;
 }
@@ -29,6 +29,7 @@ export class CheckpointFollower {
   private rewatchTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private waiting = 0;
+  private watchFailures = 0;
   private closed = false;
 
   constructor(
@@ -64,13 +65,18 @@ export class CheckpointFollower {
     if (this.closed || !this.source.watchCheckpoint) return;
     try {
       this.watching = this.source.watchCheckpoint(
-        (position) => this.waiters.advance(position),
+        (position) => {
+          this.watchFailures = 0;
+          this.waiters.advance(position);
+        },
         (error) => {
-          this.options.onError?.('the checkpoint change stream failed; reading the checkpoint meanwhile', error);
+          this.watchFailures++;
+          const delay = backoffDelay(this.watchFailures, { initialMs: this.rewatchMs, maxMs: 60_000 });
+          this.options.onError?.(`the checkpoint change stream failed; reading the checkpoint meanwhile, watching again in ${delay} ms`, error);
           const failed = this.watching;
           this.watching = null;
           void failed?.close().catch(() => undefined);
-          this.rewatchTimer = setTimeout(() => this.watch(), this.rewatchMs);
+          this.rewatchTimer = setTimeout(() => this.watch(), delay);
           this.rewatchTimer.unref();
         },
       );
