@@ -214,6 +214,10 @@ export class Projector {
   private loseLease(reason: string): void {
     this.held = false;
     this.rebuilding = null;
+    // A standby needs no bell: it only tries the lease, every third of it.
+    const doorbell = this.doorbell;
+    this.doorbell = null;
+    void doorbell?.close().catch(() => undefined);
     this.logger.log(`projector ${this.holder}: ${reason}; standing by`);
   }
 
