@@ -38,7 +38,7 @@ const ADAPTERS = `^libs/(${FEATURES.join('|')})/src/(sqlite|mongodb)/`;
 const CORE_IO_MODULE = '^libs/tax-engine/src/store/file-content-store\\.ts$';
 const FRAMEWORK = 'node_modules/(@nestjs|@fastify|fastify|class-validator|class-transformer)/';
 const IO = ['^(node:)?(fs|fs/promises|child_process|net|http|https|http2|worker_threads|cluster|dgram|tls)$',
-  'node_modules/(better-sqlite3|mongodb|@eventstore)/'];
+  'node_modules/(better-sqlite3|mongodb|@kurrent)/'];
 
 /**
  * apps/api/src: a folder per area. SHARED folders serve every area and import none; any other folder is

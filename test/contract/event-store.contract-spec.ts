@@ -1,6 +1,6 @@
 /**
  * One contract for every EventStore adapter. SQLite always runs; EventStoreDB runs only when
- * EVENTSTORE_CONNECTION_STRING is set (e.g. esdb://localhost:2113?tls=false) and is reported as
+ * EVENTSTORE_CONNECTION_STRING is set (e.g. kurrentdb://localhost:2113?tls=false) and is reported as
  * skipped otherwise. Stream names are unique per test so the suite can share a real server.
  */
 import { randomUUID } from 'node:crypto';

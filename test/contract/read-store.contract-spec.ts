@@ -537,17 +537,10 @@ async function mongoHarness(db: Db): Promise<ReadStoreHarness> {
   await readStore.ensureIndexes();
   return {
     readStore,
-    // What the projector does: apply, then move each checkpoint forward by compare-and-swap.
+    // What the projector does: hold the lease, apply each batch with the checkpoint in one transaction.
     applyEvents: async (events) => {
-      for (const event of events) {
-        await readStore.apply(event);
-        const current = await readStore.checkpoints();
-        for (const name of PROJECTION_NAMES) {
-          if (event.globalPosition > current[name] && !(await readStore.saveCheckpoint(name, current[name], event.globalPosition))) {
-            throw new Error(`checkpoint ${name}: CAS lost`);
-          }
-        }
-      }
+      if (!(await readStore.acquireLease('contract', 60_000))) throw new Error('lease not acquired');
+      if (!(await readStore.applyBatch([...events], 'contract'))) throw new Error('lease lost');
     },
     dispose: async () => {
       await db.dropDatabase();
@@ -571,24 +564,38 @@ describe('MongoReadStore specifics (MONGODB_URI)', () => {
       await client?.close();
     });
 
-    it('saveCheckpoint moves a checkpoint only from the expected position', async () => {
-      expect(await store.saveCheckpoint('transactions', -1, 5)).toBe(true);
-      expect(await store.saveCheckpoint('transactions', -1, 6)).toBe(false);
-      expect(await store.saveCheckpoint('transactions', 4, 6)).toBe(false);
-      expect(await store.saveCheckpoint('transactions', 5, 9)).toBe(true);
-      expect(await store.saveCheckpoint('companies', 3, 9)).toBe(false);
-      expect((await store.checkpoints()).transactions).toBe(9);
-      expect((await store.checkpoints()).companies).toBe(-1);
+    it('the lease: one holder until it expires or is released; a non-holder writes nothing', async () => {
+      expect(await store.acquireLease('a', 60_000)).toBe(true);
+      expect(await store.acquireLease('b', 60_000)).toBe(false);
+      expect(await store.acquireLease('a', 60_000)).toBe(true); // renewal
+      const log = new EventLog();
+      log.record(key('LEASE'));
+      expect(await store.applyBatch([...log.events], 'b')).toBe(false);
+      expect(await store.getTransaction(key('LEASE'))).toBeNull();
+      expect(await store.checkpoint()).toBe(-1);
+      expect(await store.applyBatch([...log.events], 'a')).toBe(true);
+      expect(await store.checkpoint()).toBe(log.events[0].globalPosition);
+      await store.releaseLease('a');
+      expect(await store.acquireLease('b', 50)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120)); // b's lease expires on the server's clock
+      expect(await store.acquireLease('a', 60_000)).toBe(true);
+      log.changeState(key('LEASE'), 'Voided');
+      expect(await store.applyBatch([...log.events], 'b')).toBe(false);
+      expect((await store.getTransaction(key('LEASE')))?.state).toBe('Recorded');
     });
 
-    it('concurrent applies of the same events converge (revision CAS, duplicate-key races)', async () => {
+    it('a batch applied twice (two holders in turn) counts once: events at or before the checkpoint are skipped', async () => {
       const log = new EventLog();
-      const k = key('RACE');
+      const k = key('TWICE');
       log.record(k);
       log.record(k);
       log.changeState(k, 'Reconciled');
       log.companyCreated('acc-1', 'DEFAULT');
-      for (const e of log.events) await Promise.all([store.apply(e), store.apply(e), store.apply(e)]);
+      expect(await store.acquireLease('a', 60_000)).toBe(true);
+      expect(await store.applyBatch([...log.events], 'a')).toBe(true);
+      const liability = await store.listLiabilityRows('acc-1', 'DEFAULT', '2024-01');
+      expect(await store.applyBatch([...log.events], 'a')).toBe(true);
+      expect(await store.listLiabilityRows('acc-1', 'DEFAULT', '2024-01')).toEqual(liability);
       expect(await store.getTransaction(k)).toMatchObject({ version: 2, state: 'Reconciled', streamRevision: 2 });
       expect((await store.listTransactionVersions(k)).map((v) => v.version)).toEqual([1, 2]);
       expect(await store.getCompany('acc-1', 'DEFAULT')).not.toBeNull();

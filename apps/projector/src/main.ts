@@ -1,18 +1,20 @@
 /**
- * Projector (distributed profile): catch-up subscription to EventStoreDB's $all feeding the MongoDB
- * read models, with compare-and-swap checkpoints so several instances can run (one makes progress,
- * the others fence themselves off and retry).
+ * Projector (distributed profile): follows KurrentDB's $all into the MongoDB read models. Run as many
+ * as you like: one holds the lease and applies (each batch with its checkpoint in one transaction that
+ * checks the lease), the others stand by and take over when its lease expires. A projection whose
+ * version changed is rebuilt beside the live one and swapped in; the live one is served meanwhile.
+ * Stores that are down at start, or later, are retried with backoff; the process does not exit.
  *
  * Env: EVENTSTORE_CONNECTION_STRING (required), MONGODB_URI (required), MONGODB_DB (default "tax_ledger"),
- *      PROJECTOR_RETRY_DELAY_MS (default 1000).
+ *      PROJECTOR_LEASE_TTL_MS (default 10000), PROJECTOR_BATCH_SIZE (default 500).
  */
-import { EventStoreDbEventStore, Projector } from '@tax-ledger/platform';
+import { EventStoreDbEventStore, Projector, retryWithBackoff } from '@tax-ledger/platform';
 import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
-import { MongoReadStore, PROJECTION_NAMES } from '@tax-ledger/read-models';
+import { MongoReadStore } from '@tax-ledger/read-models';
 
 const log = (message: string) => console.log(`${new Date().toISOString()} [projector] ${message}`);
 const logError = (message: string, error?: unknown) =>
-  console.error(`${new Date().toISOString()} [projector] ${message}`, error ?? '');
+  console.error(`${new Date().toISOString()} [projector] ${message}`, error instanceof Error ? error.message : (error ?? ''));
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -23,34 +25,42 @@ function requiredEnv(name: string): string {
   return value;
 }
 
+function positiveInt(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 async function main(): Promise<void> {
   const eventStoreConnection = requiredEnv('EVENTSTORE_CONNECTION_STRING');
   const mongoUri = requiredEnv('MONGODB_URI');
   const mongoDb = process.env.MONGODB_DB || 'tax_ledger';
-  const retryDelayMs = Number(process.env.PROJECTOR_RETRY_DELAY_MS ?? 1000);
-
-  const eventStore = new EventStoreDbEventStore(eventStoreConnection, { upcasters: LEDGER_UPCASTERS });
-  const readStore = await MongoReadStore.connect(mongoUri, mongoDb);
-  await readStore.ensureIndexes();
-  // A projection whose version changed in the registry is rebuilt from the start of the log: empty it
-  // and move its checkpoint back to -1 before the projector reads the checkpoints.
-  for (const name of await readStore.outdatedProjections()) {
-    log(`projection ${name} was built by another version: emptying it for a rebuild`);
-    await readStore.resetProjection(name);
-  }
-  const projector = new Projector(eventStore, readStore, {
-    projections: PROJECTION_NAMES,
-    retryDelayMs: Number.isFinite(retryDelayMs) && retryDelayMs >= 0 ? retryDelayMs : 1000,
-    logger: { log, error: logError },
-  });
 
   let stopping = false;
+  let projector: Projector | undefined;
+  const eventStore = new EventStoreDbEventStore(eventStoreConnection, { upcasters: LEDGER_UPCASTERS });
+  const readStore = await retryWithBackoff(
+    async () => {
+      const store = await MongoReadStore.connect(mongoUri, mongoDb);
+      try {
+        await store.ensureIndexes();
+        return store;
+      } catch (error) {
+        await store.close().catch(() => undefined);
+        throw error;
+      }
+    },
+    {
+      shouldStop: () => stopping,
+      onRetry: (error, attempt, delayMs) => logError(`MongoDB not reachable (attempt ${attempt}); retrying in ${delayMs} ms`, error),
+    },
+  );
+
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping after the event in flight (position ${projector.position})`);
+    log(`${signal}: stopping after the batch in flight (position ${projector?.position ?? -1})`);
     try {
-      await projector.stop();
+      await projector?.stop();
       await eventStore.close();
       await readStore.close();
       log('stopped');
@@ -63,8 +73,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
+  projector = new Projector(eventStore, readStore, {
+    leaseTtlMs: positiveInt('PROJECTOR_LEASE_TTL_MS', 10_000),
+    batchSize: positiveInt('PROJECTOR_BATCH_SIZE', 500),
+    logger: { log, error: logError },
+  });
   await projector.start();
-  log(`running: ${mongoDb} <- $all after position ${projector.position}`);
+  log(`running as ${projector.holder}: ${mongoDb} <- $all (standing by until it holds the lease)`);
 }
 
 main().catch((error) => {

@@ -5,6 +5,7 @@ export * from './event-store/hash-chain';
 export * from './event-store/sqlite/sqlite-database';
 export * from './event-store/sqlite/sqlite-event-store';
 export * from './event-store/upcasting';
+export * from './projector/backoff';
 export * from './projector/catch-up-projector';
 export * from './projector/position-waiters';
 export * from './projector/projection-definition';

@@ -1,99 +1,106 @@
+/**
+ * The distributed projector runtime (platform `Projector`) on a real `$all` (SqliteEventStore) and an
+ * in-memory target with MongoReadStore's semantics: a lease document with an expiry on the store's
+ * clock, and each batch applied with the one checkpoint in one atomic step that checks the lease first.
+ * Several Projector instances on one target stand in for replicas; a "killed" one stops answering.
+ */
 import Database from 'better-sqlite3';
-import {
-  type EventStore,
-  Projector,
-  type ProjectorTarget,
-  type RecordedEvent,
-  SqliteEventStore,
-  type Subscription,
-} from '@tax-ledger/platform';
+import { Projector, type ProjectorTarget, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
 import { projectTransaction, type TransactionView } from '@tax-ledger/transactions';
-import { PROJECTION_NAMES } from './registry';
 import { EventLog, key } from '../../transactions/src/test-fixtures';
 
-/** The distributed projector runtime (platform) over the registered read models. */
+interface Lease {
+  holder: string;
+  expiresAt: number;
+}
 
-/** In-memory `$all` with catch-up + live delivery, one event at a time (handler awaited). */
-class FakeEventStore implements Pick<EventStore, 'subscribeToAll'> {
-  readonly subscribedAfter: (number | undefined)[] = [];
-  private readonly wakers = new Set<() => void>();
-  constructor(readonly events: RecordedEvent[]) {}
+/** One shared store (the MongoDB database); each projector talks to it through its own handle. */
+class SharedStore {
+  readonly views = new Map<string, TransactionView>();
+  position = -1;
+  lease: Lease | null = null;
+  /** Every committed batch: who, and which positions. */
+  readonly batches: { holder: string; from: number; to: number }[] = [];
+  /** Batches refused because the caller no longer held the lease. */
+  readonly refused: string[] = [];
+  /** Scratch build of outdated projections. */
+  outdated: string[] = [];
+  scratch: Map<string, TransactionView> | null = null;
+  swaps: { names: readonly string[]; position: number }[] = [];
+  now = () => Date.now();
 
-  push(event: RecordedEvent) {
-    this.events.push(event);
-    for (const wake of this.wakers) wake();
+  private holds(holder: string): boolean {
+    return this.lease !== null && this.lease.holder === holder && this.lease.expiresAt > this.now();
   }
 
-  /** Simulates the server dropping every live subscription (the adapters then call onError). */
-  dropAll: (() => void)[] = [];
-
-  subscribeToAll(
-    handler: (e: RecordedEvent) => Promise<void> | void,
-    options: { afterPosition?: number; onError?: (e: unknown) => void } = {},
-  ): Subscription {
-    this.subscribedAfter.push(options.afterPosition);
-    this.dropAll.push(() => {
-      closed = true;
-      this.wakers.delete(waker);
-      wake();
-      options.onError?.(new Error('connection lost'));
-    });
-    let closed = false;
-    let position = options.afterPosition ?? 0;
-    let wake: () => void = () => undefined;
-    const waker = () => wake();
-    this.wakers.add(waker);
-    void (async () => {
-      while (!closed) {
-        const next = this.events.find((e) => e.globalPosition > position);
-        if (!next) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          continue;
-        }
-        await new Promise((r) => setImmediate(r));
-        if (closed) return;
-        await handler(next);
-        position = next.globalPosition;
+  handle(options: { dead?: () => boolean; applyDelayMs?: () => number; failures?: { count: number } } = {}): ProjectorTarget {
+    const roundTrip = async () => {
+      await new Promise((r) => setImmediate(r));
+      if (options.dead?.()) throw new Error('process killed');
+      if (options.failures && options.failures.count > 0) {
+        options.failures.count--;
+        throw new Error('store down');
       }
-    })();
+    };
     return {
-      close: async () => {
-        closed = true;
-        this.wakers.delete(waker);
-        wake();
+      acquireLease: async (holder, ttlMs) => {
+        await roundTrip();
+        // The MongoDB filter: the holder itself, or anyone once the lease has expired.
+        if (this.lease && this.lease.holder !== holder && this.lease.expiresAt > this.now()) return false;
+        this.lease = { holder, expiresAt: this.now() + ttlMs };
+        return true;
+      },
+      releaseLease: async (holder) => {
+        await roundTrip();
+        if (this.lease?.holder === holder) this.lease = null;
+      },
+      checkpoint: async () => {
+        await roundTrip();
+        return this.position;
+      },
+      applyBatch: async (events, holder) => {
+        await roundTrip();
+        const delay = options.applyDelayMs?.() ?? 0;
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        if (options.dead?.()) throw new Error('process killed');
+        // The transaction: lease check, writes and checkpoint, all or nothing.
+        if (!this.holds(holder)) {
+          this.refused.push(holder);
+          return false;
+        }
+        const fresh = events.filter((e) => e.globalPosition > this.position);
+        for (const event of fresh) {
+          const next = projectTransaction(this.views.get(event.streamName) ?? null, event);
+          if (next) this.views.set(event.streamName, next);
+        }
+        this.batches.push({ holder, from: this.position, to: events[events.length - 1].globalPosition });
+        this.position = events[events.length - 1].globalPosition;
+        return true;
+      },
+      rebuild: {
+        outdated: async () => [...this.outdated],
+        begin: async () => void (this.scratch = new Map()),
+        apply: async (events) => {
+          for (const event of events) {
+            const next = projectTransaction(this.scratch!.get(event.streamName) ?? null, event);
+            if (next) this.scratch!.set(event.streamName, next);
+          }
+        },
+        swap: async (names, position, holder) => {
+          if (!this.holds(holder)) return false;
+          this.views.clear();
+          for (const [k, v] of this.scratch!) this.views.set(k, v);
+          this.swaps.push({ names, position });
+          this.outdated = [];
+          this.scratch = null;
+          return true;
+        },
       },
     };
   }
 }
 
-/** In-memory target with the same semantics as MongoReadStore (idempotent apply, CAS checkpoints). */
-class FakeTarget implements ProjectorTarget {
-  readonly views = new Map<string, TransactionView>();
-  readonly stored: Record<string, number> = {};
-  applyCalls = 0;
-  failNext = 0;
-
-  async apply(event: RecordedEvent): Promise<void> {
-    this.applyCalls++;
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new Error('store down');
-    }
-    const current = this.views.get(event.streamName) ?? null;
-    const next = projectTransaction(current, event);
-    if (next && next !== current) this.views.set(event.streamName, next);
-  }
-  async checkpoints() {
-    return { ...this.stored };
-  }
-  async saveCheckpoint(name: string, expected: number, next: number) {
-    if ((this.stored[name] ?? -1) !== expected) return false;
-    this.stored[name] = next;
-    return true;
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000) {
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out');
@@ -101,144 +108,168 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000) {
   }
 }
 
-function history() {
-  const log = new EventLog();
-  const a = key('A');
-  const b = key('B');
-  log.record(a);
-  log.companyCreated('acc-1', 'DEFAULT');
-  log.record(b);
-  log.changeState(a, 'Reconciled');
-  log.record(b);
-  log.changeState(a, 'Filed');
-  return log;
+function replay(events: RecordedEvent[]): Map<string, TransactionView> {
+  const views = new Map<string, TransactionView>();
+  for (const e of events) {
+    const next = projectTransaction(views.get(e.streamName) ?? null, e);
+    if (next) views.set(e.streamName, next);
+  }
+  return views;
 }
 
-const allAt = (target: FakeTarget, position: number) => PROJECTION_NAMES.every((n) => target.stored[n] === position);
+const quiet = { log: () => undefined, error: () => undefined };
 
-describe('Projector', () => {
-  it('applies $all from the start and advances every checkpoint', async () => {
-    const log = history();
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    const projector = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES });
-    await projector.start();
-    await waitFor(() => allAt(target, 6));
-    await projector.stop();
-    expect(store.subscribedAfter).toEqual([undefined]);
-    expect(target.views.get(log.events[0].streamName)).toMatchObject({ state: 'Filed', streamRevision: 2 });
-    expect(target.views.get(log.events[2].streamName)).toMatchObject({ version: 2 });
-    expect(projector.position).toBe(6);
-    expect(projector.appliedCount).toBe(6);
+describe('Projector (distributed runtime): one lease holder applies, in batches, with one checkpoint', () => {
+  let db: Database.Database;
+  let eventStore: SqliteEventStore;
+  let log: EventLog;
+  const projectors: Projector[] = [];
+
+  beforeEach(() => {
+    db = new Database(':memory:');
+    eventStore = new SqliteEventStore(db, { pollIntervalMs: 5 });
+    log = new EventLog();
+  });
+  afterEach(async () => {
+    await Promise.all(projectors.splice(0).map((p) => p.stop()));
+    await eventStore.close();
+    db.close();
   });
 
-  it('resumes after the lowest checkpoint and only moves checkpoints forward', async () => {
-    const log = history();
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    Object.assign(target.stored, Object.fromEntries(PROJECTION_NAMES.map((n) => [n, n === 'transactions' ? 3 : 5])));
-    const projector = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES });
-    await projector.start();
-    await waitFor(() => allAt(target, 6));
-    await projector.stop();
-    expect(store.subscribedAfter).toEqual([3]);
-    expect(target.applyCalls).toBe(3);
+  async function append(count: number, prefix = 'D') {
+    const voided = new Set<number>();
+    for (let i = 0; i < count; i++) {
+      const d = i % 7;
+      const k = key(`${prefix}-${d}`);
+      let e: RecordedEvent;
+      if (i < 7) e = log.record(k);
+      else if (voided.has(d)) (e = log.changeState(k, 'UnVoided')), voided.delete(d);
+      else if (i % 4 === 0) e = log.record(k);
+      else (e = log.changeState(k, 'Voided')), voided.add(d);
+      await eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }]);
+    }
+  }
+
+  function projector(store: SharedStore, options: Parameters<SharedStore['handle']>[0] = {}, extra: Partial<ConstructorParameters<typeof Projector>[2]> = {}) {
+    const p = new Projector(eventStore, store.handle(options), { leaseTtlMs: 150, batchSize: 8, logger: quiet, backoff: { initialMs: 5, maxMs: 20 }, ...extra });
+    projectors.push(p);
+    return p;
+  }
+
+  it('applies the log in batches after the checkpoint; the read models equal a replay', async () => {
+    await append(30);
+    const store = new SharedStore();
+    const p = projector(store);
+    await p.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(store.batches.length).toBe(4); // 30 events, 8 per transaction
+    expect(store.batches.map((b) => b.to - Math.max(b.from, 0)).every((n) => n <= 8)).toBe(true);
+    expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
+    // Live: a new event is applied soon after its append (the subscription rings).
+    await append(1, 'LIVE');
+    await waitFor(() => store.position === eventStore.headPosition(), 2000);
   });
 
-  it('applies live events and stops on stop()', async () => {
-    const log = history();
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    const projector = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES });
-    await projector.start();
-    await waitFor(() => allAt(target, 6));
-    store.push(log.changeState(key('B'), 'Voided'));
-    await waitFor(() => allAt(target, 7));
-    expect(target.views.get(log.events[2].streamName)?.state).toBe('Voided');
-    await projector.stop();
-    expect(projector.isRunning).toBe(false);
-    store.push(log.changeState(key('B'), 'UnVoided'));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(target.stored.transactions).toBe(7);
-    expect(target.views.get(log.events[2].streamName)?.state).toBe('Voided');
+  it('two instances: only the holder applies; the standby takes over when the holder is killed, and nothing is applied twice', async () => {
+    await append(20);
+    const store = new SharedStore();
+    let firstDead = false;
+    const first = projector(store, { dead: () => firstDead });
+    await first.start();
+    await waitFor(() => first.isHolder);
+    const second = projector(store);
+    await second.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    await new Promise((r) => setTimeout(r, 100)); // the standby keeps trying the lease meanwhile
+    expect(new Set(store.batches.map((b) => b.holder))).toEqual(new Set([first.holder]));
+    expect(second.isHolder).toBe(false);
+    expect(second.appliedCount).toBe(0);
+
+    firstDead = true; // killed: no release, its lease runs out
+    await append(10, 'AFTER');
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(store.batches[store.batches.length - 1].holder).toBe(second.holder);
+    // One chain of checkpoints: every batch starts where the previous one ended.
+    for (let i = 1; i < store.batches.length; i++) expect(store.batches[i].from).toBe(store.batches[i - 1].to);
+    expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
   });
 
-  it('resubscribes from the stored checkpoints after a failure', async () => {
-    const log = history();
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    target.failNext = 1;
-    const errors: unknown[] = [];
-    const projector = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES,
-      retryDelayMs: 10,
-      logger: { log: () => undefined, error: (_m, e) => errors.push(e) },
+  it('a holder that lost its lease mid-batch writes nothing and stands by', async () => {
+    await append(8);
+    const store = new SharedStore();
+    let slow = false;
+    const paused = projector(store, { applyDelayMs: () => (slow ? 400 : 0) });
+    await paused.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    slow = true; // its next batch takes longer than the lease
+    const other = projector(store);
+    await other.start();
+    await append(8, 'NEXT');
+    await waitFor(() => store.refused.includes(paused.holder), 5000);
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(paused.isHolder).toBe(false);
+    expect(store.batches.filter((b) => b.holder === paused.holder).every((b) => b.to <= 8)).toBe(true);
+    expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
+  });
+
+  it('stop() releases the lease: a standby takes over without waiting for the expiry', async () => {
+    await append(5);
+    const store = new SharedStore();
+    const first = projector(store, {}, { leaseTtlMs: 60_000 });
+    await first.start();
+    await waitFor(() => first.isHolder);
+    const second = projector(store, {}, { leaseTtlMs: 60_000 });
+    await second.start();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second.isHolder).toBe(false); // the lease has 60 s to run
+    await second.stop();
+    await first.stop();
+    expect(store.lease).toBeNull();
+    const third = projector(store, {}, { leaseTtlMs: 60_000 });
+    await third.start();
+    await waitFor(() => third.isHolder, 1000);
+  });
+
+  it('retries with backoff after failures and resumes from the stored checkpoint', async () => {
+    await append(12);
+    const store = new SharedStore();
+    const errors: string[] = [];
+    const failures = { count: 3 };
+    const p = new Projector(eventStore, store.handle({ failures }), {
+      leaseTtlMs: 150,
+      batchSize: 8,
+      backoff: { initialMs: 5, maxMs: 20 },
+      logger: { log: () => undefined, error: (m) => errors.push(m) },
     });
-    await projector.start();
-    await waitFor(() => allAt(target, 6));
-    await projector.stop();
-    expect(errors).toHaveLength(1);
-    expect(store.subscribedAfter).toEqual([undefined, undefined]);
-    expect(target.views.get(log.events[0].streamName)?.state).toBe('Filed');
+    projectors.push(p);
+    await p.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(errors).toHaveLength(3);
+    expect(errors[2]).toMatch(/3 in a row/);
+    expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
   });
 
-  it('resubscribes after the subscription itself drops (onError)', async () => {
-    const log = history();
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    const projector = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES, retryDelayMs: 5 });
-    await projector.start();
-    await waitFor(() => allAt(target, 6));
-    store.dropAll.splice(0).forEach((drop) => drop());
-    await waitFor(() => store.subscribedAfter.length === 2);
-    expect(store.subscribedAfter).toEqual([undefined, 6]);
-    store.push(log.changeState(key('B'), 'Voided'));
-    await waitFor(() => allAt(target, 7));
-    await projector.stop();
-  });
-
-  it('two projectors on one target fence each other through the checkpoint CAS and converge', async () => {
-    const log = new EventLog();
-    for (let i = 0; i < 30; i++) {
-      const k = key(`D-${i % 5}`);
-      if (i < 5) log.record(k);
-      else if (i % 3 === 0) log.record(k);
-    }
-    const store = new FakeEventStore([...log.events]);
-    const target = new FakeTarget();
-    const logger = { log: () => undefined, error: () => undefined };
-    const p1 = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES, retryDelayMs: 5, logger });
-    const p2 = new Projector(store as unknown as EventStore, target, { projections: PROJECTION_NAMES, retryDelayMs: 5, logger });
-    await Promise.all([p1.start(), p2.start()]);
-    const last = log.events[log.events.length - 1].globalPosition;
-    await waitFor(() => allAt(target, last));
-    await Promise.all([p1.stop(), p2.stop()]);
-    const expected = new Map<string, TransactionView | null>();
-    for (const e of log.events) expected.set(e.streamName, projectTransaction(expected.get(e.streamName) ?? null, e));
-    expect(new Map(target.views)).toEqual(expected);
-  });
-
-  it('runs on a real adapter subscription (SqliteEventStore): catch-up, live, restart from checkpoints', async () => {
-    const db = new Database(':memory:');
-    try {
-      const eventStore = new SqliteEventStore(db, { pollIntervalMs: 10 });
-      const log = history();
-      for (const e of log.events) await eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }]);
-      const target = new FakeTarget();
-      const first = new Projector(eventStore, target, { projections: PROJECTION_NAMES });
-      await first.start();
-      await waitFor(() => allAt(target, 6));
-      await first.stop();
-      const late = log.changeState(key('B'), 'Voided');
-      await eventStore.append(late.streamName, [{ type: late.type, data: late.data, metadata: late.metadata }]);
-      const second = new Projector(eventStore, target, { projections: PROJECTION_NAMES });
-      await second.start();
-      await waitFor(() => allAt(target, 7));
-      expect(second.appliedCount).toBe(1); // resumed after the stored checkpoint, no full replay
-      expect(target.views.get(late.streamName)?.state).toBe('Voided');
-      await second.stop();
-      await eventStore.close();
-    } finally {
-      db.close();
-    }
+  it('a projection whose version changed is rebuilt beside the live one and swapped in at the live checkpoint; the live one is never emptied', async () => {
+    await append(20);
+    const store = new SharedStore();
+    const first = projector(store);
+    await first.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    await first.stop();
+    // Deploy: a new version of `transactions`. The live views stay served meanwhile.
+    store.outdated = ['transactions'];
+    for (const [k, v] of store.views) store.views.set(k, { ...v, state: 'OldShape' as TransactionView['state'] });
+    let emptied = false;
+    const second = projector(store);
+    const watch = setInterval(() => (emptied ||= store.views.size === 0), 1);
+    await second.start();
+    await append(20, 'DURING');
+    await waitFor(() => store.swaps.length === 1 && store.position === eventStore.headPosition());
+    clearInterval(watch);
+    expect(emptied).toBe(false);
+    expect(store.swaps[0].names).toEqual(['transactions']);
+    expect(store.swaps[0].position).toBeGreaterThanOrEqual(20);
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
   });
 });

@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { LedgerError } from '@tax-ledger/ledger';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
@@ -16,6 +17,10 @@ describe('toApiError: one place that picks statuses', () => {
     [new EventStoreUnavailableError('disk full'), 503, 'LedgerUnavailable'],
     [new AppendTooLargeError('too big', 1048576), 413, 'DocumentTooLarge'],
     [new ReadModelsBehindError(42, 5000), 503, 'ReadModelsBehind'],
+    [new MongoServerSelectionError('Server selection timed out after 5000 ms', { type: 'Unknown' } as never), 503, 'ReadStoreUnavailable'],
+    [new MongoNetworkError('connection 3 to mongodb:27017 closed'), 503, 'ReadStoreUnavailable'],
+    [new MongoServerError({ message: 'operation exceeded time limit', code: 50 }), 503, 'ReadStoreUnavailable'],
+    [new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }), 500, 'InternalError'],
     [new TaxCalculationError('InvalidAmount', 'bad amount', '/lines/2/extendedAmount'), 400, 'InvalidAmount'],
     [new TaxCalculationError('InvalidContent', 'broken rates file'), 500, 'InternalError'],
     [new NotFoundException(), 404, 'NotFound'],

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { LedgerError } from '@tax-ledger/ledger';
-import { AppendTooLargeError, EventStoreUnavailableError, WrongExpectedRevisionError } from '@tax-ledger/platform';
+import { AppendTooLargeError, EventStoreUnavailableError, isMongoUnavailable, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
@@ -63,6 +63,10 @@ export function toApiError(error: unknown): ApiError {
       return new ApiError(503, 'LedgerUnavailable', 'The ledger could not confirm this write: it may or may not have been recorded. Retry with the same Idempotency-Key: it is then recorded exactly once.');
     }
     return new ApiError(503, 'LedgerUnavailable', 'The ledger cannot accept writes right now; nothing was written. Retry later.');
+  }
+  // The read store (MongoDB) unreachable, electing a primary, or a query past its deadline: not a bug.
+  if (isMongoUnavailable(error)) {
+    return new ApiError(503, 'ReadStoreUnavailable', 'The ledger\'s read models cannot be reached right now. Retry later; a write retried with the same Idempotency-Key is recorded once.');
   }
   if (error instanceof ReadModelsBehindError) {
     return new ApiError(503, 'ReadModelsBehind', 'The read models are behind the ledger, so this operation stopped before deciding on stale data; what it already recorded stands. Repeat the request: it resumes where it stopped.');

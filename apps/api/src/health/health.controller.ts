@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
@@ -8,16 +9,23 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 @ApiTags('Operations')
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
 
   /**
    * Open to anyone (load balancers, probes): says only that the stores answer, and 503 "degraded" while
-   * the projector has parked events (the read models miss them), nothing else about the ledger.
+   * the projector has parked events (the read models miss them), nothing else about the ledger. In the
+   * distributed profile the event store is a server of its own: one cheap read (one event of $all)
+   * proves it answers; when it does not, 503 LedgerUnavailable.
    */
   @Get()
   @ApiOperation({ summary: '200 {"status":"ok"} when the service is ready: its stores answer; 503 {"status":"degraded"} while the projector has parked events' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     await this.readStore.checkpoints();
+    if (this.config.store === 'eventstoredb') await this.eventStore.readAll({ maxCount: 1 });
     const parked = (await this.readStore.parkedEvents?.()) ?? [];
     if (parked.length > 0) {
       void reply.status(503);

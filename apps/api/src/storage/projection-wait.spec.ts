@@ -1,46 +1,84 @@
-import type { ReadStore } from '@tax-ledger/read-models';
-import { Logger } from '@nestjs/common';
-import { projectionWaiter } from './storage.module';
-import { ReadModelsBehindError } from './tokens';
+import { CheckpointFollower, type CheckpointSource } from './checkpoint-follower';
 
-/** Read models whose checkpoints the test moves (the projector's part). */
-function readModels(initial: Record<string, number>) {
-  const checkpoints = { ...initial };
-  return { checkpoints, store: { checkpoints: async () => ({ ...checkpoints }) } as unknown as ReadStore };
+/** A checkpoint the test moves (the projector's part), counting reads, with an optional notification. */
+function source(initial: number, withNotifications = true) {
+  const state = { position: initial, reads: 0, notify: (_p: number) => undefined as void, fail: (_e: unknown) => undefined as void, watches: 0 };
+  const src: CheckpointSource = {
+    checkpoint: async () => {
+      state.reads++;
+      return state.position;
+    },
+  };
+  if (withNotifications) {
+    src.watchCheckpoint = (onPosition, onError) => {
+      state.watches++;
+      state.notify = onPosition;
+      state.fail = onError;
+      return { close: async () => undefined };
+    };
+  }
+  const move = (p: number) => {
+    state.position = p;
+    state.notify(p);
+  };
+  return { state, src, move };
 }
 
-describe('distributed profile: a command waits until the projector has passed its write', () => {
-  beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
-  afterEach(() => jest.restoreAllMocks());
+describe('distributed profile: commands wait on one checkpoint follower per API process', () => {
+  const followers: CheckpointFollower[] = [];
+  afterEach(async () => Promise.all(followers.splice(0).map((f) => f.close())));
+  const follower = (src: CheckpointSource, pollMs = 250) => {
+    const f = new CheckpointFollower(src, { pollMs, rewatchMs: 20 });
+    followers.push(f);
+    return f;
+  };
 
-  it('resolves once every projection has reached the position, not before', async () => {
-    const { checkpoints, store } = readModels({ transactions: 10, transaction_versions: 10 });
-    const wait = projectionWaiter(store, 5000);
-    let done = false;
-    const waiting = wait(12).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(done).toBe(false);
-    checkpoints.transactions = 12;
-    await new Promise((r) => setTimeout(r, 30));
-    expect(done).toBe(false); // transaction_versions still behind
-    checkpoints.transaction_versions = 13;
-    const started = Date.now();
-    await waiting;
-    expect(Date.now() - started).toBeLessThan(200);
+  it('a checkpoint notification answers every waiter at once, not before its position', async () => {
+    const { src, move } = source(10);
+    const f = follower(src, 60_000);
+    const answered: number[] = [];
+    const waits = [11, 12, 13].map((p) => f.waitFor(p, 5000).then((ok) => ok && answered.push(p)));
+    await new Promise((r) => setTimeout(r, 20));
+    move(12);
+    await new Promise((r) => setImmediate(r));
+    expect(answered.sort()).toEqual([11, 12]);
+    move(13);
+    await Promise.all(waits);
+    expect(answered.sort()).toEqual([11, 12, 13]);
   });
 
-  it('answers after the configured bound when the projector lags, with a warning', async () => {
-    const { store } = readModels({ transactions: 1 });
-    const started = Date.now();
-    await projectionWaiter(store, 120)(5);
-    const waited = Date.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(115);
-    expect(waited).toBeLessThan(1000);
-    expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringMatching(/had not reached position 5 after 120 ms/));
+  it('fifty concurrent commands cost one checkpoint read per poll, not fifty', async () => {
+    const { state, src } = source(1, false);
+    const f = follower(src, 30);
+    const waits = Array.from({ length: 50 }, (_, i) => f.waitFor(100 + i, 5000));
+    await new Promise((r) => setTimeout(r, 100));
+    const readsWhileWaiting = state.reads;
+    expect(readsWhileWaiting).toBeGreaterThanOrEqual(2);
+    expect(readsWhileWaiting).toBeLessThan(10);
+    state.position = 200;
+    expect(await Promise.all(waits)).toEqual(Array(50).fill(true));
+    // Nobody waits: the reads stop (after at most the one already scheduled).
+    await new Promise((r) => setTimeout(r, 60));
+    const after = state.reads;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(state.reads).toBe(after);
   });
 
-  it('a wait that is required (a period run about to list its documents) fails instead of going on with stale read models', async () => {
-    const { store } = readModels({ transactions: 1 });
-    await expect(projectionWaiter(store, 50)(5, { required: true })).rejects.toBeInstanceOf(ReadModelsBehindError);
+  it('answers false after the bound when the projector lags', async () => {
+    const { src } = source(1);
+    const started = Date.now();
+    expect(await follower(src).waitFor(5, 120)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+  });
+
+  it('a failed change stream is watched again; meanwhile the reads answer', async () => {
+    const { state, src } = source(1);
+    const f = follower(src, 20);
+    state.fail(new Error('stream closed'));
+    const wait = f.waitFor(3, 5000);
+    state.position = 3; // moved while no notification came
+    expect(await wait).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(state.watches).toBe(2);
   });
 });

@@ -8,6 +8,7 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { startEmbeddedWriter } from './embedded-writer';
 import { LedgerWriterThread, ledgerWriterThreadAvailable, ThreadedEventStore } from './ledger-writer-thread';
 import { openWritableDatabase } from './writable-database';
+import { CheckpointFollower } from './checkpoint-follower';
 import { ReadModelsBehindError, TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from './tokens';
 
 /** The two stores behind their ports, chosen by LEDGER_STORE. */
@@ -21,45 +22,7 @@ export interface Stores {
 
 const STORES = Symbol('STORES');
 
-
-/**
- * Distributed profile: the projector writes the read models after the append. Poll the checkpoints until
- * they pass the write's position, at most `timeoutMs`; past that the write stands (it is in the log) and
- * the answer goes out with a warning logged: a read may then briefly miss it.
- */
-export function projectionWaiter(readStore: ReadStore, timeoutMs: number): WaitForProjection {
-  const logger = new Logger('ProjectionWait');
-  return async (position, options = {}) => {
-    const deadline = Date.now() + timeoutMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      const positions = Object.values(await readStore.checkpoints());
-      if (positions.length > 0 && Math.min(...positions) >= position) return;
-      if (Date.now() >= deadline) {
-        if (options.required) throw new ReadModelsBehindError(position, timeoutMs);
-        logger.warn(`read models had not reached position ${position} after ${timeoutMs} ms; answering anyway`);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  };
-}
-
 export async function openStores(config: LedgerConfig): Promise<Stores> {
-  if (config.store === 'eventstoredb') {
-    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
-    const readStore = await MongoReadStore.connect(config.mongoUri!, config.mongoDb);
-    await readStore.ensureIndexes();
-    return {
-      eventStore,
-      readStore,
-      waitForProjection: projectionWaiter(readStore, config.projectionWaitMs),
-      close: async () => {
-        await eventStore.close();
-        await readStore.close();
-      },
-    };
-  }
-  // Embedded: one SQLite file holds the log and the read models (see embedded-writer.ts).
   const logger = new Logger('LedgerWriter');
   const projectorLogger = { log: (m: string) => logger.log(m), error: (m: string, e?: unknown) => logger.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.stack : String(e)}`) };
   const waitOn = (waitFor: (position: number, timeoutMs: number) => Promise<boolean>): WaitForProjection => async (position, options = {}) => {
@@ -68,6 +31,26 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
       logger.warn(`read models had not reached position ${position} after ${config.projectionWaitMs} ms; answering anyway`);
     }
   };
+  if (config.store === 'eventstoredb') {
+    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
+    const readStore = await MongoReadStore.connect(config.mongoUri!, config.mongoDb);
+    await readStore.ensureIndexes();
+    // The projector writes the read models after the append: commands wait on one follower of its
+    // checkpoint (a change stream, and one read per 250 ms while anyone waits).
+    const followerLogger = new Logger('ProjectionWait');
+    const follower = new CheckpointFollower(readStore, { onError: (m, e) => followerLogger.warn(`${m}: ${e instanceof Error ? e.message : String(e)}`) });
+    return {
+      eventStore,
+      readStore,
+      waitForProjection: waitOn((position, timeoutMs) => follower.waitFor(position, timeoutMs)),
+      close: async () => {
+        await follower.close();
+        await eventStore.close();
+        await readStore.close();
+      },
+    };
+  }
+  // Embedded: one SQLite file holds the log and the read models (see embedded-writer.ts).
   if (config.sqlitePath !== ':memory:' && config.writerThread && ledgerWriterThreadAvailable()) {
     // File-backed: the writer thread owns every write (group commit, fsync, projector) on the second
     // core; this thread reads the same file through its own connection.

@@ -1,5 +1,5 @@
-import type { Collection, Db } from 'mongodb';
-import { HIDE_ID, insertIfAbsent, isDuplicateKey, type RecordedEvent } from '@tax-ledger/platform';
+import type { AnyBulkWriteOperation, ClientSession, Collection, Db } from 'mongodb';
+import { HIDE_ID, MONGO_READ_MAX_TIME_MS, type RecordedEvent } from '@tax-ledger/platform';
 import type { CredentialView, UserView } from '../account-views';
 import { projectCredential, projectCredentialRevocation, projectUser } from '../account.projections';
 
@@ -33,40 +33,46 @@ export class MongoAccountsCollections {
     ]);
   }
 
-  async apply(event: RecordedEvent): Promise<void> {
-    const credential = projectCredential(event);
-    if (credential) {
-      await insertIfAbsent(this.credentials, { _id: credential.credentialId, ...credential });
-      return;
-    }
-    const revocation = projectCredentialRevocation(event);
-    if (revocation) {
-      await this.credentials.updateOne(
-        { _id: revocation.credentialId, accountId: revocation.accountId, revokedAt: { $exists: false } },
-        { $set: { revokedAt: revocation.revokedAt } },
-      );
-      return;
-    }
-    const user = projectUser(event);
-    if (user) {
-      try {
+  /** Applies a batch of events (idempotent), in order: one bulkWrite per collection. */
+  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const credentials: AnyBulkWriteOperation<CredentialDoc>[] = [];
+    const users: AnyBulkWriteOperation<UserDoc>[] = [];
+    for (const event of events) {
+      const credential = projectCredential(event);
+      if (credential) {
+        const { credentialId, accountId, ...rest } = credential;
+        credentials.push({ updateOne: { filter: { _id: credentialId, accountId }, update: { $setOnInsert: { credentialId, ...rest } }, upsert: true } });
+        continue;
+      }
+      const revocation = projectCredentialRevocation(event);
+      if (revocation) {
+        credentials.push({
+          updateOne: {
+            filter: { _id: revocation.credentialId, accountId: revocation.accountId, revokedAt: { $exists: false } },
+            update: { $set: { revokedAt: revocation.revokedAt } },
+          },
+        });
+        continue;
+      }
+      const user = projectUser(event);
+      if (user) {
         const { username, ...rest } = user;
-        await this.users.updateOne({ _id: username }, { $setOnInsert: { username, ...rest } }, { upsert: true });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        users.push({ updateOne: { filter: { _id: username }, update: { $setOnInsert: { username, ...rest } }, upsert: true } });
       }
     }
+    if (credentials.length > 0) await this.credentials.bulkWrite(credentials, { ordered: true, session });
+    if (users.length > 0) await this.users.bulkWrite(users, { ordered: true, session });
   }
 
   listCredentials(accountId: string): Promise<CredentialView[]> {
-    return this.credentials.find<CredentialView>({ accountId }, { projection: HIDE_ID }).sort({ credentialId: 1 }).toArray();
+    return this.credentials.find<CredentialView>({ accountId }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ credentialId: 1 }).toArray();
   }
 
   user(username: string): Promise<UserView | null> {
-    return this.users.findOne<UserView>({ _id: username.toLowerCase() }, { projection: HIDE_ID });
+    return this.users.findOne<UserView>({ _id: username.toLowerCase() }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   usersOf(accountId: string): Promise<UserView[]> {
-    return this.users.find<UserView>({ accountId }, { projection: HIDE_ID }).sort({ username: 1 }).toArray();
+    return this.users.find<UserView>({ accountId }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ username: 1 }).toArray();
   }
 }

@@ -1,5 +1,14 @@
-import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
-import { day, type RecordedEvent } from '@tax-ledger/platform';
+import type { ClientSession, Collection, Db, Filter } from 'mongodb';
+import {
+  day,
+  type DocumentRef,
+  foldDocuments,
+  loadDocuments,
+  MONGO_READ_MAX_TIME_MS,
+  type RecordedEvent,
+  replaceDocuments,
+  uniqueRefs,
+} from '@tax-ledger/platform';
 import type { CalculationKey } from '../tax-calculation.events';
 import { isCalculationEvent, projectCalculation } from '../calculations.projection';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
@@ -8,8 +17,6 @@ import type { CalculationListFilter, CalculationView } from '../calculation-view
 type CalculationDoc = CalculationView & { _id: string; transactionDay: string };
 
 const HIDDEN = { _id: 0, transactionDay: 0 } as const;
-const MAX_APPLY_ATTEMPTS = 10;
-const DUPLICATE_KEY = 11000;
 
 const keyFilter = (key: CalculationKey) => ({
   accountId: key.accountId,
@@ -20,8 +27,7 @@ const keyFilter = (key: CalculationKey) => ({
 
 /**
  * Read model `calculations` on MongoDB (distributed profile), written by the projector through
- * MongoReadStore.apply. Every filter carries accountId (the shard key); a document is replaced only
- * by a higher stream revision (compare-and-swap on the revision it was computed from).
+ * MongoReadStore's batches. Every filter carries accountId (the shard key).
  */
 export class MongoCalculationsCollection {
   readonly collection: Collection<CalculationDoc>;
@@ -37,32 +43,19 @@ export class MongoCalculationsCollection {
     ]);
   }
 
-  /** Applies a calculation event; false for any other event. */
-  async apply(event: RecordedEvent): Promise<boolean> {
-    if (!isCalculationEvent(event)) return false;
-    for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-      const stored = await this.collection.findOne(keyFilter(event.data));
-      const current = stored ? withoutInternals(stored) : null;
-      const next = projectCalculation(current, event);
-      if (!next || next === current) return true;
-      const doc: CalculationDoc = { _id: next.id, ...next, transactionDay: day(next.transactionDate) };
-      if (!stored) {
-        try {
-          await this.collection.insertOne(doc);
-          return true;
-        } catch (error) {
-          if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) continue; // inserted meanwhile: re-read
-          throw error;
-        }
-      }
-      const result = await this.collection.replaceOne({ _id: stored._id, accountId: stored.accountId, streamRevision: stored.streamRevision }, doc);
-      if (result.matchedCount === 1) return true;
-    }
-    throw new Error(`MongoReadStore: gave up applying ${event.type} #${event.revision} of ${event.streamName} after ${MAX_APPLY_ATTEMPTS} races`);
+  /** Applies the calculation events of a batch (idempotent): one read, the folds in memory, one bulkWrite. */
+  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const calculationEvents = events.filter(isCalculationEvent);
+    if (calculationEvents.length === 0) return;
+    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as CalculationKey).accountId });
+    const stored = await loadDocuments(this.collection, uniqueRefs(calculationEvents, refOf), session);
+    const views = new Map([...stored].map(([id, doc]) => [id, withoutInternals(doc)]));
+    const changed = foldDocuments(views, calculationEvents, refOf, projectCalculation);
+    await replaceDocuments(this.collection, [...changed.values()].map((next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate) })), session);
   }
 
   get(key: CalculationKey): Promise<CalculationView | null> {
-    return this.collection.findOne<CalculationView>(keyFilter(key), { projection: HIDDEN });
+    return this.collection.findOne<CalculationView>(keyFilter(key), { projection: HIDDEN, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   async list(accountId: string, filter: CalculationListFilter): Promise<CalculationView[]> {
@@ -77,7 +70,7 @@ export class MongoCalculationsCollection {
       };
     }
     return this.collection
-      .find<CalculationView>(query, { projection: HIDDEN })
+      .find<CalculationView>(query, { projection: HIDDEN, maxTimeMS: MONGO_READ_MAX_TIME_MS })
       .sort({ documentCode: 1, transactionType: 1 })
       .limit(Math.floor(filter.limit))
       .toArray();

@@ -1,18 +1,23 @@
-import { type Collection, type Db, MongoServerError } from 'mongodb';
-import type { RecordedEvent } from '@tax-ledger/platform';
+import type { ClientSession, Collection, Db } from 'mongodb';
+import {
+  type DocumentRef,
+  foldDocuments,
+  HIDE_ID,
+  loadDocuments,
+  MONGO_READ_MAX_TIME_MS,
+  type RecordedEvent,
+  replaceDocuments,
+  uniqueRefs,
+} from '@tax-ledger/platform';
 import { type CustomerListFilter, type CustomerView, isCustomerEvent, projectCustomer } from '../customers.projection';
 
 /** `customers` document: the view keyed by its stream name. */
 type CustomerDoc = CustomerView & { _id: string };
 
-const HIDDEN = { _id: 0 } as const;
-const MAX_APPLY_ATTEMPTS = 10;
-const DUPLICATE_KEY = 11000;
-
 /**
- * Read model `customers` on MongoDB (distributed profile), written by the projector through
- * MongoReadStore.apply. Every filter carries accountId (the shard key); a document is replaced only by
- * a higher stream revision (compare-and-swap on the revision it was computed from).
+ * Read model `customers` on MongoDB (distributed profile), written by the projector one batch at a time:
+ * one read of the documents the batch touches, the events folded in memory (guarded by stream revision),
+ * one bulk replace. Every filter carries accountId (the shard key).
  */
 export class MongoCustomersCollection {
   readonly collection: Collection<CustomerDoc>;
@@ -25,29 +30,14 @@ export class MongoCustomersCollection {
     await this.collection.createIndexes([{ key: { accountId: 1, companyCode: 1, customerCode: 1 }, name: 'account_company_customer', unique: true }]);
   }
 
-  /** Applies a customer event; false for any other event. */
-  async apply(event: RecordedEvent): Promise<boolean> {
-    if (!isCustomerEvent(event)) return false;
-    const filter = { accountId: event.data.accountId, companyCode: event.data.companyCode, customerCode: event.data.customerCode };
-    for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-      const stored = await this.collection.findOne(filter);
-      const current = stored ? withoutId(stored) : null;
-      const next = projectCustomer(current, event);
-      if (!next || next === current) return true;
-      const doc: CustomerDoc = { _id: next.id, ...next };
-      if (!stored) {
-        try {
-          await this.collection.insertOne(doc);
-          return true;
-        } catch (error) {
-          if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) continue; // inserted meanwhile: re-read
-          throw error;
-        }
-      }
-      const result = await this.collection.replaceOne({ _id: stored._id, accountId: stored.accountId, streamRevision: stored.streamRevision }, doc);
-      if (result.matchedCount === 1) return true;
-    }
-    throw new Error(`MongoReadStore: gave up applying ${event.type} #${event.revision} of ${event.streamName} after ${MAX_APPLY_ATTEMPTS} races`);
+  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const customerEvents = events.filter(isCustomerEvent);
+    if (customerEvents.length === 0) return;
+    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
+    const stored = await loadDocuments(this.collection, uniqueRefs(customerEvents, refOf), session);
+    const views = new Map([...stored].map(([id, doc]) => [id, withoutId(doc)]));
+    const changed = foldDocuments(views, customerEvents, refOf, projectCustomer);
+    await replaceDocuments(this.collection, [...changed].map(([_id, view]) => ({ ...view, _id })), session);
   }
 
   count(accountId: string, companyCode: string): Promise<number> {
@@ -55,13 +45,13 @@ export class MongoCustomersCollection {
   }
 
   get(accountId: string, companyCode: string, customerCode: string): Promise<CustomerView | null> {
-    return this.collection.findOne<CustomerView>({ accountId, companyCode, customerCode }, { projection: HIDDEN });
+    return this.collection.findOne<CustomerView>({ accountId, companyCode, customerCode }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   async list(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
     if (!(filter.limit > 0)) return [];
     return this.collection
-      .find<CustomerView>({ accountId, companyCode: filter.companyCode }, { projection: HIDDEN })
+      .find<CustomerView>({ accountId, companyCode: filter.companyCode }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS })
       .sort({ customerCode: 1 })
       .skip(Math.max(0, Math.floor(filter.skip ?? 0)))
       .limit(Math.floor(filter.limit))

@@ -1,13 +1,13 @@
+import { type AnyBulkWriteOperation, type ClientSession, type Collection, type Db, Decimal128, type Filter } from 'mongodb';
 import {
-  type ClientSession,
-  type Collection,
-  type Db,
-  Decimal128,
-  type Filter,
-  type MongoClient,
-  MongoServerError,
-} from 'mongodb';
-import type { RecordedEvent } from '@tax-ledger/platform';
+  type DocumentRef,
+  foldDocuments,
+  loadDocuments,
+  MONGO_READ_MAX_TIME_MS,
+  type RecordedEvent,
+  replaceDocuments,
+  uniqueRefs,
+} from '@tax-ledger/platform';
 import { TRANSACTION_STATES } from '@tax-ledger/ledger';
 import { LIABILITY_MEASURES, type LiabilityAmounts, liabilityKeyId, type PeriodLiabilityRow } from '../liability';
 import { isAdjustment, liabilityDelta, type PeriodDocument, projectPeriodDocument } from '../period-liability.projection';
@@ -27,8 +27,6 @@ type LiabilityDoc = Omit<PeriodLiabilityRow, 'amounts'> & { _id: string; amounts
 type FilingPeriodDoc = FilingPeriodView & { _id: string };
 
 const HIDE_ID = { _id: 0 } as const;
-const MAX_APPLY_ATTEMPTS = 10;
-const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === 11000;
 
 const toAmounts = (amounts: Record<string, Decimal128 | undefined>): LiabilityAmounts =>
   Object.fromEntries(LIABILITY_MEASURES.map((m) => [m, normalise(amounts[m]?.toString() ?? '0')])) as LiabilityAmounts;
@@ -39,19 +37,17 @@ const normalise = (text: string) => {
 };
 
 /**
- * MongoDB side of the filing-period read models. A document's new contribution and the `$inc` of every
- * row it changes are written in one multi-document transaction (a replica set, as the distributed
- * profile requires), guarded by the document's stream revision: a replay changes nothing.
+ * MongoDB side of the filing-period read models. A batch's new document contributions and the `$inc`
+ * of every row they change are written in the projector's transaction (a replica set, as the
+ * distributed profile requires), with its checkpoint; the projection's revision guard makes a replayed
+ * event change nothing.
  */
 export class MongoPeriodReadModels implements PeriodReadStore {
   readonly periodDocuments: Collection<PeriodDocumentDoc>;
   readonly periodLiability: Collection<LiabilityDoc>;
   readonly filingPeriods: Collection<FilingPeriodDoc>;
 
-  constructor(
-    db: Db,
-    private readonly client: MongoClient,
-  ) {
+  constructor(db: Db) {
     const options = { ignoreUndefined: true };
     this.periodDocuments = db.collection<PeriodDocumentDoc>(MONGO_PERIOD_COLLECTIONS.periodDocuments, options);
     this.periodLiability = db.collection<LiabilityDoc>(MONGO_PERIOD_COLLECTIONS.periodLiability, options);
@@ -76,88 +72,56 @@ export class MongoPeriodReadModels implements PeriodReadStore {
     return [];
   }
 
-  async apply(event: RecordedEvent): Promise<void> {
-    if (isTransactionEvent(event)) return this.applyDocument(event);
-    if (isFilingPeriodEvent(event)) return this.applyFilingPeriod(event);
+  /** Applies a batch of events (idempotent): one read per collection, the folds in memory, one bulkWrite each. */
+  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const documentEvents = events.filter(isTransactionEvent);
+    if (documentEvents.length > 0) await this.applyDocuments(documentEvents, session);
+    const periodEvents = events.filter(isFilingPeriodEvent);
+    if (periodEvents.length > 0) await this.applyFilingPeriods(periodEvents, session);
   }
 
-  private async applyDocument(event: RecordedEvent): Promise<void> {
-    const accountId = (event.data as { accountId: string }).accountId;
-    for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-      const stored = await this.periodDocuments.findOne({ _id: event.streamName, accountId });
-      const previous = stored?.doc ?? null;
+  private async applyDocuments(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
+    const stored = await loadDocuments(this.periodDocuments, uniqueRefs(events, refOf), session);
+    const current = new Map([...stored].map(([id, doc]) => [id, doc.doc]));
+    const changed = new Map<string, PeriodDocument>();
+    const increments: AnyBulkWriteOperation<LiabilityDoc>[] = [];
+    for (const event of events) {
+      const { _id } = refOf(event);
+      const previous = current.get(_id) ?? null;
       const next = projectPeriodDocument(previous, event);
-      if (!next || next === previous) return;
-      const doc: PeriodDocumentDoc = {
-        _id: next.id,
-        accountId: next.accountId,
-        companyCode: next.companyCode,
-        period: next.period,
-        state: next.state,
-        committed: next.committed,
-        adjustment: isAdjustment(next),
-        regions: next.regions,
-        streamRevision: next.view.streamRevision,
-        doc: next,
-      };
-      const session = this.client.startSession();
-      try {
-        const written = await session.withTransaction(async () => {
-          if (stored) {
-            const result = await this.periodDocuments.replaceOne({ _id: stored._id, accountId, streamRevision: stored.streamRevision }, doc, { session });
-            if (result.matchedCount !== 1) return false; // another projector got there first
-          } else {
-            await this.periodDocuments.insertOne(doc, { session });
-          }
-          for (const delta of liabilityDelta(previous, next)) await this.incrementRow(delta, session);
-          return true;
-        });
-        if (written) return;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      } finally {
-        await session.endSession();
-      }
+      if (!next || next === previous) continue;
+      for (const delta of liabilityDelta(previous, next)) increments.push(incrementRow(delta));
+      current.set(_id, next);
+      changed.set(_id, next);
     }
-    throw new Error(`MongoPeriodReadModels: gave up applying ${event.type} #${event.revision} of ${event.streamName}`);
+    const docs: PeriodDocumentDoc[] = [...changed.values()].map((next) => ({
+      _id: next.id,
+      accountId: next.accountId,
+      companyCode: next.companyCode,
+      period: next.period,
+      state: next.state,
+      committed: next.committed,
+      adjustment: isAdjustment(next),
+      regions: next.regions,
+      streamRevision: next.view.streamRevision,
+      doc: next,
+    }));
+    await replaceDocuments(this.periodDocuments, docs, session);
+    if (increments.length > 0) await this.periodLiability.bulkWrite(increments, { ordered: true, session });
   }
 
-  private async incrementRow(delta: ReturnType<typeof liabilityDelta>[number], session: ClientSession): Promise<void> {
-    const { amounts, documentCounts, coverageCounts, accountId, ...key } = delta;
-    const _id = [delta.accountId, delta.companyCode, delta.period, liabilityKeyId(delta)].join('\u001e');
-    const inc: Record<string, Decimal128 | number> = {};
-    for (const m of LIABILITY_MEASURES) inc[`amounts.${m}`] = Decimal128.fromString(amounts[m]);
-    for (const s of TRANSACTION_STATES) inc[`documentCounts.${s}`] = documentCounts[s] ?? 0;
-    inc['coverageCounts.withMessages'] = coverageCounts?.withMessages ?? 0;
-    inc['coverageCounts.withErrors'] = coverageCounts?.withErrors ?? 0;
-    await this.periodLiability.updateOne({ _id, accountId } as Filter<LiabilityDoc>, { $inc: inc, $setOnInsert: key }, { upsert: true, session });
-  }
-
-  private async applyFilingPeriod(event: RecordedEvent): Promise<void> {
-    const d = event.data as { accountId: string };
-    for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-      const stored = await this.filingPeriods.findOne({ _id: event.streamName, accountId: d.accountId });
-      const previous = stored ? stripId(stored) : null;
-      const next = projectFilingPeriod(previous, event);
-      if (!next || next === previous) return;
-      if (!stored) {
-        try {
-          await this.filingPeriods.insertOne({ _id: next.id, ...next });
-          return;
-        } catch (error) {
-          if (isDuplicateKey(error)) continue;
-          throw error;
-        }
-      }
-      const result = await this.filingPeriods.replaceOne({ _id: stored._id, accountId: d.accountId, streamRevision: stored.streamRevision }, next);
-      if (result.matchedCount === 1) return;
-    }
-    throw new Error(`MongoPeriodReadModels: gave up applying ${event.type} of ${event.streamName}`);
+  private async applyFilingPeriods(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
+    const stored = await loadDocuments(this.filingPeriods, uniqueRefs(events, refOf), session);
+    const views = new Map([...stored].map(([id, doc]) => [id, stripId(doc)]));
+    const changed = foldDocuments(views, events, refOf, projectFilingPeriod);
+    await replaceDocuments(this.filingPeriods, [...changed.values()].map((next) => ({ _id: next.id, ...next })), session);
   }
 
   async listLiabilityRows(accountId: string, companyCode: string, period: string, region?: string): Promise<PeriodLiabilityRow[]> {
     const filter: Filter<LiabilityDoc> = { accountId, companyCode, period, ...(region !== undefined ? { region } : {}) };
-    const docs = await this.periodLiability.find(filter).sort({ _id: 1 }).toArray();
+    const docs = await this.periodLiability.find(filter, { maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ _id: 1 }).toArray();
     return docs.map(({ _id, amounts, ...row }) => {
       void _id;
       return { ...row, accountId, amounts: toAmounts(amounts) } as PeriodLiabilityRow;
@@ -172,17 +136,17 @@ export class MongoPeriodReadModels implements PeriodReadStore {
     if (filter.region !== undefined) query.regions = filter.region;
     if (filter.committedOnly) query.committed = true;
     if (filter.adjustmentsOnly) query.adjustment = true;
-    const docs = await this.periodDocuments.find(query).sort({ _id: 1 }).limit(Math.floor(filter.limit)).toArray();
+    const docs = await this.periodDocuments.find(query, { maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ _id: 1 }).limit(Math.floor(filter.limit)).toArray();
     return docs.map((d) => d.doc);
   }
 
   async getFilingPeriod(accountId: string, companyCode: string, period: string, region?: string): Promise<FilingPeriodView | null> {
-    return this.filingPeriods.findOne<FilingPeriodView>({ accountId, companyCode, period, region: region ?? '' }, { projection: HIDE_ID });
+    return this.filingPeriods.findOne<FilingPeriodView>({ accountId, companyCode, period, region: region ?? '' }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   async listFilingPeriods(accountId: string, companyCode: string, period?: string): Promise<FilingPeriodView[]> {
     return this.filingPeriods
-      .find<FilingPeriodView>({ accountId, companyCode, ...(period !== undefined ? { period } : {}) }, { projection: HIDE_ID })
+      .find<FilingPeriodView>({ accountId, companyCode, ...(period !== undefined ? { period } : {}) }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS })
       .sort({ period: 1, region: 1 })
       .toArray();
   }
@@ -192,4 +156,16 @@ function stripId(doc: FilingPeriodDoc): FilingPeriodView {
   const { _id, ...view } = doc;
   void _id;
   return view;
+}
+
+/** The `$inc` of one liability row by a document's change (the row is created at its first change). */
+function incrementRow(delta: ReturnType<typeof liabilityDelta>[number]): AnyBulkWriteOperation<LiabilityDoc> {
+  const { amounts, documentCounts, coverageCounts, accountId, ...key } = delta;
+  const _id = [delta.accountId, delta.companyCode, delta.period, liabilityKeyId(delta)].join('\u001e');
+  const inc: Record<string, Decimal128 | number> = {};
+  for (const m of LIABILITY_MEASURES) inc[`amounts.${m}`] = Decimal128.fromString(amounts[m]);
+  for (const s of TRANSACTION_STATES) inc[`documentCounts.${s}`] = documentCounts[s] ?? 0;
+  inc['coverageCounts.withMessages'] = coverageCounts?.withMessages ?? 0;
+  inc['coverageCounts.withErrors'] = coverageCounts?.withErrors ?? 0;
+  return { updateOne: { filter: { _id, accountId } as Filter<LiabilityDoc>, update: { $inc: inc, $setOnInsert: key }, upsert: true } };
 }

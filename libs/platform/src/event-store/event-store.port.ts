@@ -1,6 +1,6 @@
 /**
  * The event store port. Adapters: embedded SQLite (better-sqlite3) and EventStoreDB
- * (@eventstore/db-client). Both satisfy test/contract/event-store.contract-spec.ts.
+ * (@kurrent/kurrentdb-client). Both satisfy test/contract/event-store.contract-spec.ts.
  */
 
 /** Metadata every event carries: who, when, why (docs/architecture.md "Events"). */

@@ -1,16 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { backoffDelay, type BackoffOptions } from './backoff';
 
 /**
- * Where the projector writes: MongoReadStore satisfies this (kept structural so this file does not
- * import the read-store adapters at run time).
+ * Where the distributed projector writes: MongoReadStore satisfies this (kept structural so this file
+ * does not import the read-store adapters at run time).
  */
 export interface ProjectorTarget {
-  /** Apply one event to every read model; idempotent (a replayed event changes nothing). */
-  apply(event: RecordedEvent): Promise<void>;
-  /** Position of the last event each projection applied; a missing name means -1. */
-  checkpoints(): Promise<Record<string, number>>;
-  /** Compare-and-swap: false when the stored position is not `expected` (another projector moved it). */
-  saveCheckpoint(name: string, expected: number, next: number): Promise<boolean>;
+  /**
+   * Takes the lease for `holder`, or renews it, for `ttlMs` measured on the store's clock. True while
+   * `holder` holds it; false while another holder's lease has not expired.
+   */
+  acquireLease(holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up (on stop), so a standby takes over without waiting for it to expire. */
+  releaseLease(holder: string): Promise<void>;
+  /** Position of the last event the read models contain (one checkpoint for all of them; -1: none). */
+  checkpoint(): Promise<number>;
+  /**
+   * Applies `events` (global order, all after the checkpoint) to every read model and moves the
+   * checkpoint to the last of them, in one transaction that first checks that `holder` still holds an
+   * unexpired lease. False, with nothing written, when it does not.
+   */
+  applyBatch(events: RecordedEvent[], holder: string): Promise<boolean>;
+  /** Projections whose stored version differs from the registry's, rebuilt beside the live ones. */
+  rebuild?: ProjectionRebuildTarget;
+}
+
+/** Rebuild into scratch collections while the live ones are served, then swap (MongoReadStore). */
+export interface ProjectionRebuildTarget {
+  /** Names of projections built by another version than the registry's. */
+  outdated(): Promise<string[]>;
+  /** Empties the scratch space for a new build. */
+  begin(names: readonly string[]): Promise<void>;
+  /** Applies events (global order) to the scratch read models. */
+  apply(events: RecordedEvent[]): Promise<void>;
+  /**
+   * Replaces the live collections of `names` by their scratch build, which has applied the log up to
+   * `position` (the live checkpoint), and records their new version. False when `holder` no longer
+   * holds the lease (nothing swapped).
+   */
+  swap(names: readonly string[], position: number, holder: string): Promise<boolean>;
 }
 
 export interface ProjectorLogger {
@@ -19,145 +49,246 @@ export interface ProjectorLogger {
 }
 
 export interface ProjectorOptions {
-  /** Projections whose checkpoints this projector owns (the read-models registry's `PROJECTION_NAMES`). */
-  projections: readonly string[];
-  /** Wait before resubscribing after an error or after losing a checkpoint race. Default 1000 ms. */
-  retryDelayMs?: number;
+  /** This instance's name in the lease. Default: host, pid and a random suffix. */
+  holder?: string;
+  /** Lease length; the holder renews it every third of it, a standby tries to take it as often. Default 10 s. */
+  leaseTtlMs?: number;
+  /** Events read and applied per transaction. Default 500. */
+  batchSize?: number;
+  /** Longest wait for new events when caught up (the $all subscription wakes the projector sooner). Default: a third of the lease. */
+  idleMs?: number;
+  /** Retry schedule after a failed step (a store down, a failed batch). */
+  backoff?: BackoffOptions;
   logger?: ProjectorLogger;
 }
 
 const silentLogger: ProjectorLogger = { log: () => undefined, error: () => undefined };
 
-/** Thrown inside the handler when a checkpoint CAS fails: another projector is ahead of us. */
-class CheckpointRaceLost extends Error {}
+interface RebuildState {
+  names: string[];
+  begun: boolean;
+  /** Position the scratch build has applied up to (-1: nothing yet). */
+  position: number;
+}
 
 /**
- * Distributed-profile projection runtime: a catch-up subscription to `$all` from the lowest
- * checkpoint; each event is applied to every read model (idempotently, guarded by stream revision),
- * then each checkpoint is advanced by compare-and-swap. Losing a CAS (another projector instance moved
- * the checkpoint) or any failure closes the subscription and resubscribes after `retryDelayMs` from the
- * checkpoints then stored: replays are harmless because applying is idempotent.
+ * Distributed-profile projection runtime. One projector applies: the one holding the lease (a document
+ * with an expiry, renewed every third of it); the others stand by, apply nothing and take over when the
+ * lease expires or is released. The holder reads `$all` in batches after the one checkpoint and applies
+ * each batch with its checkpoint in one transaction that checks the lease, so a holder that lost its
+ * lease (paused past the expiry, partitioned) writes nothing. A `$all` subscription only rings the bell
+ * when new events arrive. A projection whose version changed is rebuilt into scratch collections while
+ * the live ones keep being served and updated, and swapped in once the scratch build has caught up.
+ * Failures (a store down, a batch that fails) are retried with backoff from the stored checkpoint.
  */
 export class Projector {
-  private readonly names: readonly string[];
-  private readonly retryDelayMs: number;
+  readonly holder: string;
+  private readonly ttlMs: number;
+  private readonly renewEveryMs: number;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+  private readonly backoff: BackoffOptions;
   private readonly logger: ProjectorLogger;
-  private positions: Record<string, number> = {};
-  private subscription: Subscription | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
   private running = false;
-  /** Bumped on every (re)subscription, so a stale subscription's late deliveries are ignored. */
-  private generation = 0;
-  private inFlight: Promise<void> = Promise.resolve();
+  private loopDone: Promise<void> = Promise.resolve();
+  private held = false;
+  private renewedAt = 0;
+  private current = -1;
   private applied = 0;
+  private rebuilding: RebuildState | null = null;
+  private doorbell: Subscription | null = null;
+  private rung = false;
+  private wakeUp: (() => void) | null = null;
 
   constructor(
-    private readonly eventStore: EventStore,
+    private readonly eventStore: Pick<EventStore, 'readAll' | 'subscribeToAll'>,
     private readonly target: ProjectorTarget,
-    options: ProjectorOptions,
+    options: ProjectorOptions = {},
   ) {
-    this.names = options.projections;
-    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.ttlMs = options.leaseTtlMs ?? 10_000;
+    this.renewEveryMs = Math.max(1, Math.floor(this.ttlMs / 3));
+    this.batchSize = options.batchSize ?? 500;
+    this.idleMs = options.idleMs ?? this.renewEveryMs;
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Read the checkpoints and subscribe. Resolves once subscribed; rejects if checkpoints cannot be read. */
-  async start(): Promise<void> {
-    if (this.running) return;
+  /** Starts the loop (standby or holder); returns at once. */
+  start(): Promise<void> {
+    if (this.running) return Promise.resolve();
     this.running = true;
-    try {
-      await this.subscribe();
-    } catch (error) {
-      this.running = false;
-      throw error;
+    this.loopDone = this.loop();
+    return Promise.resolve();
+  }
+
+  /** Finishes the batch in flight, closes the subscription and releases the lease. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.ring();
+    await this.loopDone;
+    const doorbell = this.doorbell;
+    this.doorbell = null;
+    await doorbell?.close().catch(() => undefined);
+    if (this.held) {
+      this.held = false;
+      await this.target.releaseLease(this.holder).catch((e) => this.logger.error('releasing the lease failed', e));
     }
   }
 
-  /** Close the subscription and wait for the event being applied, if any. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.generation++;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    const subscription = this.subscription;
-    this.subscription = null;
-    if (subscription) await subscription.close().catch((e) => this.logger.error('closing subscription failed', e));
-    await this.inFlight;
-  }
-
-  /** The lowest position every owned projection has passed (-1: none). */
+  /** The checkpoint as this projector last saw or wrote it (-1: none). */
   get position(): number {
-    return this.lowest(this.positions);
+    return this.current;
   }
 
-  /** Events applied since start (all subscriptions). */
+  /** Events this instance applied since start. */
   get appliedCount(): number {
     return this.applied;
+  }
+
+  /** True while this instance holds the lease (the one that applies). */
+  get isHolder(): boolean {
+    return this.held;
   }
 
   get isRunning(): boolean {
     return this.running;
   }
 
-  private lowest(positions: Record<string, number>): number {
-    return Math.min(...this.names.map((n) => positions[n] ?? -1));
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const worked = await this.step();
+        failures = 0;
+        if (!worked) await this.idle(this.held ? this.idleMs : this.renewEveryMs);
+      } catch (error) {
+        failures++;
+        const delay = backoffDelay(failures, this.backoff);
+        this.logger.error(`projector step failed (${failures} in a row); retrying in ${delay} ms`, error);
+        await this.idle(delay, false);
+      }
+    }
   }
 
-  private async subscribe(): Promise<void> {
-    const stored = await this.target.checkpoints();
-    this.positions = Object.fromEntries(this.names.map((n) => [n, stored[n] ?? -1]));
-    const from = this.lowest(this.positions);
-    const generation = ++this.generation;
-    if (!this.running) return;
-    this.logger.log(`projector subscribing to $all after position ${from}`);
-    // Both adapters accept `onError` (called when the subscription itself drops, e.g. the server
-    // went away); the port's type does not name it, so it travels as an extra option.
+  /** One round: keep the lease, apply one batch, advance a rebuild. False when there was nothing to do. */
+  private async step(): Promise<boolean> {
+    await this.keepLease();
+    if (!this.held) return false;
+    const from = await this.target.checkpoint();
+    this.current = from;
+    const batch = await this.eventStore.readAll(from >= 0 ? { afterPosition: from, maxCount: this.batchSize } : { maxCount: this.batchSize });
+    if (batch.length > 0) {
+      if (!(await this.target.applyBatch(batch, this.holder))) {
+        this.loseLease('the lease was lost before the batch committed; nothing was written');
+        return true;
+      }
+      this.current = batch[batch.length - 1].globalPosition;
+      this.applied += batch.length;
+      await this.rebuildStep();
+      return true;
+    }
+    this.listen(from);
+    return this.rebuildStep();
+  }
+
+  private async keepLease(): Promise<void> {
+    const now = Date.now();
+    if (this.held && now - this.renewedAt < this.renewEveryMs) return;
+    const held = await this.target.acquireLease(this.holder, this.ttlMs);
+    if (held) this.renewedAt = now;
+    if (held && !this.held) {
+      this.held = true;
+      this.logger.log(`projector ${this.holder} holds the lease: applying`);
+      const outdated = this.target.rebuild ? await this.target.rebuild.outdated() : [];
+      if (outdated.length > 0) {
+        this.rebuilding = { names: outdated, begun: false, position: -1 };
+        this.logger.log(`projections ${outdated.join(', ')} were built by another version: rebuilding beside the live ones`);
+      }
+    } else if (!held && this.held) {
+      this.loseLease('the lease was taken by another projector');
+    }
+  }
+
+  private loseLease(reason: string): void {
+    this.held = false;
+    this.rebuilding = null;
+    // A standby needs no bell: it only tries the lease, every third of it.
+    const doorbell = this.doorbell;
+    this.doorbell = null;
+    void doorbell?.close().catch(() => undefined);
+    this.logger.log(`projector ${this.holder}: ${reason}; standing by`);
+  }
+
+  /**
+   * Advances the scratch build of outdated projections by one page, up to the live checkpoint; swaps
+   * it in once nothing up to the live checkpoint is left to apply. True when it did something.
+   */
+  private async rebuildStep(): Promise<boolean> {
+    const state = this.rebuilding;
+    const rebuild = this.target.rebuild;
+    if (!state || !rebuild) return false;
+    if (!state.begun) {
+      await rebuild.begin(state.names);
+      state.begun = true;
+    }
+    const live = this.current;
+    const page = await this.eventStore.readAll(state.position >= 0 ? { afterPosition: state.position, maxCount: this.batchSize } : { maxCount: this.batchSize });
+    const upToLive = page.filter((e) => e.globalPosition <= live);
+    if (upToLive.length > 0) {
+      await rebuild.apply(upToLive);
+      state.position = upToLive[upToLive.length - 1].globalPosition;
+    }
+    const caughtUp = upToLive.length < page.length || page.length < this.batchSize;
+    if (!caughtUp) return true;
+    if (await rebuild.swap(state.names, live, this.holder)) {
+      this.logger.log(`projections ${state.names.join(', ')} rebuilt up to position ${live} and swapped in`);
+      this.rebuilding = null;
+    } else {
+      this.loseLease('the lease was lost before the rebuilt projections were swapped in');
+    }
+    return true;
+  }
+
+  /** Subscribes once to $all after `from`: every new event wakes the loop (the events are read in batches). */
+  private listen(from: number): void {
+    if (this.doorbell) return;
     const options: { afterPosition?: number; onError: (error: unknown) => void } = {
-      onError: (error) => this.fail(generation, error),
+      onError: (error) => {
+        this.logger.error('the $all subscription dropped; listening again at the next idle round', error);
+        this.doorbell = null;
+      },
     };
     if (from >= 0) options.afterPosition = from;
-    this.subscription = this.eventStore.subscribeToAll((event) => {
-      const work = this.handle(event, generation);
-      this.inFlight = work.catch(() => undefined);
-      return work.catch((error) => this.fail(generation, error));
-    }, options);
+    this.doorbell = this.eventStore.subscribeToAll(() => this.ring(), options);
   }
 
-  private async handle(event: RecordedEvent, generation: number): Promise<void> {
-    if (generation !== this.generation || !this.running) return;
-    await this.target.apply(event);
-    for (const name of this.names) {
-      const expected = this.positions[name] ?? -1;
-      if (event.globalPosition <= expected) continue;
-      if (generation !== this.generation) return;
-      const ok = await this.target.saveCheckpoint(name, expected, event.globalPosition);
-      if (!ok) throw new CheckpointRaceLost(`checkpoint ${name} moved by another projector (expected ${expected})`);
-      this.positions[name] = event.globalPosition;
+  private ring(): void {
+    this.rung = true;
+    this.wakeUp?.();
+  }
+
+  /** Waits `ms`, or less when the bell rings (`bell` false: only stop() cuts the wait short). */
+  private idle(ms: number, bell = true): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (bell && this.rung) {
+      this.rung = false;
+      return Promise.resolve();
     }
-    this.applied++;
-  }
-
-  /** Drop the current subscription and resubscribe later from the stored checkpoints. */
-  private fail(generation: number, error: unknown): void {
-    if (generation !== this.generation || !this.running) return;
-    this.generation++;
-    if (error instanceof CheckpointRaceLost) this.logger.log(`${error.message}; resubscribing`);
-    else this.logger.error('projector failed; resubscribing', error);
-    const subscription = this.subscription;
-    this.subscription = null;
-    void subscription?.close().catch(() => undefined);
-    this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    if (!this.running || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.running) return;
-      this.subscribe().catch((error) => {
-        this.logger.error('projector could not resubscribe', error);
-        this.scheduleRetry();
-      });
-    }, this.retryDelayMs);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        if (this.wakeUp === wake) this.wakeUp = null;
+        resolve();
+      };
+      const wake = () => {
+        if (!bell && this.running) return;
+        this.rung = false;
+        done();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = wake;
+    });
   }
 }

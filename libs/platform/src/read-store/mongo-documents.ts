@@ -1,64 +1,133 @@
-import { type Collection, type Filter, MongoServerError, type OptionalUnlessRequiredId } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Collection,
+  type Filter,
+  MongoError,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type WithoutId,
+} from 'mongodb';
+import type { RecordedEvent } from '../event-store/event-store.port';
 
 /** Every read model's documents leave the store without MongoDB's `_id`: views equal the SQLite adapter's. */
 export const HIDE_ID = { _id: 0 } as const;
 
 export const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === 11000;
 
-/** How many times a revision-guarded replace re-reads after losing an update race. */
-const MAX_APPLY_ATTEMPTS = 10;
-
 /**
- * Insert-if-absent: a replay is a no-op. The filter carries the shard key (accountId), which an upsert on
- * a sharded collection needs; an upsert copies the filter's equality fields into the new document, so
- * they are left out of `$setOnInsert`. Two concurrent upserts of one `_id`: the loser's duplicate key is
- * fine, the document is there.
+ * Deadline of every read-model query (MongoDB `maxTimeMS`): a slow or stuck query fails (the API
+ * answers 503) instead of holding the request for ever.
  */
-export async function insertIfAbsent<T extends { _id: string; accountId: string }>(collection: Collection<T>, doc: T): Promise<void> {
-  try {
-    const { _id, accountId, ...rest } = doc;
-    await collection.updateOne({ _id, accountId } as Filter<T>, { $setOnInsert: rest as Partial<T> }, { upsert: true });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
+export const MONGO_READ_MAX_TIME_MS = 5000;
+
+/** A document a batch of events may change: its `_id` and its shard key. */
+export interface DocumentRef {
+  _id: string;
+  accountId: string;
 }
 
 /**
- * Folds one event into the document `_id` with `project(current) -> next` and stores it only if nothing
- * changed it meanwhile (compare-and-swap on the stored `streamRevision`), re-reading after a lost race.
- * `project` returns `current` itself for an event already applied, null for one of another kind.
+ * Folds a batch of events into documents, in memory. `stored`: the documents as they are now, by id;
+ * `refOf`: the document an event changes (null: none); `project(current, event)`: the projection, which
+ * returns `current` itself for an event already applied or of another kind. Returns the documents the
+ * batch changed, by id, in the state after its last event. Pure.
  */
-export async function replaceGuardedByRevision<V extends { streamRevision: number; accountId: string }>(
-  collection: Collection<V & { _id: string }>,
-  _id: string,
-  accountId: string,
-  project: (current: V | null) => V | null,
-  toDocument: (view: V) => V & { _id: string } = (view) => ({ ...view, _id }),
-  fromDocument: (doc: V & { _id: string }) => V = (doc) => {
-    const { _id: _ignored, ...view } = doc;
-    void _ignored;
-    return view as unknown as V;
-  },
-): Promise<void> {
-  type Doc = V & { _id: string };
-  for (let attempt = 0; attempt < MAX_APPLY_ATTEMPTS; attempt++) {
-    const stored = (await collection.findOne({ _id, accountId } as Filter<Doc>)) as Doc | null;
-    const current = stored ? fromDocument(stored) : null;
-    const next = project(current);
-    if (!next || next === current) return;
-    const doc = toDocument(next);
-    if (!stored) {
-      try {
-        await collection.insertOne(doc as OptionalUnlessRequiredId<Doc>);
-        return;
-      } catch (error) {
-        if (isDuplicateKey(error)) continue; // another projector inserted it first: re-read
-        throw error;
-      }
-    }
-    const result = await collection.replaceOne({ _id, accountId, streamRevision: stored.streamRevision } as Filter<Doc>, doc);
-    if (result.matchedCount === 1) return;
-    // Another projector changed it since we read it: re-read and re-apply (the guard decides).
+export function foldDocuments<V>(
+  stored: ReadonlyMap<string, V>,
+  events: readonly RecordedEvent[],
+  refOf: (event: RecordedEvent) => DocumentRef | null,
+  project: (current: V | null, event: RecordedEvent) => V | null,
+): Map<string, V> {
+  const current = new Map(stored);
+  const changed = new Map<string, V>();
+  for (const event of events) {
+    const ref = refOf(event);
+    if (!ref) continue;
+    const before = current.get(ref._id) ?? null;
+    const next = project(before, event);
+    if (!next || next === before) continue;
+    current.set(ref._id, next);
+    changed.set(ref._id, next);
   }
-  throw new Error(`gave up storing ${_id} after ${MAX_APPLY_ATTEMPTS} update races`);
+  return changed;
+}
+
+/** The refs of a batch, each document once. */
+export function uniqueRefs(events: readonly RecordedEvent[], refOf: (event: RecordedEvent) => DocumentRef | null): DocumentRef[] {
+  const refs = new Map<string, DocumentRef>();
+  for (const event of events) {
+    const ref = refOf(event);
+    if (ref && !refs.has(ref._id)) refs.set(ref._id, ref);
+  }
+  return [...refs.values()];
+}
+
+/** Reads the documents a batch changes in one query (by `_id`, with the shard keys). */
+export async function loadDocuments<D extends { _id: string; accountId: string }>(
+  collection: Collection<D>,
+  refs: readonly DocumentRef[],
+  session?: ClientSession,
+): Promise<Map<string, D>> {
+  if (refs.length === 0) return new Map();
+  const accountIds = [...new Set(refs.map((r) => r.accountId))];
+  const filter = { _id: { $in: refs.map((r) => r._id) }, accountId: { $in: accountIds } } as unknown as Filter<D>;
+  const docs = (await collection.find(filter, { session }).toArray()) as D[];
+  return new Map(docs.map((d) => [d._id, d]));
+}
+
+/**
+ * Stores the documents a batch changed with one `bulkWrite` (replace, inserting the absent ones). Only
+ * the lease holder writes, inside the batch's transaction, so no per-document compare-and-swap is needed.
+ */
+export async function replaceDocuments<D extends { _id: string; accountId: string }>(
+  collection: Collection<D>,
+  docs: readonly D[],
+  session?: ClientSession,
+): Promise<void> {
+  if (docs.length === 0) return;
+  const operations = docs.map((doc) => ({
+    replaceOne: { filter: { _id: doc._id, accountId: doc.accountId } as Filter<D>, replacement: doc as WithoutId<D>, upsert: true },
+  })) as AnyBulkWriteOperation<D>[];
+  await collection.bulkWrite(operations, { ordered: true, session });
+}
+
+/** Insert-if-absent for many documents with one `bulkWrite`: the first one of an `_id` wins, a replay changes nothing. */
+export async function insertManyIfAbsent<D extends { _id: string; accountId: string }>(
+  collection: Collection<D>,
+  docs: readonly D[],
+  session?: ClientSession,
+): Promise<void> {
+  if (docs.length === 0) return;
+  const operations = docs.map((doc) => {
+    const { _id, accountId, ...rest } = doc;
+    return { updateOne: { filter: { _id, accountId } as Filter<D>, update: { $setOnInsert: rest as Partial<D> }, upsert: true } };
+  }) as AnyBulkWriteOperation<D>[];
+  await collection.bulkWrite(operations, { ordered: true, session });
+}
+
+/** Server error codes that mean "not now" (a stepdown, a shutdown, a query past its deadline), not a bug. */
+const UNAVAILABLE_CODES = new Set([
+  50, // MaxTimeMSExpired
+  91, // ShutdownInProgress
+  189, // PrimarySteppedDown
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+]);
+
+/**
+ * Whether a MongoDB error means the read store cannot answer right now (no server reachable, a
+ * network failure, an election, a query past its deadline): the API answers 503 for these, and a
+ * projector retries. A server error such as a duplicate key or a bad query is not one of them.
+ */
+export function isMongoUnavailable(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoTopologyClosedError) return true;
+  if (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_CODES.has(error.code)) return true;
+  return error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError');
 }

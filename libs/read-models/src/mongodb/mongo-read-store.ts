@@ -1,5 +1,5 @@
-import { type Collection, type Db, MongoClient } from 'mongodb';
-import { isDuplicateKey, type RecordedEvent } from '@tax-ledger/platform';
+import { type ClientSession, type Collection, type Db, MongoClient, type MongoClientOptions } from 'mongodb';
+import { isDuplicateKey, MONGO_READ_MAX_TIME_MS, type ProjectorTarget, type RecordedEvent } from '@tax-ledger/platform';
 import type {
   IdempotencyRecord,
   TransactionKey,
@@ -20,27 +20,55 @@ import { MongoCustomersCollection } from '@tax-ledger/customers/mongodb';
 import { PROJECTIONS, projectionVersion } from '../registry';
 import type { ReadStore } from '../read-store.port';
 
-/** The projector's checkpoints (not sharded); every read model's collection is named after its projection. */
+/** The projector's checkpoint and the versions the read models were built by (not sharded). */
 export const MONGO_CHECKPOINTS = 'projection_checkpoints';
+/** The projector's lease (not sharded): one document, the holder and when its lease expires. */
+export const MONGO_PROJECTOR_LEASE = 'projector_lease';
+/** `_id` of the one checkpoint every read model shares. */
+export const GLOBAL_CHECKPOINT_ID = '$all';
+const LEASE_ID = 'projector';
 
+/**
+ * The checkpoint document: `position` of the last event in the read models, `versions` the projection
+ * version each read model was built by. Before the single checkpoint, each projection had its own
+ * document `{ _id: name, position, version }`; those are read when the global one does not exist yet.
+ */
 interface CheckpointDoc {
   _id: string;
   position: number;
-  version: number;
+  version?: number;
+  versions?: Record<string, number>;
+}
+
+interface LeaseDoc {
+  _id: string;
+  holder: string;
+  expiresAt: Date;
+}
+
+/** Thrown inside a batch transaction when the caller no longer holds the lease: the transaction aborts. */
+class LeaseLost extends Error {}
+
+const registryVersions = () => Object.fromEntries(PROJECTIONS.map((p) => [p.name, p.version]));
+
+export interface MongoReadStoreOptions {
+  /** How long the driver looks for a server before an operation fails (the API answers 503). Default 5000 ms. */
+  serverSelectionTimeoutMS?: number;
 }
 
 /**
- * Distributed-profile read store on MongoDB. Writes come from the projector (`apply` + the checkpoint
- * CAS); every query and every write filter on a projection collection includes accountId (the shard
- * key; every index leads with it, and MongoDB < 7.1 rejects upserts whose filter lacks it).
+ * Distributed-profile read store on MongoDB. Written by the projector that holds the lease: each batch
+ * of events and the one checkpoint in one transaction (`applyBatch`); every query carries accountId (the
+ * shard key; every index leads with it) and a deadline (`maxTimeMS`).
  *
  * ```ts
  * const store = await MongoReadStore.connect(process.env.MONGODB_URI!, 'tax_ledger');
  * await store.ensureIndexes();
  * ```
  */
-export class MongoReadStore implements ReadStore {
+export class MongoReadStore implements ReadStore, ProjectorTarget {
   private readonly checkpointsColl: Collection<CheckpointDoc>;
+  private readonly leaseColl: Collection<LeaseDoc>;
   private readonly transactions: MongoTransactionsCollections;
   private readonly accounts: MongoAccountsCollections;
   private readonly companies: MongoCompaniesCollections;
@@ -48,8 +76,7 @@ export class MongoReadStore implements ReadStore {
   private readonly calculations: MongoCalculationsCollection;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: MongoPeriodReadModels;
-  /** Projection name -> its collection (names from PROJECTIONS; the collection names are the same). */
-  private readonly projectionCollections: ReadonlyMap<string, Collection<{ _id: string }>>;
+  private scratch: MongoReadStore | null = null;
 
   /** `client`: closed by `close()` when given (connect() passes the client it opened). */
   constructor(
@@ -57,26 +84,25 @@ export class MongoReadStore implements ReadStore {
     private readonly client?: MongoClient,
   ) {
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_CHECKPOINTS, { ignoreUndefined: true });
+    this.leaseColl = db.collection<LeaseDoc>(MONGO_PROJECTOR_LEASE);
     // In the registry's apply order (PROJECTIONS).
     this.transactions = new MongoTransactionsCollections(db);
     this.accounts = new MongoAccountsCollections(db);
     this.companies = new MongoCompaniesCollections(db);
     this.customers = new MongoCustomersCollection(db);
     this.calculations = new MongoCalculationsCollection(db);
-    this.periods = new MongoPeriodReadModels(db, client ?? db.client);
-    this.projectionCollections = new Map(Object.entries({
-      ...this.transactions.collections(),
-      ...this.accounts.collections(),
-      ...this.companies.collections(),
-      customers: this.customers.collection as unknown as Collection<{ _id: string }>,
-      calculations: this.calculations.collection as unknown as Collection<{ _id: string }>,
-    }));
+    this.periods = new MongoPeriodReadModels(db);
   }
 
-  static async connect(uri: string, dbName = 'tax_ledger'): Promise<MongoReadStore> {
-    const client = new MongoClient(uri, { ignoreUndefined: true });
+  static async connect(uri: string, dbName = 'tax_ledger', options: MongoReadStoreOptions = {}): Promise<MongoReadStore> {
+    const clientOptions: MongoClientOptions = { ignoreUndefined: true, serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000 };
+    const client = new MongoClient(uri, clientOptions);
     await client.connect();
     return new MongoReadStore(client.db(dbName), client);
+  }
+
+  private get mongoClient(): MongoClient {
+    return this.client ?? this.db.client;
   }
 
   /** Create the indexes (idempotent). Every index leads with accountId. */
@@ -91,74 +117,188 @@ export class MongoReadStore implements ReadStore {
     ]);
   }
 
-  /** Apply one event to every read model; each is idempotent (revision guards, insert-if-absent). */
-  async apply(event: RecordedEvent): Promise<void> {
-    await this.transactions.apply(event);
-    await this.accounts.apply(event);
-    await this.companies.apply(event);
-    await this.customers.apply(event);
-    await this.calculations.apply(event);
-    await this.periods.apply(event);
+  /** Applies events to every read model, in the registry's order, without moving the checkpoint (scratch builds, tests). */
+  async applyEvents(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    if (events.length === 0) return;
+    await this.transactions.applyBatch(events, session);
+    await this.accounts.applyBatch(events, session);
+    await this.companies.applyBatch(events, session);
+    await this.customers.applyBatch(events, session);
+    await this.calculations.applyBatch(events, session);
+    await this.periods.applyBatch(events, session);
   }
 
+  /** One event (see applyEvents). */
+  apply(event: RecordedEvent): Promise<void> {
+    return this.applyEvents([event]);
+  }
+
+  // ---- the projector's side (ProjectorTarget) ------------------------------------------------------
+
   /**
-   * Compare-and-swap of a projection checkpoint: moves it from `expected` to `next` and returns true,
-   * or returns false when the stored position is not `expected` (another projector moved it).
-   * A missing checkpoint counts as -1.
+   * Takes the lease, or renews it, on the server's clock (`$$NOW`, so projector hosts need no common
+   * clock): the filter matches when `holder` holds it or it has expired; otherwise the upsert collides
+   * with the existing document (duplicate key) and `holder` stands by.
    */
-  async saveCheckpoint(name: string, expected: number, next: number): Promise<boolean> {
-    const version = projectionVersion(name) ?? 0;
-    if (expected === -1) {
-      try {
-        const result = await this.checkpointsColl.updateOne(
-          { _id: name, position: -1 },
-          { $set: { position: next }, $setOnInsert: { version } },
-          { upsert: true },
-        );
-        return result.matchedCount + result.upsertedCount === 1;
-      } catch (error) {
-        // The checkpoint exists with another position: the upsert collided with it.
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
+  async acquireLease(holder: string, ttlMs: number): Promise<boolean> {
+    try {
+      const lease = await this.leaseColl.findOneAndUpdate(
+        { _id: LEASE_ID, $or: [{ holder }, { $expr: { $lte: ['$expiresAt', '$$NOW'] } }] },
+        [{ $set: { holder, expiresAt: { $add: ['$$NOW', ttlMs] } } }],
+        { upsert: true, returnDocument: 'after' },
+      );
+      return lease?.holder === holder;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
     }
-    const result = await this.checkpointsColl.updateOne({ _id: name, position: expected }, { $set: { position: next } });
-    return result.matchedCount === 1;
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    await this.leaseColl.deleteOne({ _id: LEASE_ID, holder });
+  }
+
+  /** Touches the lease inside `session`'s transaction; throws LeaseLost when `holder` does not hold an unexpired one. */
+  private async assertLease(holder: string, session: ClientSession): Promise<void> {
+    // A write, not a read: a takeover committed meanwhile makes this transaction conflict and retry.
+    const touched = await this.leaseColl.updateOne(
+      { _id: LEASE_ID, holder, $expr: { $gt: ['$expiresAt', '$$NOW'] } },
+      [{ $set: { lastWriteAt: '$$NOW' } }],
+      { session },
+    );
+    if (touched.matchedCount !== 1) throw new LeaseLost();
+  }
+
+  /** Runs `work` in one transaction after checking the lease; false (nothing written) when the lease is lost. */
+  private async underLease(holder: string, work: (session: ClientSession) => Promise<void>): Promise<boolean> {
+    const session = this.mongoClient.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.assertLease(holder, session);
+        await work(session);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof LeaseLost) return false;
+      throw error;
+    } finally {
+      await session.endSession();
+    }
   }
 
   /**
-   * Names of projections whose collection was built by another projection version than the registry's
-   * (PROJECTIONS): they need `resetProjection` before the projector starts. Projections without a
-   * checkpoint are new, not outdated.
+   * One batch: the lease check, every read model's changes and the checkpoint, in one transaction.
+   * Events at or before the stored checkpoint are skipped (a batch read before another holder's commit).
+   */
+  async applyBatch(events: RecordedEvent[], holder: string): Promise<boolean> {
+    if (events.length === 0) return true;
+    return this.underLease(holder, async (session) => {
+      const stored = await this.readCheckpoint(session);
+      const fresh = events.filter((e) => e.globalPosition > stored.position);
+      if (fresh.length === 0) return;
+      await this.applyEvents(fresh, session);
+      await this.checkpointsColl.updateOne(
+        { _id: GLOBAL_CHECKPOINT_ID },
+        { $set: { position: fresh[fresh.length - 1].globalPosition }, $setOnInsert: { versions: stored.versions } },
+        { upsert: true, session },
+      );
+    });
+  }
+
+  /** The one checkpoint, or what the per-projection checkpoints of earlier releases add up to (their lowest position). */
+  private async readCheckpoint(session?: ClientSession): Promise<{ position: number; versions: Record<string, number>; exists: boolean }> {
+    const stored = await this.checkpointsColl.find({}, { session, maxTimeMS: MONGO_READ_MAX_TIME_MS }).toArray();
+    const global = stored.find((c) => c._id === GLOBAL_CHECKPOINT_ID);
+    if (global) return { position: global.position, versions: global.versions ?? {}, exists: true };
+    const legacy = new Map(stored.map((c) => [c._id, c]));
+    if (legacy.size === 0) return { position: -1, versions: registryVersions(), exists: false };
+    return {
+      position: Math.min(...PROJECTIONS.map((p) => legacy.get(p.name)?.position ?? -1)),
+      versions: Object.fromEntries(PROJECTIONS.flatMap((p) => (legacy.get(p.name)?.version !== undefined ? [[p.name, legacy.get(p.name)!.version!]] : []))),
+      exists: true,
+    };
+  }
+
+  async checkpoint(): Promise<number> {
+    return (await this.readCheckpoint()).position;
+  }
+
+  /** The ReadStore port's view: every projection is at the one checkpoint. */
+  async checkpoints(): Promise<Record<string, number>> {
+    const position = await this.checkpoint();
+    return Object.fromEntries(PROJECTIONS.map((p) => [p.name, position]));
+  }
+
+  /**
+   * Names of projections built by another version than the registry's (PROJECTIONS), or not built at
+   * all while the others were (a projection added since): the projector rebuilds them beside the live
+   * ones. A fresh database (no checkpoint) has nothing outdated: the projector builds everything.
    */
   async outdatedProjections(): Promise<string[]> {
-    const stored = await this.checkpointsColl.find({}).toArray();
-    const versions = new Map(stored.map((c) => [c._id, c.version]));
-    return PROJECTIONS.filter((p) => versions.has(p.name) && versions.get(p.name) !== p.version).map((p) => p.name);
+    const { versions, exists } = await this.readCheckpoint();
+    if (!exists) return [];
+    return PROJECTIONS.filter((p) => versions[p.name] !== p.version).map((p) => p.name);
   }
 
   /**
-   * Empty a projection's collection and set its checkpoint to -1 with the registry's version, so the
-   * projector rebuilds it from the start of the log. Contents go first: a crash in between leaves the
-   * old version on the checkpoint, so the projection is still reported outdated and reset again.
-   * Run it before starting the projector; a projector already running fails its next checkpoint CAS
-   * and resubscribes from -1.
+   * Rebuild of outdated projections while the live ones are served: a scratch database
+   * `<db>__projector_rebuild` gets every read model from the log, then the collections of the outdated
+   * projections are renamed over the live ones (each rename atomic; the live collection is served until
+   * its rename) and their versions recorded. Sharded collections cannot be renamed across databases:
+   * see docs/decisions.md.
    */
-  async resetProjection(name: string): Promise<void> {
-    const collection = this.projectionCollections.get(name);
-    const version = projectionVersion(name);
-    if (version === undefined) throw new Error(`MongoReadStore: no projection named "${name}"`);
-    const periodCollections = this.periods.collectionsOf(name);
-    if (!collection && periodCollections.length === 0) throw new Error(`MongoReadStore: no collection for projection "${name}"`);
-    await collection?.deleteMany({});
-    for (const c of periodCollections) await c.deleteMany({});
-    await this.checkpointsColl.updateOne({ _id: name }, { $set: { position: -1, version } }, { upsert: true });
-  }
+  readonly rebuild = {
+    outdated: () => this.outdatedProjections(),
+    begin: async () => {
+      const scratchDb = this.mongoClient.db(`${this.db.databaseName}__projector_rebuild`);
+      await scratchDb.dropDatabase();
+      this.scratch = new MongoReadStore(scratchDb);
+      await this.scratch.ensureIndexes();
+    },
+    apply: async (events: RecordedEvent[]) => {
+      if (!this.scratch) throw new Error('MongoReadStore: rebuild.apply before rebuild.begin');
+      await this.scratch.applyEvents(events);
+    },
+    swap: async (names: readonly string[], position: number, holder: string): Promise<boolean> => {
+      const scratch = this.scratch;
+      if (!scratch) throw new Error('MongoReadStore: rebuild.swap before rebuild.begin');
+      const tables = PROJECTIONS.filter((p) => names.includes(p.name)).flatMap((p) => p.tables ?? [p.name]);
+      // The lease is checked (and the checkpoint read) first: only the holder swaps, at the live checkpoint.
+      const checked = await this.underLease(holder, async (session) => {
+        const stored = await this.readCheckpoint(session);
+        if (stored.position !== position) throw new Error(`MongoReadStore: the checkpoint moved during the swap (${stored.position}, expected ${position})`);
+      });
+      if (!checked) return false;
+      const admin = this.mongoClient.db('admin');
+      const existing = new Set((await scratch.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+      for (const table of tables) {
+        if (!existing.has(table)) await scratch.db.createCollection(table); // no documents yet: swap in an empty one
+        await admin.command({ renameCollection: `${scratch.db.databaseName}.${table}`, to: `${this.db.databaseName}.${table}`, dropTarget: true });
+      }
+      const written = await this.underLease(holder, async (session) => {
+        const stored = await this.readCheckpoint(session);
+        const versions = { ...stored.versions, ...Object.fromEntries(names.map((n) => [n, projectionVersion(n)!])) };
+        await this.checkpointsColl.updateOne({ _id: GLOBAL_CHECKPOINT_ID }, { $set: { position: stored.position, versions } }, { upsert: true, session });
+      });
+      await scratch.db.dropDatabase();
+      this.scratch = null;
+      return written;
+    },
+  };
 
-  async checkpoints(): Promise<Record<string, number>> {
-    const stored = await this.checkpointsColl.find({}).toArray();
-    const byName = new Map(stored.map((c) => [c._id, c.position]));
-    return Object.fromEntries(PROJECTIONS.map((p) => [p.name, byName.get(p.name) ?? -1]));
+  /**
+   * Calls `onPosition` with the checkpoint each time the projector moves it (a change stream on the
+   * checkpoint document: one notification per API process, not a poll per waiting command). `onError`:
+   * the stream failed (the caller falls back to reading the checkpoint and may watch again).
+   */
+  watchCheckpoint(onPosition: (position: number) => void, onError: (error: unknown) => void): { close(): Promise<void> } {
+    const stream = this.checkpointsColl.watch([{ $match: { 'documentKey._id': GLOBAL_CHECKPOINT_ID } }], { fullDocument: 'updateLookup' });
+    stream.on('change', (change) => {
+      const doc = (change as { fullDocument?: CheckpointDoc }).fullDocument;
+      if (doc && typeof doc.position === 'number') onPosition(doc.position);
+    });
+    stream.on('error', onError);
+    return { close: () => stream.close() };
   }
 
   getTransaction(key: TransactionKey): Promise<TransactionView | null> {

@@ -6,15 +6,17 @@
  * EventStore port. Collections that are sharded cannot be renamed across databases: rebuild those with
  * `resetProjection` + the projector instead.
  *
- * A projector running meanwhile keeps going: the swap sets each checkpoint to the scratch build's
- * position, its next compare-and-swap fails, and it resubscribes from there (applying is idempotent).
+ * A projector running meanwhile keeps going: after the renames the one checkpoint is set to the lower
+ * of its own position and the scratch build's, so no event is skipped; what is applied again changes
+ * nothing (the projections are guarded by stream revision). The projector itself rebuilds a projection
+ * whose version changed the same way (MongoReadStore.rebuild).
  */
 import { createHash } from 'node:crypto';
 import type { MongoClient } from 'mongodb';
 import type { ReadAllOptions, RecordedEvent } from '@tax-ledger/platform';
 import { PROJECTIONS, projectionVersion as versionOf } from '../registry';
 import { type ReplayProgress, type ReplayScope, resolveTables, type TableComparison } from '../sqlite/sqlite-rebuild';
-import { MONGO_CHECKPOINTS, MongoReadStore } from './mongo-read-store';
+import { GLOBAL_CHECKPOINT_ID, MONGO_CHECKPOINTS, MongoReadStore } from './mongo-read-store';
 
 export interface MongoEventSource {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -39,7 +41,7 @@ export async function buildMongoScratch(
   let applied = 0;
   for (;;) {
     const page = await source.readAll(position === undefined ? { maxCount: PAGE } : { afterPosition: position, maxCount: PAGE });
-    for (const event of page) await scratch.apply(event);
+    await scratch.applyEvents(page);
     if (page.length === 0) break;
     applied += page.length;
     position = page[page.length - 1].globalPosition;
@@ -62,13 +64,18 @@ export async function swapInMongo(client: MongoClient, dbName: string, scope: Re
   for (const name of tables) {
     await admin.command({ renameCollection: `${scratchName}.${name}`, to: `${dbName}.${name}`, dropTarget: true });
   }
-  for (const name of scope.projections) {
+  const rebuilt = scope.projections.filter((name) => {
     const own = PROJECTIONS.find((p) => p.name === name)?.tables ?? [name];
-    if (scope.tables !== 'all' && !own.every((t) => tables.includes(t))) continue;
-    await live
-      .collection<{ _id: string; position: number; version: number }>(MONGO_CHECKPOINTS)
-      .updateOne({ _id: name }, { $set: { position, version: versionOf(name)! } }, { upsert: true });
-  }
+    return scope.tables === 'all' || own.every((t) => tables.includes(t));
+  });
+  const checkpoints = live.collection<{ _id: string; position: number; versions?: Record<string, number> }>(MONGO_CHECKPOINTS);
+  const stored = await checkpoints.findOne({ _id: GLOBAL_CHECKPOINT_ID });
+  const versions = { ...(stored?.versions ?? {}), ...Object.fromEntries(rebuilt.map((name) => [name, versionOf(name)!])) };
+  await checkpoints.updateOne(
+    { _id: GLOBAL_CHECKPOINT_ID },
+    { $set: { position: stored ? Math.min(stored.position, position) : position, versions } },
+    { upsert: true },
+  );
   await client.db(scratchName).dropDatabase();
   return tables;
 }

@@ -1,5 +1,16 @@
-import type { Collection, Db, Filter } from 'mongodb';
-import { day, HIDE_ID, insertIfAbsent, type RecordedEvent, replaceGuardedByRevision } from '@tax-ledger/platform';
+import type { ClientSession, Collection, Db, Filter } from 'mongodb';
+import {
+  day,
+  type DocumentRef,
+  foldDocuments,
+  HIDE_ID,
+  insertManyIfAbsent,
+  loadDocuments,
+  MONGO_READ_MAX_TIME_MS,
+  type RecordedEvent,
+  replaceDocuments,
+  uniqueRefs,
+} from '@tax-ledger/platform';
 import type { TransactionKey } from '../transaction-key';
 import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, TransactionView } from '../transaction-views';
 import { isTransactionEvent, projectTransaction, projectTransactionVersion } from '../transactions.projection';
@@ -71,31 +82,35 @@ export class MongoTransactionsCollections {
     ]);
   }
 
-  /** Applies one event (idempotent). */
-  async apply(event: RecordedEvent): Promise<void> {
+  /**
+   * Applies a batch of events (idempotent): one read of the documents it changes, the folds in memory,
+   * one bulkWrite per collection. `session`: the projector's transaction.
+   */
+  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
     // First writer of a key wins; a later command reusing it (possible here, where the projector runs
     // after the append) is not recorded, so retries keep answering from the first command.
-    const idempotency = projectIdempotencyRecord(event);
-    if (idempotency) {
-      const _id = `${encodeURIComponent(idempotency.accountId)}/${encodeURIComponent(idempotency.key)}`;
-      await insertIfAbsent(this.idempotencyKeys, { _id, ...idempotency });
-    }
-    if (!isTransactionEvent(event)) return;
-    const key = event.data as TransactionKey;
-    await replaceGuardedByRevision<TransactionView>(
-      this.transactions as unknown as Collection<TransactionView & { _id: string }>,
-      event.streamName,
-      key.accountId,
-      (current) => projectTransaction(current, event),
-      (next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined }),
-      (doc) => toTransactionView(doc as TransactionDoc),
-    );
-    const version = projectTransactionVersion(event);
-    if (version) await insertIfAbsent(this.versions, { _id: version.id, ...version });
+    const idempotency = events.flatMap((event) => {
+      const record = projectIdempotencyRecord(event);
+      return record ? [{ _id: `${encodeURIComponent(record.accountId)}/${encodeURIComponent(record.key)}`, ...record }] : [];
+    });
+    await insertManyIfAbsent(this.idempotencyKeys, idempotency, session);
+    const documentEvents = events.filter(isTransactionEvent);
+    if (documentEvents.length === 0) return;
+    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as TransactionKey).accountId });
+    const stored = await loadDocuments(this.transactions, uniqueRefs(documentEvents, refOf), session);
+    const views = new Map([...stored].map(([id, doc]) => [id, toTransactionView(doc)]));
+    const changed = foldDocuments(views, documentEvents, refOf, projectTransaction);
+    const docs = [...changed.values()].map((next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined }));
+    await replaceDocuments(this.transactions, docs, session);
+    const versions = documentEvents.flatMap((event) => {
+      const version = projectTransactionVersion(event);
+      return version ? [{ _id: version.id, ...version }] : [];
+    });
+    await insertManyIfAbsent(this.versions, versions, session);
   }
 
   get(key: TransactionKey): Promise<TransactionView | null> {
-    return this.transactions.findOne<TransactionView>(keyFilter(key), { projection: HIDE_TRANSACTION });
+    return this.transactions.findOne<TransactionView>(keyFilter(key), { projection: HIDE_TRANSACTION, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   async list(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
@@ -112,21 +127,21 @@ export class MongoTransactionsCollections {
     if (filter.states !== undefined) query.state = { $in: filter.states };
     if (filter.warnings !== undefined) query.warnings = filter.warnings;
     return this.transactions
-      .find<TransactionView>(query, { projection: HIDE_TRANSACTION })
+      .find<TransactionView>(query, { projection: HIDE_TRANSACTION, maxTimeMS: MONGO_READ_MAX_TIME_MS })
       .sort({ documentCode: 1, transactionType: 1 })
       .limit(Math.floor(filter.limit))
       .toArray();
   }
 
   listVersions(key: TransactionKey): Promise<TransactionVersionView[]> {
-    return this.versions.find<TransactionVersionView>(keyFilter(key), { projection: HIDE_ID }).sort({ version: 1 }).toArray();
+    return this.versions.find<TransactionVersionView>(keyFilter(key), { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ version: 1 }).toArray();
   }
 
   version(key: TransactionKey, version: number): Promise<TransactionVersionView | null> {
-    return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID });
+    return this.versions.findOne<TransactionVersionView>({ ...keyFilter(key), version }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 
   idempotencyRecord(accountId: string, key: string): Promise<IdempotencyRecord | null> {
-    return this.idempotencyKeys.findOne<IdempotencyRecord>({ accountId, key }, { projection: HIDE_ID });
+    return this.idempotencyKeys.findOne<IdempotencyRecord>({ accountId, key }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS });
   }
 }

@@ -1,26 +1,24 @@
 import {
-  ANY,
-  AppendExpectedRevision,
+  type AppendStreamState,
   BACKWARDS,
   END,
   DeadlineExceededError,
   ErrorType,
-  EventStoreDBClient,
   FORWARDS,
-  JSONType,
+  type JSONType,
+  KurrentDBClient,
   MaxAppendSizeExceededError,
   NO_STREAM,
   NotLeaderError,
-  Position,
+  type Position,
   START,
-  STREAM_EXISTS,
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
   excludeSystemEvents,
   jsonEvent,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import {
   AppendResult,
   AppendTooLargeError,
@@ -66,13 +64,6 @@ interface ClientRecordedEvent {
   data: unknown;
   metadata: unknown;
   position?: Position;
-}
-
-function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
-  if (expected === 'any') return ANY;
-  if (expected === 'no_stream') return NO_STREAM;
-  if (expected === 'stream_exists') return STREAM_EXISTS;
-  return BigInt(expected);
 }
 
 /** Our positions are commit positions; for ordinary (implicitly committed) appends commit === prepare. */
@@ -128,11 +119,23 @@ export function storedFromRecorded(event: RecordedEvent): StoredEvent {
   };
 }
 
+/**
+ * The server-side filter on every $all read and subscription: event types starting with '$' (system
+ * events) are never sent. `isSystemEvent` stays as a second check for what the type filter cannot see
+ * (a user-typed event in a '$' stream).
+ */
+const USER_EVENTS = () => excludeSystemEvents();
+
 function isSystemEvent(event: ClientRecordedEvent): boolean {
   return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
-function mapClientError(error: unknown, streamName?: string, expected?: ExpectedRevision): unknown {
+/**
+ * The client's errors (since 1.x reads go through the Rust bridge, which the client converts to the
+ * same CommandError classes; appends and subscriptions still use gRPC) mapped onto the port's errors.
+ * Exported for its unit test.
+ */
+export function mapClientError(error: unknown, streamName?: string, expected?: ExpectedRevision): unknown {
   // The server refused the append as a whole (MaxAppendSize, 1 MiB unless configured); nothing was written.
   if (
     error instanceof MaxAppendSizeExceededError ||
@@ -147,16 +150,19 @@ function mapClientError(error: unknown, streamName?: string, expected?: Expected
     );
   }
   if (error instanceof WrongExpectedVersionError && streamName !== undefined && expected !== undefined) {
-    const actual = error.actualVersion === NO_STREAM ? -1 : Number(error.actualVersion);
+    const actual = error.actualState === NO_STREAM ? -1 : Number(error.actualState);
     return new WrongExpectedRevisionError(streamName, expected, actual);
   }
   // Some client paths (batch append) reject with the raw gRPC error: status 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED.
   const grpcStatus = (error as { code?: unknown } | null)?.code;
+  const type = (error as { type?: unknown } | null)?.type;
   if (
     error instanceof UnavailableError ||
     error instanceof DeadlineExceededError ||
     error instanceof TimeoutError ||
     error instanceof NotLeaderError ||
+    type === ErrorType.UNAVAILABLE ||
+    type === ErrorType.DEADLINE_EXCEEDED ||
     grpcStatus === 14 ||
     grpcStatus === 4
   ) {
@@ -166,21 +172,24 @@ function mapClientError(error: unknown, streamName?: string, expected?: Expected
 }
 
 /**
- * Thin EventStoreDB / KurrentDB adapter (distributed profile). System events (type or stream starting
- * with '$') are never returned by readAll / subscribeToAll. `close()` ends subscriptions and disposes
- * the client when this adapter created it.
+ * Thin KurrentDB (formerly EventStoreDB) adapter for the distributed profile, on
+ * `@kurrent/kurrentdb-client`. Connection strings: `kurrentdb://` (also `kurrent://`, `kdb://`, and the
+ * `+discover` forms); the deprecated `esdb://` is still accepted by the client, with a warning. System
+ * events (type or stream starting with '$') are never returned by readAll / subscribeToAll (filtered
+ * on the server). Reads are async generators: leaving a `for await` early ends the server read, there
+ * is no `cancel()`. `close()` ends subscriptions and disposes the client when this adapter created it.
  */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
+  private readonly client: KurrentDBClient;
   private readonly ownsClient: boolean;
   private readonly subscriptions = new Set<Subscription>();
   private readonly upcast: UpcastEvent;
 
   /** `upcasters`: read-side schema evolution, applied to every event read or delivered. */
-  constructor(clientOrConnectionString: EventStoreDBClient | string, options: { upcasters?: readonly Upcaster[] } = {}) {
+  constructor(clientOrConnectionString: KurrentDBClient | string, options: { upcasters?: readonly Upcaster[] } = {}) {
     this.upcast = upcasterChain(options.upcasters);
     if (typeof clientOrConnectionString === 'string') {
-      this.client = EventStoreDBClient.connectionString(clientOrConnectionString);
+      this.client = KurrentDBClient.connectionString(clientOrConnectionString);
       this.ownsClient = true;
     } else {
       this.client = clientOrConnectionString;
@@ -246,7 +255,7 @@ export class EventStoreDbEventStore implements EventStore {
    * written after all is recognised by the server and not written twice.
    */
   private async appendOnceMore(streamName: string, data: ReturnType<typeof jsonEvent>[], actual: number) {
-    const options: { expectedRevision: AppendExpectedRevision } = { expectedRevision: actual < 0 ? NO_STREAM : BigInt(actual) };
+    const options: { streamState: AppendStreamState } = { streamState: actual < 0 ? NO_STREAM : BigInt(actual) };
     try {
       return await this.client.appendToStream(streamName, data, options);
     } catch (error) {
@@ -257,7 +266,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Every user event in global order as `verify` checks it (streams $all; memory stays flat). */
   async *iterateStored(): AsyncGenerator<StoredEvent> {
-    const read = this.client.readAll({ direction: FORWARDS, fromPosition: START });
+    const read = this.client.readAll({ direction: FORWARDS, fromPosition: START, filter: USER_EVENTS() });
     try {
       for await (const resolved of read) {
         const event = resolved.event as ClientRecordedEvent | undefined;
@@ -266,14 +275,13 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (error) {
       throw mapClientError(error);
-    } finally {
-      await read.cancel().catch(() => undefined);
     }
   }
 
   /** Commit position of the last user event in $all, 0 when there is none. */
   async headPosition(): Promise<number> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    // Leaving the loop early (return) ends the generator, which ends the server read.
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, filter: USER_EVENTS(), maxCount: 16 });
     try {
       for await (const resolved of read) {
         const event = resolved.event as ClientRecordedEvent | undefined;
@@ -282,8 +290,6 @@ export class EventStoreDbEventStore implements EventStore {
       return 0;
     } catch (error) {
       throw mapClientError(error);
-    } finally {
-      await read.cancel().catch(() => undefined);
     }
   }
 
@@ -333,11 +339,13 @@ export class EventStoreDbEventStore implements EventStore {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     if (maxCount <= 0) return [];
     const after = options.afterPosition;
-    // The server reads $all from a position inclusively and cannot filter system events on reads
-    // here, so we stream and stop once we have maxCount user events after `after`.
+    // The server filters system events out and reads $all from a position inclusively: one event more
+    // than asked when reading after a position (the event at `after` itself comes back first).
     const read = this.client.readAll({
       direction: FORWARDS,
       fromPosition: after === undefined ? START : toPosition(after),
+      filter: USER_EVENTS(),
+      ...(Number.isFinite(maxCount) ? { maxCount: maxCount + (after === undefined ? 0 : 1) } : {}),
     });
     const events: RecordedEvent[] = [];
     try {
@@ -351,8 +359,6 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (error) {
       throw mapClientError(error);
-    } finally {
-      await read.cancel().catch(() => undefined);
     }
     return events;
   }
@@ -364,7 +370,7 @@ export class EventStoreDbEventStore implements EventStore {
     const after = options.afterPosition;
     const stream = this.client.subscribeToAll({
       fromPosition: after === undefined ? START : toPosition(after),
-      filter: excludeSystemEvents(),
+      filter: USER_EVENTS(),
     });
     let closed = false;
     const subscription: Subscription = {

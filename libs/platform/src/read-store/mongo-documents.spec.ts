@@ -1,0 +1,49 @@
+import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { foldDocuments, isMongoUnavailable, uniqueRefs } from './mongo-documents';
+
+const event = (streamName: string, revision: number, globalPosition: number): RecordedEvent =>
+  ({ id: `${streamName}-${revision}`, streamName, revision, globalPosition, type: 'Counted', data: { accountId: 'acc' }, metadata: {} }) as unknown as RecordedEvent;
+
+interface Counter {
+  streamRevision: number;
+  count: number;
+}
+/** A revision-guarded projection, like the read models': an event already applied returns `current` itself. */
+const project = (current: Counter | null, e: RecordedEvent): Counter | null =>
+  current && e.revision <= current.streamRevision ? current : { streamRevision: e.revision, count: (current?.count ?? 0) + 1 };
+const refOf = (e: RecordedEvent) => ({ _id: e.streamName, accountId: 'acc' });
+
+describe('foldDocuments: a batch of events folded into the documents it changes', () => {
+  it('folds several events of one document in order, starting from the stored document', () => {
+    const stored = new Map([['a', { streamRevision: 0, count: 1 }]]);
+    const changed = foldDocuments(stored, [event('a', 1, 5), event('b', 0, 6), event('a', 2, 7)], refOf, project);
+    expect(changed).toEqual(new Map([['a', { streamRevision: 2, count: 3 }], ['b', { streamRevision: 0, count: 1 }]]));
+  });
+
+  it('a replayed batch changes nothing (so nothing is written)', () => {
+    const stored = new Map([['a', { streamRevision: 2, count: 3 }]]);
+    expect(foldDocuments(stored, [event('a', 1, 5), event('a', 2, 7)], refOf, project).size).toBe(0);
+  });
+
+  it('events no document reads are skipped; each document is loaded once', () => {
+    const events = [event('a', 0, 1), event('x', 0, 2), event('a', 1, 3)];
+    const only = (e: RecordedEvent) => (e.streamName === 'x' ? null : refOf(e));
+    expect(foldDocuments(new Map(), events, only, project).get('a')).toEqual({ streamRevision: 1, count: 2 });
+    expect(uniqueRefs(events, only)).toEqual([{ _id: 'a', accountId: 'acc' }]);
+  });
+});
+
+describe('isMongoUnavailable: which MongoDB errors mean "not now" (503), not a bug (500)', () => {
+  it('network, server selection, elections and deadlines are unavailability', () => {
+    expect(isMongoUnavailable(new MongoNetworkError('connection reset'))).toBe(true);
+    expect(isMongoUnavailable(new MongoServerSelectionError('no primary', { type: 'Unknown' } as never))).toBe(true);
+    expect(isMongoUnavailable(new MongoServerError({ message: 'operation exceeded time limit', code: 50 }))).toBe(true);
+    expect(isMongoUnavailable(new MongoServerError({ message: 'not primary', code: 10107 }))).toBe(true);
+  });
+
+  it('a duplicate key or any other error is not', () => {
+    expect(isMongoUnavailable(new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }))).toBe(false);
+    expect(isMongoUnavailable(new Error('boom'))).toBe(false);
+  });
+});
