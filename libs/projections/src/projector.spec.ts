@@ -129,7 +129,7 @@ describe('Projector', () => {
     const log = history();
     const store = new FakeEventStore([...log.events]);
     const target = new FakeTarget();
-    Object.assign(target.stored, { transactions: 3, transaction_versions: 5, credentials: 5, companies: 5, idempotency_keys: 5, company_setups: 5, users: 5, calculations: 5, period_liability: 5, filing_periods: 5 });
+    Object.assign(target.stored, { transactions: 3, transaction_versions: 5, credentials: 5, companies: 5, idempotency_keys: 5, company_setups: 5, users: 5, calculations: 5, period_liability: 5, filing_periods: 5, customers: 5 });
     const projector = new Projector(store as unknown as EventStore, target);
     await projector.start();
     await waitFor(() => allAt(target, 6));
