@@ -87,6 +87,8 @@ describe('v2 exemption certificates through the SDK', () => {
     expect((await client.linkCertificatesToCustomer({ companyId: a.companyId, customerCode: 'LATER', model: { certificates: [created.id] } })).value[0].customers).toHaveLength(1);
     expect(await invoice('LATER')).toMatchObject({ totalTax: 0, lines: [expect.objectContaining({ exemptCertId: created.id })] });
     const listed = await client.listCertificatesForCustomer({ companyId: a.companyId, customerCode: 'LATER' });
+    const filtered = await client.queryCertificates({ companyId: a.companyId, filter: "exemptionNumber eq 'LINK-1'" });
+    expect(filtered.value.map((c: { id: number }) => c.id)).toEqual([created.id]);
     expect(listed.value.map((c: { exemptionNumber: string }) => c.exemptionNumber)).toEqual(['LINK-1']);
     // The TNG route lists the same certificate for that customer.
     const tng = await t.http.get('/certificates').query({ companyCode: a.companyCode, customerCode: 'LATER' }).set(a.auth);

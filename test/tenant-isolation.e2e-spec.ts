@@ -21,6 +21,11 @@ describe('Tenant isolation', () => {
     expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
+    // A customer and a certificate with v2 id 1 (a TNG id in digits), so A's own v2 reads of them answer 200.
+    expect((await t.http.post(`/api/v2/companies/${a.companyId}/customers`).set(a.auth).send([{ customerCode: 'C' }])).status).toBe(201);
+    expect(
+      (await t.http.post('/certificates').set(a.auth).send({ companyCode: 'Alpha Co', certificateId: '1', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], entityUseCode: 'G', effectiveDate: '2024-01-01' })).status,
+    ).toBe(201);
     expect(
       (await t.http.post('/certificates').set(a.auth).send({ companyCode: 'Alpha Co', certificateId: 'CERT-1', customerCode: 'C', regions: [{ country: 'US', region: 'WA' }], entityUseCode: 'G', effectiveDate: '2024-01-01' })).status,
     ).toBe(201);
@@ -47,6 +52,7 @@ describe('Tenant isolation', () => {
       transactionCode: 'DOC-1',
       documentType: 'SalesInvoice',
       username: a.username,
+      customerCode: 'C',
     };
     const nexusObject = a.body.nexus[0];
     /** A valid body for each write, so that the answer is about the resource, not the input. */
@@ -70,6 +76,8 @@ describe('Tenant isolation', () => {
     for (const [template, operations] of Object.entries(doc.paths)) {
       if (UNSCOPED.some((r) => r.test(template)) || !scoped(template)) continue;
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+        // getCompany's {id} is the company's id, not a nexus or certificate number.
+        if (template === '/api/v2/companies/{id}') return String(a.companyId);
         if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
         return encodeURIComponent(values[name]);
       });

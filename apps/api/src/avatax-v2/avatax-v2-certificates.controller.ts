@@ -18,8 +18,10 @@ import { decodeAvataxCode, invalidValue, v2Error } from './avatax-codes';
 import { topAndSkip } from './avatax-v2-customers.controller';
 import { certificateByV2Id, customersOf, presentCertificate, toCertificate } from './certificate.model';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { parseFilter, parseOrderBy } from './transaction-filter';
 
 const MAX_BATCH = 100;
+const CERTIFICATE_FIELDS = ['id', 'certificateId', 'signedDate', 'expirationDate', 'exemptionNumber', 'valid', 'status'];
 const MAX_CERTIFICATE_ID = 2 ** 31 - 1;
 const today = () => new Date().toISOString().slice(0, 10);
 const notFound = (what: string, target: string) => new ApiError(404, 'EntityNotFoundError', what, target);
@@ -118,11 +120,14 @@ export class AvataxV2CertificatesController {
     return this.page(company, linked, q);
   }
 
+  /** `$filter` / `$orderBy` on the models' top-level fields, `$top`, `$skip` (a company's certificates are held in memory). */
   private page(company: CompanySetupView, certificates: ExemptionCertificate[], q: Record<string, string>) {
-    if (q.$filter !== undefined && q.$filter !== '') throw new ApiError(501, 'NotImplemented', '$filter is not served on certificates; page with $top and $skip.', '$filter');
+    const predicate = parseFilter(q.$filter, CERTIFICATE_FIELDS);
+    const order = parseOrderBy(q.$orderBy, CERTIFICATE_FIELDS);
     const { top, skip } = topAndSkip(q);
-    const page = certificates.slice(skip, skip + top);
-    return { '@recordsetCount': certificates.length, value: page.map((c) => presentCertificate(c, company.companyId ?? 0, today())) };
+    const models: Record<string, unknown>[] = certificates.map((c) => presentCertificate(c, company.companyId ?? 0, today())).filter(predicate);
+    if (order) models.sort(order);
+    return { '@recordsetCount': models.length, value: models.slice(skip, skip + top) };
   }
 
   private async assertCustomer(accountId: string, companyCode: string, customerCode: string, target: string): Promise<void> {

@@ -73,7 +73,8 @@ export class AvataxV2CustomersController {
   @ApiOperation({ summary: 'queryCustomers (listCustomers): the company\'s customers by customerCode; $top (≤ 1000), $skip, @nextLink' })
   async list(@Param('companyId') companyId: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
-    if (q.$filter !== undefined && q.$filter !== '') throw new ApiError(501, 'NotImplemented', '$filter is not served on queryCustomers; page with $top and $skip.', '$filter');
+    // AvaTax's code for a filter a list does not take (a 4xx: the request, not the server, is at fault).
+    if (q.$filter !== undefined && q.$filter !== '') throw v2Error(400, 'CriteriaNotSupportedError', '$filter is not supported on queryCustomers; page with $top and $skip, or read one with getCustomer.', '$filter');
     const { top, skip } = topAndSkip(q);
     const [count, page] = await Promise.all([
       this.readStore.countCustomers(caller.accountId, company.companyCode),
