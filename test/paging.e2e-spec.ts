@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { documentHistory } from '../apps/api/src/history/document-history';
 import { newVersionId } from '../apps/api/src/transactions/commands/record-transaction.command';
-import { TaxTransactionRepository } from '../apps/api/src/transactions/tax-transaction.repository';
+import { TaxTransactionRepository } from '../apps/api/src/document-write/tax-transaction.repository';
 import { sale } from './support/period-documents';
 import { basic } from './support/onboarding';
 import { type Account, docPath, expectErrorShape, provisionAccount, startTestApp, type TestApp } from './support/test-app';

@@ -6,7 +6,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/pl
 import { type TransactionKey, transactionStreamName } from '@tax-ledger/transactions';
 import { calculateTax, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
 import { newVersionId } from '../../apps/api/src/transactions/commands/record-transaction.command';
-import { TaxTransactionRepository } from '../../apps/api/src/transactions/tax-transaction.repository';
+import { TaxTransactionRepository } from '../../apps/api/src/document-write/tax-transaction.repository';
 import type { Account, TestApp } from './test-app';
 
 export const ADDRESSES = {

@@ -7,7 +7,7 @@ import { CalculationsController } from './calculations/calculations.controller';
 import { CreateTransactionFromCalculationHandler } from './calculations/commands/create-transaction-from-calculation.command';
 import { RecordCalculationHandler } from './calculations/commands/record-calculation.command';
 import { CALCULATION_QUERY_HANDLERS } from './calculations/queries/calculation.queries';
-import { TaxCalculationRepository } from './calculations/tax-calculation.repository';
+import { TaxCalculationRepository } from './document-write/tax-calculation.repository';
 import {
   IssueLicenseKeyHandler,
   ProvisionAccountHandler,
@@ -46,8 +46,8 @@ import { StorageModule } from './storage/storage.module';
 import { ChangeTransactionStateHandler } from './transactions/commands/change-transaction-state.command';
 import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
 import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
-import { TaxTransactionRepository } from './transactions/tax-transaction.repository';
-import { Idempotency } from './transactions/idempotency';
+import { TaxTransactionRepository } from './document-write/tax-transaction.repository';
+import { Idempotency } from './common/idempotency';
 import { RequestSchemas } from './common/request-schema';
 import { TransactionsController } from './transactions/transactions.controller';
 import { PeriodLock } from './document-write/period-lock';

@@ -3,16 +3,21 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { CurrentCaller, type Caller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { PartnerAuthGuard } from '../auth/partner-auth.guard';
 import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from '../onboarding/change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { presentCompany, presentLocation } from '../onboarding/company.queries';
-import { presentNexus } from '../onboarding/nexus';
+import { presentNexus } from '../company-setup/nexus';
 import { addressOf, ProvisionAccountDto } from '../onboarding/onboarding.dto';
-import { IssueLicenseKeyCommand, ProvisionAccountCommand, type IssuedCredential, type ProvisionedAccount } from './accounts.commands';
+import {
+  type IssuedCredential,
+  IssueLicenseKeyCommand,
+  ProvisionAccountCommand,
+  type ProvisionedAccount,
+} from './accounts.commands';
 import { IssueLicenseKeyDto } from './accounts.dto';
-import { idempotentRequest } from '../transactions/idempotency';
+import { idempotentRequest } from '../common/idempotency';
 
 export const SHOWN_ONCE = 'Store the license key now: it is shown only in this response and kept only as a hash.';
 export const SHOWN_EARLIER =

@@ -10,7 +10,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from '../onboarding/change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { recordset } from '../onboarding/company.queries';
 import { ChangeUserPasswordDto, RevokeLicenseKeyDto } from './accounts.dto';
 import { type ChangedPassword, ChangeUserPasswordCommand, DisableUserCommand } from './users.commands';

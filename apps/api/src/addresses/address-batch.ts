@@ -5,7 +5,7 @@ import type { AddressInput } from '@tax-ledger/addresses';
 import { badRequest, type ErrorDetail } from '../common/api-error';
 import { inspectJson, MAX_JSON_DEPTH } from '../common/body-validation.pipe';
 import { validationDetails } from '../common/validation';
-import { TngAddressDto } from '../transactions/dto/tax-document.dto';
+import { TngAddressDto } from '../tng-document/tax-document.dto';
 
 export const MAX_BATCH = 1000;
 const MAX_ID_LENGTH = 100;

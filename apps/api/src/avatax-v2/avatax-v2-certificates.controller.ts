@@ -11,7 +11,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError } from '../common/api-error';
-import { changeMetadata } from '../onboarding/change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { ChangeCompanyCommand, type CompanyResult } from '../onboarding/company.commands';
 import { CompanyQueries } from '../onboarding/company.queries';
 import { decodeAvataxCode, invalidValue, v2Error } from './avatax-codes';

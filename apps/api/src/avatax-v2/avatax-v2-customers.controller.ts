@@ -8,7 +8,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
 import { ApiError } from '../common/api-error';
-import { changeMetadata } from '../onboarding/change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { CompanyQueries } from '../onboarding/company.queries';
 import { decodeAvataxCode, invalidValue, v2Error } from './avatax-codes';
 import { ChangeCustomerCommand } from './customer.commands';

@@ -16,7 +16,7 @@ import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company
 import { PeriodLock } from '../document-write/period-lock';
 import { TAX_CONTENT } from '../storage/tokens';
 import { newVersionId } from '../transactions/commands/record-transaction.command';
-import { type CommandOptions, TaxTransactionRepository } from '../transactions/tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../document-write/tax-transaction.repository';
 import { withCustomerTaxId } from './customer-tax-id';
 
 /** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */

@@ -1,5 +1,5 @@
 import type { CalculationView } from '@tax-ledger/calculations';
-import { FORMAT_ID, present, type TngDocument } from '../transactions/tng-document.presenter';
+import { FORMAT_ID, present, type TngDocument } from '../tng-document/tng-document.presenter';
 
 /**
  * The latest version of a calculation as the TNG API returns it. A calculation has no filing state;

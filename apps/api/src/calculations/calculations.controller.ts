@@ -25,17 +25,17 @@ import { ApiCalculatedDocument } from '../company-setup/coverage.openapi';
 import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { DocumentHistoryService } from '../history/document-history.service';
-import { assertDateRange, DEFAULT_LIST_LIMIT } from '../transactions/dto/list-transactions.query.dto';
-import { type CommandOutcome, Idempotency, idempotentRequest } from '../transactions/idempotency';
-import { presentTransaction } from '../transactions/tng-document.presenter';
+import { assertDateRange, DEFAULT_LIST_LIMIT } from '../tng-document/list-documents.query.dto';
+import { type CommandOutcome, Idempotency, idempotentRequest } from '../common/idempotency';
+import { presentTransaction } from '../tng-document/tng-document.presenter';
 import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { presentCalculation } from './calculation.presenter';
 import { CreateTransactionFromCalculationCommand } from './commands/create-transaction-from-calculation.command';
 import { RecordCalculationCommand } from './commands/record-calculation.command';
-import { toTaxDocument } from '../transactions/dto/tax-document.dto';
+import { toTaxDocument } from '../tng-document/tax-document.dto';
 import { CalculationDocumentDto, ListCalculationsQueryDto, TransactionFromCalculationDto } from './dto/calculation.dto';
 import { GetCalculationQuery, ListCalculationsQuery } from './queries/calculation.queries';
-import { TaxCalculationRepository } from './tax-calculation.repository';
+import { TaxCalculationRepository } from '../document-write/tax-calculation.repository';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
 

@@ -24,7 +24,7 @@ import type { TaxContent } from '@tax-ledger/tax-engine';
 import { createHash } from 'node:crypto';
 import { decideAndAppend } from '../common/decide-and-append';
 import { TAX_CONTENT, WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
-import { nexusChoice, nexusForAddresses } from './nexus';
+import { nexusChoice, nexusForAddresses } from '../company-setup/nexus';
 
 /** Create a company (with its first location and nexus for every jurisdiction that location's address triggers). */
 export class CreateCompanyCommand {

@@ -10,12 +10,19 @@ import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ApiError, badRequest } from '../common/api-error';
 import { ValidBody, ValidV2Body } from '../common/body-validation.pipe';
 import { AddressShapes } from './address-shapes.pipe';
-import { changeMetadata } from './change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { apiValidationPipe } from '../common/validation';
 import { TAX_CONTENT } from '../storage/tokens';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, recordset } from './company.queries';
-import { findJurisdiction, jurisdictionsAt, nexusChoice, nexusForAddresses, presentDefinition, presentNexus } from './nexus';
+import {
+  findJurisdiction,
+  jurisdictionsAt,
+  nexusChoice,
+  nexusForAddresses,
+  presentDefinition,
+  presentNexus,
+} from '../company-setup/nexus';
 import { addressOf, AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
 
 const declaredIn = (company: CompanyState, events: CompanyResult['events']) =>

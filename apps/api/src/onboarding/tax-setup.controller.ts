@@ -10,7 +10,7 @@ import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
 import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from './change-metadata';
+import { changeMetadata } from '../auth/change-metadata';
 import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
 import { CompanyQueries, recordset } from './company.queries';
 import { AddCertificateDto, CompanyQueryDto, FilingFrequencyDto, MapItemDto } from './onboarding.dto';

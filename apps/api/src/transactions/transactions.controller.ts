@@ -34,13 +34,13 @@ import { ApiCalculatedDocument, ApiStoredDocument } from '../company-setup/cover
 import { eventMetadata } from '../common/event-metadata';
 import { ChangeTransactionStateCommand } from './commands/change-transaction-state.command';
 import { RecordTransactionCommand } from './commands/record-transaction.command';
-import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from './dto/list-transactions.query.dto';
+import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from '../tng-document/list-documents.query.dto';
 import { StateTransitionDto } from './dto/state-transition.dto';
-import { TaxDocumentDto, toTaxDocument } from './dto/tax-document.dto';
+import { TaxDocumentDto, toTaxDocument } from '../tng-document/tax-document.dto';
 import { GetTransactionQuery, GetTransactionVersionQuery } from './queries/transaction.queries';
-import { Idempotency, idempotentRequest } from './idempotency';
+import { Idempotency, idempotentRequest } from '../common/idempotency';
 import { type TransactionOrderFilter, transactionsInOrder } from './queries/transactions-in-order';
-import { presentTransaction, presentVersion } from './tng-document.presenter';
+import { presentTransaction, presentVersion } from '../tng-document/tng-document.presenter';
 import { DocumentHistoryService } from '../history/document-history.service';
 
 const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';

@@ -11,9 +11,9 @@ import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/comp
 import { refuseUncovered, strictApplies } from '../../company-setup/coverage-policy';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { newVersionId } from '../../transactions/commands/record-transaction.command';
-import { TaxTransactionRepository } from '../../transactions/tax-transaction.repository';
+import { TaxTransactionRepository } from '../../document-write/tax-transaction.repository';
 import { calculateDocument, requestOf } from '../../document-write/calculate-document';
-import { TaxCalculationRepository } from '../tax-calculation.repository';
+import { TaxCalculationRepository } from '../../document-write/tax-calculation.repository';
 
 /**
  * POST /calculations/{companyCode}/{transactionType}/{documentCode}/transactions: a new tax transaction

@@ -7,9 +7,9 @@ import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
 import { TAX_CONTENT } from '../../storage/tokens';
 import { newVersionId } from '../../transactions/commands/record-transaction.command';
-import type { CommandOptions } from '../../transactions/tax-transaction.repository';
+import type { CommandOptions } from '../../document-write/tax-transaction.repository';
 import { calculateDocument } from '../../document-write/calculate-document';
-import { TaxCalculationRepository } from '../tax-calculation.repository';
+import { TaxCalculationRepository } from '../../document-write/tax-calculation.repository';
 
 /** POST /calculations: calculate, then record version 1 or the next version of the calculation. */
 export class RecordCalculationCommand {

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListTransactionsQueryDto } from '../../transactions/dto/list-transactions.query.dto';
+import { ListTransactionsQueryDto } from '../../tng-document/list-documents.query.dto';
 import { DOCUMENT_CODE_MAX, IsDocumentCode } from '../../common/document-code';
 import { OptionalProperty, SchemaValidated } from '../../common/request-schema';
-import { TaxDocumentDto, TaxDocumentHeaderDto, taxDocumentProblems } from '../../transactions/dto/tax-document.dto';
+import { TaxDocumentDto, TaxDocumentHeaderDto, taxDocumentProblems } from '../../tng-document/tax-document.dto';
 
 /** The TaxDocument header, except that documentCode is optional for calculations (generated when absent). */
 export class CalculationHeaderDto extends OmitType(TaxDocumentHeaderDto, ['documentCode'] as const) {

@@ -3,7 +3,7 @@ import type { ActorRole, StateTransition } from '@tax-ledger/ledger';
 import type { TransactionKey, TransactionView } from '@tax-ledger/transactions';
 import type { EventMetadata } from '@tax-ledger/platform';
 import { PeriodLock } from '../../document-write/period-lock';
-import { type CommandOptions, TaxTransactionRepository } from '../tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../../document-write/tax-transaction.repository';
 
 /** POST …/{documentCode}/stateTransitions. */
 export class ChangeTransactionStateCommand {

@@ -10,7 +10,7 @@ import { badRequest } from '../../common/api-error';
 import { COMPANY_SETUP, type CompanySetupSource } from '../../company-setup/company-setup';
 import { PeriodLock } from '../../document-write/period-lock';
 import { TAX_CONTENT } from '../../storage/tokens';
-import { type CommandOptions, TaxTransactionRepository } from '../tax-transaction.repository';
+import { type CommandOptions, TaxTransactionRepository } from '../../document-write/tax-transaction.repository';
 
 /** POST /transactions (createOrRevise) and PUT on a document (revise): calculate, then record a version. */
 export class RecordTransactionCommand {

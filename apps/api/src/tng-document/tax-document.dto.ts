@@ -17,9 +17,9 @@ import {
   TRANSACTION_TYPES,
   type TransactionType,
 } from '@tax-ledger/tax-engine';
-import type { ErrorDetail } from '../../common/api-error';
-import { DOCUMENT_CODE_MAX, documentCodeProblem } from '../../common/document-code';
-import { OptionalProperty, RESPONSE_ONLY, SchemaValidated } from '../../common/request-schema';
+import type { ErrorDetail } from '../common/api-error';
+import { DOCUMENT_CODE_MAX, documentCodeProblem } from '../common/document-code';
+import { OptionalProperty, RESPONSE_ONLY, SchemaValidated } from '../common/request-schema';
 
 /**
  * The TNG TaxDocument as a request body. The @ApiProperty options are the one definition of the body:

@@ -1,6 +1,6 @@
 import type { EventMetadata } from '@tax-ledger/platform';
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../auth/caller';
+import type { Caller } from './caller';
 import { eventMetadata } from '../common/event-metadata';
 
 /** Header carrying why a setup change was made; recorded as `reason` in the events' metadata. */

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { badRequest } from '../../common/api-error';
+import { badRequest } from '../common/api-error';
 import { IsCalendarDate } from './tax-document.dto';
 
 export const DEFAULT_LIST_LIMIT = 100;

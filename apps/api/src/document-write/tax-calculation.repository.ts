@@ -13,7 +13,7 @@ import {
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
 import { decideAndAppend } from '../common/decide-and-append';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
-import { checkPrecondition, type CommandOptions } from '../transactions/tax-transaction.repository';
+import { checkPrecondition, type CommandOptions } from './tax-transaction.repository';
 
 /**
  * Load a calculation's stream -> decide -> append with the expected revision (lost races retried on a

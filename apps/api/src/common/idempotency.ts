@@ -4,7 +4,7 @@ import { IdempotencyKeyConflict, projectTransaction, type TransactionView } from
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, badRequest } from '../common/api-error';
+import { ApiError, badRequest } from './api-error';
 
 export interface IdempotentRequest {
   key: string;
