@@ -12,7 +12,7 @@ import { get as httpGet } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { documentHistory } from '../apps/api/src/history/document-history';
-import { newVersionId } from '../apps/api/src/transactions/commands/record-transaction.command';
+import { newVersionId } from '../apps/api/src/document-write/record-document-version';
 import { TaxTransactionRepository } from '../apps/api/src/document-write/tax-transaction.repository';
 import { sale } from './support/period-documents';
 import { basic } from './support/onboarding';

@@ -5,7 +5,7 @@
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
 import { type TransactionKey, transactionStreamName } from '@tax-ledger/transactions';
 import { calculateTax, loadDefaultContent, type TaxDocument } from '@tax-ledger/tax-engine';
-import { newVersionId } from '../../apps/api/src/transactions/commands/record-transaction.command';
+import { newVersionId } from '../../apps/api/src/document-write/record-document-version';
 import { TaxTransactionRepository } from '../../apps/api/src/document-write/tax-transaction.repository';
 import type { Account, TestApp } from './test-app';
 

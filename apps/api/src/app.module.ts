@@ -51,6 +51,7 @@ import { Idempotency } from './common/idempotency';
 import { RequestSchemas } from './common/request-schema';
 import { TransactionsController } from './transactions/transactions.controller';
 import { PeriodLock } from './document-write/period-lock';
+import { RecordDocumentVersion } from './document-write/record-document-version';
 import { PeriodRunner } from './periods/period-runner';
 import { PeriodsController } from './periods/periods.controller';
 import { ReportsController } from './reports/reports.controller';
@@ -94,6 +95,7 @@ export class AppModule {
         ...CALCULATION_QUERY_HANDLERS,
         DocumentHistoryService,
         PeriodLock,
+        RecordDocumentVersion,
         PeriodRunner,
         ConsoleStatic,
       ],

@@ -9,13 +9,10 @@ import {
 } from '@tax-ledger/transactions';
 import type { EventMetadata } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
-import type { CalculationResult, TaxContent, TaxDocument } from '@tax-ledger/tax-engine';
-import { calculateDocument } from '../document-write/calculate-document';
+import type { CalculationResult, TaxDocument } from '@tax-ledger/tax-engine';
 import { ApiError } from '../common/api-error';
-import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { PeriodLock } from '../document-write/period-lock';
-import { TAX_CONTENT } from '../storage/tokens';
-import { newVersionId } from '../transactions/commands/record-transaction.command';
+import { type CalculatedVersion, RecordDocumentVersion } from '../document-write/record-document-version';
 import { type CommandOptions, TaxTransactionRepository } from '../document-write/tax-transaction.repository';
 import { withCustomerTaxId } from './customer-tax-id';
 
@@ -50,50 +47,44 @@ export class ChangeV2TransactionCommand {
   ) {}
 }
 
-async function calculate(companies: CompanySetupSource, content: TaxContent, readStore: ReadStore, accountId: string, given: TaxDocument, strict: boolean | undefined) {
+/** v2 calculation: the company (404 EntityNotFoundError when not in the account), the customer's tax id, the engine. */
+async function calculate(versions: RecordDocumentVersion, readStore: ReadStore, accountId: string, given: TaxDocument, strict: boolean | undefined): Promise<CalculatedVersion> {
   const companyCode = given.header.companyCode;
-  const company = await companies.companySetup(accountId, companyCode);
-  if (!company) throw new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode');
+  const company = await versions.companyOf(accountId, companyCode, () =>
+    new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode'),
+  );
   // The customer's tax identifier when the document has none (VAT reverse charge; customer-tax-id.ts).
   const customerCode = given.header.customerCode;
   const document = customerCode ? withCustomerTaxId(given, await readStore.getCustomer(accountId, companyCode, customerCode)) : given;
   // v2 documents are calculated as given (no latlong filled in), as before.
-  return calculateDocument(document, company, content, { strict, latLong: false });
+  return versions.calculate(document, company, { strict, latLong: false });
 }
 
 @CommandHandler(CalculateV2DocumentCommand)
 export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2DocumentCommand, CalculationResult> {
   constructor(
-    @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
-    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    private readonly versions: RecordDocumentVersion,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   async execute({ accountId, document, strict }: CalculateV2DocumentCommand) {
-    return (await calculate(this.companies, this.content, this.readStore, accountId, document, strict)).calculation;
+    return (await calculate(this.versions, this.readStore, accountId, document, strict)).calculation;
   }
 }
 
 @CommandHandler(RecordV2TransactionCommand)
 export class RecordV2TransactionHandler implements ICommandHandler<RecordV2TransactionCommand, { view: TransactionView; created: boolean }> {
   constructor(
-    private readonly transactions: TaxTransactionRepository,
-    @Inject(COMPANY_SETUP) private readonly companies: CompanySetupSource,
-    @Inject(TAX_CONTENT) private readonly content: TaxContent,
+    private readonly versions: RecordDocumentVersion,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    private readonly periodLock: PeriodLock,
   ) {}
 
   async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict }: RecordV2TransactionCommand) {
-    const { calculation, calculationDuration } = given
+    const version = given
       ? { calculation: given.result, calculationDuration: given.duration }
-      : await calculate(this.companies, this.content, this.readStore, key.accountId, document, strict);
+      : await calculate(this.versions, this.readStore, key.accountId, document, strict);
     // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
-    if (committed) await this.periodLock.assertOpen(key, calculation.document);
-    return this.transactions.handle(key, metadata, () => ({
-      type: 'RecordTransaction',
-      data: { key, intent, calculation, versionId: newVersionId(), calculationDuration, committed, avatax },
-    }));
+    return this.versions.recordTransaction(key, version, metadata, { intent, committed, avatax });
   }
 }
 
