@@ -125,9 +125,9 @@ describe('projector lease (embedded: two projectors on one file)', () => {
     writeToLog(db, fixtures.events);
     const target = store.projectionTarget();
 
-    expect(await target.holdLease!('paused', 1)).toBe(true);
+    expect(await target.holdLease!('paused', 2_000)).toBe(true);
     expect(await target.holdLease!('other', 60_000)).toBe(false); // not expired yet
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 2_100));
     expect(await target.holdLease!('other', 60_000)).toBe(true);
     await expect(target.applyBatch(fixtures.events, 'paused')).rejects.toBeInstanceOf(ProjectorLeaseLost);
     await expect(target.park(fixtures.events[0], new Error('x'), 'paused')).rejects.toBeInstanceOf(ProjectorLeaseLost);
