@@ -4,10 +4,8 @@
  * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
  * length; the API may keep running against the same file (WAL) the whole time.
  *
- * Swap: each fresh table is first copied into the live file as `<name>__new` in short chunked
- * transactions; then one BEGIN IMMEDIATE transaction drops the live tables, renames `<name>__new` to
- * `<name>`, builds their indexes, applies the events appended since the scratch build, and sets the
- * checkpoints. Writers wait for it (busy_timeout); readers see the old tables or the new ones, never a mix.
+ * Swap (swapIn): in bounded steps, each a short transaction, so writers never wait long; readers see the
+ * old tables or the new ones, never a mix.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -69,9 +67,10 @@ export function selectProjections(name?: string): ReplayScope {
 /** Tables / collections never swapped or compared: bookkeeping, not read models. */
 export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events']);
 
+
 /** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
 export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
-  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new'));
+  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new') && !t.endsWith('__old'));
   if (scope.tables === 'all') return { tables: present, missing: [] };
   return { tables: scope.tables.filter((t) => present.includes(t)), missing: scope.tables.filter((t) => !present.includes(t)) };
 }
@@ -127,10 +126,72 @@ interface SchemaEntry {
   sql: string | null;
 }
 
+/** A fresh table on its way in: `<name>__new`, its indexes built as `<index>__new` (names are global per schema). */
+interface SwapPlan {
+  name: string;
+  fresh: string;
+  /** Secondary indexes as the scratch copy (the read store's schema) defines them, each with its temporary name. */
+  indexes: { name: string; sql: string; temporary: string }[];
+}
+
+const INDEX_HEAD = /^CREATE (UNIQUE )?INDEX (?:IF NOT EXISTS )?("[^"]+"|\S+)\s+ON\s+("[^"]+"|[^\s(]+)/i;
+
+/** `CREATE INDEX <index> ON <table> …` re-targeted: another index name, another table. */
+function indexSql(sql: string, index: string, table: string): string {
+  if (!INDEX_HEAD.test(sql)) throw new Error(`unexpected index definition: ${sql}`);
+  return sql.replace(INDEX_HEAD, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${quote(index)} ON ${quote(table)}`);
+}
+
+/** Deletes a table's rows in short transactions (writers interleave), then drops the empty table. */
+function dropInSteps(db: BetterSqlite3.Database, table: string): void {
+  if (!db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(table)) return;
+  const chunk = db.prepare(`DELETE FROM main.${quote(table)} WHERE rowid IN (SELECT rowid FROM main.${quote(table)} LIMIT ${COPY_CHUNK})`);
+  while (db.transaction(() => chunk.run().changes).immediate() > 0);
+  db.exec(`DROP TABLE main.${quote(table)}`);
+}
+
 /**
- * Swaps the scratch tables of `names` in for the live ones in one transaction, applying the events
- * appended since the scratch build first (so nothing written meanwhile is lost), and sets their
- * checkpoints. `liveReadStore` is the live file's SqliteReadStore (its statements follow the renames).
+ * Renames indexes in the schema table. SQLite has no ALTER INDEX … RENAME, and index names are global:
+ * the fresh tables' indexes are built under temporary names before the write lock and take their real
+ * names here, so the read store's `CREATE INDEX IF NOT EXISTS <name>` finds them at its next start (no
+ * duplicate) and `INDEXED BY <name>` keeps working. This is SQLite's documented procedure for schema
+ * changes ALTER cannot make (https://sqlite.org/lang_altertable.html#otheralter): inside the write
+ * transaction, update sqlite_schema (writable_schema; better-sqlite3's defensive mode lifted for this
+ * only), then increment schema_version so every connection reloads the schema. Only `name` and the name
+ * in `sql` change; the index's pages (rootpage) stay as built.
+ */
+function renameIndexes(db: BetterSqlite3.Database, renames: { from: string; to: string; sql: string }[]): void {
+  if (renames.length === 0) return;
+  db.unsafeMode(true);
+  try {
+    const version = db.pragma('schema_version', { simple: true }) as number;
+    db.pragma('writable_schema = ON');
+    const update = db.prepare("UPDATE main.sqlite_master SET name = ?, sql = ? WHERE type = 'index' AND name = ?");
+    for (const r of renames) {
+      if (update.run(r.to, r.sql, r.from).changes !== 1) throw new Error(`index ${r.from} not found`);
+    }
+    db.pragma('writable_schema = OFF');
+    db.pragma(`schema_version = ${version + 1}`);
+  } finally {
+    db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
+  }
+}
+
+/**
+ * Swaps the scratch tables of `names` in for the live ones, applying the events appended since the
+ * scratch build (so nothing written meanwhile is lost), and sets their checkpoints. `liveReadStore` is
+ * the live file's SqliteReadStore (its statements follow the renames).
+ *
+ * In bounded steps, so the service's writers (busy timeout 5 s) never wait long:
+ * 1. each fresh table is created in the live file as `<name>__new` with its secondary indexes (under
+ *    temporary names) while still empty, then filled in chunks of COPY_CHUNK rows, each a short
+ *    transaction: no index is built in one piece;
+ * 2. one write transaction renames: live `<name>` -> `<name>__old` (its indexes -> `<index>__old`),
+ *    `<name>__new` -> `<name>`, the temporary index names -> the real ones (renameIndexes); then applies the events
+ *    appended since the scratch build and sets the checkpoints. Renames cost the same at any size; the
+ *    catch-up is the events written during steps 1 (reported as `caughtUp`);
+ * 3. the old tables are emptied in chunks and dropped.
  */
 export function swapIn(
   liveDb: BetterSqlite3.Database,
@@ -147,10 +208,9 @@ export function swapIn(
     const { tables: names, missing } = resolveTables(scope, scratchTables);
     const swapped: string[] = [];
     const skipped: string[] = [...missing];
-    // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
-    //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
-    //    Nobody else uses `__new` tables and the scratch copy no longer changes.
-    const plans: Array<{ name: string; fresh: string; indexes: SchemaEntry[] }> = [];
+    // 1. Outside the write lock for more than a moment. Nobody else uses `__new` / `__old` tables (a
+    //    crashed rebuild may have left some: dropped first) and the scratch copy no longer changes.
+    const plans: SwapPlan[] = [];
     for (const name of names) {
       const entries = schema(name);
       const table = entries.find((e) => e.type === 'table');
@@ -160,7 +220,12 @@ export function swapIn(
       }
       const fresh = `${name}__new`;
       liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
+      dropInSteps(liveDb, `${name}__old`);
       liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
+      const indexes = entries
+        .filter((e) => e.type === 'index')
+        .map((e) => ({ name: e.name, sql: e.sql!, temporary: `${e.name}__new` }));
+      for (const index of indexes) liveDb.exec(indexSql(index.sql, index.temporary, fresh).replace(/ INDEX /, ' INDEX main.'));
       const columns = (liveDb.prepare(`SELECT name FROM pragma_table_info(?, 'rebuild')`).all(name) as { name: string }[])
         .map((c) => quote(c.name))
         .join(', ');
@@ -175,22 +240,30 @@ export function swapIn(
         if (copied < COPY_CHUNK) break;
         after = (lastCopied.get() as { last: number }).last;
       }
-      plans.push({ name, fresh, indexes: entries.filter((e) => e.type === 'index') });
+      plans.push({ name, fresh, indexes });
       swapped.push(name);
     }
-    // 2. One write transaction: drop the live tables, rename the fresh ones, build their secondary
-    //    indexes, apply the events appended since the scratch build, set the checkpoints.
+    // 2. One write transaction of renames, the catch-up and the checkpoints.
     let caughtUp = 0;
     let position = build.position;
+    const liveIndexes = liveDb.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL");
     const lockStarted = Date.now();
     liveDb.transaction(() => {
+      const renames: { from: string; to: string; sql: string }[] = [];
       for (const { name, fresh, indexes } of plans) {
-        liveDb.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
-        liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
-        for (const index of indexes) {
-          liveDb.exec(index.sql!.replace(/^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?/i, 'CREATE $1INDEX main.'));
+        const live = liveDb.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(name);
+        if (live) {
+          const old = `${name}__old`;
+          liveDb.exec(`ALTER TABLE main.${quote(name)} RENAME TO ${quote(old)}`);
+          for (const index of liveIndexes.all(old) as { name: string; sql: string }[]) {
+            renames.push({ from: index.name, to: `${index.name}__old`, sql: indexSql(index.sql, `${index.name}__old`, old) });
+          }
         }
+        liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
+        // The scratch copy's definition names the real index and table: the text the read store wrote.
+        for (const index of indexes) renames.push({ from: index.temporary, to: index.name, sql: index.sql });
       }
+      renameIndexes(liveDb, renames);
       // Events appended by the running service since the scratch build: the write lock we hold keeps
       // the log still now. Applying is idempotent, so the projections not swapped are unharmed.
       for (;;) {
@@ -209,7 +282,10 @@ export function swapIn(
         if (scope.tables === 'all' || own.every((t) => swapped.includes(t))) setCheckpoint.run(name, position, projectionVersion(name)!);
       }
     }).immediate();
-    return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
+    const lockMs = Date.now() - lockStarted;
+    // 3. The old tables go in short steps as well.
+    for (const { name } of plans) dropInSteps(liveDb, `${name}__old`);
+    return { caughtUp, position, swapped, skipped, lockMs };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');
   }
