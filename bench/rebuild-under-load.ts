@@ -64,7 +64,7 @@ runPart(async () => {
   process.stderr.write(stdout);
   if (code !== 0) throw new Error(`projections rebuild exited with ${code}`);
   const lockMs = Number(/held the write lock for (\d+) ms/.exec(stdout)?.[1]);
-  const caughtUp = Number(/(\d+) events appended meanwhile applied/.exec(stdout)?.[1]);
+  const meanwhile = /events appended meanwhile: (\d+) applied before the swap \((\d+) rounds\), (\d+) inside it/.exec(stdout);
   const replayed = /replayed (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(stdout);
   latencies.sort((a, b) => a - b);
   log(`rebuild under load: ${latencies.length} writes, ${failures.length} failed, p99 ${round(percentile(latencies, 99), 1)} ms, max ${round(latencies[latencies.length - 1] ?? NaN, 1)} ms; swap held the write lock ${lockMs} ms`);
@@ -74,7 +74,9 @@ runPart(async () => {
       events: replayed ? Number(replayed[1]) : undefined,
       eventsPerSec: replayed ? Number(replayed[3]) : undefined,
       swapLockMs: lockMs,
-      caughtUpInLock: caughtUp,
+      caughtUpBeforeLock: Number(meanwhile?.[1]),
+      catchUpRounds: Number(meanwhile?.[2]),
+      caughtUpInLock: Number(meanwhile?.[3]),
       peakRssMb: cliPeakRssMb,
       cpuSeconds: cliCpuSeconds,
     },

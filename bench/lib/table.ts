@@ -108,7 +108,7 @@ export function renderTable(results: Any): string {
     if (u) {
       out.push(
         `  projections rebuild under load (${u.rebuild.events} events, ${u.writes.writers} writers): ${u.rebuild.eventsPerSec} events/s, swap held the write lock ${u.rebuild.swapLockMs} ms ` +
-          `(${u.rebuild.caughtUpInLock} events caught up in it); writes: ${u.writes.succeeded} ok, ${u.writes.failed} failed, p50 ${fmt(u.writes.p50Ms, 1)} ms, p99 ${fmt(u.writes.p99Ms, 1)} ms, max ${fmt(u.writes.maxMs, 0)} ms`,
+          `(${u.rebuild.caughtUpInLock} events caught up in it, ${u.rebuild.caughtUpBeforeLock} before it in ${u.rebuild.catchUpRounds} rounds); writes: ${u.writes.succeeded} ok, ${u.writes.failed} failed, p50 ${fmt(u.writes.p50Ms, 1)} ms, p99 ${fmt(u.writes.p99Ms, 1)} ms, max ${fmt(u.writes.maxMs, 0)} ms`,
       );
     }
   }

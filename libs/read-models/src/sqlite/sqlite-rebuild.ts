@@ -65,7 +65,7 @@ export function selectProjections(name?: string): ReplayScope {
 }
 
 /** Tables / collections never swapped or compared: bookkeeping, not read models. */
-export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events', 'rebuild_changed_rows']);
 
 
 /** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
@@ -130,6 +130,8 @@ interface SchemaEntry {
 interface SwapPlan {
   name: string;
   fresh: string;
+  /** The table's columns, quoted, comma-separated. */
+  columns: string;
   /** Secondary indexes as the scratch copy (the read store's schema) defines them, each with its temporary name. */
   indexes: { name: string; sql: string; temporary: string }[];
 }
@@ -178,6 +180,63 @@ function renameIndexes(db: BetterSqlite3.Database, renames: { from: string; to: 
   }
 }
 
+/** Rows of the scratch tables changed since the last copy (filled by triggers during the catch-up rounds). */
+const CHANGED = 'rebuild_changed_rows';
+
+/** Triggers on the scratch copy's tables recording the rowid of every row inserted, updated or deleted. */
+function trackChanges(scratch: BetterSqlite3.Database, tables: readonly string[]): void {
+  // No uniqueness (a conflict policy inside a trigger yields to the outer statement's): read DISTINCT.
+  scratch.exec(`CREATE TABLE IF NOT EXISTS ${CHANGED} (tbl TEXT NOT NULL, rid INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS ${CHANGED}_by_row ON ${CHANGED} (tbl, rid);`);
+  for (const table of tables) {
+    const t = quote(table);
+    const name = (what: string) => quote(`${CHANGED}_${table}_${what}`);
+    const record = (row: 'new' | 'old') => `INSERT INTO ${CHANGED} (tbl, rid) VALUES ('${table.replace(/'/g, "''")}', ${row}.rowid);`;
+    scratch.exec(`
+      CREATE TRIGGER IF NOT EXISTS ${name('i')} AFTER INSERT ON ${t} BEGIN ${record('new')} END;
+      CREATE TRIGGER IF NOT EXISTS ${name('u')} AFTER UPDATE ON ${t} BEGIN ${record('old')} ${record('new')} END;
+      CREATE TRIGGER IF NOT EXISTS ${name('d')} AFTER DELETE ON ${t} BEGIN ${record('old')} END;`);
+  }
+}
+
+/** Re-copies the changed rows of each plan's table into `<name>__new`, in short transactions. */
+function copyChangedRows(liveDb: BetterSqlite3.Database, scratch: BetterSqlite3.Database, plans: readonly SwapPlan[]): void {
+  for (const { name, fresh, columns } of plans) {
+    const ids = liveDb.prepare(`SELECT DISTINCT rid FROM rebuild.${CHANGED} WHERE tbl = ? AND rid > ? ORDER BY rid LIMIT ${COPY_CHUNK}`).pluck();
+    const remove = liveDb.prepare(`DELETE FROM main.${quote(fresh)} WHERE rowid IN (SELECT value FROM json_each(?))`);
+    const insert = liveDb.prepare(
+      `INSERT INTO main.${quote(fresh)} (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuild.${quote(name)} WHERE rowid IN (SELECT value FROM json_each(?))`,
+    );
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const chunk = ids.all(name, after) as number[];
+      if (chunk.length === 0) break;
+      const list = JSON.stringify(chunk);
+      liveDb.transaction(() => {
+        remove.run(list);
+        insert.run(list);
+      }).immediate();
+      after = chunk[chunk.length - 1];
+    }
+  }
+  scratch.exec(`DELETE FROM ${CHANGED}`);
+}
+
+/** Applies the log's events after `position` to the scratch copy; returns the new position and how many. */
+function catchUpScratch(store: SqliteReadStore, log: SqliteEventLog, position: number): { position: number; applied: number } {
+  let applied = 0;
+  for (;;) {
+    const page = log.readAllSync({ afterPosition: position, maxCount: BATCH });
+    if (page.length === 0) break;
+    store.applyEvents(page);
+    applied += page.length;
+    position = page[page.length - 1].globalPosition;
+  }
+  return { position, applied };
+}
+
+/** At most this many catch-up rounds before the swap; each round's events are what the next one has to apply. */
+const MAX_CATCH_UP_ROUNDS = 20;
+
 /**
  * Swaps the scratch tables of `names` in for the live ones, applying the events appended since the
  * scratch build (so nothing written meanwhile is lost), and sets their checkpoints. `liveReadStore` is
@@ -199,7 +258,7 @@ export function swapIn(
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
   scope: ReplayScope,
-): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
+): { caughtUp: number; caughtUpBefore: number; rounds: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
@@ -240,12 +299,34 @@ export function swapIn(
         if (copied < COPY_CHUNK) break;
         after = (lastCopied.get() as { last: number }).last;
       }
-      plans.push({ name, fresh, indexes });
+      plans.push({ name, fresh, columns, indexes });
       swapped.push(name);
     }
-    // 2. One write transaction of renames, the catch-up and the checkpoints.
-    let caughtUp = 0;
+    // 2. Events the service appended meanwhile: applied to the scratch copy (its own file: no lock on
+    //    the live one) and the rows they changed copied again, in rounds, until a round is short. What
+    //    the last round leaves is applied inside the lock.
     let position = build.position;
+    let rounds = 0;
+    let caughtUpBefore = 0;
+    const scratch = openSqliteDatabase(build.path, { durability: 'normal' });
+    try {
+      scratch.pragma('synchronous = OFF');
+      const scratchStore = new SqliteReadStore(scratch);
+      trackChanges(scratch, plans.map((p) => p.name));
+      while (rounds < MAX_CATCH_UP_ROUNDS) {
+        const round = catchUpScratch(scratchStore, log, position);
+        position = round.position;
+        if (round.applied === 0) break;
+        rounds++;
+        caughtUpBefore += round.applied;
+        copyChangedRows(liveDb, scratch, plans);
+        if (round.applied < BATCH) break;
+      }
+    } finally {
+      scratch.close();
+    }
+    // 3. One write transaction of renames, the last catch-up and the checkpoints.
+    let caughtUp = 0;
     const liveIndexes = liveDb.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL");
     const lockStarted = Date.now();
     liveDb.transaction(() => {
@@ -283,9 +364,9 @@ export function swapIn(
       }
     }).immediate();
     const lockMs = Date.now() - lockStarted;
-    // 3. The old tables go in short steps as well.
+    // 4. The old tables go in short steps as well.
     for (const { name } of plans) dropInSteps(liveDb, `${name}__old`);
-    return { caughtUp, position, swapped, skipped, lockMs };
+    return { caughtUp, caughtUpBefore, rounds, position, swapped, skipped, lockMs };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');
   }
