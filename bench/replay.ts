@@ -1,7 +1,9 @@
 /*
  * Part 3: replay. Generates realistic logs (see lib/ledger-log.ts) of 100k and 1M events (BENCH_QUICK=1:
  * 10k and 100k; BENCH_REPLAY_SIZES=a,b to choose), then rebuilds the read models of each in a child
- * process (bench/rebuild.ts): events/s and peak RSS (VmHWM). The largest log, with its rebuilt read
+ * process (bench/rebuild.ts): events/s, CPU time and peak RSS (VmHWM). On the largest log, `projections
+ * rebuild` then runs while writers append (bench/rebuild-under-load.ts: write p99, failures, the swap's
+ * write-lock time; BENCH_REBUILD_UNDER_LOAD=0 skips it). The largest log, with its rebuilt read
  * models, is kept for the reads part (its location is written to $BENCH_TMP/reads-data.json).
  */
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,12 @@ runPart(async () => {
     const rebuild = await runChild(join(DIST_ROOT, 'bench', 'rebuild.js'), [path], { profileName: `rebuild-${size}`, nodeArgs: ['--expose-gc'] });
     const totalBytes = statSync(path).size;
     const keep = size === sizes[sizes.length - 1];
+    // On the largest log (read models built): `projections rebuild` while writers keep appending.
+    let underLoad;
+    if (keep && process.env.BENCH_REBUILD_UNDER_LOAD !== '0') {
+      log(`replay: projections rebuild of ${size} events while writers append`);
+      underLoad = await runChild(join(DIST_ROOT, 'bench', 'rebuild-under-load.js'), [path], { profileName: `rebuild-under-load-${size}` });
+    }
     runs.push({
       targetEvents: size,
       log: {
@@ -44,6 +52,7 @@ runPart(async () => {
         generationSeconds: round(generated.generationSeconds, 1),
       },
       rebuild,
+      rebuildUnderLoad: underLoad,
     });
     if (keep) {
       const { licenseKey, ...meta } = generated;

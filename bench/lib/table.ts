@@ -87,7 +87,7 @@ export function renderTable(results: Any): string {
     out.push('', `Replay: rebuild of the read models from the log  (${r.parameters.mode})`);
     out.push(
       table(
-        ['events', 'documents', 'log MiB', 'with read models MiB', 'rebuild s', 'events/s', 'read-only pass events/s', 'RSS before MB', 'peak RSS MB'],
+        ['events', 'documents', 'log MiB', 'with read models MiB', 'rebuild s', 'events/s', 'CPU s', 'events/CPU s', 'read-only pass events/s', 'RSS before MB', 'peak RSS MB'],
         r.runs.map((x: Any) => [
           x.log.events,
           x.log.documents,
@@ -95,6 +95,8 @@ export function renderTable(results: Any): string {
           x.log.withReadModelsMiB,
           fmt(x.rebuild.seconds, 1),
           x.rebuild.eventsPerSec,
+          fmt(x.rebuild.cpuSeconds, 1),
+          x.rebuild.eventsPerCpuSec,
           x.rebuild.readOnlyPass?.eventsPerSec,
           fmt(x.rebuild.rssBeforeMb, 0),
           fmt(x.rebuild.peakRssMb, 0),
@@ -102,6 +104,13 @@ export function renderTable(results: Any): string {
       ),
     );
     out.push(`  peak RSS largest / smallest: ${fmt(r.memoryGrowth, 2)};  target >= 50,000 events/s with flat memory: ${verdict(r.target.met)}`);
+    const u = r.runs.find((x: Any) => x.rebuildUnderLoad)?.rebuildUnderLoad;
+    if (u) {
+      out.push(
+        `  projections rebuild under load (${u.rebuild.events} events, ${u.writes.writers} writers): ${u.rebuild.eventsPerSec} events/s, swap held the write lock ${u.rebuild.swapLockMs} ms ` +
+          `(${u.rebuild.caughtUpInLock} events caught up in it, ${u.rebuild.caughtUpBeforeLock} before it in ${u.rebuild.catchUpRounds} rounds); writes: ${u.writes.succeeded} ok, ${u.writes.failed} failed, p50 ${fmt(u.writes.p50Ms, 1)} ms, p99 ${fmt(u.writes.p99Ms, 1)} ms, max ${fmt(u.writes.maxMs, 0)} ms`,
+      );
+    }
   }
 
   if (p.reads && !p.reads.error) {

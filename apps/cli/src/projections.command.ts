@@ -146,7 +146,7 @@ export async function rebuildProjections(name?: string): Promise<number> {
     const swapMs = Date.now() - swapStarted;
     const seconds = (Date.now() - started) / 1000;
     out(`replayed ${build.applied} events in ${seconds.toFixed(1)} s (${Math.round(build.applied / Math.max(seconds, 0.001))} events/s)`);
-    out(`swapped in: ${swap.swapped.join(', ')}; ${swap.caughtUp} events appended meanwhile applied; checkpoint ${swap.position}`);
+    out(`swapped in: ${swap.swapped.join(', ')}; events appended meanwhile: ${swap.caughtUpBefore} applied before the swap (${swap.rounds} rounds), ${swap.caughtUp} inside it; checkpoint ${swap.position}`);
     out(`moving the fresh tables in took ${swapMs} ms; the final swap held the write lock for ${swap.lockMs} ms (writers wait up to the busy timeout, 5 s)`);
     if (swap.skipped.length > 0) out(`not swapped (no such table in the rebuilt read models): ${swap.skipped.join(', ')}`);
     return 0;

@@ -1,5 +1,5 @@
 /**
- * `verify [--strict]`: walks the whole log in global order and checks every stream's hash chain
+ * `verify [--strict]`: walks the whole log (embedded: stream by stream) and checks every stream's hash chain
  * (libs/platform/src/event-store/hash-chain.ts): revisions contiguous and in global order, each prevHash equal
  * to the previous event's hash, each hash equal to the hash of the event's content. Prints the first
  * broken link (stream, revision, global position, reason) and exits 1 when any is found. Events older
@@ -7,38 +7,44 @@
  * Prints a head digest to record elsewhere: it changes whenever any stream's content or tail changes.
  */
 import {
+  type ChainReport,
   ChainVerifier,
   EventStoreDbEventStore,
   openSqliteDatabase,
   SqliteEventStore,
-  type StoredEvent,
+  StreamChainVerifier,
 } from '@tax-ledger/platform';
 import type { Command } from 'commander';
 import { cliConfig, err, existingSqlitePath, out } from './audit-stores';
 
-async function* storedEvents(): AsyncGenerator<StoredEvent> {
+/**
+ * Embedded: stream by stream along the log's (stream, revision) index, one stream's state in memory
+ * (flat in the number of streams). EventStoreDB: `$all` in global order, one small record per stream.
+ */
+async function checkChains(): Promise<ChainReport> {
   const config = cliConfig();
   if (config.store === 'eventstoredb') {
     const store = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    const verifier = new ChainVerifier();
     try {
-      yield* store.iterateStored();
+      for await (const event of store.iterateStored()) verifier.check(event);
     } finally {
       await store.close();
     }
-    return;
+    return verifier.report();
   }
   const db = openSqliteDatabase(existingSqlitePath(config), { readonly: true });
   try {
-    yield* new SqliteEventStore(db).iterateStored();
+    const verifier = new StreamChainVerifier();
+    for (const event of new SqliteEventStore(db).iterateStoredByStream()) verifier.check(event);
+    return verifier.report();
   } finally {
     db.close();
   }
 }
 
 export async function verifyLog(options: { strict?: boolean } = {}): Promise<number> {
-  const verifier = new ChainVerifier();
-  for await (const event of storedEvents()) verifier.check(event);
-  const report = verifier.report();
+  const report = await checkChains();
   out(`events: ${report.events} in ${report.streams} streams, last global position ${report.lastGlobalPosition}`);
   out(`hashed events: ${report.hashedEvents}`);
   if (report.unsealedLegacyEvents > 0) {

@@ -82,97 +82,176 @@ export interface ChainReport {
 }
 
 interface StreamState {
+  name: string;
   lastRevision: number;
+  /** Global position of the last event seen of the stream. */
+  lastPosition: number;
   /** Chain head computed from GENESIS over every event seen (hashed or not). */
   head: string;
   sawHashed: boolean;
   legacyPending: number;
 }
 
+const newStreamState = (name: string): StreamState => ({ name, lastRevision: -1, lastPosition: 0, head: GENESIS_HASH, sawHashed: false, legacyPending: 0 });
+
 /**
- * Checks events fed in global order: positions strictly increase, each stream's revisions run 0, 1, 2...
- * with no gap, duplicate or reordering, every hashed event's prevHash and hash match the recomputed
- * chain, and no unhashed event follows a hashed one. Memory: one small record per stream.
+ * What the two walks share: the checks of one event against its stream's state so far, the counts,
+ * the breaks (the first `maxBreaks` in global order) and the head digest.
  */
-export class ChainVerifier {
-  private readonly streams = new Map<string, StreamState>();
-  private readonly breaks: ChainBreak[] = [];
-  private events = 0;
+abstract class ChainChecks {
+  private breaks: ChainBreak[] = [];
+  private breaksSorted = true;
+  protected events = 0;
   private hashed = 0;
-  private lastPosition = 0;
+  protected lastPosition = 0;
+  private streamCount = 0;
+  private unsealedEvents = 0;
+  private unsealedStreams = 0;
+  private readonly digest = createHash('sha256');
 
-  constructor(private readonly maxBreaks = 1000) {}
+  constructor(private readonly maxBreaks: number) {}
 
-  check(event: StoredEvent): void {
+  protected fail(event: StoredEvent, reason: string): void {
+    this.breaks.push({ streamName: event.streamName, revision: event.revision, globalPosition: event.globalPosition, reason });
+    this.breaksSorted = false;
+    // Keep the first maxBreaks in global order (the walk may not be in global order): bounded memory.
+    if (this.breaks.length > 2 * this.maxBreaks) this.trimBreaks();
+  }
+
+  private trimBreaks(): void {
+    if (!this.breaksSorted) this.breaks.sort((a, b) => a.globalPosition - b.globalPosition);
+    this.breaksSorted = true;
+    this.breaks.length = Math.min(this.breaks.length, this.maxBreaks);
+  }
+
+  /** Checks `event` against its stream's state (revisions, order in the log, prevHash, hash) and moves the state on. */
+  protected checkInStream(state: StreamState, event: StoredEvent): void {
     this.events++;
-    const fail = (reason: string) => {
-      if (this.breaks.length < this.maxBreaks) {
-        this.breaks.push({ streamName: event.streamName, revision: event.revision, globalPosition: event.globalPosition, reason });
-      }
-    };
-    if (event.globalPosition <= this.lastPosition) {
-      fail(`global position ${event.globalPosition} does not follow ${this.lastPosition}`);
-    }
     this.lastPosition = Math.max(this.lastPosition, event.globalPosition);
-
-    let state = this.streams.get(event.streamName);
-    if (!state) {
-      state = { lastRevision: -1, head: GENESIS_HASH, sawHashed: false, legacyPending: 0 };
-      this.streams.set(event.streamName, state);
-    }
     if (event.revision !== state.lastRevision + 1) {
-      fail(
+      this.fail(
+        event,
         event.revision <= state.lastRevision
           ? `revision ${event.revision} appears again or out of order after revision ${state.lastRevision}`
           : `revisions ${state.lastRevision + 1}..${event.revision - 1} are missing`,
       );
+    } else if (state.lastRevision >= 0 && event.globalPosition <= state.lastPosition) {
+      this.fail(event, `revision ${event.revision} sits before revision ${state.lastRevision} in the log (global position ${event.globalPosition} < ${state.lastPosition}): out of order`);
     }
     const previous = state.head;
     const computed = eventHash(previous, event.streamName, event.revision, event.type, event.data, event.metadata);
     if (event.hash === null) {
-      if (state.sawHashed) fail('event has no hash although earlier events of the stream are hashed (hash removed or event inserted)');
+      if (state.sawHashed) this.fail(event, 'event has no hash although earlier events of the stream are hashed (hash removed or event inserted)');
       else state.legacyPending++;
     } else {
       this.hashed++;
       state.sawHashed = true;
       state.legacyPending = 0; // sealed by this event's prevHash
       if (event.prevHash !== previous) {
-        fail(
+        this.fail(
+          event,
           event.revision === 0 || state.lastRevision < 0
             ? `prevHash ${short(event.prevHash)} is not the genesis hash`
             : `prevHash ${short(event.prevHash)} does not match the chain up to revision ${state.lastRevision} (${short(previous)}): an earlier event was changed, removed or inserted`,
         );
       } else if (event.hash !== computed) {
-        fail(`hash ${short(event.hash)} does not match the event's content (${short(computed)}): the event was changed`);
+        this.fail(event, `hash ${short(event.hash)} does not match the event's content (${short(computed)}): the event was changed`);
       }
     }
     // Follow the stored chain: one tampered event is one break, not a break at every later event.
     state.head = event.hash ?? computed;
     state.lastRevision = Math.max(state.lastRevision, event.revision);
+    state.lastPosition = Math.max(state.lastPosition, event.globalPosition);
   }
 
-  report(): ChainReport {
-    let unsealedEvents = 0;
-    let unsealedStreams = 0;
-    const digest = createHash('sha256');
-    for (const name of [...this.streams.keys()].sort()) {
-      const s = this.streams.get(name)!;
-      if (s.legacyPending > 0) {
-        unsealedEvents += s.legacyPending;
-        unsealedStreams++;
-      }
-      digest.update(`${name}\n${s.lastRevision}\n${s.head}\n`);
+  /** A stream is complete: its counts and its line of the head digest (streams must come in name order). */
+  protected finishStream(s: StreamState): void {
+    this.streamCount++;
+    if (s.legacyPending > 0) {
+      this.unsealedEvents += s.legacyPending;
+      this.unsealedStreams++;
     }
+    this.digest.update(`${s.name}\n${s.lastRevision}\n${s.head}\n`);
+  }
+
+  protected finalReport(): ChainReport {
+    this.trimBreaks();
     return {
       events: this.events,
-      streams: this.streams.size,
+      streams: this.streamCount,
       hashedEvents: this.hashed,
-      unsealedLegacyEvents: unsealedEvents,
-      unsealedLegacyStreams: unsealedStreams,
+      unsealedLegacyEvents: this.unsealedEvents,
+      unsealedLegacyStreams: this.unsealedStreams,
       breaks: [...this.breaks],
       lastGlobalPosition: this.lastPosition,
-      headDigest: digest.digest('hex'),
+      headDigest: this.digest.digest('hex'),
     };
+  }
+}
+
+/**
+ * Checks events fed in global order (any store): positions strictly increase, each stream's revisions
+ * run 0, 1, 2... with no gap, duplicate or reordering, every hashed event's prevHash and hash match the
+ * recomputed chain, and no unhashed event follows a hashed one. Memory: one small record per stream
+ * (`StreamChainVerifier` walks stream by stream in constant memory where the store can).
+ */
+export class ChainVerifier extends ChainChecks {
+  private readonly streams = new Map<string, StreamState>();
+
+  constructor(maxBreaks = 1000) {
+    super(maxBreaks);
+  }
+
+  check(event: StoredEvent): void {
+    if (event.globalPosition <= this.lastPosition) {
+      this.fail(event, `global position ${event.globalPosition} does not follow ${this.lastPosition}`);
+    }
+    let state = this.streams.get(event.streamName);
+    if (!state) this.streams.set(event.streamName, (state = newStreamState(event.streamName)));
+    this.checkInStream(state, event);
+  }
+
+  /** Call once, after the last event. */
+  report(): ChainReport {
+    for (const name of [...this.streams.keys()].sort()) this.finishStream(this.streams.get(name)!);
+    this.streams.clear();
+    return this.finalReport();
+  }
+}
+
+/**
+ * The same checks and the same report, for events fed stream by stream: streams in ascending name order
+ * (JavaScript string order, as the head digest is defined; SQLite's ORDER BY stream_name gives the same
+ * order for the store's stream names, which are ASCII: their parts are URI-encoded), each stream's
+ * events in revision order. Memory: the current stream's state only, whatever the number of streams.
+ * Global positions are unique by the store's primary key; within a stream they must follow the
+ * revisions (checked).
+ */
+export class StreamChainVerifier extends ChainChecks {
+  private current: StreamState | undefined;
+
+  constructor(maxBreaks = 1000) {
+    super(maxBreaks);
+  }
+
+  check(event: StoredEvent): void {
+    if (this.current?.name !== event.streamName) {
+      if (this.current) {
+        if (!(this.current.name < event.streamName)) {
+          throw new Error(`streams must come in ascending name order: "${event.streamName}" after "${this.current.name}"`);
+        }
+        this.finishStream(this.current);
+      }
+      this.current = newStreamState(event.streamName);
+    }
+    this.checkInStream(this.current, event);
+  }
+
+  /** Call once, after the last event. */
+  report(): ChainReport {
+    if (this.current) this.finishStream(this.current);
+    this.current = undefined;
+    return this.finalReport();
   }
 }
 

@@ -4,10 +4,8 @@
  * with the live ones (verify). The log is read in pages (iterateAll), so memory stays flat whatever its
  * length; the API may keep running against the same file (WAL) the whole time.
  *
- * Swap: each fresh table is first copied into the live file as `<name>__new` in short chunked
- * transactions; then one BEGIN IMMEDIATE transaction drops the live tables, renames `<name>__new` to
- * `<name>`, builds their indexes, applies the events appended since the scratch build, and sets the
- * checkpoints. Writers wait for it (busy_timeout); readers see the old tables or the new ones, never a mix.
+ * Swap (swapIn): in bounded steps, each a short transaction, so writers never wait long; readers see the
+ * old tables or the new ones, never a mix.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
@@ -67,11 +65,12 @@ export function selectProjections(name?: string): ReplayScope {
 }
 
 /** Tables / collections never swapped or compared: bookkeeping, not read models. */
-export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events']);
+export const NOT_READ_MODELS = new Set(['projection_checkpoints', 'projector_lease', 'sqlite_sequence', 'sqlite_stat1', 'events', 'rebuild_changed_rows']);
+
 
 /** The scope's tables, resolved against what the scratch copy holds; `missing`: asked for but absent. */
 export function resolveTables(scope: ReplayScope, scratchTables: readonly string[]): { tables: string[]; missing: string[] } {
-  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new'));
+  const present = scratchTables.filter((t) => !NOT_READ_MODELS.has(t) && !t.endsWith('__new') && !t.endsWith('__old'));
   if (scope.tables === 'all') return { tables: present, missing: [] };
   return { tables: scope.tables.filter((t) => present.includes(t)), missing: scope.tables.filter((t) => !present.includes(t)) };
 }
@@ -127,10 +126,131 @@ interface SchemaEntry {
   sql: string | null;
 }
 
+/** A fresh table on its way in: `<name>__new`, its indexes built as `<index>__new` (names are global per schema). */
+interface SwapPlan {
+  name: string;
+  fresh: string;
+  /** The table's columns, quoted, comma-separated. */
+  columns: string;
+  /** Secondary indexes as the scratch copy (the read store's schema) defines them, each with its temporary name. */
+  indexes: { name: string; sql: string; temporary: string }[];
+}
+
+const INDEX_HEAD = /^CREATE (UNIQUE )?INDEX (?:IF NOT EXISTS )?("[^"]+"|\S+)\s+ON\s+("[^"]+"|[^\s(]+)/i;
+
+/** `CREATE INDEX <index> ON <table> …` re-targeted: another index name, another table. */
+function indexSql(sql: string, index: string, table: string): string {
+  if (!INDEX_HEAD.test(sql)) throw new Error(`unexpected index definition: ${sql}`);
+  return sql.replace(INDEX_HEAD, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${quote(index)} ON ${quote(table)}`);
+}
+
+/** Deletes a table's rows in short transactions (writers interleave), then drops the empty table. */
+function dropInSteps(db: BetterSqlite3.Database, table: string): void {
+  if (!db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(table)) return;
+  const chunk = db.prepare(`DELETE FROM main.${quote(table)} WHERE rowid IN (SELECT rowid FROM main.${quote(table)} LIMIT ${COPY_CHUNK})`);
+  while (db.transaction(() => chunk.run().changes).immediate() > 0);
+  db.exec(`DROP TABLE main.${quote(table)}`);
+}
+
 /**
- * Swaps the scratch tables of `names` in for the live ones in one transaction, applying the events
- * appended since the scratch build first (so nothing written meanwhile is lost), and sets their
- * checkpoints. `liveReadStore` is the live file's SqliteReadStore (its statements follow the renames).
+ * Renames indexes in the schema table. SQLite has no ALTER INDEX … RENAME, and index names are global:
+ * the fresh tables' indexes are built under temporary names before the write lock and take their real
+ * names here, so the read store's `CREATE INDEX IF NOT EXISTS <name>` finds them at its next start (no
+ * duplicate) and `INDEXED BY <name>` keeps working. This is SQLite's documented procedure for schema
+ * changes ALTER cannot make (https://sqlite.org/lang_altertable.html#otheralter): inside the write
+ * transaction, update sqlite_schema (writable_schema; better-sqlite3's defensive mode lifted for this
+ * only), then increment schema_version so every connection reloads the schema. Only `name` and the name
+ * in `sql` change; the index's pages (rootpage) stay as built.
+ */
+function renameIndexes(db: BetterSqlite3.Database, renames: { from: string; to: string; sql: string }[]): void {
+  if (renames.length === 0) return;
+  db.unsafeMode(true);
+  try {
+    const version = db.pragma('schema_version', { simple: true }) as number;
+    db.pragma('writable_schema = ON');
+    const update = db.prepare("UPDATE main.sqlite_master SET name = ?, sql = ? WHERE type = 'index' AND name = ?");
+    for (const r of renames) {
+      if (update.run(r.to, r.sql, r.from).changes !== 1) throw new Error(`index ${r.from} not found`);
+    }
+    db.pragma('writable_schema = OFF');
+    db.pragma(`schema_version = ${version + 1}`);
+  } finally {
+    db.pragma('writable_schema = OFF');
+    db.unsafeMode(false);
+  }
+}
+
+/** Rows of the scratch tables changed since the last copy (filled by triggers during the catch-up rounds). */
+const CHANGED = 'rebuild_changed_rows';
+
+/** Triggers on the scratch copy's tables recording the rowid of every row inserted, updated or deleted. */
+function trackChanges(scratch: BetterSqlite3.Database, tables: readonly string[]): void {
+  // No uniqueness (a conflict policy inside a trigger yields to the outer statement's): read DISTINCT.
+  scratch.exec(`CREATE TABLE IF NOT EXISTS ${CHANGED} (tbl TEXT NOT NULL, rid INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS ${CHANGED}_by_row ON ${CHANGED} (tbl, rid);`);
+  for (const table of tables) {
+    const t = quote(table);
+    const name = (what: string) => quote(`${CHANGED}_${table}_${what}`);
+    const record = (row: 'new' | 'old') => `INSERT INTO ${CHANGED} (tbl, rid) VALUES ('${table.replace(/'/g, "''")}', ${row}.rowid);`;
+    scratch.exec(`
+      CREATE TRIGGER IF NOT EXISTS ${name('i')} AFTER INSERT ON ${t} BEGIN ${record('new')} END;
+      CREATE TRIGGER IF NOT EXISTS ${name('u')} AFTER UPDATE ON ${t} BEGIN ${record('old')} ${record('new')} END;
+      CREATE TRIGGER IF NOT EXISTS ${name('d')} AFTER DELETE ON ${t} BEGIN ${record('old')} END;`);
+  }
+}
+
+/** Re-copies the changed rows of each plan's table into `<name>__new`, in short transactions. */
+function copyChangedRows(liveDb: BetterSqlite3.Database, scratch: BetterSqlite3.Database, plans: readonly SwapPlan[]): void {
+  for (const { name, fresh, columns } of plans) {
+    const ids = liveDb.prepare(`SELECT DISTINCT rid FROM rebuild.${CHANGED} WHERE tbl = ? AND rid > ? ORDER BY rid LIMIT ${COPY_CHUNK}`).pluck();
+    const remove = liveDb.prepare(`DELETE FROM main.${quote(fresh)} WHERE rowid IN (SELECT value FROM json_each(?))`);
+    const insert = liveDb.prepare(
+      `INSERT INTO main.${quote(fresh)} (rowid, ${columns}) SELECT rowid, ${columns} FROM rebuild.${quote(name)} WHERE rowid IN (SELECT value FROM json_each(?))`,
+    );
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const chunk = ids.all(name, after) as number[];
+      if (chunk.length === 0) break;
+      const list = JSON.stringify(chunk);
+      liveDb.transaction(() => {
+        remove.run(list);
+        insert.run(list);
+      }).immediate();
+      after = chunk[chunk.length - 1];
+    }
+  }
+  scratch.exec(`DELETE FROM ${CHANGED}`);
+}
+
+/** Applies the log's events after `position` to the scratch copy; returns the new position and how many. */
+function catchUpScratch(store: SqliteReadStore, log: SqliteEventLog, position: number): { position: number; applied: number } {
+  let applied = 0;
+  for (;;) {
+    const page = log.readAllSync({ afterPosition: position, maxCount: BATCH });
+    if (page.length === 0) break;
+    store.applyEvents(page);
+    applied += page.length;
+    position = page[page.length - 1].globalPosition;
+  }
+  return { position, applied };
+}
+
+/** At most this many catch-up rounds before the swap; each round's events are what the next one has to apply. */
+const MAX_CATCH_UP_ROUNDS = 20;
+
+/**
+ * Swaps the scratch tables of `names` in for the live ones, applying the events appended since the
+ * scratch build (so nothing written meanwhile is lost), and sets their checkpoints. `liveReadStore` is
+ * the live file's SqliteReadStore (its statements follow the renames).
+ *
+ * In bounded steps, so the service's writers (busy timeout 5 s) never wait long:
+ * 1. each fresh table is created in the live file as `<name>__new` with its secondary indexes (under
+ *    temporary names) while still empty, then filled in chunks of COPY_CHUNK rows, each a short
+ *    transaction: no index is built in one piece;
+ * 2. one write transaction renames: live `<name>` -> `<name>__old` (its indexes -> `<index>__old`),
+ *    `<name>__new` -> `<name>`, the temporary index names -> the real ones (renameIndexes); then applies the events
+ *    appended since the scratch build and sets the checkpoints. Renames cost the same at any size; the
+ *    catch-up is the events written during steps 1 (reported as `caughtUp`);
+ * 3. the old tables are emptied in chunks and dropped.
  */
 export function swapIn(
   liveDb: BetterSqlite3.Database,
@@ -138,7 +258,7 @@ export function swapIn(
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
   scope: ReplayScope,
-): { caughtUp: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
+): { caughtUp: number; caughtUpBefore: number; rounds: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
@@ -147,10 +267,9 @@ export function swapIn(
     const { tables: names, missing } = resolveTables(scope, scratchTables);
     const swapped: string[] = [];
     const skipped: string[] = [...missing];
-    // 1. Outside the write lock for more than a moment: copy each fresh table in as `<name>__new`, in
-    //    chunks of COPY_CHUNK rows, each its own short transaction (the service's writers interleave).
-    //    Nobody else uses `__new` tables and the scratch copy no longer changes.
-    const plans: Array<{ name: string; fresh: string; indexes: SchemaEntry[] }> = [];
+    // 1. Outside the write lock for more than a moment. Nobody else uses `__new` / `__old` tables (a
+    //    crashed rebuild may have left some: dropped first) and the scratch copy no longer changes.
+    const plans: SwapPlan[] = [];
     for (const name of names) {
       const entries = schema(name);
       const table = entries.find((e) => e.type === 'table');
@@ -160,7 +279,12 @@ export function swapIn(
       }
       const fresh = `${name}__new`;
       liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
+      dropInSteps(liveDb, `${name}__old`);
       liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
+      const indexes = entries
+        .filter((e) => e.type === 'index')
+        .map((e) => ({ name: e.name, sql: e.sql!, temporary: `${e.name}__new` }));
+      for (const index of indexes) liveDb.exec(indexSql(index.sql, index.temporary, fresh).replace(/ INDEX /, ' INDEX main.'));
       const columns = (liveDb.prepare(`SELECT name FROM pragma_table_info(?, 'rebuild')`).all(name) as { name: string }[])
         .map((c) => quote(c.name))
         .join(', ');
@@ -175,22 +299,52 @@ export function swapIn(
         if (copied < COPY_CHUNK) break;
         after = (lastCopied.get() as { last: number }).last;
       }
-      plans.push({ name, fresh, indexes: entries.filter((e) => e.type === 'index') });
+      plans.push({ name, fresh, columns, indexes });
       swapped.push(name);
     }
-    // 2. One write transaction: drop the live tables, rename the fresh ones, build their secondary
-    //    indexes, apply the events appended since the scratch build, set the checkpoints.
-    let caughtUp = 0;
+    // 2. Events the service appended meanwhile: applied to the scratch copy (its own file: no lock on
+    //    the live one) and the rows they changed copied again, in rounds, until a round is short. What
+    //    the last round leaves is applied inside the lock.
     let position = build.position;
+    let rounds = 0;
+    let caughtUpBefore = 0;
+    const scratch = openSqliteDatabase(build.path, { durability: 'normal' });
+    try {
+      scratch.pragma('synchronous = OFF');
+      const scratchStore = new SqliteReadStore(scratch);
+      trackChanges(scratch, plans.map((p) => p.name));
+      while (rounds < MAX_CATCH_UP_ROUNDS) {
+        const round = catchUpScratch(scratchStore, log, position);
+        position = round.position;
+        if (round.applied === 0) break;
+        rounds++;
+        caughtUpBefore += round.applied;
+        copyChangedRows(liveDb, scratch, plans);
+        if (round.applied < BATCH) break;
+      }
+    } finally {
+      scratch.close();
+    }
+    // 3. One write transaction of renames, the last catch-up and the checkpoints.
+    let caughtUp = 0;
+    const liveIndexes = liveDb.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL");
     const lockStarted = Date.now();
     liveDb.transaction(() => {
+      const renames: { from: string; to: string; sql: string }[] = [];
       for (const { name, fresh, indexes } of plans) {
-        liveDb.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
-        liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
-        for (const index of indexes) {
-          liveDb.exec(index.sql!.replace(/^CREATE (UNIQUE )?INDEX (IF NOT EXISTS )?/i, 'CREATE $1INDEX main.'));
+        const live = liveDb.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(name);
+        if (live) {
+          const old = `${name}__old`;
+          liveDb.exec(`ALTER TABLE main.${quote(name)} RENAME TO ${quote(old)}`);
+          for (const index of liveIndexes.all(old) as { name: string; sql: string }[]) {
+            renames.push({ from: index.name, to: `${index.name}__old`, sql: indexSql(index.sql, `${index.name}__old`, old) });
+          }
         }
+        liveDb.exec(`ALTER TABLE main.${quote(fresh)} RENAME TO ${quote(name)}`);
+        // The scratch copy's definition names the real index and table: the text the read store wrote.
+        for (const index of indexes) renames.push({ from: index.temporary, to: index.name, sql: index.sql });
       }
+      renameIndexes(liveDb, renames);
       // Events appended by the running service since the scratch build: the write lock we hold keeps
       // the log still now. Applying is idempotent, so the projections not swapped are unharmed.
       for (;;) {
@@ -209,7 +363,10 @@ export function swapIn(
         if (scope.tables === 'all' || own.every((t) => swapped.includes(t))) setCheckpoint.run(name, position, projectionVersion(name)!);
       }
     }).immediate();
-    return { caughtUp, position, swapped, skipped, lockMs: Date.now() - lockStarted };
+    const lockMs = Date.now() - lockStarted;
+    // 4. The old tables go in short steps as well.
+    for (const { name } of plans) dropInSteps(liveDb, `${name}__old`);
+    return { caughtUp, caughtUpBefore, rounds, position, swapped, skipped, lockMs };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');
   }

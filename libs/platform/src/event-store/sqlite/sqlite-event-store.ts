@@ -367,6 +367,25 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * Every event exactly as stored, stream by stream (streams in name order, each in revision order), in
+   * pages along the (stream_name, stream_revision) index: what `verify` walks to check the hash chains
+   * with one stream's state in memory at a time (StreamChainVerifier).
+   */
+  *iterateStoredByStream(pageSize = 1000): Generator<StoredEvent> {
+    const first = this.db.prepare(`SELECT ${this.columns} FROM events ORDER BY stream_name, stream_revision LIMIT ?`);
+    const next = this.db.prepare(
+      `SELECT ${this.columns} FROM events WHERE (stream_name, stream_revision) > (?, ?) ORDER BY stream_name, stream_revision LIMIT ?`,
+    );
+    let page = guard(() => first.all(pageSize) as EventRow[]);
+    for (;;) {
+      for (const row of page) yield toStored(row);
+      if (page.length < pageSize) return;
+      const last = page[page.length - 1];
+      page = guard(() => next.all(last.stream_name, last.stream_revision, pageSize) as EventRow[]);
+    }
+  }
+
   /** Global position of the last event in the log, 0 when the log is empty. */
   headPosition(): number {
     return guard(() => this.headStmt.get()?.pos ?? 0);
