@@ -1,4 +1,5 @@
 import {
+  periodRunSteps,
   decideFilingPeriod,
   FILING_PERIOD_STATUSES,
   type FilingPeriodStatus,
@@ -105,5 +106,17 @@ describe('FilingPeriod decider', () => {
   it('periods are YYYY-MM with a real month', () => {
     expect(['2024-01', '2024-12'].every(isPeriod)).toBe(true);
     expect(['2024-13', '2024-00', '2024-1', '24-01', '2024-01-01'].some(isPeriod)).toBe(false);
+  });
+});
+
+describe('periodRunSteps: which documents a run moves', () => {
+  it('reconcile moves Recorded, file moves Reconciled, reopen undoes what the period reached', () => {
+    expect(periodRunSteps('reconcile', undefined)).toEqual([{ from: 'Recorded', transition: 'Reconciled' }]);
+    expect(periodRunSteps('file', undefined)).toEqual([{ from: 'Reconciled', transition: 'Filed' }]);
+    expect(periodRunSteps('reopen', 'Reconciled')).toEqual([{ from: 'Reconciled', transition: 'UnReconciled' }]);
+    expect(periodRunSteps('reopen', 'Filed')).toEqual([
+      { from: 'Filed', transition: 'UnFiled' },
+      { from: 'Reconciled', transition: 'UnReconciled' },
+    ]);
   });
 });

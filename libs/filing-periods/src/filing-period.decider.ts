@@ -1,5 +1,5 @@
 import type { FilingPeriodEvent, FilingPeriodKey, PeriodTotalsSnapshot } from './filing-period.events';
-import { type ActorRole, assertMayRunPeriod, LedgerError, type PeriodOperation } from '@tax-ledger/ledger';
+import { type ActorRole, assertMayRunPeriod, LedgerError, type PeriodOperation, type StateTransition, type TransactionState } from '@tax-ledger/ledger';
 
 /** Open: documents can be recorded and revised. The -ing states are a bulk run under way (or interrupted). */
 export const FILING_PERIOD_STATUSES = ['Open', 'Reconciling', 'Reconciled', 'Filing', 'Filed', 'Reopening'] as const;
@@ -124,3 +124,23 @@ export const foldFilingPeriod = (events: readonly FilingPeriodEvent[]): FilingPe
 
 /** YYYY-MM with a real month. */
 export const isPeriod = (value: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+
+/**
+ * The document transitions a run makes, in order: each moves the period's committed documents that are in
+ * `from` with `transition` (reopening a filed period makes two steps per document).
+ */
+export function periodRunSteps(operation: PeriodOperation, reopenFrom: 'Reconciled' | 'Filed' | undefined): { from: TransactionState; transition: StateTransition }[] {
+  switch (operation) {
+    case 'reconcile':
+      return [{ from: 'Recorded', transition: 'Reconciled' }];
+    case 'file':
+      return [{ from: 'Reconciled', transition: 'Filed' }];
+    case 'reopen':
+      return reopenFrom === 'Filed'
+        ? [
+            { from: 'Filed', transition: 'UnFiled' },
+            { from: 'Reconciled', transition: 'UnReconciled' },
+          ]
+        : [{ from: 'Reconciled', transition: 'UnReconciled' }];
+  }
+}

@@ -1,25 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
+import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
 import {
   decideFilingPeriod,
+  type FilingPeriod,
   type FilingPeriodCommand,
   type FilingPeriodEvent,
   type FilingPeriodKey,
   filingPeriodStreamName,
   type FilingPeriodView,
   foldFilingPeriod,
+  periodRunSteps,
   type PeriodTotalsSnapshot,
 } from '@tax-ledger/filing-periods';
 import {
   type ActorRole,
   LedgerError,
   type PeriodOperation,
-  type StateTransition,
-  type TransactionState,
 } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { randomUUID } from 'node:crypto';
+import { decideAndAppend } from '../common/decide-and-append';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
 
@@ -43,23 +44,6 @@ export interface PeriodRunOptions {
   afterDocument?: (transitioned: number) => void;
 }
 
-/** The document transitions a run applies: each moves documents in `from` with `transition`. */
-function stepsOf(operation: PeriodOperation, reopenFrom: 'Reconciled' | 'Filed' | undefined): { from: TransactionState; transition: StateTransition }[] {
-  switch (operation) {
-    case 'reconcile':
-      return [{ from: 'Recorded', transition: 'Reconciled' }];
-    case 'file':
-      return [{ from: 'Reconciled', transition: 'Filed' }];
-    case 'reopen':
-      return reopenFrom === 'Filed'
-        ? [
-            { from: 'Filed', transition: 'UnFiled' },
-            { from: 'Reconciled', transition: 'UnReconciled' },
-          ]
-        : [{ from: 'Reconciled', transition: 'UnReconciled' }];
-  }
-}
-
 /**
  * Runs reconcile / file / reopen on a filing period: `…Started` on the period's stream, then an ordinary
  * ChangeTransactionState on each committed document of the period (its metadata's causationId is the
@@ -78,23 +62,24 @@ export class PeriodRunner {
 
   async run(key: FilingPeriodKey, operation: PeriodOperation, metadata: EventMetadata, actorRole: ActorRole, options: PeriodRunOptions = {}): Promise<PeriodRunResult> {
     const stream = filingPeriodStreamName(key);
-    const history = await this.eventStore.readStream(stream);
-    const state = foldFilingPeriod(history as unknown as FilingPeriodEvent[]);
     const newRunId = randomUUID();
-    const started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation, runId: newRunId, comment: options.comment, actorRole } }, state);
-    let revision = history.length ? history[history.length - 1].revision : -1;
+    // Start (or find the run under way), decided on the period's stream as it is when appending: a
+    // concurrent start or reopen is decided again, never overwritten.
+    const start = await this.decideAndAppend(stream, (state) =>
+      decideFilingPeriod({ type: 'StartPeriodRun', data: { key, operation, runId: newRunId, comment: options.comment, actorRole } }, state),
+      { ...metadata, causationId: metadata.requestId },
+    );
+    const started = start.appended;
+    const state = start.state;
     let reopenFrom = state.reopenFrom;
-    if (started.length) {
-      revision = await this.append(stream, started, revision, { ...metadata, causationId: metadata.requestId });
-      const first = started[0];
-      if (first.type === 'PeriodReopenStarted') reopenFrom = first.data.from;
-    }
+    const first = started[0] as unknown as FilingPeriodEvent | undefined;
+    if (first?.type === 'PeriodReopenStarted') reopenFrom = first.data.from;
     const runId = started.length ? newRunId : state.runId!;
     const documentMetadata: EventMetadata = { ...metadata, causationId: runId, periodRunId: runId };
 
     let transitioned = 0;
     let skipped = 0;
-    for (const step of stepsOf(operation, reopenFrom)) {
+    for (const step of periodRunSteps(operation, reopenFrom)) {
       let afterId: string | undefined;
       for (;;) {
         const page = await this.readStore.listPeriodDocuments(key.accountId, key.companyCode, key.period, {
@@ -144,24 +129,49 @@ export class PeriodRunner {
         documentCounts: r.documentCounts,
       })),
     };
-    const current = foldFilingPeriod((await this.eventStore.readStream(stream)) as unknown as FilingPeriodEvent[]);
     const complete: FilingPeriodCommand = {
       type: 'CompletePeriodRun',
       data: { key, runId, documentsTransitioned: transitioned, totals, comment: options.comment },
     };
-    await this.append(stream, decideFilingPeriod(complete, current), revision, { ...metadata, causationId: runId });
+    await this.decideAndAppend(stream, (current) => decideFilingPeriod(complete, current), { ...metadata, causationId: runId });
     const period = await this.readStore.getFilingPeriod(key.accountId, key.companyCode, key.period, key.region);
     return { runId, resumed: started.length === 0, documentsTransitioned: transitioned, documentsSkipped: skipped, period: period! };
   }
 
-  private async append(stream: string, events: FilingPeriodEvent[], revision: number, metadata: EventMetadata): Promise<number> {
-    const result = await this.eventStore.append(
-      stream,
-      events.map((e) => ({ type: e.type, data: e.data, metadata })),
-      { expectedRevision: revision < 0 ? 'no_stream' : revision },
-    );
-    // The run lists its documents and totals from the read models next: never from stale ones.
-    await this.waitForProjection(result.lastGlobalPosition, { required: true });
-    return result.nextExpectedRevision;
+  /**
+   * The period stream's write path (`decideAndAppend`: read, fold, decide, append at the expected revision,
+   * decide again after a lost race); nothing decided, nothing appended. The run lists its documents and
+   * totals from the read models next: it waits for them (required: never from stale ones).
+   */
+  private async decideAndAppend(
+    stream: string,
+    decide: (state: FilingPeriod) => FilingPeriodEvent[],
+    metadata: EventMetadata,
+  ): Promise<{ state: FilingPeriod; appended: RecordedEvent[] }> {
+    let undecided: FilingPeriod | undefined;
+    try {
+      const { state, appended, result } = await decideAndAppend(
+        this.eventStore,
+        stream,
+        (history) => foldFilingPeriod(history as unknown as FilingPeriodEvent[]),
+        (current) => {
+          const events = decide(current);
+          if (events.length === 0) {
+            undecided = current;
+            throw NOTHING_DECIDED;
+          }
+          return events;
+        },
+        metadata,
+      );
+      await this.waitForProjection(result.lastGlobalPosition, { required: true });
+      return { state, appended };
+    } catch (error) {
+      if (error === NOTHING_DECIDED && undecided) return { state: undecided, appended: [] };
+      throw error;
+    }
   }
 }
+
+/** Thrown inside a decision that decided nothing, so nothing is appended. */
+const NOTHING_DECIDED = new Error('nothing decided');
