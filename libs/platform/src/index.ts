@@ -13,3 +13,4 @@ export * from './projector/projector';
 export * from './read-store/dates';
 export * from './event-store/sqlite/event-data-join';
 export * from './read-store/mongo-documents';
+export * from './read-store/sqlite-statements';

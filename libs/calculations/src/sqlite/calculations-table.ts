@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { day, type RecordedEvent } from '@tax-ledger/platform';
+import { day, joinEventData, type RecordedEvent, type RowWithEventData, SqliteStatements, withEventDocument } from '@tax-ledger/platform';
 import type { CalculationKey } from '../tax-calculation.events';
 import { isCalculationEvent, projectCalculation } from '../calculations.projection';
 import type { CalculationListFilter, CalculationView } from '../calculation-views';
@@ -28,13 +28,8 @@ CREATE INDEX IF NOT EXISTS calculations_by_date_code
 const KEY_WHERE =
   'c.account_id = @accountId AND c.company_code = @companyCode AND c.transaction_type = @transactionType AND c.document_code = @documentCode';
 /** The document is not copied: the row keeps the revision of the event holding it, joined back on read. */
-const SELECT_WITH_DOCUMENT =
-  'SELECT c.view, e.data FROM calculations c JOIN events e ON e.stream_name = c.stream_id AND e.stream_revision = c.document_revision';
+const SELECT_WITH_DOCUMENT = `SELECT c.view, e.data FROM calculations c ${joinEventData('c', 'stream_id', 'document_revision')}`;
 
-interface Row {
-  view: string;
-  data: string;
-}
 
 const keyParams = (key: CalculationKey) => ({
   accountId: key.accountId,
@@ -43,11 +38,7 @@ const keyParams = (key: CalculationKey) => ({
   documentCode: key.documentCode,
 });
 
-function withDocument(row: Row): CalculationView {
-  const view = JSON.parse(row.view) as CalculationView;
-  view.document = (JSON.parse(row.data) as { document: CalculationView['document'] }).document;
-  return view;
-}
+const withDocument = (row: RowWithEventData): CalculationView => withEventDocument<CalculationView>(row);
 
 /**
  * The `calculations` table of the embedded read store: created with the store, written inside the
@@ -55,16 +46,15 @@ function withDocument(row: Row): CalculationView {
  * log's `events` table is created after the read store).
  */
 export class SqliteCalculationsTable {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly statements: SqliteStatements;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database) {
     if (!db.readonly) db.exec(SCHEMA);
+    this.statements = new SqliteStatements(db);
   }
 
   private statement(sql: string): BetterSqlite3.Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
-    return stmt;
+    return this.statements.get(sql);
   }
 
   /** Applies a calculation event (idempotent: guarded by stream revision); false for any other event. */
@@ -97,7 +87,7 @@ export class SqliteCalculationsTable {
   }
 
   get(key: CalculationKey): CalculationView | null {
-    const row = this.statement(`${SELECT_WITH_DOCUMENT} WHERE ${KEY_WHERE}`).get(keyParams(key)) as Row | undefined;
+    const row = this.statement(`${SELECT_WITH_DOCUMENT} WHERE ${KEY_WHERE}`).get(keyParams(key)) as RowWithEventData | undefined;
     return row ? withDocument(row) : null;
   }
 
@@ -115,6 +105,6 @@ export class SqliteCalculationsTable {
     if (filter.startDate !== undefined) (where.push('c.transaction_date >= @startDate'), (params.startDate = day(filter.startDate)));
     if (filter.endDate !== undefined) (where.push('c.transaction_date <= @endDate'), (params.endDate = day(filter.endDate)));
     const sql = `${SELECT_WITH_DOCUMENT} WHERE ${where.join(' AND ')} ORDER BY c.document_code, c.transaction_type LIMIT @limit`;
-    return (this.statement(sql).all(params) as Row[]).map(withDocument);
+    return (this.statement(sql).all(params) as RowWithEventData[]).map(withDocument);
   }
 }

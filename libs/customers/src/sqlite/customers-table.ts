@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { RecordedEvent } from '@tax-ledger/platform';
+import { type RecordedEvent, SqliteStatements } from '@tax-ledger/platform';
 import { type CustomerListFilter, type CustomerView, isCustomerEvent, projectCustomer } from '../customers.projection';
 
 /** Read model `customers` (projection CUSTOMERS_PROJECTION): one row per customer of a company. */
@@ -21,16 +21,15 @@ const KEY_WHERE = 'account_id = @accountId AND company_code = @companyCode AND c
  * projector's batch by `apply`, read by `get` / `list` (ordered by customer code, the primary key).
  */
 export class SqliteCustomersTable {
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly statements: SqliteStatements;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database) {
     if (!db.readonly) db.exec(SCHEMA);
+    this.statements = new SqliteStatements(db);
   }
 
   private statement(sql: string): BetterSqlite3.Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
-    return stmt;
+    return this.statements.get(sql);
   }
 
   /** Applies a customer event (idempotent: guarded by stream revision); false for any other event. */
