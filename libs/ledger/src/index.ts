@@ -3,3 +3,4 @@ export * from './period-operation';
 export * from './permissions';
 export * from './roles';
 export * from './transaction-state';
+export * from './idempotency-key';

@@ -26,7 +26,7 @@ import { eventMetadata } from '../common/event-metadata';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { DocumentHistoryService } from '../history/document-history.service';
 import { assertDateRange, DEFAULT_LIST_LIMIT } from '../tng-document/list-documents.query.dto';
-import { type CommandOutcome, Idempotency, idempotentRequest } from '../common/idempotency';
+import { type CommandOutcome, Idempotency } from '../common/idempotency';
 import { presentTransaction } from '../tng-document/tng-document.presenter';
 import { encodeSegment, parseIfMatch, parseTransactionType } from '../common/route-params';
 import { presentCalculation } from './calculation.presenter';
@@ -84,8 +84,8 @@ export class CalculationsController {
     document.header.documentCode ??= generateDocumentCode();
     const key = this.keyOf(caller, document.header.companyCode, document.header.transactionType, document.header.documentCode);
     const { view, created } = await this.idempotency.run<CalculationView>(
-      caller.accountId,
-      idempotentRequest(request),
+      caller,
+      request,
       (extra) =>
         this.commands.execute<RecordCalculationCommand, CommandOutcome<CalculationView>>(
           new RecordCalculationCommand(key, document, eventMetadata(request, caller, extra), { ifMatch: parseIfMatch(request.headers['if-match']) }, strictRequested),
@@ -201,7 +201,7 @@ export class CalculationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const calculationKey = this.keyFromPath(caller, params);
-    const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+    const { view } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute<CreateTransactionFromCalculationCommand, CommandOutcome<TransactionView>>(
         new CreateTransactionFromCalculationCommand(calculationKey, body.documentCode, body.recalculate ?? true, body.comment, eventMetadata(request, caller, extra)),
       ),

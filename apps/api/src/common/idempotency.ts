@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
+import { EVENT_STORE, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '@tax-ledger/platform';
+import {
+  decideIdempotencyKey,
+  foldIdempotencyKey,
+  type IdempotencyKeyEvent,
+  idempotencyKeyStreamName,
+} from '@tax-ledger/ledger';
 import { IdempotencyKeyConflict, projectTransaction, type TransactionView } from '@tax-ledger/transactions';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, badRequest } from './api-error';
+import { type EventActor, eventMetadata } from './event-metadata';
 
 export interface IdempotentRequest {
   key: string;
@@ -42,11 +49,20 @@ export interface CommandOutcome<V = TransactionView> {
 /** How a replay rebuilds the answer from the stream: the projection of the command's record type. */
 export type ReplayProjection<V> = (view: V | null, event: RecordedEvent) => V | null;
 
+/** A reservation unanswered this long, whose request wrote nothing, was abandoned (its process died). */
+export const ABANDONED_RESERVATION_MS = 60_000;
+/** How long a request waits for the same request running elsewhere to answer, before 409. */
+const IN_FLIGHT_WAIT_MS = 5_000;
+
 /**
- * Idempotency-Key on writes (docs/architecture.md "Events"): the same key and request replays the first answer; the same
- * key with another request is 422. The key travels in the events' metadata and is recorded by a
- * projection in the append's own transaction (embedded), so a retry racing the original still gets
- * exactly one write.
+ * Idempotency-Key on writes (docs/architecture.md "Events"): the same key and request replays the first
+ * answer; the same key with another request is 422. Of requests racing with one key exactly one runs,
+ * whichever process or replica serves them: each first reserves the key by appending to the key's own
+ * stream with expected revision "no stream" (`libs/ledger/src/idempotency-key.ts`), which the event store
+ * grants once. The others answer from the first (replay), 422 (another request), or 409
+ * `IdempotencyKeyInFlight` while it still runs. The key also travels in the written events' metadata
+ * (the `idempotency_keys` read model, the replay's fast path; embedded, it is checked again inside the
+ * append's transaction).
  */
 @Injectable()
 export class Idempotency {
@@ -55,22 +71,99 @@ export class Idempotency {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
-  async run<V = TransactionView>(
-    accountId: string,
-    idempotent: IdempotentRequest | undefined,
+  async run<V extends { id: string; streamRevision: number } = TransactionView>(
+    caller: EventActor & { accountId: string },
+    request: FastifyRequest,
     execute: (metadata: Record<string, string>) => Promise<CommandOutcome<V>>,
     project: ReplayProjection<V> = projectTransaction as unknown as ReplayProjection<V>,
   ): Promise<CommandOutcome<V>> {
+    const idempotent = idempotentRequest(request);
     if (!idempotent) return execute({});
+    const accountId = caller.accountId;
     const earlier = await this.replay(accountId, idempotent, project);
     if (earlier) return earlier;
+    const extra = { idempotencyKey: idempotent.key, requestHash: idempotent.requestHash };
+    // The key stream's own events carry no idempotencyKey metadata: they are not the write that answers it.
+    const metadata = eventMetadata(request, caller);
+    const stream = idempotencyKeyStreamName(accountId, idempotent.key);
+    const answered = await this.reserve(stream, accountId, idempotent, metadata, project);
+    if (answered) return answered;
+    let outcome: CommandOutcome<V>;
     try {
-      return await execute({ idempotencyKey: idempotent.key, requestHash: idempotent.requestHash });
+      outcome = await execute(extra);
     } catch (error) {
       if (!(error instanceof IdempotencyKeyConflict)) throw error;
       const winner = await this.replay(accountId, idempotent, project); // a concurrent request with this key won
       if (winner) return winner;
       throw error;
+    }
+    const answer: IdempotencyKeyEvent = {
+      type: 'IdempotencyKeyAnswered',
+      data: { accountId, key: idempotent.key, streamName: outcome.view.id, revision: outcome.view.streamRevision },
+    };
+    // Best effort: the write stands without it (the read model's record answers replays too).
+    await this.eventStore.append(stream, [{ ...answer, metadata }]).catch(() => undefined);
+    return outcome;
+  }
+
+  /** Reserves the key; null when this request may run, else the first request's answer (or 409 / 422). */
+  private async reserve<V>(
+    stream: string,
+    accountId: string,
+    idempotent: IdempotentRequest,
+    metadata: ReturnType<typeof eventMetadata>,
+    project: ReplayProjection<V>,
+  ): Promise<CommandOutcome<V> | null> {
+    const reservation = (): { type: string; data: unknown; metadata: typeof metadata } => ({
+      type: 'IdempotencyKeyReserved',
+      data: { accountId, key: idempotent.key, requestHash: idempotent.requestHash, reservedAt: new Date().toISOString() },
+      metadata,
+    });
+    try {
+      await this.eventStore.append(stream, [reservation()], { expectedRevision: 'no_stream' });
+      return null;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+    // The same request running elsewhere usually answers within milliseconds: wait for it a while (as a
+    // client would retry), answering 409 only when it takes longer.
+    const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (;;) {
+      const history = await this.eventStore.readStream(stream);
+      const state = foldIdempotencyKey(history as unknown as IdempotencyKeyEvent[]);
+      const written = (await this.readStore.getIdempotencyRecord(accountId, idempotent.key)) !== null;
+      const decision = decideIdempotencyKey(state, idempotent.requestHash, new Date(), ABANDONED_RESERVATION_MS, written);
+      if (decision.outcome === 'inFlight' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      return this.settle(decision, stream, history.length - 1, reservation, idempotent, project);
+    }
+  }
+
+  private async settle<V>(
+    decision: ReturnType<typeof decideIdempotencyKey>,
+    stream: string,
+    lastRevision: number,
+    reservation: () => { type: string; data: unknown; metadata: ReturnType<typeof eventMetadata> },
+    idempotent: IdempotentRequest,
+    project: ReplayProjection<V>,
+  ): Promise<CommandOutcome<V> | null> {
+    switch (decision.outcome) {
+      case 'reused':
+        throw reusedKey(idempotent.key);
+      case 'replay':
+        return this.answerFrom(decision.streamName, decision.revision, project);
+      case 'takeOver':
+        try {
+          await this.eventStore.append(stream, [reservation()], { expectedRevision: lastRevision });
+          return null;
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          throw inFlight(idempotent.key); // another retry took it over first
+        }
+      case 'inFlight':
+        throw inFlight(idempotent.key);
     }
   }
 
@@ -78,12 +171,20 @@ export class Idempotency {
   private async replay<V>(accountId: string, idempotent: IdempotentRequest, project: ReplayProjection<V>): Promise<CommandOutcome<V> | undefined> {
     const record = await this.readStore.getIdempotencyRecord(accountId, idempotent.key);
     if (!record) return undefined;
-    if (record.requestHash !== idempotent.requestHash) {
-      throw new ApiError(422, 'IdempotencyKeyReused', `Idempotency-Key "${idempotent.key}" was already used for a different request.`, 'Idempotency-Key');
-    }
-    const events = await this.eventStore.readStream(record.streamName, { maxCount: record.revision + 1 });
+    if (record.requestHash !== idempotent.requestHash) throw reusedKey(idempotent.key);
+    return this.answerFrom(record.streamName, record.revision, project);
+  }
+
+  private async answerFrom<V>(streamName: string, revision: number, project: ReplayProjection<V>): Promise<CommandOutcome<V>> {
+    const events = await this.eventStore.readStream(streamName, { maxCount: revision + 1 });
     const view = events.reduce<V | null>(project, null);
-    if (!view) throw new Error(`idempotency record ${record.key} points at an empty stream ${record.streamName}`);
-    return { view, created: record.revision === 0 };
+    if (!view) throw new Error(`the answer to an Idempotency-Key points at an empty stream ${streamName}`);
+    return { view, created: revision === 0 };
   }
 }
+
+const reusedKey = (key: string) =>
+  new ApiError(422, 'IdempotencyKeyReused', `Idempotency-Key "${key}" was already used for a different request.`, 'Idempotency-Key');
+
+const inFlight = (key: string) =>
+  new ApiError(409, 'IdempotencyKeyInFlight', `A request with Idempotency-Key "${key}" is still being processed; retry it shortly.`, 'Idempotency-Key');

@@ -38,7 +38,7 @@ import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from '.
 import { StateTransitionDto } from './dto/state-transition.dto';
 import { TaxDocumentDto, toTaxDocument } from '../tng-document/tax-document.dto';
 import { GetTransactionQuery, GetTransactionVersionQuery } from './queries/transaction.queries';
-import { Idempotency, idempotentRequest } from '../common/idempotency';
+import { Idempotency } from '../common/idempotency';
 import { type TransactionOrderFilter, transactionsInOrder } from './queries/transactions-in-order';
 import { presentTransaction, presentVersion } from '../tng-document/tng-document.presenter';
 import { DocumentHistoryService } from '../history/document-history.service';
@@ -130,7 +130,7 @@ export class TransactionsController {
   /** Records the body as the document's next version (created when absent): 201 + Location, or 200. */
   private async recordVersion(key: TransactionKey, body: TaxDocumentDto, caller: Caller, request: FastifyRequest, reply: FastifyReply, strict: unknown) {
     const strictRequested = parseStrict(strict);
-    const { view, created } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+    const { view, created } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute(
         new RecordTransactionCommand(
           key,
@@ -203,7 +203,7 @@ export class TransactionsController {
     const strictRequested = parseStrict(strict);
     const key = this.keyFromPath(caller, params);
     assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
-    const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+    const { view } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute(
         new RecordTransactionCommand(
           key,
@@ -233,7 +233,7 @@ export class TransactionsController {
     if (!transition) {
       throw badRequest('InvalidStateTransitionType', `type must be one of ${STATE_TRANSITIONS.join(', ')} (case-insensitive).`, 'type');
     }
-    const { view } = await this.idempotency.run(caller.accountId, idempotentRequest(request), (extra) =>
+    const { view } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute(
         new ChangeTransactionStateCommand(key, transition, body.comment, caller.role, eventMetadata(request, caller, extra), {
           ifMatch: parseIfMatch(request.headers['if-match']),
