@@ -2,6 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { ApiError } from '../common/api-error';
 import type { RequestWithCaller } from './caller';
+import { AccountRateLimit } from './account-rate-limit';
 import { CredentialVerifier } from './credential-verifier';
 import { secretsEqual } from './license-key';
 
@@ -14,9 +15,10 @@ export class PartnerAuthGuard implements CanActivate {
   constructor(
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly verifier: CredentialVerifier,
+    private readonly rateLimit: AccountRateLimit,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     const partnerKey = this.config.partnerKey;
     if (!partnerKey) {
@@ -32,6 +34,7 @@ export class PartnerAuthGuard implements CanActivate {
       throw new ApiError(401, 'AuthenticationFailed', 'A valid partner key is required: Authorization: Bearer <partner key>.', 'Authorization');
     }
     request.caller = { accountId: '', credentialId: 'partner', role: 'partner', actor: 'partner' };
+    await this.rateLimit.consume(request.caller);
     return true;
   }
 }

@@ -4,6 +4,7 @@ import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
 import type { FastifyRequest } from 'fastify';
 import type { Caller, RequestWithCaller } from './caller';
+import { AccountRateLimit } from './account-rate-limit';
 import { CredentialVerifier } from './credential-verifier';
 import { assertRole, ROLES_KEY } from './roles';
 
@@ -20,6 +21,7 @@ export class TngAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly reflector: Reflector,
+    private readonly rateLimit: AccountRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,6 +30,7 @@ export class TngAuthGuard implements CanActivate {
     assertAccountHeader(request, caller, true);
     assertTaxVersion(request);
     request.caller = caller;
+    await this.rateLimit.consume(caller);
     assertRole(caller, this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]));
     return true;
   }
