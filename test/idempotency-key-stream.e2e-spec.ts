@@ -1,7 +1,9 @@
 /**
- * The Idempotency-Key reserved on its own stream (libs/ledger/src/idempotency-key.ts): a reservation whose
- * request is still running is waited for and then answered 409 (never run twice); one abandoned before it
- * wrote anything (its process died) is taken over by the retry, which then writes once.
+ * The Idempotency-Key reserved on its own stream (libs/ledger/src/idempotency-key.ts; the distributed
+ * profile's default, switched on here to run it on the embedded store): a reservation whose request is
+ * still running is waited for and then answered 409 (never run twice); one abandoned before it wrote
+ * anything (its process died) is taken over by the retry, which then writes once; a refused request
+ * releases its key, so its retry runs again.
  */
 import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { idempotencyKeyStreamName } from '@tax-ledger/ledger';
@@ -12,7 +14,7 @@ describe('Idempotency-Key stream', () => {
   let a: Account;
   let store: EventStore;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ LEDGER_IDEMPOTENCY_KEY_STREAM: 'true' });
     a = await provisionAccount(t);
     store = t.app.get(EVENT_STORE);
   });
@@ -65,5 +67,15 @@ describe('Idempotency-Key stream', () => {
     expect(res.status).toBe(422);
     expectErrorShape(res.body, 'IdempotencyKeyReused');
     expect((await t.http.get(docPath('KS-3')).set(a.headers)).status).toBe(404);
+  });
+
+  it('a refused request releases its key: its retry runs again at once (and is refused again), nothing else written', async () => {
+    const refused = () => t.http.post('/transactions').set({ ...a.headers, 'Idempotency-Key': 'k-refused', 'If-Match': '"no-such-version"' }).send(seedDocument({ documentCode: 'KS-4' }));
+    expect((await refused()).status).toBe(412);
+    expect((await refused()).status).toBe(412); // ran again (not 409 IdempotencyKeyInFlight)
+    expect((await store.readStream(idempotencyKeyStreamName(a.accountId, 'k-refused'))).map((e) => e.type)).toEqual([
+      'IdempotencyKeyReserved', 'IdempotencyKeyReleased', 'IdempotencyKeyReserved', 'IdempotencyKeyReleased',
+    ]);
+    expect((await t.http.get(docPath('KS-4')).set(a.headers)).status).toBe(404);
   });
 });

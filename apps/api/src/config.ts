@@ -35,6 +35,13 @@ export interface LedgerConfig {
   requestTimeoutMs: number;
   /** A connection with no bytes moving for this long is closed (LEDGER_CONNECTION_TIMEOUT_MS, default 120 s). */
   connectionTimeoutMs: number;
+  /**
+   * Reserve each Idempotency-Key on its own stream before the write (common/idempotency.ts). Default: in
+   * the distributed profile, where nothing else reserves the key before the read models know it;
+   * embedded, the append's own transaction reserves it (and a refused request writes nothing at all).
+   * LEDGER_IDEMPOTENCY_KEY_STREAM=true|false overrides.
+   */
+  idempotencyKeyStream: boolean;
 }
 
 /** A whole number from the environment, at least `min`. */
@@ -82,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (writerThread !== 'true' && writerThread !== 'false') {
     throw new Error(`LEDGER_WRITER_THREAD must be "true" or "false", not "${env.LEDGER_WRITER_THREAD}"`);
   }
+  const keyStream = (env.LEDGER_IDEMPOTENCY_KEY_STREAM ?? (store === 'eventstoredb' ? 'true' : 'false')).toLowerCase();
+  if (keyStream !== 'true' && keyStream !== 'false') {
+    throw new Error(`LEDGER_IDEMPOTENCY_KEY_STREAM must be "true" or "false", not "${env.LEDGER_IDEMPOTENCY_KEY_STREAM}"`);
+  }
   if (store === 'eventstoredb' && (!env.EVENTSTORE_CONNECTION_STRING || !env.MONGODB_URI)) {
     throw new Error('LEDGER_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING and MONGODB_URI');
   }
@@ -103,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     rateLimit: { requests: wholeNumber(env, 'LEDGER_RATE_LIMIT_REQUESTS', 100_000), windowSeconds: wholeNumber(env, 'LEDGER_RATE_LIMIT_WINDOW_S', 10, 1) },
     requestTimeoutMs: wholeNumber(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1),
     connectionTimeoutMs: wholeNumber(env, 'LEDGER_CONNECTION_TIMEOUT_MS', 120_000, 1),
+    idempotencyKeyStream: keyStream === 'true',
   };
 }

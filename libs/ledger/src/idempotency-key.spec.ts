@@ -31,3 +31,12 @@ describe('Idempotency-Key stream', () => {
     expect(state).toEqual({ requestHash: 'h1', reservedAt: '2026-12-07T10:02:00Z' });
   });
 });
+
+describe('Idempotency-Key stream: a refused request', () => {
+  it('released its reservation: any request may reserve the key again', () => {
+    const released: IdempotencyKeyEvent = { type: 'IdempotencyKeyReleased', data: { accountId: 'a', key: 'k' } };
+    const state = foldIdempotencyKey([reserved('h1', '2026-12-07T10:00:00Z'), released]);
+    expect(decideIdempotencyKey(state, 'h1', at('2026-12-07T10:00:01Z'), 60_000, false)).toEqual({ outcome: 'takeOver' });
+    expect(decideIdempotencyKey(state, 'h2', at('2026-12-07T10:00:01Z'), 60_000, false)).toEqual({ outcome: 'takeOver' });
+  });
+});

@@ -16,7 +16,12 @@ export type IdempotencyKeyAnswered = {
   type: 'IdempotencyKeyAnswered';
   data: { accountId: string; key: string; streamName: string; revision: number };
 };
-export type IdempotencyKeyEvent = IdempotencyKeyReserved | IdempotencyKeyAnswered;
+/** The reserving request was refused (it wrote nothing): the key is free for its retry. */
+export type IdempotencyKeyReleased = {
+  type: 'IdempotencyKeyReleased';
+  data: { accountId: string; key: string };
+};
+export type IdempotencyKeyEvent = IdempotencyKeyReserved | IdempotencyKeyAnswered | IdempotencyKeyReleased;
 
 export interface IdempotencyKeyState {
   requestHash?: string;
@@ -28,6 +33,7 @@ export function foldIdempotencyKey(events: readonly IdempotencyKeyEvent[]): Idem
   let state: IdempotencyKeyState = {};
   for (const event of events) {
     if (event.type === 'IdempotencyKeyReserved') state = { requestHash: event.data.requestHash, reservedAt: event.data.reservedAt };
+    else if (event.type === 'IdempotencyKeyReleased') state = {};
     else state = { ...state, answer: { streamName: event.data.streamName, revision: event.data.revision } };
   }
   return state;
@@ -38,8 +44,9 @@ export function foldIdempotencyKey(events: readonly IdempotencyKeyEvent[]): Idem
  * - `replay`: the same request was answered: answer again from that stream and revision;
  * - `reused`: the key was used for another request (422);
  * - `inFlight`: the same request is still running elsewhere (409, retry shortly);
- * - `takeOver`: a reservation older than `abandonAfterMs` was never answered and no write carries the key
- *   (`written` false: its request died before writing): this request reserves it again and runs.
+ * - `takeOver`: the key was released (its request was refused), or a reservation older than
+ *   `abandonAfterMs` was never answered and no write carries the key (`written` false: its request died
+ *   before writing): this request reserves it again and runs.
  */
 export type IdempotencyKeyDecision =
   | { outcome: 'replay'; streamName: string; revision: number }
@@ -54,6 +61,7 @@ export function decideIdempotencyKey(
   abandonAfterMs: number,
   written: boolean,
 ): IdempotencyKeyDecision {
+  if (state.requestHash === undefined) return { outcome: 'takeOver' };
   if (state.requestHash !== requestHash) return { outcome: 'reused' };
   if (state.answer) return { outcome: 'replay', ...state.answer };
   const age = now.getTime() - Date.parse(state.reservedAt ?? '');

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, badRequest } from './api-error';
 import { type EventActor, eventMetadata } from './event-metadata';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 
 export interface IdempotentRequest {
   key: string;
@@ -69,6 +70,7 @@ export class Idempotency {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   async run<V extends { id: string; streamRevision: number } = TransactionView>(
@@ -83,18 +85,20 @@ export class Idempotency {
     const earlier = await this.replay(accountId, idempotent, project);
     if (earlier) return earlier;
     const extra = { idempotencyKey: idempotent.key, requestHash: idempotent.requestHash };
+    if (!this.config.idempotencyKeyStream) return this.execute(accountId, idempotent, () => execute(extra), project);
     // The key stream's own events carry no idempotencyKey metadata: they are not the write that answers it.
     const metadata = eventMetadata(request, caller);
     const stream = idempotencyKeyStreamName(accountId, idempotent.key);
-    const answered = await this.reserve(stream, accountId, idempotent, metadata, project);
-    if (answered) return answered;
+    const reservation = await this.reserve(stream, accountId, idempotent, metadata, project);
+    if ('answer' in reservation) return reservation.answer;
     let outcome: CommandOutcome<V>;
     try {
-      outcome = await execute(extra);
+      outcome = await this.execute(accountId, idempotent, () => execute(extra), project);
     } catch (error) {
-      if (!(error instanceof IdempotencyKeyConflict)) throw error;
-      const winner = await this.replay(accountId, idempotent, project); // a concurrent request with this key won
-      if (winner) return winner;
+      // Refused: it wrote nothing, so its retry must run again. Release the key (best effort: an
+      // unreleased reservation is taken over after ABANDONED_RESERVATION_MS).
+      const release: IdempotencyKeyEvent = { type: 'IdempotencyKeyReleased', data: { accountId, key: idempotent.key } };
+      await this.eventStore.append(stream, [{ ...release, metadata }], { expectedRevision: reservation.revision }).catch(() => undefined);
       throw error;
     }
     const answer: IdempotencyKeyEvent = {
@@ -106,14 +110,31 @@ export class Idempotency {
     return outcome;
   }
 
-  /** Reserves the key; null when this request may run, else the first request's answer (or 409 / 422). */
+  /** Runs the command; a concurrent request with the key that won inside the append answers instead. */
+  private async execute<V>(
+    accountId: string,
+    idempotent: IdempotentRequest,
+    run: () => Promise<CommandOutcome<V>>,
+    project: ReplayProjection<V>,
+  ): Promise<CommandOutcome<V>> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyConflict)) throw error;
+      const winner = await this.replay(accountId, idempotent, project);
+      if (winner) return winner;
+      throw error;
+    }
+  }
+
+  /** Reserves the key (its revision on the key stream), or the first request's answer (or 409 / 422). */
   private async reserve<V>(
     stream: string,
     accountId: string,
     idempotent: IdempotentRequest,
     metadata: ReturnType<typeof eventMetadata>,
     project: ReplayProjection<V>,
-  ): Promise<CommandOutcome<V> | null> {
+  ): Promise<{ revision: number } | { answer: CommandOutcome<V> }> {
     const reservation = (): { type: string; data: unknown; metadata: typeof metadata } => ({
       type: 'IdempotencyKeyReserved',
       data: { accountId, key: idempotent.key, requestHash: idempotent.requestHash, reservedAt: new Date().toISOString() },
@@ -121,7 +142,7 @@ export class Idempotency {
     });
     try {
       await this.eventStore.append(stream, [reservation()], { expectedRevision: 'no_stream' });
-      return null;
+      return { revision: 0 };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
     }
@@ -148,16 +169,16 @@ export class Idempotency {
     reservation: () => { type: string; data: unknown; metadata: ReturnType<typeof eventMetadata> },
     idempotent: IdempotentRequest,
     project: ReplayProjection<V>,
-  ): Promise<CommandOutcome<V> | null> {
+  ): Promise<{ revision: number } | { answer: CommandOutcome<V> }> {
     switch (decision.outcome) {
       case 'reused':
         throw reusedKey(idempotent.key);
       case 'replay':
-        return this.answerFrom(decision.streamName, decision.revision, project);
+        return { answer: await this.answerFrom(decision.streamName, decision.revision, project) };
       case 'takeOver':
         try {
           await this.eventStore.append(stream, [reservation()], { expectedRevision: lastRevision });
-          return null;
+          return { revision: lastRevision + 1 };
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           throw inFlight(idempotent.key); // another retry took it over first
