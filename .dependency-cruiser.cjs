@@ -15,7 +15,7 @@
  */
 const TESTS = '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$|/test-fixtures\\.ts$';
 
-const FEATURES = ['transactions', 'calculations', 'filing-periods', 'companies', 'accounts', 'customers'];
+const FEATURES = ['transactions', 'calculations', 'filing-periods', 'companies', 'accounts', 'customers', 'content'];
 /** Which libs each lib may import (by its entry, `@tax-ledger/<lib>`); the platform by types only in the core. */
 const LIB_MAY_IMPORT = {
   'tax-engine': [],
@@ -27,6 +27,7 @@ const LIB_MAY_IMPORT = {
   'filing-periods': ['transactions', 'ledger', 'tax-engine', 'platform'],
   companies: ['ledger', 'tax-engine', 'platform'],
   customers: ['ledger', 'platform'],
+  content: ['tax-engine', 'platform'], // tax content versions in the log
   accounts: ['companies', 'ledger', 'platform'], // provisioning an account creates its default company
   'read-models': [...FEATURES, 'ledger', 'tax-engine', 'platform'],
 };

@@ -4,7 +4,10 @@
  */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { importContent } from '../apps/cli/src/content.command';
+import { rmSync } from 'fs';
+import { CONTENT_STREAM } from '@tax-ledger/content';
+import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
+import { importContent, publishActiveVersion } from '../apps/cli/src/content.command';
 import { provisionAccount, startTestApp, type TestApp } from './support/test-app';
 
 const redmond = (documentCode: string) => ({
@@ -56,6 +59,29 @@ describe('content import → API (end to end)', () => {
     }
     t = await t.restart();
     res = await t.http.post('/transactions').set(account.headers).send(redmond('R-3'));
+    expect(res.body.calculatedTaxSummary.tax).toBe(10.3);
+  });
+
+  it('an imported version published to the log is used by a process whose data directory never saw the import', async () => {
+    t = await startTestApp();
+    const account = await provisionAccount(t);
+    const csv = join(t.dataDir, 'TAXRATES_ZIP5_WA202501.csv');
+    writeFileSync(csv, 'State,ZipCode,TaxRegionName,EstimatedCombinedRate,StateRate,EstimatedCountyRate,EstimatedCityRate,EstimatedSpecialRate,RiskLevel\nWA,98052,REDMOND,0.103000,0.065000,0.000000,0.038000,0.000000,1\n');
+    const quiet = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(importContent('zip-csv', [csv], { dataDir: t.dataDir })).toBe(0);
+      await publishActiveVersion(t.dataDir, 'content import zip-csv (test)');
+    } finally {
+      quiet.mockRestore();
+    }
+    const activations = await t.app.get<EventStore>(EVENT_STORE).readStream(CONTENT_STREAM);
+    expect(activations.map((e) => e.type)).toEqual(['ContentVersionActivated']);
+    expect(activations[0].metadata).toMatchObject({ actor: expect.stringMatching(/^operator:/), reason: 'content import zip-csv (test)' });
+    // another replica: the same log, a data directory without the imported files
+    rmSync(join(t.dataDir, 'content'), { recursive: true, force: true });
+    t = await t.restart();
+    const res = await t.http.post('/transactions').set(account.headers).send(redmond('R-LOG'));
+    expect(res.status).toBe(201);
     expect(res.body.calculatedTaxSummary.tax).toBe(10.3);
   });
 });

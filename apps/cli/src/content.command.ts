@@ -15,7 +15,13 @@
  * --allow-state-rate is given (then each differing state is printed as a warning).
  */
 import { importSstFiles, importZipRateCsv, isIsoDate, loadDefaultContent, TaxCalculationError, type ImportResult } from '@tax-ledger/tax-engine';
-import { activateVersion, baseBundle, contentOf, listVersions, loadActiveContent, readVersion, saveAndActivate } from '@tax-ledger/tax-engine/file-content-store';
+import { activateVersion, activeVersionId, baseBundle, contentOf, listVersions, loadActiveContent, readVersion, saveAndActivate } from '@tax-ledger/tax-engine/file-content-store';
+import { publishContentVersion } from '@tax-ledger/content';
+import { EventStoreDbEventStore, type EventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { cliConfig } from './audit-stores';
 import type { Command } from 'commander';
 import { readFileSync } from 'fs';
 import { basename, resolve } from 'path';
@@ -90,6 +96,36 @@ export function importContent(format: string, files: string[], options: ImportOp
   }
 }
 
+/**
+ * The active version into the log (`@tax-ledger/content`), where every API process and replica reads it at
+ * start-up: LEDGER_STORE=embedded the ledger file of this data directory, eventstoredb the configured log.
+ */
+export async function publishActiveVersion(dataDir: string, why: string): Promise<void> {
+  const version = activeVersionId(dataDir);
+  if (!version) return;
+  const config = cliConfig();
+  const now = new Date().toISOString();
+  const requestId = randomUUID();
+  const metadata = { schemaVersion: 1, actor: `operator:${userInfo().username}`, credentialId: 'cli', requestId, correlationId: requestId, causationId: requestId, userAgent: 'tax-ledger-cli', occurredAt: now, reason: why };
+  let store: EventStore;
+  let close: () => Promise<void> | void;
+  if (config.store === 'eventstoredb') {
+    const esdb = new EventStoreDbEventStore(config.eventStoreConnectionString!);
+    store = esdb;
+    close = () => esdb.close();
+  } else {
+    const db = openSqliteDatabase(join(dataDir, 'ledger.sqlite'));
+    store = new SqliteEventStore(db);
+    close = () => void db.close();
+  }
+  try {
+    await publishContentVersion(store, readVersion(dataDir, version), metadata);
+    out(`content version ${version} published to the ledger's log: every API process uses it from its next start`);
+  } finally {
+    await close();
+  }
+}
+
 function usage(message: string): number {
   err(`error: ${message}`);
   return 2;
@@ -105,8 +141,9 @@ export function registerContent(program: Command): void {
     .option('--effective-date <date>', 'zip-csv: first date the rates apply (default: YYYYMM in the file name; a file with neither is refused)')
     .option('--allow-state-rate', "zip-csv: accept a StateRate that differs from the content's state rate in force on the effective date (a warning per state)")
     .option('--data-dir <dir>', 'data directory (default: LEDGER_DATA_DIR or ./data)')
-    .action((format: string, files: string[], opts: { effectiveDate?: string; allowStateRate?: boolean; dataDir?: string }) => {
+    .action(async (format: string, files: string[], opts: { effectiveDate?: string; allowStateRate?: boolean; dataDir?: string }) => {
       process.exitCode = importContent(format, files, opts);
+      if (process.exitCode === 0) await publishActiveVersion(dataDirOf(opts.dataDir), `content import ${format} ${files.map((f) => basename(f)).join(' ')}`);
     });
   content
     .command('list')
@@ -135,8 +172,9 @@ export function registerContent(program: Command): void {
     .description('make a stored version the active one (e.g. roll back an import)')
     .argument('<version>', 'version id')
     .option('--data-dir <dir>', 'data directory (default: LEDGER_DATA_DIR or ./data)')
-    .action((version: string, opts: { dataDir?: string }) => {
+    .action(async (version: string, opts: { dataDir?: string }) => {
       activateVersion(dataDirOf(opts.dataDir), version);
+      await publishActiveVersion(dataDirOf(opts.dataDir), `content activate ${version}`);
       out(`active content version: ${version}; restart the API to use it`);
     });
 }

@@ -45,5 +45,6 @@ export { importZipRateCsv, ZIP_RATE_COLUMNS } from './import/zip-rate-csv';
 export { importSstFiles, SST_BOUNDARY_COLUMNS, SST_RATE_COLUMNS, SST_JURISDICTION_LEVELS } from './import/sst';
 export type { ImportResult, ImportRowError, ImportSummary } from './import/import-common';
 export { isIsoDate } from './import/import-common';
+export { contentOf, type StoredContentVersion } from './store/stored-content-version';
 // Content versions on disk (the library's one I/O module) are a separate entry, kept out of this pure
 // barrel: `@tax-ledger/tax-engine/file-content-store`.

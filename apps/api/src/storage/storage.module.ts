@@ -2,8 +2,9 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { EVENT_STORE, type EventStore, EventStoreDbEventStore, SqliteEventStore } from '@tax-ledger/platform';
 import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
 import { MongoReadStore, READ_STORE, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
-import { loadDefaultContent } from '@tax-ledger/tax-engine';
+import { contentOf, loadDefaultContent as shippedContent, type TaxContent } from '@tax-ledger/tax-engine';
 import { loadActiveContent } from '@tax-ledger/tax-engine/file-content-store';
+import { contentVersionInForce } from '@tax-ledger/content';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { startEmbeddedWriter } from './embedded-writer';
 import { LedgerWriterThread, ledgerWriterThreadAvailable, ThreadedEventStore } from './ledger-writer-thread';
@@ -83,6 +84,12 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
   };
 }
 
+async function taxContent(config: LedgerConfig, eventStore: EventStore): Promise<TaxContent> {
+  const inLog = await contentVersionInForce(eventStore);
+  if (inLog) return contentOf(inLog);
+  return config.dataDir === ':memory:' ? shippedContent() : loadActiveContent(config.dataDir, shippedContent);
+}
+
 @Global()
 @Module({
   providers: [
@@ -90,8 +97,10 @@ export async function openStores(config: LedgerConfig): Promise<Stores> {
     { provide: EVENT_STORE, inject: [STORES], useFactory: (s: Stores) => s.eventStore },
     { provide: READ_STORE, inject: [STORES], useFactory: (s: Stores) => s.readStore },
     { provide: WAIT_FOR_PROJECTION, inject: [STORES], useFactory: (s: Stores) => s.waitForProjection },
-    // The active imported content version (LEDGER_DATA_DIR/content/active), else the shipped content; read once at start-up.
-    { provide: TAX_CONTENT, inject: [LEDGER_CONFIG], useFactory: (c: LedgerConfig) => (c.dataDir === ':memory:' ? loadDefaultContent() : loadActiveContent(c.dataDir, loadDefaultContent)) },
+    // Read once at start-up: the content version in force in the log (the same for every process and
+    // replica), else the active imported version of LEDGER_DATA_DIR/content (imports before the log held
+    // content), else the shipped content.
+    { provide: TAX_CONTENT, inject: [LEDGER_CONFIG, EVENT_STORE], useFactory: taxContent },
   ],
   exports: [EVENT_STORE, READ_STORE, WAIT_FOR_PROJECTION, TAX_CONTENT],
 })

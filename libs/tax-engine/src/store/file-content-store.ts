@@ -14,17 +14,10 @@ import { join } from 'path';
 import type { TaxContent } from '../engine.types';
 import { TaxCalculationError } from '../errors';
 import { buildContentFromBundle, defaultBundle, type ContentBundle } from '../content/load-content';
+import { contentOf, type StoredContentVersion } from './stored-content-version';
 import type { ImportSummary } from '../import/import-common';
 
-export interface StoredContentVersion {
-  version: string;
-  createdAt: string;
-  /** The version this one was derived from ("shipped" for the shipped data). */
-  basedOn: string;
-  importedFrom: { format: string; files: string[] };
-  summary: ImportSummary;
-  bundle: ContentBundle;
-}
+export type { StoredContentVersion } from './stored-content-version';
 
 export const contentDir = (dataDir: string) => join(dataDir, 'content');
 const activePath = (dataDir: string) => join(contentDir(dataDir), 'active');
@@ -52,14 +45,7 @@ export function readVersion(dataDir: string, version: string): StoredContentVers
   return JSON.parse(readFileSync(path, 'utf8')) as StoredContentVersion;
 }
 
-/** Build and check a stored version: its data must still produce the version id it was saved under. */
-export function contentOf(stored: StoredContentVersion): TaxContent {
-  const content = buildContentFromBundle(stored.bundle);
-  if (content.version !== stored.version) {
-    throw new TaxCalculationError('InvalidContent', `content version file ${stored.version} holds data of version ${content.version} (edited by hand?)`);
-  }
-  return content;
-}
+export { contentOf } from './stored-content-version';
 
 /** The bundle imports start from: the active version's, else the shipped data. */
 export function baseBundle(dataDir: string): { bundle: ContentBundle; version: string } {
