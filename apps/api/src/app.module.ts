@@ -20,7 +20,6 @@ import { UsersController } from './accounts/users.controller';
 import { WhoAmIController } from './accounts/whoami.controller';
 import { ConsoleStatic } from './console/console-static';
 import { AccountAuthGuard } from './auth/account-auth.guard';
-import { AccountRateLimit } from './auth/account-rate-limit';
 import { CredentialVerifier } from './auth/credential-verifier';
 import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
 import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
@@ -85,7 +84,7 @@ export class AppModule {
         ChangeTransactionStateHandler,
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
-        CredentialVerifier, AccountRateLimit, AccountAuthGuard, CompanyQueries,
+        CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
         ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,

@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AppModule } from './app.module';
+import { AccountRateLimit } from './auth/account-rate-limit';
 import { ApiError, BODY_LIMIT_BYTES } from './common/api-error';
 import { RequestSchemas } from './common/request-schema';
 import { clientRequestIdOf } from './common/event-metadata';
@@ -57,6 +58,7 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   // Standard security headers (nosniff, frame denial, referrer policy, HSTS, cross-origin isolation).
   // No global Content-Security-Policy: the HTML reports send their own strict one, and Swagger UI
   // needs its inline bootstrap.
+  app.useGlobalInterceptors(new AccountRateLimit(config.rateLimit));
   await app.register(helmet, { contentSecurityPolicy: false, frameguard: { action: 'deny' } });
   fastify.addHook('onRequest', (request, _reply, done) => {
     const clientRequestId = clientRequestIdOf(request);

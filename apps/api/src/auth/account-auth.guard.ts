@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
 import type { RequestWithCaller } from './caller';
-import { AccountRateLimit } from './account-rate-limit';
 import { CredentialVerifier } from './credential-verifier';
 import { assertRole, ROLES_KEY } from './roles';
 
@@ -17,7 +16,6 @@ export class AccountAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly reflector: Reflector,
-    private readonly rateLimit: AccountRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +26,6 @@ export class AccountAuthGuard implements CanActivate {
       throw new ApiError(403, 'AccountIdMismatch', 'X-Avalara-AccountId does not name the authenticated account.', 'X-Avalara-AccountId');
     }
     request.caller = caller;
-    await this.rateLimit.consume(caller);
     const roles = this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     assertRole(caller, roles);
     return true;

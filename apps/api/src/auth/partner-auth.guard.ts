@@ -2,7 +2,6 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { LEDGER_CONFIG, type LedgerConfig } from '../config';
 import { ApiError } from '../common/api-error';
 import type { RequestWithCaller } from './caller';
-import { AccountRateLimit } from './account-rate-limit';
 import { CredentialVerifier } from './credential-verifier';
 import { secretsEqual } from './license-key';
 
@@ -15,10 +14,9 @@ export class PartnerAuthGuard implements CanActivate {
   constructor(
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly verifier: CredentialVerifier,
-    private readonly rateLimit: AccountRateLimit,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
     const partnerKey = this.config.partnerKey;
     if (!partnerKey) {
@@ -34,7 +32,6 @@ export class PartnerAuthGuard implements CanActivate {
       throw new ApiError(401, 'AuthenticationFailed', 'A valid partner key is required: Authorization: Bearer <partner key>.', 'Authorization');
     }
     request.caller = { accountId: '', credentialId: 'partner', role: 'partner', actor: 'partner' };
-    await this.rateLimit.consume(request.caller);
     return true;
   }
 }

@@ -4,7 +4,6 @@ import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
 import type { FastifyRequest } from 'fastify';
 import type { Caller, RequestWithCaller } from './caller';
-import { AccountRateLimit } from './account-rate-limit';
 import { CredentialVerifier } from './credential-verifier';
 import { assertRole, ROLES_KEY } from './roles';
 
@@ -21,7 +20,6 @@ export class TngAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly reflector: Reflector,
-    private readonly rateLimit: AccountRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +28,6 @@ export class TngAuthGuard implements CanActivate {
     assertAccountHeader(request, caller, true);
     assertTaxVersion(request);
     request.caller = caller;
-    await this.rateLimit.consume(caller);
     assertRole(caller, this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]));
     return true;
   }

@@ -2,7 +2,6 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { CredentialRole } from '@tax-ledger/ledger';
 import { ApiError } from '../common/api-error';
-import { AccountRateLimit } from '../auth/account-rate-limit';
 import type { Caller, RequestWithCaller } from '../auth/caller';
 import { CredentialVerifier } from '../auth/credential-verifier';
 import { assertRole, ROLES_KEY } from '../auth/roles';
@@ -22,7 +21,6 @@ export class ReportAuthGuard implements CanActivate {
   constructor(
     private readonly verifier: CredentialVerifier,
     private readonly reflector: Reflector,
-    private readonly rateLimit: AccountRateLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -45,7 +43,6 @@ export class ReportAuthGuard implements CanActivate {
     assertAccountHeader(request, caller, !forPeople);
     if (!forPeople) assertTaxVersion(request);
     request.caller = caller;
-    await this.rateLimit.consume(caller);
     assertRole(caller, this.reflector.getAllAndOverride<readonly CredentialRole[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]));
     return true;
   }
