@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import {
   type BatchProjectionTarget,
   type InlineProjection,
+  prepareOnFirstUse,
   ProjectorLeaseLost,
   type ReadAllOptions,
   type RecordedEvent,
@@ -72,10 +73,6 @@ function dropOutdatedTables(db: BetterSqlite3.Database): void {
   })();
 }
 
-function prepareOnFirstUse<P extends unknown[], R>(db: BetterSqlite3.Database, sql: string): () => BetterSqlite3.Statement<P, R> {
-  let stmt: BetterSqlite3.Statement<P, R> | undefined;
-  return () => (stmt ??= db.prepare<P, R>(sql));
-}
 
 /** Where a source of events for `catchUp` comes from: any EventStore (port) will do. */
 export interface EventSource {
@@ -117,7 +114,7 @@ export class SqliteReadStore implements ReadStore {
       dropOutdatedTables(db);
       db.exec(SCHEMA);
     }
-    this.parkedStmt = prepareOnFirstUse(db, 'SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position');
+    this.parkedStmt = prepareOnFirstUse(() => db.prepare('SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position'));
     // In the registry's apply order (PROJECTIONS).
     this.transactions = new SqliteTransactionsTables(db);
     this.accounts = new SqliteAccountsTables(db);
