@@ -261,8 +261,8 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
         createdAt: company.metadata.occurredAt,
       });
       expect(await store.getCompany('acc-1', 'OTHER')).toBeNull();
+      // In the order they were issued (cred-b first), not by id.
       expect(await store.listCredentials('acc-1')).toEqual([
-        { credentialId: 'cred-a', accountId: 'acc-1', role: 'account_admin', keyHash: (c1.data as { keyHash: string }).keyHash, createdAt: c1.metadata.occurredAt },
         {
           credentialId: 'cred-b',
           accountId: 'acc-1',
@@ -271,6 +271,7 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
           label: 'billing',
           createdAt: c2.metadata.occurredAt,
         },
+        { credentialId: 'cred-a', accountId: 'acc-1', role: 'account_admin', keyHash: (c1.data as { keyHash: string }).keyHash, createdAt: c1.metadata.occurredAt },
       ]);
     });
 

@@ -65,7 +65,7 @@ export class MongoAccountsCollections {
   }
 
   listCredentials(accountId: string): Promise<CredentialView[]> {
-    return this.credentials.find<CredentialView>({ accountId }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ credentialId: 1 }).toArray();
+    return this.credentials.find<CredentialView>({ accountId }, { projection: HIDE_ID, maxTimeMS: MONGO_READ_MAX_TIME_MS }).sort({ createdAt: 1, credentialId: 1 }).toArray();
   }
 
   user(username: string): Promise<UserView | null> {

@@ -31,7 +31,7 @@ export class SqliteAccountsTables {
   constructor(db: BetterSqlite3.Database) {
     if (!db.readonly) db.exec(SCHEMA);
     this.insertCredential = db.prepare('INSERT OR IGNORE INTO credentials (credential_id, account_id, view) VALUES (?, ?, ?)');
-    this.listCredentialsStmt = db.prepare('SELECT view FROM credentials WHERE account_id = ? ORDER BY credential_id');
+    this.listCredentialsStmt = db.prepare("SELECT view FROM credentials WHERE account_id = ? ORDER BY json_extract(view, '$.createdAt'), credential_id");
     this.revokeCredential = db.prepare(
       "UPDATE credentials SET view = json_set(view, '$.revokedAt', ?) WHERE credential_id = ? AND account_id = ? AND json_extract(view, '$.revokedAt') IS NULL",
     );
