@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
-import { type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
 import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
-import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
+import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
 import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
 export interface ReadStoreHarness {
@@ -505,11 +505,31 @@ describe('SqliteReadStore inline in SqliteEventStore (embedded profile)', () => 
     expect(await readStore.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
     expect(await readStore.catchUp(eventStore)).toBe(0); // up to date: nothing to read
 
-    // Pretend `transactions` was built by another projection version: catchUp empties and refills it.
+    // Pretend `transactions` was built by an older projection version (same table shape, another
+    // content): catchUp leaves it served as it is; the lease holder's rebuild swaps a fresh build in.
     db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'transactions'").run();
-    db.prepare("UPDATE transactions SET view = '{}' WHERE document_code = 'CU-A'").run();
+    db.prepare("UPDATE transactions SET state = 'OldShape', view = json_set(view, '$.state', 'OldShape') WHERE document_code = 'CU-A'").run();
     expect(readStore.outdatedProjections()).toEqual(['transactions']);
-    expect(await readStore.catchUp(eventStore)).toBe(4);
+    expect(readStore.projectionsToRebuild()).toEqual(['transactions']);
+    expect(new SqliteReadStore(db).outdatedProjections()).toEqual(['transactions']); // opening again empties nothing
+    expect(await readStore.catchUp(eventStore)).toBe(0);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'OldShape' }); // still served
+    // Only the lease holder swaps: another projector's rebuild is refused inside the swap's transaction.
+    const target = readStore.projectionTarget();
+    expect(await target.holdLease!('holder', 60_000)).toBe(true);
+    const stranger = new SqliteOutdatedRebuild(db, eventStore, readStore);
+    expect(() => {
+      while (stranger.step('stranger') || stranger.running);
+    }).toThrow(ProjectorLeaseLost);
+    expect(readStore.projectionsToRebuild()).toEqual(['transactions']);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'OldShape' });
+    const rebuild = new SqliteOutdatedRebuild(db, eventStore, readStore);
+    let steps = 0;
+    while (rebuild.step('holder') || rebuild.running) {
+      steps++;
+      expect(await readStore.getTransaction(a)).not.toBeNull(); // never missing on the way
+    }
+    expect(steps).toBeGreaterThan(1);
     expect(readStore.outdatedProjections()).toEqual([]);
     expect(await readStore.getTransaction(a)).toMatchObject({ state: 'Reconciled', version: 1 });
     for (const name of PROJECTION_NAMES) expect((await readStore.checkpoints())[name]).toBe(4);

@@ -4,3 +4,4 @@ export * from './read-store.port';
 export * from './registry';
 export * from './sqlite/sqlite-read-store';
 export * from './sqlite/sqlite-rebuild';
+export * from './sqlite/sqlite-outdated-rebuild';
