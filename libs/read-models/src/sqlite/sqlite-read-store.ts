@@ -263,7 +263,10 @@ export class SqliteReadStore implements ReadStore {
       for (;;) {
         const batch = await source.readAll(position >= 0 ? { afterPosition: position, maxCount: batchSize } : { maxCount: batchSize });
         if (batch.length === 0) break;
-        this.applyEvents(batch);
+        // IMMEDIATE: another process on the file may commit between this batch's reads and its writes
+        // (a deferred transaction would then fail with SQLITE_BUSY_SNAPSHOT and stop the start-up).
+        if (this.db.readonly) this.applyEvents(batch);
+        else this.db.transaction(() => this.applyEvents(batch)).immediate();
         applied += batch.length;
         position = batch[batch.length - 1].globalPosition;
         options.onProgress?.(position, applied);
