@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
-import { ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { Projector, ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
 import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
 import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
 import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
@@ -620,6 +620,47 @@ describe('MongoReadStore specifics (MONGODB_URI)', () => {
       expect(await store.getTransaction(k)).toMatchObject({ version: 2, state: 'Reconciled', streamRevision: 2 });
       expect((await store.listTransactionVersions(k)).map((v) => v.version)).toEqual([1, 2]);
       expect(await store.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
+    });
+
+    it('park: listed with its error, the checkpoint moves past it, a non-holder parks nothing; retry applies it and takes it off', async () => {
+      const log = new EventLog();
+      const parked = log.record(key('PARKED'));
+      const next = log.record(key('NEXT'));
+      expect(await store.acquireLease('a', 60_000)).toBe(true);
+      expect(await store.park(parked, new TypeError('a bug'), 'b')).toBe(false);
+      expect(await store.parkedEvents()).toEqual([]);
+      expect(await store.park(parked, new TypeError('a bug'), 'a')).toBe(true);
+      expect(await store.checkpoint()).toBe(parked.globalPosition);
+      expect(await store.parkedEvents()).toEqual([
+        { globalPosition: parked.globalPosition, streamName: parked.streamName, revision: 0, type: 'TransactionRecorded', error: expect.stringContaining('TypeError: a bug'), parkedAt: expect.any(String) },
+      ]);
+      expect(await store.applyBatch([next], 'a')).toBe(true);
+      expect(await store.getTransaction(key('PARKED'))).toBeNull();
+      await store.retryParked(parked);
+      expect(await store.getTransaction(key('PARKED'))).toMatchObject({ version: 1 });
+      expect(await store.parkedEvents()).toEqual([]);
+      expect(store.isTransient(new TypeError('a bug'))).toBe(false);
+    });
+
+    it('the projector parks a poison event and the other events go on; a store that answers is not "transient"', async () => {
+      const db = new Database(':memory:');
+      const eventStore = new SqliteEventStore(db, { pollIntervalMs: 5 });
+      const log = new EventLog();
+      const k = key('POISON');
+      const events = [log.record(key('BEFORE')), { ...log.record(k), data: { ...k, version: 1 } } as unknown as RecordedEvent, log.record(key('AFTER'))];
+      for (const e of events) await eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }]);
+      const projector = new Projector(eventStore, store, { leaseTtlMs: 2000, batchSize: 10, backoff: { initialMs: 5, maxMs: 20 } });
+      await projector.start();
+      try {
+        for (const deadline = Date.now() + 20_000; (await store.checkpoint()) < eventStore.headPosition() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+        expect((await store.parkedEvents()).map((p) => p.streamName)).toEqual([events[1].streamName]);
+        expect(await store.getTransaction(key('BEFORE'))).not.toBeNull();
+        expect(await store.getTransaction(key('AFTER'))).not.toBeNull();
+      } finally {
+        await projector.stop();
+        await eventStore.close();
+        db.close();
+      }
     });
   });
 });

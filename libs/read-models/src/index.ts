@@ -5,3 +5,4 @@ export * from './registry';
 export * from './sqlite/sqlite-read-store';
 export * from './sqlite/sqlite-rebuild';
 export * from './sqlite/sqlite-outdated-rebuild';
+export * from './parked-retry';

@@ -390,6 +390,19 @@ export class SqliteReadStore implements ReadStore {
     }[]).map((r) => ({ globalPosition: r.global_position, streamName: r.stream_name, revision: r.stream_revision, type: r.event_type, error: r.error, parkedAt: r.parked_at }));
   }
 
+  /**
+   * `projections retry`: applies a parked event to every read model and takes it off the parked list,
+   * in one transaction (nothing changes when it fails again).
+   */
+  async retryParked(event: RecordedEvent): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.applyTx([event]);
+        this.db.prepare('DELETE FROM parked_events WHERE global_position = ?').run(event.globalPosition);
+      })
+      .immediate();
+  }
+
   async checkpoints(): Promise<Record<string, number>> {
     return this.checkpointsSync();
   }
