@@ -304,6 +304,16 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
   }
 
   /**
+   * The outdated projections this code rebuilds: built by an OLDER version (or not at all). A newer
+   * stored version means this projector is the old one of a rolling upgrade: it does not rebuild back.
+   */
+  async projectionsToRebuild(): Promise<string[]> {
+    const { versions, exists } = await this.readCheckpoint();
+    if (!exists) return [];
+    return PROJECTIONS.filter((p) => (versions[p.name] ?? -1) < p.version).map((p) => p.name);
+  }
+
+  /**
    * Rebuild of outdated projections while the live ones are served: a scratch database
    * `<db>__projector_rebuild` gets every read model from the log, then the collections of the outdated
    * projections are renamed over the live ones (each rename atomic; the live collection is served until
@@ -311,7 +321,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
    * see docs/decisions.md.
    */
   readonly rebuild = {
-    outdated: () => this.outdatedProjections(),
+    outdated: () => this.projectionsToRebuild(),
     begin: async () => {
       const scratchDb = this.mongoClient.db(`${this.db.databaseName}__projector_rebuild`);
       await scratchDb.dropDatabase();
