@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
 import { Projector, ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
 import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
-import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
+import { MongoReadStore, PROJECTION_NAMES, PROJECTIONS, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
 import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
 export interface ReadStoreHarness {
@@ -640,6 +640,13 @@ describe('MongoReadStore specifics (MONGODB_URI)', () => {
       expect(await store.getTransaction(key('PARKED'))).toMatchObject({ version: 1 });
       expect(await store.parkedEvents()).toEqual([]);
       expect(store.isTransient(new TypeError('a bug'))).toBe(false);
+    });
+
+    it('a version change: projections an older version built are rebuilt, a newer build is left alone (rolling upgrade)', async () => {
+      const versions = Object.fromEntries(PROJECTIONS.map((p) => [p.name, p.version]));
+      await store.db.collection<{ _id: string; position: number; versions: Record<string, number> }>('projection_checkpoints').insertOne({ _id: '$all', position: 1, versions: { ...versions, transactions: versions.transactions + 1, calculations: versions.calculations - 1 } });
+      expect((await store.outdatedProjections()).sort()).toEqual(['calculations', 'transactions']);
+      expect(await store.projectionsToRebuild()).toEqual(['calculations']);
     });
 
     it('the projector parks a poison event and the other events go on; a store that answers is not "transient"', async () => {
