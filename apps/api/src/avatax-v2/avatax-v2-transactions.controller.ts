@@ -26,9 +26,9 @@ import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiV2Calculated } from '../company-setup/coverage.openapi';
-import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
-import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/queries/transaction.queries';
-import { transactionsInOrder } from '../transactions/queries/transactions-in-order';
+import { ChangeTransactionStateCommand } from '../transactions/change-transaction-state/change-transaction-state.command';
+import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/get-transaction/get-transaction.query';
+import { transactionsInOrder } from '../transactions/list-transactions/list-transactions.query';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,

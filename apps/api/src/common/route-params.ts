@@ -29,6 +29,18 @@ export function parseIfMatch(value: string | string[] | undefined): string[] | u
 export const encodeSegment = (segment: string) =>
   /^\.+$/.test(segment) ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
 
+/** The path of one TNG document (transaction or calculation) under its resource. */
+export const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
+
+/** Where a TNG document lives: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
+export function documentLocation(
+  publicUrl: string | undefined,
+  resource: 'transactions' | 'calculations',
+  key: { companyCode: string; transactionType: string; documentCode: string },
+): string {
+  return `${publicUrl ?? ''}/${resource}/${[key.companyCode, key.transactionType, key.documentCode].map(encodeSegment).join('/')}`;
+}
+
 /** `?region=WA`: a US state code or a country code, upper case. */
 export function parseRegion(value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import Decimal from 'decimal.js';
 import { TRANSACTION_TYPES, type TransactionType } from '@tax-ledger/tax-engine';
 
-import { badRequest, type ErrorDetail } from '../common/api-error';
+import { badRequest, type ErrorDetail } from '../../common/api-error';
 import type { PeriodDocument } from '@tax-ledger/filing-periods';
 
 /** One document of the client's own ledger (their books). */

@@ -1,6 +1,23 @@
-import type { QueryBus } from '@nestjs/cqrs';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, type QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { companyNotFound } from '@tax-ledger/companies';
 import type { TransactionListFilter, TransactionView } from '@tax-ledger/transactions';
-import { ListTransactionsQuery } from './transaction.queries';
+import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+
+/** A company's tax transaction records matching `filter`, in order (documentCode, then transactionType). */
+export class ListTransactionsQuery {
+  constructor(readonly accountId: string, readonly filter: TransactionListFilter) {}
+}
+
+@QueryHandler(ListTransactionsQuery)
+export class ListTransactionsHandler implements IQueryHandler<ListTransactionsQuery> {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  async execute({ accountId, filter }: ListTransactionsQuery) {
+    // A company of another account (or none) is a 404, like any other resource outside the caller's account.
+    if (!(await this.readStore.getCompany(accountId, filter.companyCode))) throw companyNotFound(filter.companyCode);
+    return this.readStore.listTransactions(accountId, filter);
+  }
+}
 
 export type TransactionOrderFilter = Omit<TransactionListFilter, 'limit' | 'startCode'>;
 

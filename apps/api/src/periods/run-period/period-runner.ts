@@ -20,9 +20,9 @@ import {
 } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { randomUUID } from 'node:crypto';
-import { decideAndAppend } from '../common/decide-and-append';
-import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
-import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
+import { decideAndAppend } from '../../common/decide-and-append';
+import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../../storage/tokens';
+import { ChangeTransactionStateCommand } from '../../transactions/change-transaction-state/change-transaction-state.command';
 
 /** Documents fetched per page while a run walks its period. */
 const PAGE = 500;

@@ -1,0 +1,40 @@
+import { Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { calculationNotFound, calculationStreamName } from '@tax-ledger/calculations';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { ValidBody } from '../../common/body-validation.pipe';
+import { HistoryPageQueryDto } from '../../common/page-query.dto';
+import { MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../../common/paging';
+import { DOCUMENT_PATH } from '../../common/route-params';
+import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
+import { DocumentHistoryService } from '../../history/document-history.service';
+import { calculationKeyFromPath, CalculationRoutes } from '../calculation-routes';
+
+/** `GET …/history`: the audit trail of a tax calculation record, event by event. */
+@CalculationRoutes()
+export class CalculationHistoryController {
+  constructor(
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    private readonly history: DocumentHistoryService,
+  ) {}
+
+  @Get(`${DOCUMENT_PATH}/history`)
+  @ApiOperation({ summary: 'The events of a tax calculation record, a page at a time (startRevision, limit ≤ 100; nextLink): who, when, and what changed between versions' })
+  async documentHistory(
+    @Param() params: Record<string, string>,
+    @Query(ValidBody) query: HistoryPageQueryDto,
+    @CurrentCaller() caller: Caller,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = calculationKeyFromPath(caller, params);
+    const limit = query.limit ?? MAX_PAGE_ITEMS;
+    // No filing state: a calculation is never Recorded for filing, Voided or Filed.
+    const page = await this.history.historyPage(calculationStreamName(key), query.startRevision ?? 0, limit, { stateAfterVersion: null });
+    if (!page) throw calculationNotFound(key.documentCode);
+    const next = page.next === undefined ? null : nextPageUrl(request.url, { startRevision: page.next, limit }, this.config.publicUrl);
+    const head = JSON.stringify({ companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode });
+    return sendJson(reply, `${head.slice(0, -1)},"events":${page.json},"nextLink":${JSON.stringify(next)}}`, next ?? undefined);
+  }
+}
