@@ -1,23 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AccountsController } from './accounts/accounts.controller';
+import { AccountsController } from './accounts/provision-account/provision-account.controller';
 import { AddressesController } from './addresses/addresses.controller';
 
 import { CreateTransactionFromCalculationHandler } from './calculations/create-transaction-from-calculation/create-transaction-from-calculation.command';
 import { RecordCalculationHandler } from './calculations/record-calculation/record-calculation.command';
 
 import { TaxCalculationRepository } from './document-write/tax-calculation.repository';
-import {
-  IssueLicenseKeyHandler,
-  ProvisionAccountHandler,
-  RevokeLicenseKeyHandler,
-  RotateLicenseKeyHandler,
-} from './accounts/accounts.commands';
-import { LicenseKeysController } from './accounts/license-keys.controller';
-import { USER_COMMAND_HANDLERS } from './accounts/users.commands';
-import { UsersController } from './accounts/users.controller';
-import { WhoAmIController } from './accounts/whoami.controller';
+import { IssueLicenseKeyHandler, RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/license-keys/license-keys.commands';
+import { ProvisionAccountHandler } from './accounts/provision-account/provision-account.command';
+import { LicenseKeysController } from './accounts/license-keys/license-keys.controller';
+import { USER_COMMAND_HANDLERS } from './accounts/users/users.commands';
+import { UsersController } from './accounts/users/users.controller';
+import { WhoAmIController } from './accounts/whoami/whoami.controller';
 import { ConsoleStatic } from './console/console-static';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
@@ -25,11 +21,11 @@ import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
 import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
 import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
 import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
-import { CompaniesController } from './onboarding/companies.controller';
+import { CompaniesController } from './onboarding/companies/companies.controller';
 import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
 import { CompanyQueries } from './onboarding/company.queries';
-import { NexusController, NexusV2Controller } from './onboarding/nexus.controller';
-import { TaxSetupController } from './onboarding/tax-setup.controller';
+import { NexusController, NexusV2Controller } from './onboarding/nexus/nexus.controller';
+import { TaxSetupController } from './onboarding/tax-setup/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';

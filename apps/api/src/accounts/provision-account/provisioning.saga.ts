@@ -3,9 +3,9 @@ import { LedgerError } from '@tax-ledger/ledger';
 import { type CompanyState } from '@tax-ledger/companies';
 import { WrongExpectedRevisionError, type EventMetadata, type EventStore, type RecordedEvent } from '@tax-ledger/platform';
 import { randomUUID } from 'node:crypto';
-import { generateSecret, hashSecret, newLicenseKey } from '../auth/license-key';
-import { MAX_ATTEMPTS } from '../common/decide-and-append';
-import { ApiError } from '../common/api-error';
+import { generateSecret, hashSecret, newLicenseKey } from '../../auth/license-key';
+import { MAX_ATTEMPTS } from '../../common/decide-and-append';
+import { ApiError } from '../../common/api-error';
 
 /** What one attempt knows in clear and shows once: the key, and the password when the server made it. */
 export interface AttemptSecrets {

@@ -5,16 +5,16 @@ import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { companyNotFound, companyStreamName } from '@tax-ledger/companies';
 import { LedgerError } from '@tax-ledger/ledger';
 import type { FastifyRequest } from 'fastify';
-import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
-import { ValidBody } from '../common/body-validation.pipe';
-import { AddressShapes } from './address-shapes.pipe';
-import { changeMetadata } from '../auth/change-metadata';
-import { ChangeCompanyCommand, type CompanyResult, CreateCompanyCommand } from './company.commands';
-import { CompanyQueries, presentCompany, presentLocation, presentSettings, recordset } from './company.queries';
-import { presentNexus } from '../company-setup/nexus';
-import { AddLocationDto, addressOf, CompanyQueryDto, CompanySettingsDto, CreateCompanyDto } from './onboarding.dto';
+import { AccountAuthGuard } from '../../auth/account-auth.guard';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../../auth/roles';
+import { ValidBody } from '../../common/body-validation.pipe';
+import { AddressShapes } from '../address-shapes.pipe';
+import { changeMetadata } from '../../auth/change-metadata';
+import { ChangeCompanyCommand, type CompanyResult, CreateCompanyCommand } from '../company.commands';
+import { CompanyQueries, presentCompany, presentLocation, presentSettings, recordset } from '../company.queries';
+import { presentNexus } from '../../company-setup/nexus';
+import { AddLocationDto, addressOf, CompanyQueryDto, CompanySettingsDto, CreateCompanyDto } from '../onboarding.dto';
 
 @ApiTags('Onboarding: companies and locations')
 @ApiSecurity('basic')

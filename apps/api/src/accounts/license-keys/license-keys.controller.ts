@@ -3,20 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyRequest } from 'fastify';
-import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { AllowRoles, MANAGE_ACCOUNT } from '../auth/roles';
-import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from '../auth/change-metadata';
-import { recordset } from '../onboarding/company.queries';
-import {
-  type IssuedCredential,
-  IssueLicenseKeyCommand,
-  RevokeLicenseKeyCommand,
-  RotateLicenseKeyCommand,
-} from './accounts.commands';
-import { SHOWN_ONCE } from './accounts.controller';
-import { IssueLicenseKeyDto, RevokeLicenseKeyDto } from './accounts.dto';
+import { AccountAuthGuard } from '../../auth/account-auth.guard';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT } from '../../auth/roles';
+import { ValidBody } from '../../common/body-validation.pipe';
+import { changeMetadata } from '../../auth/change-metadata';
+import { recordset } from '../../onboarding/company.queries';
+import { type IssuedCredential, IssueLicenseKeyCommand, RevokeLicenseKeyCommand, RotateLicenseKeyCommand, SHOWN_ONCE } from './license-keys.commands';
+import { IssueLicenseKeyDto, RevokeLicenseKeyDto } from '../accounts.dto';
 
 /** The caller's own account's license keys (account admin only). Keys are shown once, at creation. */
 @ApiTags('Onboarding: license keys')

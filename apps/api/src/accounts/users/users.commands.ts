@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { changeUserPassword, disableUser, foldUser, type User, type UserEvent, userStreamName } from '@tax-ledger/accounts';
 import { EVENT_STORE, type EventMetadata, type EventStore } from '@tax-ledger/platform';
-import { CredentialVerifier } from '../auth/credential-verifier';
-import { generateSecret, hashSecret } from '../auth/license-key';
-import { decideAndAppend } from '../common/decide-and-append';
-import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../storage/tokens';
+import { CredentialVerifier } from '../../auth/credential-verifier';
+import { generateSecret, hashSecret } from '../../auth/license-key';
+import { decideAndAppend } from '../../common/decide-and-append';
+import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../../storage/tokens';
 
 /** POST /users/{username}/password: a new password (generated when none is given). */
 export class ChangeUserPasswordCommand {

@@ -6,14 +6,14 @@ import { type CompanyState } from '@tax-ledger/companies';
 import { normaliseCountry } from '@tax-ledger/tax-engine';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
-import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from '../auth/change-metadata';
-import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
-import { CompanyQueries, recordset } from './company.queries';
-import { AddCertificateDto, CompanyQueryDto, FilingFrequencyDto, MapItemDto } from './onboarding.dto';
+import { AccountAuthGuard } from '../../auth/account-auth.guard';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../../auth/roles';
+import { ValidBody } from '../../common/body-validation.pipe';
+import { changeMetadata } from '../../auth/change-metadata';
+import { ChangeCompanyCommand, type CompanyResult } from '../company.commands';
+import { CompanyQueries, recordset } from '../company.queries';
+import { AddCertificateDto, CompanyQueryDto, FilingFrequencyDto, MapItemDto } from '../onboarding.dto';
 
 const presentItem = (c: CompanyState, i: CompanyState['items'][number]) => ({
   companyCode: c.companyCode,

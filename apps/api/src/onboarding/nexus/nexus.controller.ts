@@ -4,26 +4,19 @@ import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { type CompanyState, type NewNexus, nexusNotFound, nexusOverlaps, sameJurisdiction } from '@tax-ledger/companies';
 import type { TaxContent } from '@tax-ledger/tax-engine';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../auth/roles';
-import { ApiError, badRequest } from '../common/api-error';
-import { ValidBody, ValidV2Body } from '../common/body-validation.pipe';
-import { AddressShapes } from './address-shapes.pipe';
-import { changeMetadata } from '../auth/change-metadata';
-import { apiValidationPipe } from '../common/validation';
-import { TAX_CONTENT } from '../storage/tokens';
-import { ChangeCompanyCommand, type CompanyResult } from './company.commands';
-import { CompanyQueries, recordset } from './company.queries';
-import {
-  findJurisdiction,
-  jurisdictionsAt,
-  nexusChoice,
-  nexusForAddresses,
-  presentDefinition,
-  presentNexus,
-} from '../company-setup/nexus';
-import { addressOf, AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from './onboarding.dto';
+import { AccountAuthGuard } from '../../auth/account-auth.guard';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT } from '../../auth/roles';
+import { ApiError, badRequest } from '../../common/api-error';
+import { ValidBody, ValidV2Body } from '../../common/body-validation.pipe';
+import { AddressShapes } from '../address-shapes.pipe';
+import { changeMetadata } from '../../auth/change-metadata';
+import { apiValidationPipe } from '../../common/validation';
+import { TAX_CONTENT } from '../../storage/tokens';
+import { ChangeCompanyCommand, type CompanyResult } from '../company.commands';
+import { CompanyQueries, recordset } from '../company.queries';
+import { findJurisdiction, jurisdictionsAt, nexusChoice, nexusForAddresses, presentDefinition, presentNexus } from '../../company-setup/nexus';
+import { addressOf, AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from '../onboarding.dto';
 
 const declaredIn = (company: CompanyState, events: CompanyResult['events']) =>
   events.flatMap((e) => (e.type === 'NexusDeclared' || e.type === 'NexusUpdated' ? [e.data.nexus.id] : []))

@@ -3,24 +3,19 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { PartnerAuthGuard } from '../auth/partner-auth.guard';
-import { ValidBody } from '../common/body-validation.pipe';
-import { changeMetadata } from '../auth/change-metadata';
-import { presentCompany, presentLocation } from '../onboarding/company.queries';
-import { presentNexus } from '../company-setup/nexus';
-import { addressOf, ProvisionAccountDto } from '../onboarding/onboarding.dto';
-import {
-  type IssuedCredential,
-  IssueLicenseKeyCommand,
-  ProvisionAccountCommand,
-  type ProvisionedAccount,
-} from './accounts.commands';
-import { IssueLicenseKeyDto } from './accounts.dto';
-import { idempotentRequest } from '../common/idempotency';
+import { type Caller, CurrentCaller } from '../../auth/caller';
+import { PartnerAuthGuard } from '../../auth/partner-auth.guard';
+import { ValidBody } from '../../common/body-validation.pipe';
+import { changeMetadata } from '../../auth/change-metadata';
+import { presentCompany, presentLocation } from '../../onboarding/company.queries';
+import { presentNexus } from '../../company-setup/nexus';
+import { addressOf, ProvisionAccountDto } from '../../onboarding/onboarding.dto';
+import { type IssuedCredential, IssueLicenseKeyCommand, SHOWN_ONCE } from '../license-keys/license-keys.commands';
+import { ProvisionAccountCommand, type ProvisionedAccount } from './provision-account.command';
+import { IssueLicenseKeyDto } from '../accounts.dto';
+import { idempotentRequest } from '../../common/idempotency';
 
-export const SHOWN_ONCE = 'Store the license key now: it is shown only in this response and kept only as a hash.';
-export const SHOWN_EARLIER =
+const SHOWN_EARLIER =
   'This Idempotency-Key provisioned the account earlier; its license key was shown in that answer only. If it was lost, issue another with POST /accounts/{accountId}/licenseKeys.';
 
 @ApiTags('Onboarding')

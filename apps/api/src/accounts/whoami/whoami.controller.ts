@@ -1,9 +1,9 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { PERIOD_OPERATION_ROLES, STATE_TRANSITIONS, TRANSITION_ROLES, TRANSITION_TABLE, type CredentialRole } from '@tax-ledger/ledger';
-import { AccountAuthGuard } from '../auth/account-auth.guard';
-import { CurrentCaller, type Caller } from '../auth/caller';
-import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
+import { AccountAuthGuard } from '../../auth/account-auth.guard';
+import { CurrentCaller, type Caller } from '../../auth/caller';
+import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../../auth/roles';
 
 /**
  * Who the credential is and what its role may do, from the one table of permissions (the deciders
