@@ -1,21 +1,11 @@
-import { applyDecorators, Controller, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FilingPeriodKey, FilingPeriodView } from '@tax-ledger/filing-periods';
 import type { ReadStore } from '@tax-ledger/read-models';
 import type { Caller } from '../auth/caller';
-import { TngAuthGuard } from '../auth/tng-auth.guard';
+import { TngRoutes } from '../auth/tng-routes';
 import { assertCompany, parsePeriod, parseRegion } from '../common/route-params';
 
 /** What every filing-period controller (one per use case) shares: the class decorator, the key a path names, the wire shape. */
-export const PeriodRoutes = () =>
-  applyDecorators(
-    ApiTags('Filing periods'),
-    ApiSecurity('AvalaraAuth'),
-    ApiHeader({ name: 'Accept', required: true, example: 'application/json; tax-version=1' }),
-    ApiHeader({ name: 'X-Avalara-AccountId', required: true }),
-    UseGuards(TngAuthGuard),
-    Controller('periods'),
-  );
+export const PeriodRoutes = () => TngRoutes('Filing periods', 'periods');
 
 /** The filing period a path names (`?region=` optional), of a company of the caller's account (404 otherwise). */
 export async function periodKey(readStore: ReadStore, caller: Caller, companyCode: string, period: string, region: unknown): Promise<FilingPeriodKey> {

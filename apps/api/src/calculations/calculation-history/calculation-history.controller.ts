@@ -5,11 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { HistoryPageQueryDto } from '../../common/page-query.dto';
-import { MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../../common/paging';
-import { DOCUMENT_PATH } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath } from '../../common/route-params';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { DocumentHistoryService } from '../../history/document-history.service';
-import { calculationKeyFromPath, CalculationRoutes } from '../calculation-routes';
+import { historyPageAnswer } from '../../history/history-page-answer';
+import { CalculationRoutes } from '../calculation-routes';
 
 /** `GET …/history`: the audit trail of a tax calculation record, event by event. */
 @CalculationRoutes()
@@ -28,13 +28,8 @@ export class CalculationHistoryController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const key = calculationKeyFromPath(caller, params);
-    const limit = query.limit ?? MAX_PAGE_ITEMS;
+    const key = documentKeyFromPath(caller, params);
     // No filing state: a calculation is never Recorded for filing, Voided or Filed.
-    const page = await this.history.historyPage(calculationStreamName(key), query.startRevision ?? 0, limit, { stateAfterVersion: null });
-    if (!page) throw calculationNotFound(key.documentCode);
-    const next = page.next === undefined ? null : nextPageUrl(request.url, { startRevision: page.next, limit }, this.config.publicUrl);
-    const head = JSON.stringify({ companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode });
-    return sendJson(reply, `${head.slice(0, -1)},"events":${page.json},"nextLink":${JSON.stringify(next)}}`, next ?? undefined);
+    return historyPageAnswer(this.history, calculationStreamName(key), key, query, { request, reply, publicUrl: this.config.publicUrl }, () => calculationNotFound(key.documentCode), { stateAfterVersion: null });
   }
 }

@@ -8,11 +8,11 @@ import { AllowRoles, RECORD_TRANSACTIONS } from '../../auth/roles';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { eventMetadata } from '../../common/event-metadata';
 import { type CommandOutcome, Idempotency } from '../../common/idempotency';
-import { DOCUMENT_PATH, documentLocation } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath, documentLocation } from '../../common/route-params';
 import { ApiCalculatedDocument } from '../../company-setup/coverage.openapi';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { presentTransaction } from '../../tng-document/tng-document.presenter';
-import { calculationKeyFromPath, CalculationRoutes } from '../calculation-routes';
+import { CalculationRoutes } from '../calculation-routes';
 import { CreateTransactionFromCalculationCommand } from './create-transaction-from-calculation.command';
 import { TransactionFromCalculationDto } from './transaction-from-calculation.dto';
 
@@ -36,7 +36,7 @@ export class CreateTransactionFromCalculationController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const calculationKey = calculationKeyFromPath(caller, params);
+    const calculationKey = documentKeyFromPath(caller, params);
     const { view } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute<CreateTransactionFromCalculationCommand, CommandOutcome<TransactionView>>(
         new CreateTransactionFromCalculationCommand(calculationKey, body.documentCode, body.recalculate ?? true, body.comment, eventMetadata(request, caller, extra)),

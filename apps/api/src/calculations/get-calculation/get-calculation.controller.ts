@@ -9,12 +9,12 @@ import { badRequest } from '../../common/api-error';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { VersionsPageQueryDto } from '../../common/page-query.dto';
 import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../../common/paging';
-import { DOCUMENT_PATH } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath } from '../../common/route-params';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { TaxCalculationRepository } from '../../document-write/tax-calculation.repository';
 import { DocumentHistoryService } from '../../history/document-history.service';
 import { presentCalculation } from '../calculation.presenter';
-import { calculationKeyFromPath, CalculationRoutes } from '../calculation-routes';
+import { CalculationRoutes } from '../calculation-routes';
 import { GetCalculationQuery } from './get-calculation.query';
 
 /** Read a tax calculation record: its latest version (or the one current at `asOf`), one version, all versions. */
@@ -35,7 +35,7 @@ export class GetCalculationController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
   ) {
-    const key = calculationKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     const view: CalculationView | null =
       asOf === undefined
         ? await this.queries.execute(new GetCalculationQuery(key))
@@ -54,7 +54,7 @@ export class GetCalculationController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const key = calculationKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     const limit = query.limit ?? MAX_PAGE_ITEMS;
     const startVersion = query.startVersion ?? 1;
     const page = await collectPage(this.calculations.versionsFrom(key, startVersion), {
@@ -70,7 +70,7 @@ export class GetCalculationController {
   @Get(`${DOCUMENT_PATH}/versions/:version`)
   @ApiOperation({ summary: 'One version of a tax calculation record' })
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const key = calculationKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
     const found = await this.calculations.version(key, Number(params.version));
     if (!found && !(await this.calculations.version(key, 1))) throw calculationNotFound(key.documentCode);

@@ -9,13 +9,13 @@ import { AllowRoles, RECORD_TRANSACTIONS } from '../../auth/roles';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { eventMetadata } from '../../common/event-metadata';
 import { type CommandOutcome, Idempotency } from '../../common/idempotency';
-import { documentLocation, parseIfMatch } from '../../common/route-params';
+import { documentKey, documentLocation, parseIfMatch } from '../../common/route-params';
 import { parseStrict, STRICT_QUERY } from '../../company-setup/coverage-policy';
 import { ApiCalculatedDocument } from '../../company-setup/coverage.openapi';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { toTaxDocument } from '../../tng-document/tax-document.dto';
 import { presentCalculation } from '../calculation.presenter';
-import { calculationKey, CalculationRoutes } from '../calculation-routes';
+import { CalculationRoutes } from '../calculation-routes';
 import { CalculationDocumentDto } from './calculation.dto';
 import { RecordCalculationCommand } from './record-calculation.command';
 
@@ -46,7 +46,7 @@ export class RecordCalculationController {
     const strictRequested = parseStrict(strict);
     const document = toTaxDocument(body);
     document.header.documentCode ??= generateDocumentCode();
-    const key = calculationKey(caller, document.header.companyCode, document.header.transactionType, document.header.documentCode);
+    const key = documentKey(caller, document.header.companyCode, document.header.transactionType, document.header.documentCode);
     const { view, created } = await this.idempotency.run<CalculationView>(
       caller,
       request,

@@ -8,10 +8,10 @@ import { badRequest } from '../../common/api-error';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { eventMetadata } from '../../common/event-metadata';
 import { Idempotency } from '../../common/idempotency';
-import { DOCUMENT_PATH, documentLocation, parseIfMatch } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath, documentLocation, parseIfMatch } from '../../common/route-params';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { presentTransaction } from '../../tng-document/tng-document.presenter';
-import { transactionKeyFromPath, TransactionRoutes } from '../transaction-routes';
+import { TransactionRoutes } from '../transaction-routes';
 import { ChangeTransactionStateCommand } from './change-transaction-state.command';
 import { StateTransitionDto } from './state-transition.dto';
 
@@ -33,7 +33,7 @@ export class ChangeTransactionStateController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     const transition = parseStateTransition(body.type);
     if (!transition) {
       throw badRequest('InvalidStateTransitionType', `type must be one of ${STATE_TRANSITIONS.join(', ')} (case-insensitive).`, 'type');

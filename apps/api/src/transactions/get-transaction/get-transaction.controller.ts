@@ -14,14 +14,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { badRequest } from '../../common/api-error';
 import { ValidBody } from '../../common/body-validation.pipe';
-import { DOCUMENT_PATH } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath } from '../../common/route-params';
 import { VersionsPageQueryDto } from '../../common/page-query.dto';
 import { collectPage, MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../../common/paging';
 import { ApiStoredDocument } from '../../company-setup/coverage.openapi';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { DocumentHistoryService } from '../../history/document-history.service';
 import { presentTransaction, presentVersion } from '../../tng-document/tng-document.presenter';
-import { transactionKeyFromPath, TransactionRoutes } from '../transaction-routes';
+import { TransactionRoutes } from '../transaction-routes';
 import { findLatestTransaction, GetTransactionVersionQuery } from './get-transaction.query';
 
 /** Read a tax transaction record: its latest version, one version, all versions; as it stood at `asOf`. */
@@ -42,7 +42,7 @@ export class GetTransactionController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('asOf') asOf?: string,
   ) {
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     const view = asOf === undefined ? await findLatestTransaction(this.queries, key) : await this.findAsOf(key, asOf);
     reply.header('ETag', `"${view.versionId}"`);
     return presentTransaction(view);
@@ -58,7 +58,7 @@ export class GetTransactionController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     const latest = await findLatestTransaction(this.queries, key);
     const limit = query.limit ?? MAX_PAGE_ITEMS;
     const page = await collectPage(this.versionsFrom(key, query.startVersion ?? 1, latest.version), {
@@ -75,7 +75,7 @@ export class GetTransactionController {
   @ApiOperation({ summary: 'One version of a tax transaction record (?asOf=<ISO 8601>: with the state it had then)' })
   @ApiStoredDocument()
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Query('asOf') asOf?: string) {
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');
     if (asOf !== undefined) return this.versionAsOf(key, Number(params.version), asOf);
     const latest = await findLatestTransaction(this.queries, key);

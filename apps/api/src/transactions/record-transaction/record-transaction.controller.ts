@@ -10,13 +10,13 @@ import { badRequest } from '../../common/api-error';
 import { ValidBody } from '../../common/body-validation.pipe';
 import { eventMetadata } from '../../common/event-metadata';
 import { Idempotency } from '../../common/idempotency';
-import { assertCompany, DOCUMENT_PATH, documentLocation, parseIfMatch } from '../../common/route-params';
+import { assertCompany, DOCUMENT_PATH, documentKey, documentKeyFromPath, documentLocation, parseIfMatch } from '../../common/route-params';
 import { parseStrict, STRICT_QUERY } from '../../company-setup/coverage-policy';
 import { ApiCalculatedDocument } from '../../company-setup/coverage.openapi';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { TaxDocumentDto, toTaxDocument } from '../../tng-document/tax-document.dto';
 import { presentTransaction } from '../../tng-document/tng-document.presenter';
-import { transactionKey, transactionKeyFromPath, TransactionRoutes } from '../transaction-routes';
+import { TransactionRoutes } from '../transaction-routes';
 import { RecordTransactionCommand } from './record-transaction.command';
 
 /** Record a tax transaction record's next version: `POST /transactions`, the blueprint's long forms (`…/versions`), and `PUT`. */
@@ -41,7 +41,7 @@ export class RecordTransactionController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('strict') strict?: unknown,
   ) {
-    const key = transactionKey(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
+    const key = documentKey(caller, body.header.companyCode, body.header.transactionType, body.header.documentCode);
     return this.recordVersion(key, body, caller, request, reply, strict);
   }
 
@@ -63,7 +63,7 @@ export class RecordTransactionController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('strict') strict?: unknown,
   ) {
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
     await assertCompany(this.readStore, caller.accountId, key.companyCode); // the path names it: 404 when it is not this account's
     return this.recordVersion(key, body, caller, request, reply, strict);
@@ -83,7 +83,7 @@ export class RecordTransactionController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Query('strict') strict?: unknown,
   ) {
-    const key = transactionKeyFromPath(caller, { ...params, transactionType: body.header.transactionType ?? 'Sale' });
+    const key = documentKeyFromPath(caller, { ...params, transactionType: body.header.transactionType ?? 'Sale' });
     assertPathMatchesBody(key, body, ['companyCode', 'documentCode']);
     await assertCompany(this.readStore, caller.accountId, key.companyCode);
     return this.recordVersion(key, body, caller, request, reply, strict);
@@ -103,7 +103,7 @@ export class RecordTransactionController {
     @Query('strict') strict?: unknown,
   ) {
     const strictRequested = parseStrict(strict);
-    const key = transactionKeyFromPath(caller, params);
+    const key = documentKeyFromPath(caller, params);
     assertPathMatchesBody(key, body, ['companyCode', 'transactionType', 'documentCode']);
     const { view } = await this.idempotency.run(caller, request, (extra) =>
       this.commands.execute(

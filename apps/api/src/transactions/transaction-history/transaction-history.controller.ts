@@ -5,12 +5,12 @@ import { transactionStreamName } from '@tax-ledger/transactions';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { ValidBody } from '../../common/body-validation.pipe';
-import { DOCUMENT_PATH } from '../../common/route-params';
+import { DOCUMENT_PATH, documentKeyFromPath } from '../../common/route-params';
 import { HistoryPageQueryDto } from '../../common/page-query.dto';
-import { MAX_PAGE_ITEMS, nextPageUrl, sendJson } from '../../common/paging';
 import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { DocumentHistoryService } from '../../history/document-history.service';
-import { transactionKeyFromPath, TransactionRoutes } from '../transaction-routes';
+import { historyPageAnswer } from '../../history/history-page-answer';
+import { TransactionRoutes } from '../transaction-routes';
 
 /** `GET …/history`: the audit trail of a tax transaction record, event by event. */
 @TransactionRoutes()
@@ -29,12 +29,7 @@ export class TransactionHistoryController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const key = transactionKeyFromPath(caller, params);
-    const limit = query.limit ?? MAX_PAGE_ITEMS;
-    const page = await this.history.historyPage(transactionStreamName(key), query.startRevision ?? 0, limit);
-    if (!page) throw transactionNotFound(key.documentCode);
-    const next = page.next === undefined ? null : nextPageUrl(request.url, { startRevision: page.next, limit }, this.config.publicUrl);
-    const head = JSON.stringify({ companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode });
-    return sendJson(reply, `${head.slice(0, -1)},"events":${page.json},"nextLink":${JSON.stringify(next)}}`, next ?? undefined);
+    const key = documentKeyFromPath(caller, params);
+    return historyPageAnswer(this.history, transactionStreamName(key), key, query, { request, reply, publicUrl: this.config.publicUrl }, () => transactionNotFound(key.documentCode));
   }
 }
