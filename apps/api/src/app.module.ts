@@ -62,6 +62,7 @@ import { GetTransactionController } from './transactions/get-transaction/get-tra
 import { ListTransactionsController } from './transactions/list-transactions/list-transactions.controller';
 import { ListTransactionsHandler } from './transactions/list-transactions/list-transactions.query';
 import { RecordTransactionController } from './transactions/record-transaction/record-transaction.controller';
+import { RenameTransactionHandler } from './transactions/rename-transaction/rename-transaction.command';
 import { TransactionHistoryController } from './transactions/transaction-history/transaction-history.controller';
 import { GetPeriodController } from './periods/get-period/get-period.controller';
 import { PeriodRunner } from './periods/run-period/period-runner';
@@ -100,6 +101,7 @@ export class AppModule {
         RequestSchemas,
         RecordTransactionHandler,
         ChangeTransactionStateHandler,
+        RenameTransactionHandler,
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
