@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig, type LedgerConfig } from '../../apps/api/src/config';
 import { createApp } from '../../apps/api/src/main';
+import { describeViolation, ResponseViolations, responseCheckMode } from './openapi-responses';
 
 export const PARTNER_KEY = 'test-partner-key-0123456789abcdef0123';
 
@@ -20,22 +21,46 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'tax-ledger-'))): Promise<TestApp> {
   const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_PARTNER_KEY: PARTNER_KEY, ...env });
-  const app = await createApp(config, { logs: false });
+  const violations = new ResponseViolations(responseCheckMode());
+  const app = await createApp(config, { logs: false, withDocument: (fastify, document) => violations.install(fastify, document) });
+  const unclaimed = () => {
+    const left = violations.takeAll();
+    if (left.length) throw new Error(left.map(describeViolation).join('\n'));
+  };
   const testApp: TestApp = {
     app,
-    http: request(app.getHttpServer()),
+    http: checkedAgainstOpenApi(request(app.getHttpServer()), violations),
     config,
     dataDir,
     restart: async () => {
       await app.close();
+      unclaimed();
       return startTestApp(env, dataDir);
     },
     close: async (options = {}) => {
       await app.close();
       if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      unclaimed();
     },
   };
   return testApp;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'del'] as const;
+
+/** Every supertest request fails when its answer does not match the OpenAPI document (openapi-responses.ts). */
+function checkedAgainstOpenApi(http: ReturnType<typeof request>, violations: ResponseViolations): ReturnType<typeof request> {
+  const checked = Object.create(http) as Record<string, unknown>;
+  for (const method of METHODS) {
+    const original = (http as unknown as Record<string, (...args: unknown[]) => request.Test>)[method];
+    if (typeof original !== 'function') continue;
+    checked[method] = (...args: unknown[]) =>
+      original.apply(http, args).expect((res) => {
+        const violation = violations.take(res.headers['x-request-id']);
+        if (violation) throw new Error(describeViolation(violation));
+      });
+  }
+  return checked as unknown as ReturnType<typeof request>;
 }
 
 export interface Account {

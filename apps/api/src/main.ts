@@ -3,8 +3,8 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { createServer } from 'node:net';
@@ -16,8 +16,14 @@ import { RequestSchemas } from './common/request-schema';
 import { clientRequestIdOf } from './common/event-metadata';
 import { type LedgerConfig, loadConfig } from './config';
 
+export interface CreateAppOptions {
+  logs?: boolean;
+  /** Called with the published OpenAPI document before the routes are registered (the e2e harness checks every answer against it). */
+  withDocument?: (fastify: FastifyInstance, document: OpenAPIObject) => void;
+}
+
 /** Builds the HTTP application (used by main and by the e2e tests). */
-export async function createApp(config: LedgerConfig, options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: LedgerConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const logs = options.logs ?? true;
   const adapter = new FastifyAdapter({
     logger: logs ? { level: config.logLevel } : false,
@@ -114,6 +120,7 @@ export async function createApp(config: LedgerConfig, options: { logs?: boolean 
   const document = SwaggerModule.createDocument(app, openApi);
   app.get(RequestSchemas).compile(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  options.withDocument?.(fastify as unknown as FastifyInstance, document);
 
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
