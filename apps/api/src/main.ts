@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import { AccountRateLimit } from './auth/account-rate-limit';
 import { ApiError, BODY_LIMIT_BYTES } from './common/api-error';
 import { RequestSchemas } from './common/request-schema';
+import { completeResponses } from './common/api-answers';
 import { clientRequestIdOf } from './common/event-metadata';
 import { type LedgerConfig, loadConfig } from './config';
 
@@ -118,6 +119,7 @@ export async function createApp(config: LedgerConfig, options: CreateAppOptions 
   // Built once at start-up: the compiled request validators read their schemas from it (one definition
   // of a body for /docs and for validation; common/request-schema.ts).
   const document = SwaggerModule.createDocument(app, openApi);
+  completeResponses(document);
   app.get(RequestSchemas).compile(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   options.withDocument?.(fastify as unknown as FastifyInstance, document);

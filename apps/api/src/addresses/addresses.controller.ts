@@ -5,6 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { TngAuthGuard } from '../auth/tng-auth.guard';
 import { ApiError } from '../common/api-error';
 import { parseAddressBatch } from './address-batch';
+import { ApiAnswers } from '../common/api-answers';
+import { ADDRESS_BATCH_ANSWER, COUNTRY_ADDRESS_RULES, COUNTRY_NAMES } from './addresses.openapi';
 
 /**
  * Seed "Group Addresses". POST /addresses is a TNG call (the seed's HTTP headers, account
@@ -24,6 +26,7 @@ export class AddressesController {
   @ApiBody({
     schema: { example: [{ 'a-1': { line1: '1101 Alaskan Way', city: 'Seattle', state: 'WA', zipcode: '98101', country: 'USA' } }] },
   })
+  @ApiAnswers(200, ADDRESS_BATCH_ANSWER, 'Each address validated and geocoded')
   async validate(@Body() body: unknown, @Req() request: FastifyRequest) {
     const batch = await parseAddressBatch(body);
     const correlationId = headerValue(request, 'x-correlation-id') ?? String(request.id);
@@ -50,12 +53,14 @@ export class AddressesController {
 
   @Get('api/addresses/countries')
   @ApiOperation({ summary: 'Every country: ISO 3166-1 alpha-3 code -> name' })
+  @ApiAnswers(200, COUNTRY_NAMES, 'Every country by its alpha-3 code')
   countries() {
     return [countryNamesByAlpha3()];
   }
 
   @Get('api/addresses/countries/:country')
   @ApiOperation({ summary: 'Address field rules of a country (alpha-2 or alpha-3 code)' })
+  @ApiAnswers(200, COUNTRY_ADDRESS_RULES, 'The country\'s address field rules', [404])
   rules(@Param('country') country: string) {
     const rules = countryRules(country);
     if (!rules) throw new ApiError(404, 'CountryNotFound', `"${country}" is not an ISO 3166-1 alpha-2 or alpha-3 country code.`, 'country');

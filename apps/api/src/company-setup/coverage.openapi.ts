@@ -1,7 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { TRANSACTION_STATES } from '@tax-ledger/ledger';
+import { ApiErrors } from '../common/api-answers';
 
-/** OpenAPI schemas of coverage messages and of the ContentNotCovered refusal (response documentation only). */
+/**
+ * OpenAPI schemas of TNG documents and coverage messages, and the routes' answers that carry them: the
+ * calculated or stored document, and the ContentNotCovered refusal (its body: the error shape, common/api-answers.ts).
+ */
 
 const CODES = ['LocalContentMissing', 'DateBeforeContent', 'RegionNotCovered', 'NoTaxLocation', 'AddressStateZipMismatch', 'StateInferredFromZip', 'UnknownTaxCode', 'RuleNotModelled', 'PriceRuleCurrency'];
 
@@ -22,18 +27,74 @@ export class CoverageMessageDto {
   @ApiPropertyOptional() taxCode?: string;
 }
 
+export class ProcessingInfoDto {
+  @ApiProperty({ enum: TRANSACTION_STATES, description: 'The document\'s state (a calculation: Recorded); a superseded version: Recorded' }) transactionState: string;
+  @ApiProperty({ description: 'Identifies this version (the ETag)' }) versionId: string;
+  @ApiProperty({ type: 'integer', description: 'The version number, 1, 2, … (…/versions/{n})' }) version: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'The TaxDocument format (tng-tax-api-blueprint.apib)' }) formatId: number;
+  @ApiProperty({ description: 'Seconds the calculation took' }) duration: number;
+  @ApiProperty({ format: 'date-time' }) modifiedDate: string;
+  @ApiPropertyOptional() batchId?: string;
+}
+
+const NUMBER = { type: 'number' } as const;
+const STRING = { type: 'string' } as const;
+
 /** A TNG document answer (seed TaxDocument format plus calculated parts). */
 export class TngDocumentResponseDto {
-  @ApiProperty({ type: 'object', additionalProperties: true }) header: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Lines with calculatedTax' }) lines: unknown[];
-  @ApiProperty({ type: 'object', additionalProperties: true }) calculatedTaxSummary: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    required: ['companyCode', 'transactionType', 'documentCode', 'transactionDate'],
+    properties: { companyCode: STRING, transactionType: STRING, documentCode: STRING, customerCode: STRING, transactionDate: { type: 'string', format: 'date' }, currency: STRING },
+    description: 'The request\'s header as recorded (defaultLocations with the resolved latlong and taxLocationPurpose; currency)',
+  })
+  header: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['lineCode', 'extendedAmount', 'calculatedTax'],
+      properties: {
+        lineCode: STRING,
+        itemCode: STRING,
+        quantity: NUMBER,
+        extendedAmount: NUMBER,
+        calculatedTax: {
+          type: 'object',
+          required: ['appliedTax', 'subtotalTaxable', 'subtotalExempt', 'taxAuthorities'],
+          properties: {
+            appliedTax: NUMBER,
+            subtotalTaxable: NUMBER,
+            subtotalExempt: NUMBER,
+            taxAuthorities: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['jurisdictionName', 'jurisdictionType', 'details'],
+                properties: { jurisdictionName: STRING, jurisdictionType: STRING, jurisdictionCode: STRING, details: { type: 'array', items: { type: 'object', required: ['taxType', 'rate', 'tax'], properties: { taxType: STRING, rate: NUMBER, tax: NUMBER, subtotalTaxable: NUMBER, subtotalExempt: NUMBER, exempt: { type: 'boolean' } } } } },
+              },
+            },
+          },
+        },
+      },
+    },
+    description: 'The request\'s lines, each with its calculatedTax',
+  })
+  lines: unknown[];
+  @ApiProperty({
+    type: 'object',
+    required: ['numberOfLines', 'subtotal', 'tax', 'grandTotal'],
+    properties: { numberOfTaxableLines: { type: 'integer' }, numberOfExemptLines: { type: 'integer' }, numberOfLines: { type: 'integer' }, subtotal: NUMBER, subtotalTaxable: NUMBER, subtotalExempt: NUMBER, tax: NUMBER, grandTotal: NUMBER },
+  })
+  calculatedTaxSummary: Record<string, unknown>;
   @ApiPropertyOptional({
     type: [CoverageMessageDto],
     description:
       'Coverage messages: what content could not cover for this version, exactly as recorded with it (from its event, never recomputed). Absent when everything was covered (and on versions recorded before messages existed).',
   })
   messages?: CoverageMessageDto[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'transactionState, versionId, version, formatId, duration, modifiedDate' }) processingInfo: Record<string, unknown>;
+  @ApiProperty({ type: () => ProcessingInfoDto }) processingInfo: ProcessingInfoDto;
 }
 
 /** AvaTax's AvaTaxMessage (TransactionModel.messages): exactly these five keys. */
@@ -52,26 +113,6 @@ export class V2TransactionResponseDto {
   messages?: AvaTaxMessageDto[];
 }
 
-export class ErrorDetailDto {
-  @ApiProperty({ example: 'LocalContentMissing' }) code: string;
-  @ApiProperty({ description: 'ContentNotCovered: the message\'s summary' }) message: string;
-  @ApiProperty({ enum: ['Error', 'Warning'] }) severity: string;
-  @ApiPropertyOptional({ example: 'Line 1' }) refersTo?: string;
-  @ApiPropertyOptional({ example: 'Line 1', description: 'ContentNotCovered: same as refersTo' }) target?: string;
-  @ApiPropertyOptional({ description: 'ContentNotCovered: the message\'s details (v2 also faultCode "Client")' }) description?: string;
-}
-
-export class ErrorInfoDto {
-  @ApiProperty({ example: 'ContentNotCovered' }) code: string;
-  @ApiProperty() message: string;
-  @ApiPropertyOptional({ example: 'Line 1' }) target?: string;
-  @ApiProperty({ type: [ErrorDetailDto] }) details: ErrorDetailDto[];
-}
-
-export class ErrorResponseDto {
-  @ApiProperty({ type: ErrorInfoDto }) error: ErrorInfoDto;
-}
-
 const REFUSED =
   'ContentNotCovered: strict coverage applies (?strict=true or the company\'s strictCoverage setting) and the calculation has coverage messages of severity Error; ' +
   'one detail per Error message. Nothing was written (no event, no Idempotency-Key consumed).';
@@ -81,15 +122,17 @@ export const ApiCalculatedDocument = (...statuses: number[]) =>
   applyDecorators(
     ApiExtraModels(CoverageMessageDto),
     ...statuses.map((status) => ApiResponse({ status, type: TngDocumentResponseDto, description: 'The calculated document; `messages` lists coverage gaps' })),
-    ApiResponse({ status: 422, type: ErrorResponseDto, description: REFUSED }),
+    ApiResponse({ status: 422, description: REFUSED }),
+    ApiErrors(404, 405, 409, 412),
   );
 
-/** Responses of a TNG route that shows stored versions. */
-export const ApiStoredDocument = (isArray = false) => ApiResponse({ status: 200, type: TngDocumentResponseDto, isArray, description: 'As recorded, `messages` included' });
+/** Responses of a TNG route that shows stored versions (a list: a page of them). */
+export const ApiStoredDocument = (isArray = false, ...errors: number[]) =>
+  applyDecorators(ApiResponse({ status: 200, type: TngDocumentResponseDto, isArray, description: 'As recorded, `messages` included' }), ApiErrors(...errors));
 
 /** Responses of a v2 route that calculates: the TransactionModel (with messages) and the strict refusal (400 in v2). */
 export const ApiV2Calculated = (status: number) =>
   applyDecorators(
     ApiResponse({ status, type: V2TransactionResponseDto, description: 'TransactionModel; `messages` when content did not cover everything' }),
-    ApiResponse({ status: 400, type: ErrorResponseDto, description: `${REFUSED} (v2 answers it with 400, as AvaTax answers refusals)` }),
+    ApiResponse({ status: 400, description: `${REFUSED} (v2 answers it with 400, as AvaTax answers refusals)` }),
   );

@@ -11,6 +11,8 @@ import { changeMetadata } from '../../auth/change-metadata';
 import { recordset } from '../../onboarding/company.queries';
 import { type IssuedCredential, IssueLicenseKeyCommand, RevokeLicenseKeyCommand, RotateLicenseKeyCommand, SHOWN_ONCE } from './license-keys.commands';
 import { IssueLicenseKeyDto, RevokeLicenseKeyDto } from '../accounts.dto';
+import { ApiAnswers } from '../../common/api-answers';
+import { ISSUED_LICENSE_KEY, LICENSE_KEY_LIST, LICENSE_KEY_REVOKED } from '../accounts.openapi';
 
 /** The caller's own account's license keys (account admin only). Keys are shown once, at creation. */
 @ApiTags('Onboarding: license keys')
@@ -26,6 +28,7 @@ export class LicenseKeysController {
 
   @Get()
   @ApiOperation({ summary: 'List the account\'s license keys: ids, roles, labels, dates; never the key or its hash' })
+  @ApiAnswers(200, LICENSE_KEY_LIST, 'The account\'s license keys (never a key or its hash)')
   async list(@CurrentCaller() caller: Caller) {
     const keys = await this.readStore.listCredentials(caller.accountId);
     return recordset(
@@ -43,6 +46,7 @@ export class LicenseKeysController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a license key (roles: account_admin, api_user, system_filer); the key is in this response only' })
+  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)')
   async create(@Body(ValidBody) body: IssueLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const issued: IssuedCredential = await this.commands.execute(
       new IssueLicenseKeyCommand(caller.accountId, body.role, body.label, changeMetadata(request, caller)),
@@ -53,6 +57,7 @@ export class LicenseKeysController {
   @Post(':credentialId/rotate')
   @HttpCode(201)
   @ApiOperation({ summary: 'Replace a key: a new key with the same role, the old one revoked at once' })
+  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The replacing key (shown once); the old one is revoked', [404])
   async rotate(@Param('credentialId') credentialId: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const issued: IssuedCredential = await this.commands.execute(new RotateLicenseKeyCommand(caller.accountId, credentialId, changeMetadata(request, caller)));
     return { ...issued, replaces: credentialId, notice: SHOWN_ONCE };
@@ -61,6 +66,7 @@ export class LicenseKeysController {
   @Delete(':credentialId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key (optional ?reason=): refused (401) from the next request on' })
+  @ApiAnswers(200, LICENSE_KEY_REVOKED, 'Revoked', [404])
   async revoke(@Param('credentialId') credentialId: string, @Query(ValidBody) query: RevokeLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     await this.commands.execute(new RevokeLicenseKeyCommand(caller.accountId, credentialId, query.reason, changeMetadata(request, caller)));
     return { credentialId, revoked: true };

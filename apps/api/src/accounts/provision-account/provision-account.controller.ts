@@ -14,6 +14,8 @@ import { type IssuedCredential, IssueLicenseKeyCommand, SHOWN_ONCE } from '../li
 import { ProvisionAccountCommand, type ProvisionedAccount } from './provision-account.command';
 import { IssueLicenseKeyDto } from '../accounts.dto';
 import { idempotentRequest } from '../../common/idempotency';
+import { ApiAnswers } from '../../common/api-answers';
+import { ISSUED_LICENSE_KEY, PROVISIONED_ACCOUNT } from '../accounts.openapi';
 
 const SHOWN_EARLIER =
   'This Idempotency-Key provisioned the account earlier; its license key was shown in that answer only. If it was lost, issue another with POST /accounts/{accountId}/licenseKeys.';
@@ -31,6 +33,7 @@ export class AccountsController {
     summary:
       'Provision an account (partner key required): account admin user, license key, default company, one location and nexus for every jurisdiction its address triggers',
   })
+  @ApiAnswers([201, 200], PROVISIONED_ACCOUNT, 'The account, its admin user, first license key and company (200: an Idempotency-Key replay, without the key)', [409, 422])
   async provision(
     @Body(ValidBody) body: ProvisionAccountDto,
     @CurrentCaller() caller: Caller,
@@ -79,6 +82,7 @@ export class AccountsController {
   @Post(':accountId/licenseKeys')
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue another license key for an account (partner key required); roles: account_admin, api_user, system_filer' })
+  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)', [404])
   async issueKey(
     @Param('accountId') accountId: string,
     @Body(ValidBody) body: IssueLicenseKeyDto,

@@ -14,6 +14,8 @@ import { changeMetadata } from '../../auth/change-metadata';
 import { recordset } from '../../onboarding/company.queries';
 import { ChangeUserPasswordDto, RevokeLicenseKeyDto } from '../accounts.dto';
 import { type ChangedPassword, ChangeUserPasswordCommand, DisableUserCommand } from './users.commands';
+import { ApiAnswers } from '../../common/api-answers';
+import { PASSWORD_CHANGED, USER_DISABLED, USER_HISTORY, USER_LIST } from '../accounts.openapi';
 
 const PASSWORD_SHOWN_ONCE = 'Store the password now: it is shown only in this response and kept only as a hash.';
 
@@ -32,6 +34,7 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: "List the account's users: name, role, dates, whether in force; never a password or its hash" })
+  @ApiAnswers(200, USER_LIST, 'The account\'s users (never a password or its hash)')
   async list(@CurrentCaller() caller: Caller) {
     const users = await this.readStore.listUsers(caller.accountId);
     const rows = [];
@@ -54,6 +57,7 @@ export class UsersController {
   @Post(':username/password')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate a user\'s password: {password} of 12..200 characters, or none to have one generated (shown once); the old one is refused at once' })
+  @ApiAnswers(200, PASSWORD_CHANGED, 'Changed; a generated password is shown once', [404])
   async changePassword(@Param('username') username: string, @Body(ValidBody) body: ChangeUserPasswordDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const changed: ChangedPassword = await this.commands.execute(new ChangeUserPasswordCommand(caller.accountId, username, body.password, changeMetadata(request, caller)));
     return changed.password ? { ...changed, notice: PASSWORD_SHOWN_ONCE } : changed;
@@ -62,6 +66,7 @@ export class UsersController {
   @Delete(':username')
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable a user (optional ?reason=): its password is refused from the next request on; final' })
+  @ApiAnswers(200, USER_DISABLED, 'Disabled', [404])
   async disable(@Param('username') username: string, @Query(ValidBody) query: RevokeLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     await this.commands.execute(new DisableUserCommand(caller.accountId, username, query.reason, changeMetadata(request, caller)));
     return { username: username.toLowerCase(), disabled: true };
@@ -69,6 +74,7 @@ export class UsersController {
 
   @Get(':username/history')
   @ApiOperation({ summary: "Audit: every event of the user's stream (created, password changed, disabled) with who, when and why; never a hash" })
+  @ApiAnswers(200, USER_HISTORY, 'Every event of the user\'s stream, oldest first', [404])
   async history(@Param('username') username: string, @CurrentCaller() caller: Caller) {
     const events = await this.eventStore.readStream(userStreamName(username));
     const user = foldUser(events);

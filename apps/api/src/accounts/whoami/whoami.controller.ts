@@ -4,6 +4,8 @@ import { PERIOD_OPERATION_ROLES, STATE_TRANSITIONS, TRANSITION_ROLES, TRANSITION
 import { AccountAuthGuard } from '../../auth/account-auth.guard';
 import { CurrentCaller, type Caller } from '../../auth/caller';
 import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../../auth/roles';
+import { ApiAnswers } from '../../common/api-answers';
+import { WHO_AM_I } from '../accounts.openapi';
 
 /**
  * Who the credential is and what its role may do, from the one table of permissions (the deciders
@@ -18,6 +20,7 @@ import { AllowRoles, MANAGE_ACCOUNT, READ_ACCOUNT, RECORD_TRANSACTIONS } from '.
 export class WhoAmIController {
   @Get()
   @ApiOperation({ summary: "The caller's account, role and identity, and the state transitions and period operations its role may cause" })
+  @ApiAnswers(200, WHO_AM_I, 'Who the credentials are and what their role may do')
   whoami(@CurrentCaller() caller: Caller) {
     const role = caller.role as CredentialRole;
     const byUser = caller.actor.startsWith('user:');

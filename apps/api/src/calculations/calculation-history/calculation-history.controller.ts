@@ -10,6 +10,8 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { DocumentHistoryService } from '../../history/document-history.service';
 import { historyPageAnswer } from '../../history/history-page-answer';
 import { CalculationRoutes } from '../calculation-routes';
+import { ApiAnswers } from '../../common/api-answers';
+import { DOCUMENT_HISTORY } from '../../history/document-history.openapi';
 
 /** `GET …/history`: the audit trail of a tax calculation record, event by event. */
 @CalculationRoutes()
@@ -21,6 +23,7 @@ export class CalculationHistoryController {
 
   @Get(`${DOCUMENT_PATH}/history`)
   @ApiOperation({ summary: 'The events of a tax calculation record, a page at a time (startRevision, limit ≤ 100; nextLink): who, when, and what changed between versions' })
+  @ApiAnswers(200, DOCUMENT_HISTORY, 'A page of the calculation\'s events', [404])
   async documentHistory(
     @Param() params: Record<string, string>,
     @Query(ValidBody) query: HistoryPageQueryDto,

@@ -16,6 +16,7 @@ import { DocumentHistoryService } from '../../history/document-history.service';
 import { presentCalculation } from '../calculation.presenter';
 import { CalculationRoutes } from '../calculation-routes';
 import { GetCalculationQuery } from './get-calculation.query';
+import { ApiStoredDocument } from '../../company-setup/coverage.openapi';
 
 /** Read a tax calculation record: its latest version (or the one current at `asOf`), one version, all versions. */
 @CalculationRoutes()
@@ -29,6 +30,7 @@ export class GetCalculationController {
 
   @Get(DOCUMENT_PATH)
   @ApiOperation({ summary: 'The latest version of a tax calculation record (?asOf=<ISO 8601>: the version current then)' })
+  @ApiStoredDocument(false, 404)
   async get(
     @Param() params: Record<string, string>,
     @CurrentCaller() caller: Caller,
@@ -47,6 +49,7 @@ export class GetCalculationController {
 
   @Get(`${DOCUMENT_PATH}/versions`)
   @ApiOperation({ summary: 'The versions of a tax calculation record, oldest first, a page at a time (startVersion, limit ≤ 100, at most about 10,000 lines; Link rel="next")' })
+  @ApiStoredDocument(true, 404)
   async versions(
     @Param() params: Record<string, string>,
     @Query(ValidBody) query: VersionsPageQueryDto,
@@ -69,6 +72,7 @@ export class GetCalculationController {
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
   @ApiOperation({ summary: 'One version of a tax calculation record' })
+  @ApiStoredDocument(false, 404)
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller) {
     const key = documentKeyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');

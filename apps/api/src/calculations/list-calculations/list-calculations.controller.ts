@@ -11,6 +11,7 @@ import { presentCalculation } from '../calculation.presenter';
 import { CalculationRoutes } from '../calculation-routes';
 import { ListCalculationsQuery } from './list-calculations.query';
 import { ListCalculationsQueryDto } from './list-calculations.query.dto';
+import { ApiStoredDocument } from '../../company-setup/coverage.openapi';
 
 /** List a company's tax calculation records (by type and date range). */
 @CalculationRoutes()
@@ -19,12 +20,14 @@ export class ListCalculationsController {
 
   @Get(':companyCode')
   @ApiOperation({ summary: 'List tax calculation records of a company' })
+  @ApiStoredDocument(true, 404)
   listByCompany(@Param('companyCode') companyCode: string, @Query(ValidBody) query: ListCalculationsQueryDto, @CurrentCaller() caller: Caller) {
     return this.list(caller, companyCode, undefined, query);
   }
 
   @Get(':companyCode/:transactionType')
   @ApiOperation({ summary: 'List tax calculation records of a company and transaction type' })
+  @ApiStoredDocument(true, 404)
   listByType(
     @Param('companyCode') companyCode: string,
     @Param('transactionType') transactionType: string,

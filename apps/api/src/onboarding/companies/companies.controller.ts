@@ -15,6 +15,8 @@ import { ChangeCompanyCommand, type CompanyResult, CreateCompanyCommand } from '
 import { CompanyQueries, presentCompany, presentLocation, presentSettings, recordset } from '../company.queries';
 import { presentNexus } from '../../company-setup/nexus';
 import { AddLocationDto, addressOf, CompanyQueryDto, CompanySettingsDto, CreateCompanyDto } from '../onboarding.dto';
+import { ApiAnswers } from '../../common/api-answers';
+import { COMPANY, COMPANY_LIST, COMPANY_SETTINGS, CREATED_COMPANY, LOCATION, LOCATION_LIST, SETUP_EVENT_LIST } from '../onboarding.openapi';
 
 @ApiTags('Onboarding: companies and locations')
 @ApiSecurity('basic')
@@ -32,6 +34,7 @@ export class CompaniesController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Create a company; with companyAddress also its first location and nexus for every jurisdiction the address triggers' })
+  @ApiAnswers(201, CREATED_COMPANY, 'The company, with its first location and nexus when companyAddress was given', [409])
   async create(@Body(ValidBody) body: CreateCompanyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const { company }: CompanyResult = await this.commands.execute(
       new CreateCompanyCommand(
@@ -55,18 +58,21 @@ export class CompaniesController {
 
   @Get('companies')
   @ApiOperation({ summary: 'List the account\'s companies' })
+  @ApiAnswers(200, COMPANY_LIST, 'The account\'s companies')
   async list(@CurrentCaller() caller: Caller) {
     return recordset((await this.companies.list(caller.accountId)).map(presentCompany));
   }
 
   @Get('companies/:companyCode')
   @ApiOperation({ summary: 'One company by code' })
+  @ApiAnswers(200, COMPANY, 'The company', [404])
   async get(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
     return presentCompany(await this.companies.byCode(caller.accountId, companyCode));
   }
 
   @Get('companies/:companyCode/settings')
   @ApiOperation({ summary: 'The company\'s settings: strictCoverage (refuse calculations with coverage messages of severity Error; default false), collectWithoutNexus (collect tax while no nexus is declared; default false: no nexus, no tax)' })
+  @ApiAnswers(200, COMPANY_SETTINGS, 'The company\'s settings', [404])
   async settings(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
     return presentSettings(await this.companies.byCode(caller.accountId, companyCode));
   }
@@ -74,6 +80,7 @@ export class CompaniesController {
   @Put('companies/:companyCode/settings')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Change company settings ({strictCoverage, collectWithoutNexus: true|false}); recorded as CompanySettingsChanged with who, when and why (X-Change-Reason)' })
+  @ApiAnswers(200, COMPANY_SETTINGS, 'The settings as changed', [404])
   async changeSettings(@Param('companyCode') companyCode: string, @Body(ValidBody) body: CompanySettingsDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const settings = {
       ...(body.strictCoverage === undefined ? {} : { strictCoverage: body.strictCoverage }),
@@ -87,6 +94,7 @@ export class CompaniesController {
 
   @Get('companies/:companyCode/history')
   @ApiOperation({ summary: 'Audit: every event of the company\'s setup, oldest first, with who, when and why' })
+  @ApiAnswers(200, SETUP_EVENT_LIST, 'Every event of the company\'s stream, oldest first', [404])
   async history(@Param('companyCode') companyCode: string, @CurrentCaller() caller: Caller) {
     const events = await this.eventStore.readStream(companyStreamName(caller.accountId, companyCode));
     if (events.length === 0) throw companyNotFound(companyCode);
@@ -109,6 +117,7 @@ export class CompaniesController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Add a reporting location to a company (address nested or flat as in AvaTax LocationModel); nexus is declared separately: POST /nexus' })
+  @ApiAnswers(201, LOCATION, 'The location added', [404, 409])
   async addLocation(@Body(new AddressShapes('address'), ValidBody) body: AddLocationDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const location = { locationCode: body.locationCode, address: addressOf(body.address), ...(body.description ? { description: body.description } : {}) };
     const { company, events }: CompanyResult = await this.commands.execute(
@@ -120,6 +129,7 @@ export class CompaniesController {
 
   @Get('locations')
   @ApiOperation({ summary: 'List a company\'s locations (?companyCode=)' })
+  @ApiAnswers(200, LOCATION_LIST, 'The company\'s locations', [404])
   async listLocations(@Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     return recordset(company.locations.map((l) => presentLocation(company, l)));
@@ -127,6 +137,7 @@ export class CompaniesController {
 
   @Get('locations/:locationId')
   @ApiOperation({ summary: 'One location of a company (?companyCode=)' })
+  @ApiAnswers(200, LOCATION, 'The location', [404])
   async getLocation(@Param('locationId') locationId: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     const location = company.locations.find((l) => String(l.id) === locationId);

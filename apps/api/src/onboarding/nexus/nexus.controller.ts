@@ -17,6 +17,9 @@ import { ChangeCompanyCommand, type CompanyResult } from '../company.commands';
 import { CompanyQueries, recordset } from '../company.queries';
 import { findJurisdiction, jurisdictionsAt, nexusChoice, nexusForAddresses, presentDefinition, presentNexus } from '../../company-setup/nexus';
 import { addressOf, AddressQueryDto, CompanyQueryDto, DeclareNexusByAddressDto, NexusModelDto } from '../onboarding.dto';
+import { ApiAnswers, arrayOf } from '../../common/api-answers';
+import { NEXUS, NEXUS_LIST } from '../../company-setup/nexus.openapi';
+import { NEXUS_BY_ADDRESS } from '../onboarding.openapi';
 
 const declaredIn = (company: CompanyState, events: CompanyResult['events']) =>
   events.flatMap((e) => (e.type === 'NexusDeclared' || e.type === 'NexusUpdated' ? [e.data.nexus.id] : []))
@@ -75,6 +78,7 @@ export class NexusController {
     summary:
       'Declare nexus in every jurisdiction the given addresses trigger, from effectiveDate (all dates when absent); jurisdictions already declared for those dates come back in alreadyDeclared (200 when nothing was new)',
   })
+  @ApiAnswers([201, 200], NEXUS_BY_ADDRESS, 'The nexus declared (200 when every jurisdiction was already declared: value is empty)', [404, 409])
   async declare(
     @Body(new AddressShapes('addresses'), ValidBody) body: DeclareNexusByAddressDto,
     @CurrentCaller() caller: Caller,
@@ -101,6 +105,7 @@ export class NexusController {
 
   @Get()
   @ApiOperation({ summary: 'List a company\'s nexus (?companyCode=)' })
+  @ApiAnswers(200, NEXUS_LIST, 'The company\'s nexus', [404])
   async list(@Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     return recordset(company.nexus.map((n) => presentNexus(n, company.companyId ?? 0)));
@@ -108,6 +113,7 @@ export class NexusController {
 
   @Get(':nexusId')
   @ApiOperation({ summary: 'One nexus of a company (?companyCode=)' })
+  @ApiAnswers(200, NEXUS, 'The nexus', [404])
   async get(@Param('nexusId') nexusId: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     return presentNexus(nexusById(company, nexusId), company.companyId ?? 0);
@@ -129,12 +135,14 @@ export class NexusV2Controller {
 
   @Get('definitions/nexus/byaddress')
   @ApiOperation({ summary: 'The nexus objects for every jurisdiction an address lies in' })
+  @ApiAnswers(200, NEXUS_LIST, 'A nexus definition (id 0) for every jurisdiction at the address')
   byAddress(@Query(ValidBody) query: AddressQueryDto) {
     return recordset(jurisdictionsAt(query, this.content).map((j) => presentDefinition(j)));
   }
 
   @Get('companies/:companyId/nexus/byaddress')
   @ApiOperation({ summary: 'The company\'s declared nexus in the jurisdictions an address lies in' })
+  @ApiAnswers(200, NEXUS_LIST, 'The company\'s nexus in those jurisdictions', [404])
   async companyByAddress(@Param('companyId') companyId: string, @Query(ValidBody) query: AddressQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const here = jurisdictionsAt(query, this.content);
@@ -144,6 +152,7 @@ export class NexusV2Controller {
 
   @Get('companies/:companyId/nexus')
   @ApiOperation({ summary: 'List the company\'s nexus' })
+  @ApiAnswers(200, NEXUS_LIST, 'The company\'s nexus', [404])
   async list(@Param('companyId') companyId: string, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     return recordset(company.nexus.map((n) => presentNexus(n, company.companyId ?? 0)));
@@ -154,6 +163,7 @@ export class NexusV2Controller {
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiBody({ type: [NexusModelDto] })
   @ApiOperation({ summary: 'Declare nexus: an array of objects from the definitions APIs; only effectiveDate, endDate, nexusTypeId, hasLocalNexus, localNexusTypeId, hasPermanentEstablishment may differ' })
+  @ApiAnswers(201, arrayOf(NEXUS), 'The nexus declared', [404, 409])
   async create(@Param('companyId') companyId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const models = await validNexusModels(body);
@@ -166,6 +176,7 @@ export class NexusV2Controller {
 
   @Get('companies/:companyId/nexus/:id')
   @ApiOperation({ summary: 'One nexus' })
+  @ApiAnswers(200, NEXUS, 'The nexus', [404])
   async get(@Param('companyId') companyId: string, @Param('id') id: string, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     return presentNexus(nexusById(company, id), company.companyId ?? 0);
@@ -174,6 +185,7 @@ export class NexusV2Controller {
   @Put('companies/:companyId/nexus/:id')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Change a nexus\'s dates and types (jurisdiction codes cannot change: NexusNotFound)' })
+  @ApiAnswers(200, NEXUS, 'The nexus as changed', [404, 409])
   async update(@Param('companyId') companyId: string, @Param('id') id: string, @Body(ValidV2Body) body: NexusModelDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const current = nexusById(company, id);
@@ -187,6 +199,7 @@ export class NexusV2Controller {
   @Delete('companies/:companyId/nexus/:id')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Delete a nexus declaration (its history stays in the company\'s stream)' })
+  @ApiAnswers(200, arrayOf(NEXUS, 'Always empty (AvaTax answers an empty list of error details)'), 'Deleted', [404])
   async remove(@Param('companyId') companyId: string, @Param('id') id: string, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const current = nexusById(company, id);

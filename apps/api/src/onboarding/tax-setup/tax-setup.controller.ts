@@ -14,6 +14,8 @@ import { changeMetadata } from '../../auth/change-metadata';
 import { ChangeCompanyCommand, type CompanyResult } from '../company.commands';
 import { CompanyQueries, recordset } from '../company.queries';
 import { AddCertificateDto, CompanyQueryDto, FilingFrequencyDto, MapItemDto } from '../onboarding.dto';
+import { ApiAnswers } from '../../common/api-answers';
+import { CERTIFICATE, CERTIFICATE_LIST, CERTIFICATE_REVOKED, FILING_CALENDAR, ITEM, ITEM_LIST, ITEM_REMOVED } from '../onboarding.openapi';
 
 const presentItem = (c: CompanyState, i: CompanyState['items'][number]) => ({
   companyCode: c.companyCode,
@@ -45,6 +47,7 @@ export class TaxSetupController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Map an itemCode to a tax code (replaces an earlier mapping); fallback: true also makes it the fallback item' })
+  @ApiAnswers(201, ITEM, 'The item mapping', [404])
   async mapItem(@Body(ValidBody) body: MapItemDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const item = { itemCode: body.itemCode, taxCode: body.taxCode, ...(body.description ? { description: body.description } : {}) };
     let { company } = await this.change(caller, request, body.companyCode, { type: 'MapItem', item });
@@ -54,6 +57,7 @@ export class TaxSetupController {
 
   @Get('items')
   @ApiOperation({ summary: 'List a company\'s item mappings (?companyCode=)' })
+  @ApiAnswers(200, ITEM_LIST, 'The company\'s item mappings and its fallback item', [404])
   async listItems(@Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     return { ...recordset(company.items.map((i) => presentItem(company, i))), fallbackItemCode: company.fallbackItemCode };
@@ -61,6 +65,7 @@ export class TaxSetupController {
 
   @Get('items/:itemCode')
   @ApiOperation({ summary: 'One item mapping (?companyCode=)' })
+  @ApiAnswers(200, ITEM, 'The item mapping', [404])
   async getItem(@Param('itemCode') itemCode: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     const item = company.items.find((i) => i.itemCode === itemCode);
@@ -71,6 +76,7 @@ export class TaxSetupController {
   @Delete('items/:itemCode')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Remove an item mapping (?companyCode=); removing the fallback item clears the fallback' })
+  @ApiAnswers(200, ITEM_REMOVED, 'Removed', [404])
   async removeItem(@Param('itemCode') itemCode: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     await this.change(caller, request, query.companyCode, { type: 'RemoveItem', itemCode });
     return { companyCode: query.companyCode, itemCode, removed: true };
@@ -80,6 +86,7 @@ export class TaxSetupController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Put an exemption certificate on file for a customer code in some regions' })
+  @ApiAnswers(201, CERTIFICATE, 'The certificate on file', [404, 409])
   async addCertificate(@Body(ValidBody) body: AddCertificateDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const certificate = {
       certificateId: body.certificateId ?? randomUUID(),
@@ -96,6 +103,7 @@ export class TaxSetupController {
 
   @Get('certificates')
   @ApiOperation({ summary: 'List the certificates on file (?companyCode=, optional &customerCode=)' })
+  @ApiAnswers(200, CERTIFICATE_LIST, 'The certificates on file', [404])
   async listCertificates(@Query(ValidBody) query: CompanyQueryDto, @Query('customerCode') customerCode: string | undefined, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     // A certificate is the customer's when filed for it or linked to it later (v2 linkCertificatesToCustomer).
@@ -105,6 +113,7 @@ export class TaxSetupController {
 
   @Get('certificates/:certificateId')
   @ApiOperation({ summary: 'One certificate (?companyCode=)' })
+  @ApiAnswers(200, CERTIFICATE, 'The certificate', [404])
   async getCertificate(@Param('certificateId') certificateId: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     const certificate = company.certificates.find((c) => c.certificateId === certificateId);
@@ -115,6 +124,7 @@ export class TaxSetupController {
   @Delete('certificates/:certificateId')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Revoke a certificate (?companyCode=): later calculations no longer exempt the customer' })
+  @ApiAnswers(200, CERTIFICATE_REVOKED, 'Revoked', [404])
   async revokeCertificate(@Param('certificateId') certificateId: string, @Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     await this.change(caller, request, query.companyCode, { type: 'RevokeCertificate', certificateId });
     return { companyCode: query.companyCode, certificateId, revoked: true };
@@ -123,6 +133,7 @@ export class TaxSetupController {
   @Put('filingCalendar')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Set the filing frequency of a region from a date' })
+  @ApiAnswers(200, FILING_CALENDAR, 'The whole filing calendar as changed', [404])
   async setFilingFrequency(@Body(ValidBody) body: FilingFrequencyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const entry = { ...region(body), filingFrequency: body.filingFrequency, effectiveDate: body.effectiveDate.slice(0, 10) };
     const { company } = await this.change(caller, request, body.companyCode, { type: 'SetFilingFrequency', entry });
@@ -131,6 +142,7 @@ export class TaxSetupController {
 
   @Get('filingCalendar')
   @ApiOperation({ summary: 'The company\'s filing calendar (?companyCode=)' })
+  @ApiAnswers(200, FILING_CALENDAR, 'The company\'s filing calendar', [404])
   async filingCalendar(@Query(ValidBody) query: CompanyQueryDto, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byCode(caller.accountId, query.companyCode);
     return recordset(company.filingCalendar);

@@ -5,6 +5,8 @@ import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { assertCompany, parsePeriod } from '../../common/route-params';
 import { periodKey, PeriodRoutes, presentPeriod } from '../period-routes';
+import { ApiAnswers } from '../../common/api-answers';
+import { FILING_PERIOD, FILING_PERIODS } from '../period.openapi';
 
 /** A period nothing was done to yet: Open, no history. */
 const openPeriod = (key: FilingPeriodKey): FilingPeriodView => ({
@@ -27,6 +29,7 @@ export class GetPeriodController {
   @Get(':companyCode')
   @ApiOperation({ summary: 'Filing periods of a company that have been reconciled, filed or reopened (others are Open)' })
   @ApiQuery({ name: 'period', required: false, description: 'YYYY-MM' })
+  @ApiAnswers(200, FILING_PERIODS, 'The periods something was done to', [404])
   async list(@Param('companyCode') companyCode: string, @Query('period') period: string | undefined, @CurrentCaller() caller: Caller) {
     await assertCompany(this.readStore, caller.accountId, companyCode);
     const periods = await this.readStore.listFilingPeriods(caller.accountId, companyCode, period === undefined ? undefined : parsePeriod(period));
@@ -36,6 +39,7 @@ export class GetPeriodController {
   @Get(':companyCode/:period')
   @ApiOperation({ summary: 'One filing period (Open when nothing was done to it yet)' })
   @ApiQuery({ name: 'region', required: false })
+  @ApiAnswers(200, FILING_PERIOD, 'The period', [404])
   async get(@Param('companyCode') companyCode: string, @Param('period') period: string, @Query('region') region: unknown, @CurrentCaller() caller: Caller) {
     const key = await periodKey(this.readStore, caller, companyCode, period, region);
     return presentPeriod((await this.readStore.getFilingPeriod(key.accountId, key.companyCode, key.period, key.region)) ?? openPeriod(key));

@@ -10,6 +10,8 @@ import { invalidRequest } from '../../common/request-schema';
 import { unknownProperty } from '../../common/validation';
 import { periodKey, PeriodRoutes, presentPeriod } from '../period-routes';
 import { PeriodRunner } from './period-runner';
+import { ApiAnswers } from '../../common/api-answers';
+import { PERIOD_RUN } from '../period.openapi';
 
 /** The optional body `{"comment": "…"}` of a period run. */
 function parseComment(body: unknown): string | undefined {
@@ -38,6 +40,7 @@ export class RunPeriodController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reconcile: every committed Recorded document of the period -> Reconciled; PeriodReconciled with the totals' })
   @ApiQuery({ name: 'region', required: false })
+  @ApiAnswers(200, PERIOD_RUN, 'The period and what this run did', [404, 409])
   reconcile(@Param() params: Record<string, string>, @Query('region') region: unknown, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     return this.run('reconcile', params, region, body, caller, request);
   }
@@ -46,6 +49,7 @@ export class RunPeriodController {
   @HttpCode(200)
   @ApiOperation({ summary: 'File: every Reconciled document of the period -> Filed; PeriodFiled with the totals' })
   @ApiQuery({ name: 'region', required: false })
+  @ApiAnswers(200, PERIOD_RUN, 'The period and what this run did', [404, 409])
   file(@Param() params: Record<string, string>, @Query('region') region: unknown, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     return this.run('file', params, region, body, caller, request);
   }
@@ -54,6 +58,7 @@ export class RunPeriodController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Reopen: the reverse transitions (Filed -> Reconciled -> Recorded); documents can be revised again' })
   @ApiQuery({ name: 'region', required: false })
+  @ApiAnswers(200, PERIOD_RUN, 'The period and what this run did', [404, 409])
   reopen(@Param() params: Record<string, string>, @Query('region') region: unknown, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     return this.run('reopen', params, region, body, caller, request);
   }

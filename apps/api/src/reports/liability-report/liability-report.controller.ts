@@ -8,6 +8,7 @@ import { liabilityCsv, liabilityHtml } from './liability-report.formats';
 import { REPORT_FORMATS, reportFormat } from '../report-negotiation';
 import { ReportRoutes, sendReport } from '../report-routes';
 import { liabilityReport } from './liability-report';
+import { ApiReport, LIABILITY_REPORT } from '../report.openapi';
 
 /** `GET /reports/{companyCode}/{period}/liability`: what the company owes for a period, as JSON, CSV or HTML. */
 @ReportRoutes()
@@ -19,6 +20,7 @@ export class LiabilityReportController {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
   @ApiProduces('application/json', 'text/csv', 'text/html')
+  @ApiReport(LIABILITY_REPORT, 'The liability worksheet (JSON, CSV or HTML)')
   async liability(
     @Param('companyCode') companyCode: string,
     @Param('period') period: string,

@@ -11,6 +11,7 @@ import { reconciliationCsv, reconciliationHtml } from './reconciliation-report.f
 import { REPORT_FORMATS, reportFormat } from '../report-negotiation';
 import { ReportRoutes, sendReport } from '../report-routes';
 import { clientLedgerFromCsv, clientLedgerFromJson, reconcile } from './reconciliation';
+import { ApiReport, RECONCILIATION_REPORT } from '../report.openapi';
 
 /** The most documents a reconciliation compares (the client's and the ledger's side each). */
 const MAX_RECONCILED = 200_000;
@@ -44,6 +45,7 @@ export class ReconciliationReportController implements OnModuleInit {
   @ApiQuery({ name: 'region', required: false })
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
   @ApiProduces('application/json', 'text/csv', 'text/html')
+  @ApiReport(RECONCILIATION_REPORT, 'The reconciliation (JSON, CSV or HTML)')
   async reconciliation(
     @Param('companyCode') companyCode: string,
     @Param('period') period: string,

@@ -14,6 +14,8 @@ import { presentTransaction } from '../../tng-document/tng-document.presenter';
 import { TransactionRoutes } from '../transaction-routes';
 import { ChangeTransactionStateCommand } from './change-transaction-state.command';
 import { StateTransitionDto } from './state-transition.dto';
+import { ApiAnswers } from '../../common/api-answers';
+import { TngDocumentResponseDto } from '../../company-setup/coverage.openapi';
 
 /** `POST …/stateTransitions`: move a tax transaction record through its filing life cycle. */
 @TransactionRoutes()
@@ -26,6 +28,7 @@ export class ChangeTransactionStateController {
 
   @Post(`${DOCUMENT_PATH}/stateTransitions`)
   @ApiOperation({ summary: `Send a state change event: ${STATE_TRANSITIONS.join(', ')} (who may send which: docs/onboarding.md; FiledByAvalara: system filer only)` })
+  @ApiAnswers(201, TngDocumentResponseDto, 'The document in its new state', [404, 405, 409, 412, 422])
   async changeState(
     @Param() params: Record<string, string>,
     @Body(ValidBody) body: StateTransitionDto,

@@ -35,7 +35,7 @@ export class GetTransactionController {
 
   @Get(DOCUMENT_PATH)
   @ApiOperation({ summary: 'The latest version of a tax transaction record (?asOf=<ISO 8601>: as it stood then)' })
-  @ApiStoredDocument()
+  @ApiStoredDocument(false, 404)
   async get(
     @Param() params: Record<string, string>,
     @CurrentCaller() caller: Caller,
@@ -50,7 +50,7 @@ export class GetTransactionController {
 
   @Get(`${DOCUMENT_PATH}/versions`)
   @ApiOperation({ summary: 'The versions of a tax transaction record, oldest first, a page at a time (startVersion, limit ≤ 100, at most about 10,000 lines; Link rel="next")' })
-  @ApiStoredDocument(true)
+  @ApiStoredDocument(true, 404)
   async versions(
     @Param() params: Record<string, string>,
     @Query(ValidBody) query: VersionsPageQueryDto,
@@ -73,7 +73,7 @@ export class GetTransactionController {
 
   @Get(`${DOCUMENT_PATH}/versions/:version`)
   @ApiOperation({ summary: 'One version of a tax transaction record (?asOf=<ISO 8601>: with the state it had then)' })
-  @ApiStoredDocument()
+  @ApiStoredDocument(false, 404)
   async version(@Param() params: Record<string, string>, @CurrentCaller() caller: Caller, @Query('asOf') asOf?: string) {
     const key = documentKeyFromPath(caller, params);
     if (!/^[1-9]\d{0,8}$/.test(params.version)) throw badRequest('InvalidVersion', 'version must be a positive integer.', 'version');

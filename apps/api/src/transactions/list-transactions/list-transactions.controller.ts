@@ -14,6 +14,7 @@ import { assertDateRange, DEFAULT_LIST_LIMIT, ListTransactionsQueryDto } from '.
 import { presentTransaction } from '../../tng-document/tng-document.presenter';
 import { TransactionRoutes } from '../transaction-routes';
 import { type TransactionOrderFilter, transactionsInOrder } from './list-transactions.query';
+import { ApiStoredDocument } from '../../company-setup/coverage.openapi';
 
 /** List a company's tax transaction records (by type, date range, state, warnings), a page at a time. */
 @TransactionRoutes()
@@ -25,6 +26,7 @@ export class ListTransactionsController {
 
   @Get(':companyCode')
   @ApiOperation({ summary: 'List tax transaction records of a company (a page: limit entries, at most about 10,000 lines; Link rel="next")' })
+  @ApiStoredDocument(true, 404)
   listByCompany(
     @Param('companyCode') companyCode: string,
     @Query(ValidBody) query: ListTransactionsQueryDto,
@@ -37,6 +39,7 @@ export class ListTransactionsController {
 
   @Get(':companyCode/:transactionType')
   @ApiOperation({ summary: 'List tax transaction records of a company and transaction type (paged like the company list)' })
+  @ApiStoredDocument(true, 404)
   listByType(
     @Param('companyCode') companyCode: string,
     @Param('transactionType') transactionType: string,

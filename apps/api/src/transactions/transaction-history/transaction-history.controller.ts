@@ -11,6 +11,8 @@ import { LEDGER_CONFIG, type LedgerConfig } from '../../config';
 import { DocumentHistoryService } from '../../history/document-history.service';
 import { historyPageAnswer } from '../../history/history-page-answer';
 import { TransactionRoutes } from '../transaction-routes';
+import { ApiAnswers } from '../../common/api-answers';
+import { DOCUMENT_HISTORY } from '../../history/document-history.openapi';
 
 /** `GET …/history`: the audit trail of a tax transaction record, event by event. */
 @TransactionRoutes()
@@ -22,6 +24,7 @@ export class TransactionHistoryController {
 
   @Get(`${DOCUMENT_PATH}/history`)
   @ApiOperation({ summary: 'The events of a tax transaction record, a page at a time (startRevision, limit ≤ 100; nextLink): who, when, why, states and what changed between versions' })
+  @ApiAnswers(200, DOCUMENT_HISTORY, 'A page of the document\'s events', [404])
   async documentHistory(
     @Param() params: Record<string, string>,
     @Query(ValidBody) query: HistoryPageQueryDto,
