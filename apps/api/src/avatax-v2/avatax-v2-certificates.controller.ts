@@ -19,6 +19,8 @@ import { topAndSkip } from './avatax-v2-customers.controller';
 import { certificateByV2Id, customersOf, presentCertificate, toCertificate } from './certificate.model';
 import { SingleQueryValues } from './single-query-values.pipe';
 import { parseFilter, parseOrderBy } from './transaction-filter';
+import { ApiAnswers } from '../common/api-answers';
+import { CERTIFICATE_MODEL, CERTIFICATE_MODEL_LIST, CERTIFICATES } from './customer.openapi';
 
 const MAX_BATCH = 100;
 const CERTIFICATE_FIELDS = ['id', 'certificateId', 'signedDate', 'expirationDate', 'exemptionNumber', 'valid', 'status'];
@@ -50,6 +52,7 @@ export class AvataxV2CertificatesController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'createCertificates: an array of CertificateModel (exposureZone, exemptionReason.name, signedDate, expirationDate, exemptionNumber, customers); the customers must exist' })
+  @ApiAnswers(201, CERTIFICATES, 'The certificates created', [404])
   async create(@Param('companyId') companyId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, 'ModelRequiredException', 'The request body must be a non-empty array of CertificateModel.', 'model');
@@ -70,6 +73,7 @@ export class AvataxV2CertificatesController {
 
   @Get('certificates')
   @ApiOperation({ summary: 'queryCertificates: the company\'s certificates on file; $top, $skip' })
+  @ApiAnswers(200, CERTIFICATE_MODEL_LIST, 'A page of the company\'s certificates', [404])
   async query(@Param('companyId') companyId: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     return this.page(company, company.certificates, q);
@@ -77,6 +81,7 @@ export class AvataxV2CertificatesController {
 
   @Get('certificates/:id')
   @ApiOperation({ summary: 'getCertificate by its numeric id (or the ledger\'s certificateId)' })
+  @ApiAnswers(200, CERTIFICATE_MODEL, 'The certificate', [404])
   async get(@Param('companyId') companyId: string, @Param('id') id: string, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const certificate = certificateByV2Id(company, id);
@@ -87,6 +92,7 @@ export class AvataxV2CertificatesController {
   @Post('customers/:customerCode/certificates/link')
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'linkCertificatesToCustomer: {certificates: [id, …]}; linking one already linked changes nothing' })
+  @ApiAnswers(201, CERTIFICATE_MODEL_LIST, 'The certificates now linked to the customer', [404])
   async link(@Param('companyId') companyId: string, @Param('customerCode') rawCode: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const customerCode = decodeAvataxCode(rawCode);
@@ -111,6 +117,7 @@ export class AvataxV2CertificatesController {
 
   @Get('customers/:customerCode/certificates')
   @ApiOperation({ summary: 'listCertificatesForCustomer: the certificates linked to a customer (in force or not: see valid); $top, $skip' })
+  @ApiAnswers(200, CERTIFICATE_MODEL_LIST, 'A page of the customer\'s certificates', [404])
   async listForCustomer(@Param('companyId') companyId: string, @Param('customerCode') rawCode: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const customerCode = decodeAvataxCode(rawCode);

@@ -11,6 +11,8 @@ import { topAndSkip } from './avatax-v2-customers.controller';
 import { v2Company } from './avatax-v2-setup.controller';
 import { SingleQueryValues } from './single-query-values.pipe';
 import { parseFilter, parseOrderBy } from './transaction-filter';
+import { ApiAnswers } from '../common/api-answers';
+import { TAX_CODE_LIST, V2_COMPANY, V2_COMPANY_LIST } from './setup.openapi';
 
 const COMPANY_FIELDS = ['id', 'companyCode', 'name', 'isActive', 'isDefault', 'baseCurrencyCode', 'hasProfile'];
 const TAX_CODE_FIELDS = ['id', 'taxCode', 'taxCodeTypeId', 'description', 'parentTaxCode', 'isPhysical', 'isActive'];
@@ -50,6 +52,7 @@ export class AvataxV2ConnectController {
 
   @Get('companies')
   @ApiOperation({ summary: 'queryCompanies: the account\'s companies; $filter, $orderBy, $top, $skip, $include=Locations,Nexus' })
+  @ApiAnswers(200, V2_COMPANY_LIST, 'The account\'s companies ($filter, $orderBy, $top, $skip, $include)')
   async query(@Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const companies = await this.companies.list(caller.accountId);
     return fetchResult(companies.map((c) => presentCompany(c, q.$include)), q, COMPANY_FIELDS);
@@ -57,18 +60,21 @@ export class AvataxV2ConnectController {
 
   @Get('companies/:id')
   @ApiOperation({ summary: 'getCompany by numeric id; $include=Locations,Nexus' })
+  @ApiAnswers(200, V2_COMPANY, 'The company', [404])
   async get(@Param('id') id: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     return presentCompany(await this.companies.byId(caller.accountId, id), q.$include);
   }
 
   @Get('definitions/taxcodes')
   @ApiOperation({ summary: 'listTaxCodes: the system tax codes the tax content knows; $filter, $orderBy, $top, $skip' })
+  @ApiAnswers(200, TAX_CODE_LIST, 'The tax codes the content knows')
   listTaxCodes(@Query(SingleQueryValues) q: Record<string, string>) {
     return fetchResult(this.taxCodes(), q, TAX_CODE_FIELDS);
   }
 
   @Get('companies/:companyId/taxcodes')
   @ApiOperation({ summary: 'listTaxCodesByCompany: tax codes the company defined itself (none: the ledger has no custom tax codes; system codes are listTaxCodes)' })
+  @ApiAnswers(200, TAX_CODE_LIST, 'The company\'s own tax codes (none: the content\'s apply)', [404])
   async listTaxCodesByCompany(@Param('companyId') companyId: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     await this.companies.byId(caller.accountId, companyId);
     return fetchResult([], q, TAX_CODE_FIELDS);

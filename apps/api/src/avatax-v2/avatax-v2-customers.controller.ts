@@ -14,6 +14,8 @@ import { decodeAvataxCode, invalidValue, v2Error } from './avatax-codes';
 import { ChangeCustomerCommand } from './customer.commands';
 import { presentCustomer, toCustomer } from './customer.model';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { ApiAnswers } from '../common/api-answers';
+import { CUSTOMER, CUSTOMER_LIST, CUSTOMERS } from './customer.openapi';
 
 const MAX_TOP = 1000;
 /** createCustomers takes at most this many customers in one call. */
@@ -49,6 +51,7 @@ export class AvataxV2CustomersController {
   @HttpCode(201)
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'createCustomers: an array of CustomerModel (customerCode required); a code already taken is DuplicateEntry and nothing is written' })
+  @ApiAnswers(201, CUSTOMERS, 'The customers created', [404])
   async create(@Param('companyId') companyId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     if (!Array.isArray(body) || body.length === 0) throw new ApiError(400, 'ModelRequiredException', 'The request body must be a non-empty array of CustomerModel.', 'model');
@@ -71,6 +74,7 @@ export class AvataxV2CustomersController {
 
   @Get()
   @ApiOperation({ summary: 'queryCustomers (listCustomers): the company\'s customers by customerCode; $top (≤ 1000), $skip, @nextLink' })
+  @ApiAnswers(200, CUSTOMER_LIST, 'A page of the company\'s customers', [404])
   async list(@Param('companyId') companyId: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     // AvaTax's code for a filter a list does not take (a 4xx: the request, not the server, is at fault).
@@ -86,6 +90,7 @@ export class AvataxV2CustomersController {
 
   @Get(':customerCode')
   @ApiOperation({ summary: 'getCustomer by customerCode (AvaTax path escapes decoded)' })
+  @ApiAnswers(200, CUSTOMER, 'The customer', [404])
   async get(@Param('companyId') companyId: string, @Param('customerCode') rawCode: string, @CurrentCaller() caller: Caller) {
     const company = await this.companies.byId(caller.accountId, companyId);
     return presentCustomer(await this.find(caller.accountId, company.companyCode, decodeAvataxCode(rawCode)), company.companyId ?? 0);
@@ -94,6 +99,7 @@ export class AvataxV2CustomersController {
   @Put(':customerCode')
   @AllowRoles(RECORD_TRANSACTIONS)
   @ApiOperation({ summary: 'updateCustomer: replaces the record (CustomerModel); customerCode cannot change' })
+  @ApiAnswers(200, CUSTOMER, 'The customer as changed', [404])
   async update(@Param('companyId') companyId: string, @Param('customerCode') rawCode: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const customerCode = decodeAvataxCode(rawCode);

@@ -16,6 +16,8 @@ import { presentNexus } from '../company-setup/nexus';
 import { TAX_CONTENT } from '../storage/tokens';
 import { invalidValue, valueRequired } from './avatax-codes';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { ApiAnswers, arrayOf } from '../common/api-answers';
+import { ADDRESS_RESOLUTION, V2_COMPANY, V2_LOCATION } from './setup.openapi';
 
 /** REST v2 AddressInfo as GET query or POST body. */
 interface V2AddressInfo {
@@ -107,6 +109,7 @@ export class AvataxV2SetupController {
 
   @Get('addresses/resolve')
   @ApiOperation({ summary: 'Validate and geocode an address (postal-code centroid), with the tax jurisdictions it lies in' })
+  @ApiAnswers(200, ADDRESS_RESOLUTION, 'The address resolved: validated, geocoded, its tax authorities')
   resolveGet(@Query(SingleQueryValues) q: V2AddressInfo) {
     return this.resolve(q);
   }
@@ -114,6 +117,7 @@ export class AvataxV2SetupController {
   @Post('addresses/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Validate and geocode an address (AddressValidationInfo body)' })
+  @ApiAnswers(200, ADDRESS_RESOLUTION, 'The address resolved: validated, geocoded, its tax authorities')
   resolvePost(@Body() body: unknown) {
     return this.resolve(requireObject(body, 'AddressValidationInfo') as V2AddressInfo);
   }
@@ -122,6 +126,7 @@ export class AvataxV2SetupController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Create companies (array of CompanyModel: companyCode, name, baseCurrencyCode)' })
+  @ApiAnswers(201, arrayOf(V2_COMPANY), 'The companies created, with locations and nexus', [409])
   async createCompanies(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const models = requireArray(body, 'CompanyModel');
     const created = [];
@@ -142,6 +147,7 @@ export class AvataxV2SetupController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Create a company with its first location and nexus for every jurisdiction the address triggers' })
+  @ApiAnswers(201, V2_COMPANY, 'The company created, with its location and nexus', [409])
   async initialize(@Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const m = requireObject(body, 'CompanyInitializationModel');
     const companyCode = str(m.companyCode);
@@ -161,6 +167,7 @@ export class AvataxV2SetupController {
   @HttpCode(201)
   @AllowRoles(MANAGE_ACCOUNT)
   @ApiOperation({ summary: 'Add locations to a company (array of LocationModel); nexus is declared separately' })
+  @ApiAnswers(201, arrayOf(V2_LOCATION), 'The locations added', [404, 409])
   async createLocations(@Param('companyId') companyId: string, @Body() body: unknown, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const company = await this.companies.byId(caller.accountId, companyId);
     const models = requireArray(body, 'LocationModel');

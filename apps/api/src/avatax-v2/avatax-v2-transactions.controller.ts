@@ -25,7 +25,8 @@ import { MAX_PAGE_LINES, sendJson, toJson } from '../common/paging';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
-import { ApiV2Calculated } from '../company-setup/coverage.openapi';
+import { ApiV2Calculated, ApiV2Transaction, TRANSACTION_AUDIT, TRANSACTION_LIST } from './transaction.openapi';
+import { ApiAnswers } from '../common/api-answers';
 import { ChangeTransactionStateCommand } from '../transactions/change-transaction-state/change-transaction-state.command';
 import { RenameTransactionCommand } from '../transactions/rename-transaction/rename-transaction.command';
 import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/get-transaction/get-transaction.query';
@@ -120,7 +121,7 @@ export class AvataxV2TransactionsController {
   @Post('transactions/createoradjust')
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
   @ApiQuery(STRICT_QUERY)
-  @ApiV2Calculated(200)
+  @ApiV2Calculated(201)
   @ApiBody({ type: CreateOrAdjustTransactionModelDto })
   async createOrAdjust(
     @Body() body: unknown,
@@ -141,7 +142,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/adjust`)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   @ApiQuery(STRICT_QUERY)
-  @ApiV2Calculated(200)
+  @ApiV2Calculated(201)
   @ApiBody({ type: AdjustTransactionModelDto })
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
@@ -164,6 +165,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/void`)
   @AllowRoles(rolesMayCause('Voided'))
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
+  @ApiV2Transaction(201)
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VoidTransactionModel');
@@ -174,6 +176,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/unvoid`)
   @AllowRoles(rolesMayCause('UnVoided'))
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
+  @ApiV2Transaction(201)
   async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.transition(current, 'UnVoided', 'unvoid', 'unvoid', caller, request, q.$include);
@@ -181,6 +184,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/commit`)
   @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
+  @ApiV2Transaction(201)
   async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'CommitTransactionModel');
@@ -190,6 +194,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/uncommit`)
   @ApiOperation({ summary: 'Uncommit (back to Saved)' })
+  @ApiV2Transaction(201)
   async uncommit(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.flag(current, 'Uncommit', caller, request, q.$include);
@@ -197,6 +202,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/verify`)
   @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
+  @ApiV2Transaction(201)
   async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VerifyTransactionModel');
@@ -225,6 +231,7 @@ export class AvataxV2TransactionsController {
   // The roles of libs/ledger/src/permissions.ts, which the ledger enforces again per transition.
   @AllowRoles(rolesMayCause(...LOCK_TRANSITIONS))
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
+  @ApiV2Transaction(201)
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
@@ -237,6 +244,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/refund`)
   @HttpCode(201)
   @ApiOperation({ summary: 'Refund a SalesInvoice: a ReturnInvoice (Full, Partial, TaxOnly, Percentage) linked to it, negative amounts' })
+  @ApiV2Calculated(201)
   async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const original = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'RefundTransactionModel');
@@ -281,6 +289,7 @@ export class AvataxV2TransactionsController {
     summary:
       'Rename an uncommitted (saved or posted) transaction: it answers under the new code only, the old code is free; a committed one is changed by adjusting it (400 TransactionIsCommitted)',
   })
+  @ApiV2Transaction(201)
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
@@ -330,6 +339,7 @@ export class AvataxV2TransactionsController {
   @Get(DOC)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
+  @ApiV2Transaction(200)
   async get(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, q.documentType);
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
@@ -338,6 +348,7 @@ export class AvataxV2TransactionsController {
   @Get(`${DOC}/types/:documentType`)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'A transaction by code and document type' })
+  @ApiV2Transaction(200)
   async getByType(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
     const view = await this.find(caller, p, p.documentType);
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
@@ -346,6 +357,7 @@ export class AvataxV2TransactionsController {
   @Get(`${DOC}/audit`)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'The original request of the latest version and the request reconstructed from the ledger' })
+  @ApiAnswers(200, TRANSACTION_AUDIT, 'The original request and answer of the latest version, and the request reconstructed from the ledger', [404])
   audit(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
     return this.auditOf(caller, p, undefined);
   }
@@ -353,6 +365,7 @@ export class AvataxV2TransactionsController {
   @Get(`${DOC}/types/:documentType/audit`)
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'The audit of a transaction by code and document type' })
+  @ApiAnswers(200, TRANSACTION_AUDIT, 'The original request and answer of the latest version, and the request reconstructed from the ledger', [404])
   auditByType(@Param() p: Record<string, string>, @CurrentCaller() caller: Caller) {
     return this.auditOf(caller, p, p.documentType);
   }
@@ -377,6 +390,7 @@ export class AvataxV2TransactionsController {
   @AllowRoles(READ_ACCOUNT)
   @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
   @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
+  @ApiAnswers(200, TRANSACTION_LIST, 'A page of the company\'s transactions', [404])
   async list(
     @Param('companyCode') rawCompany: string,
     @Query(SingleQueryValues) q: Record<string, string>,

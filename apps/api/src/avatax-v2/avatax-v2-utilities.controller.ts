@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CredentialVerifier } from '../auth/credential-verifier';
 import { ApiError } from '../common/api-error';
+import { ApiAnswers } from '../common/api-answers';
+import { PING } from './setup.openapi';
 
 const VERSION = '26.9.0-tax-ledger';
 
@@ -14,6 +16,7 @@ export class AvataxV2UtilitiesController {
 
   @Get('ping')
   @ApiOperation({ summary: 'Ping: version, and whether the credentials sent authenticate' })
+  @ApiAnswers(200, PING, 'The version, and whether the credentials sent authenticate', [429])
   async ping(@Req() request: FastifyRequest) {
     const header = request.headers.authorization;
     if (!header) return { version: VERSION, authenticated: false, authenticationType: 'None' };

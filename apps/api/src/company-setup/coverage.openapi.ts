@@ -97,22 +97,6 @@ export class TngDocumentResponseDto {
   @ApiProperty({ type: () => ProcessingInfoDto }) processingInfo: ProcessingInfoDto;
 }
 
-/** AvaTax's AvaTaxMessage (TransactionModel.messages): exactly these five keys. */
-export class AvaTaxMessageDto {
-  @ApiProperty() summary: string;
-  @ApiProperty() details: string;
-  @ApiProperty({ example: 'Line 1' }) refersTo: string;
-  @ApiProperty({ enum: ['Error', 'Warning'] }) severity: string;
-  @ApiProperty({ example: 'tax-ledger content' }) source: string;
-}
-
-export class V2TransactionResponseDto {
-  @ApiProperty() code: string;
-  @ApiProperty() status: string;
-  @ApiPropertyOptional({ type: [AvaTaxMessageDto], description: 'Coverage messages in AvaTax\'s shape; present only when there are any (as AvaTax does)' })
-  messages?: AvaTaxMessageDto[];
-}
-
 const REFUSED =
   'ContentNotCovered: strict coverage applies (?strict=true or the company\'s strictCoverage setting) and the calculation has coverage messages of severity Error; ' +
   'one detail per Error message. Nothing was written (no event, no Idempotency-Key consumed).';
@@ -129,10 +113,3 @@ export const ApiCalculatedDocument = (...statuses: number[]) =>
 /** Responses of a TNG route that shows stored versions (a list: a page of them). */
 export const ApiStoredDocument = (isArray = false, ...errors: number[]) =>
   applyDecorators(ApiResponse({ status: 200, type: TngDocumentResponseDto, isArray, description: 'As recorded, `messages` included' }), ApiErrors(...errors));
-
-/** Responses of a v2 route that calculates: the TransactionModel (with messages) and the strict refusal (400 in v2). */
-export const ApiV2Calculated = (status: number) =>
-  applyDecorators(
-    ApiResponse({ status, type: V2TransactionResponseDto, description: 'TransactionModel; `messages` when content did not cover everything' }),
-    ApiResponse({ status: 400, description: `${REFUSED} (v2 answers it with 400, as AvaTax answers refusals)` }),
-  );
