@@ -49,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}, dataDir = m
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'del'] as const;
 
 /** Every supertest request fails when its answer does not match the OpenAPI document (openapi-responses.ts). */
-function checkedAgainstOpenApi(http: ReturnType<typeof request>, violations: ResponseViolations): ReturnType<typeof request> {
+export function checkedAgainstOpenApi(http: ReturnType<typeof request>, violations: ResponseViolations): ReturnType<typeof request> {
   const checked = Object.create(http) as Record<string, unknown>;
   for (const method of METHODS) {
     const original = (http as unknown as Record<string, (...args: unknown[]) => request.Test>)[method];
