@@ -1,6 +1,6 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
-import type { ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { isAvataxV2Path } from './avatax-error-codes';
 
 /**
@@ -44,8 +44,11 @@ export const bool = (description?: string): SchemaObject => ({ type: 'boolean', 
 export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
 export const oneOfStrings = (values: readonly string[], description?: string): SchemaObject => ({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 /** The REST v2 list shape every onboarding and v2 list answers: `{"@recordsetCount": n, "value": [...]}`. */
-export const recordsetOf = (name: string, item: Schema, extra: Record<string, Schema> = {}): ReferenceObject =>
-  answerSchema(name, object({ '@recordsetCount': int('How many items `value` holds'), value: arrayOf(item), ...extra }));
+export const recordsetOf = (name: string, item: Schema, extra: Record<string, Schema> = {}): ReferenceObject => {
+  const properties = { '@recordsetCount': int('How many items there are'), value: arrayOf(item), ...extra };
+  // `@nextLink` (and any other `@…` annotation) only when it applies, as in AvaTax; other members always.
+  return answerSchema(name, object(properties, Object.keys(properties).filter((key) => key === '@recordsetCount' || !key.startsWith('@'))));
+};
 
 /** A date-time as the ledger writes it (ISO 8601, UTC). */
 export const dateTime = (description?: string): SchemaObject => str(description, { format: 'date-time' });
@@ -62,7 +65,7 @@ const ERROR_MEANING: Record<number, string> = {
   403: 'The credentials may not do this (role, account)',
   404: 'No such resource in the caller\'s account',
   405: 'Not allowed in the resource\'s state (the answer\'s Allow header says what is)',
-  406: 'The Accept header asks for a format this route does not answer',
+  406: 'The Accept header asks for a format or tax-version this route does not answer',
   409: 'Conflict: the code is taken, or the resource was changed at the same time; nothing was written',
   412: 'If-Match does not name the current version; nothing was written',
   413: 'The request body is larger than 10 MiB, or the result larger than one write; nothing was written',
@@ -146,6 +149,10 @@ export const AVATAX_ERROR_RESPONSE = answerSchema(
   ),
 );
 
+/** TNG routes name a required Accept header (tax-version=1); without it they answer 406. */
+const requiresAccept = (operation: OperationObject) =>
+  (operation.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name.toLowerCase() === 'accept' && p.required === true);
+
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /**
@@ -163,7 +170,12 @@ export function completeResponses(document: OpenAPIObject): void {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      const statuses = [...EVERY_ROUTE, ...(operation.requestBody ? WITH_BODY : []), ...(operation.security?.length ? AUTHENTICATED : [])];
+      const statuses = [
+        ...EVERY_ROUTE,
+        ...(operation.requestBody ? WITH_BODY : []),
+        ...(operation.security?.length ? AUTHENTICATED : []),
+        ...(requiresAccept(operation) ? [406] : []),
+      ];
       for (const status of statuses) operation.responses[status] ??= { description: ERROR_MEANING[status] };
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
         if (Number(status) < 400 || response.content) continue;
