@@ -145,7 +145,7 @@ describe('Coverage messages and strict mode (API)', () => {
     expect(spec.paths['/transactions'].post.responses['422'].description).toContain('ContentNotCovered');
     expect(spec.paths['/api/v2/transactions/create'].post.responses['400'].description).toContain('ContentNotCovered');
     expect(spec.components.schemas.TngDocumentResponseDto.properties.messages).toBeDefined();
-    expect(Object.keys(spec.components.schemas.AvaTaxMessageDto.properties).sort()).toEqual(['details', 'refersTo', 'severity', 'source', 'summary']);
+    expect(Object.keys(spec.components.schemas.AvaTaxMessage.properties).sort()).toEqual(['details', 'refersTo', 'severity', 'source', 'summary']);
     expect(spec.components.schemas.CoverageMessageDto.properties.code.enum).toContain('LocalContentMissing');
     expect(spec.paths['/companies/{companyCode}/settings'].put).toBeDefined();
     expect(spec.components.schemas.CompanySettingsDto.properties.strictCoverage).toBeDefined();

@@ -1,7 +1,7 @@
 import { CREDENTIAL_ROLES, STATE_TRANSITIONS, TRANSACTION_STATES } from '@tax-ledger/ledger';
 import { answerSchema, arrayOf, bool, dateTime, nullable, object, oneOfStrings, recordsetOf, str } from '../common/api-answers';
 import { NEXUS } from '../company-setup/nexus.openapi';
-import { COMPANY, LOCATION, SETUP_EVENT_LIST } from '../onboarding/onboarding.openapi';
+import { COMPANY, LOCATION, SETUP_EVENT_LIST } from '../company-setup/company.openapi';
 
 /** The accounts answers: provisioning, license keys, users, whoami. */
 

@@ -1,4 +1,4 @@
-import { answerSchema, arrayOf, bool, nullable, num, object, str } from '../common/api-answers';
+import { answerSchema, arrayOf, bool, nullable, num, object, oneOfStrings, str } from '../common/api-answers';
 
 /** The TNG address answers (addresses.controller.ts). */
 
@@ -7,9 +7,9 @@ const RESOLVED_ADDRESS = object(
     isValid: bool(),
     country: nullable(str()),
     geocoded: bool(),
-    resolved: { type: 'object', additionalProperties: true, description: 'The address as resolved' },
+    resolved: bool('Always false: street lines are not checked against a street database (geocoding is by postal code)'),
     geocode: object({ latitude: nullable(num()), longitude: nullable(num()), resolutionQuality: str(), correlationId: str(), resolvedBy: nullable(str()) }),
-    messages: arrayOf({ type: 'object', additionalProperties: true }),
+    messages: arrayOf(object({ code: str(), message: str(), field: str(), severity: oneOfStrings(['Error', 'Warning']) })),
   },
   ['isValid', 'country', 'geocode', 'messages'],
 );

@@ -1,6 +1,6 @@
 import { answerSchema, arrayOf, bool, int, nullable, num, object, recordsetOf, str } from '../common/api-answers';
 import { NEXUS } from '../company-setup/nexus.openapi';
-import { COMPANY } from '../onboarding/onboarding.openapi';
+import { COMPANY } from '../company-setup/company.openapi';
 
 /** AvaTax's setup models as the v2 setup and connect routes answer them (avatax-v2-setup.controller.ts, avatax-v2-connect.controller.ts). */
 
@@ -64,7 +64,10 @@ export const TAX_CODE_LIST = recordsetOf(
   }),
 );
 
-const ADDRESS_INFO = object({ line1: str(), line2: str(), line3: str(), city: str(), region: str(), country: str(), postalCode: str() }, []);
+/** The request's address echoed as sent (a value of another type than string comes back as it was sent). */
+const ADDRESS_INFO = { type: 'object', additionalProperties: true, description: 'The address as sent' } as const;
+/** A validated line: the sent value, cased; a non-string value sent comes back unchanged (docs/decisions.md, issue 18 OpenAPI). */
+const echoed = (description: string) => ({ description });
 
 export const ADDRESS_RESOLUTION = answerSchema(
   'AddressResolutionModel',
@@ -73,7 +76,18 @@ export const ADDRESS_RESOLUTION = answerSchema(
       address: ADDRESS_INFO,
       validatedAddresses: arrayOf(
         object(
-          { addressType: str(), line1: str(), line2: str(), line3: str(), city: str(), region: str(), country: str(), postalCode: str(), latitude: num(), longitude: num() },
+          {
+            addressType: str(),
+            line1: echoed('string'),
+            line2: echoed('string'),
+            line3: echoed('string'),
+            city: echoed('string'),
+            region: echoed('string'),
+            country: str(),
+            postalCode: echoed('string'),
+            latitude: num(),
+            longitude: num(),
+          },
           ['addressType', 'line1', 'city', 'region', 'country', 'postalCode'],
         ),
       ),

@@ -77,8 +77,8 @@ const ERROR_MEANING: Record<number, string> = {
 
 /**
  * Statuses every operation can answer, whatever its route does: a malformed URL or body (400), the
- * body limit (413, operations with a body), the shutdown and store outages (503); with credentials also
- * 401, 403 and the rate limit (429).
+ * shutdown and store outages (503); a body too large or not JSON (413, 415: every method that may carry
+ * one); with credentials also 401, 403 and the rate limit (429).
  */
 const EVERY_ROUTE = [400, 503];
 const WITH_BODY = [413, 415];
@@ -172,7 +172,7 @@ export function completeResponses(document: OpenAPIObject): void {
       if (!operation) continue;
       const statuses = [
         ...EVERY_ROUTE,
-        ...(operation.requestBody ? WITH_BODY : []),
+        ...(method !== 'get' && method !== 'head' ? WITH_BODY : []),
         ...(operation.security?.length ? AUTHENTICATED : []),
         ...(requiresAccept(operation) ? [406] : []),
       ];

@@ -1,69 +1,17 @@
-import { anyObject, answerSchema, arrayOf, bool, date, dateTime, int, nullable, object, recordsetOf, str } from '../common/api-answers';
+import { answerSchema, arrayOf, bool, date, nullable, object, recordsetOf, str } from '../common/api-answers';
+import { COMPANY, LOCATION } from '../company-setup/company.openapi';
 import { NEXUS } from '../company-setup/nexus.openapi';
 
 /** The onboarding answers (companies, locations, settings, items, certificates, filing calendar, nexus by address); see company.queries.ts. */
 
-const ADDRESS = object(
-  { line1: str(), line2: str(), line3: str(), city: str(), state: str(), zipcode: str(), country: str('ISO 3166-1 alpha-3, e.g. USA') },
-  ['country'],
-  'A TNG address',
-);
-
-export const COMPANY = answerSchema(
-  'Company',
-  object({
-    id: nullable(int('The AvaTax companyId (null on companies created before ids)')),
-    companyId: nullable(int()),
-    companyCode: str(),
-    companyName: str(),
-    name: str('Same as companyName (AvaTax)'),
-    defaultCurrency: str(undefined, { example: 'USD' }),
-    fallbackItemCode: nullable(str('The item whose tax code applies to unmapped items')),
-    strictCoverage: bool(),
-    collectWithoutNexus: bool(),
-    locationCount: int(),
-    nexusCount: int(),
-    createdDate: dateTime(),
-    modifiedDate: dateTime(),
-  }),
-);
+export { COMPANY, LOCATION, LOCATION_LIST, SETUP_EVENT_LIST } from '../company-setup/company.openapi';
 export const COMPANY_LIST = recordsetOf('CompanyList', COMPANY);
-
-export const LOCATION = answerSchema(
-  'Location',
-  object({
-    id: int('Per-company sequence number'),
-    companyId: nullable(int()),
-    companyCode: str(),
-    locationCode: str(),
-    description: nullable(str()),
-    address: ADDRESS,
-  }),
-);
-export const LOCATION_LIST = recordsetOf('LocationList', LOCATION);
 
 export const CREATED_COMPANY = answerSchema('CreatedCompany', {
   allOf: [COMPANY, object({ locations: arrayOf(LOCATION), nexus: arrayOf(NEXUS, 'Nexus declared for every jurisdiction the address triggers') })],
 });
 
 export const COMPANY_SETTINGS = answerSchema('CompanySettings', object({ companyCode: str(), strictCoverage: bool(), collectWithoutNexus: bool() }));
-
-/** One event of an audited stream (company or user): what happened, with who, when and why. */
-export const SETUP_EVENT = answerSchema(
-  'SetupEvent',
-  object({
-    revision: int(),
-    type: str(undefined, { example: 'CompanyCreated' }),
-    data: anyObject('The event as recorded (secrets never included)'),
-    occurredAt: dateTime(),
-    actor: str(),
-    credentialId: str(),
-    requestId: str(),
-    clientRequestId: nullable(str()),
-    reason: nullable(str('X-Change-Reason')),
-  }),
-);
-export const SETUP_EVENT_LIST = recordsetOf('SetupEventList', SETUP_EVENT);
 
 export const ITEM = answerSchema('ItemMapping', object({ companyCode: str(), itemCode: str(), taxCode: str(), description: nullable(str()), fallback: bool() }));
 export const ITEM_LIST = recordsetOf('ItemMappingList', ITEM, { fallbackItemCode: nullable(str()) });

@@ -1,15 +1,20 @@
 import { ApiResponse } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
+import { LIABILITY_MEASURES } from '@tax-ledger/filing-periods';
 import { anyObject, answerSchema, ApiErrors, arrayOf, dateTime, int, nullable, num, object, type Schema, str } from '../common/api-answers';
 
 /** The reports' answers: JSON (schemas below), CSV or HTML (?format= or Accept; report-negotiation.ts). */
 
 const MONEY = { totalAmount: num(), totalTax: num() };
-const LIABILITY_LINE = object(
-  { ...MONEY, documentCounts: anyObject('Documents by state'), documentsWithCoverageWarnings: int(), documentsWithCoverageErrors: int() },
-  ['documentCounts', 'documentsWithCoverageWarnings', 'documentsWithCoverageErrors'],
-);
-const CURRENCY_LINE: Schema = { allOf: [LIABILITY_LINE, object({ currency: str() })] };
+const LINE_PROPERTIES = {
+  ...Object.fromEntries(LIABILITY_MEASURES.map((measure) => [measure, num()])),
+  documentCounts: anyObject('Documents by state'),
+  documentsWithCoverageWarnings: int(),
+  documentsWithCoverageErrors: int(),
+};
+const LINE_REQUIRED = [...LIABILITY_MEASURES, 'documentCounts', 'documentsWithCoverageWarnings', 'documentsWithCoverageErrors'];
+const LIABILITY_LINE = object(LINE_PROPERTIES, LINE_REQUIRED, 'Money (sales, exemptions, tax, purchases, use tax) and document counts');
+const CURRENCY_LINE = object({ currency: str(), ...LINE_PROPERTIES }, ['currency', ...LINE_REQUIRED]);
 
 export const LIABILITY_REPORT = answerSchema(
   'LiabilityReport',
@@ -21,7 +26,7 @@ export const LIABILITY_REPORT = answerSchema(
       region: str(),
       periodStatus: str('Open when nothing was done to the period yet'),
       generatedAt: dateTime(),
-      totals: { ...(CURRENCY_LINE as object), nullable: true, description: 'Null when the documents are in several currencies (totalsByCurrency)' },
+      totals: { ...CURRENCY_LINE, nullable: true, description: 'Null when the documents are in several currencies (totalsByCurrency)' },
       totalsByCurrency: arrayOf(CURRENCY_LINE),
       regions: arrayOf(
         object({

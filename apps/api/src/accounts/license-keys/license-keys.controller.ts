@@ -46,7 +46,7 @@ export class LicenseKeysController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a license key (roles: account_admin, api_user, system_filer); the key is in this response only' })
-  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)')
+  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)', [409])
   async create(@Body(ValidBody) body: IssueLicenseKeyDto, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const issued: IssuedCredential = await this.commands.execute(
       new IssueLicenseKeyCommand(caller.accountId, body.role, body.label, changeMetadata(request, caller)),
