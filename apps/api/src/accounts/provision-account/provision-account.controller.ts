@@ -82,7 +82,7 @@ export class AccountsController {
   @Post(':accountId/licenseKeys')
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue another license key for an account (partner key required); roles: account_admin, api_user, system_filer' })
-  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)', [404])
+  @ApiAnswers(201, ISSUED_LICENSE_KEY, 'The new license key (shown once)', [404, 409])
   async issueKey(
     @Param('accountId') accountId: string,
     @Body(ValidBody) body: IssueLicenseKeyDto,
