@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import type { OperationObject, ReferenceObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { isAvataxV2Path } from './avatax-error-codes';
 
@@ -85,13 +85,8 @@ const WITH_BODY = [413, 415];
 const AUTHENTICATED = [401, 403, 429];
 
 /** The success answer and the route's own error statuses, in one line per route. */
-export function ApiAnswers(statuses: number | number[], body: Schema | Type<unknown> | [Type<unknown>], description: string, errors: number[] = []) {
-  const success = (status: number) =>
-    Array.isArray(body)
-      ? applyDecorators(ApiExtraModels(body[0]), ApiResponse({ status, description, schema: arrayOf({ $ref: getSchemaPath(body[0]) }) }))
-      : typeof body === 'function'
-        ? ApiResponse({ status, description, type: body })
-        : ApiResponse({ status, description, schema: body });
+export function ApiAnswers(statuses: number | number[], body: Schema | Type<unknown>, description: string, errors: number[] = []) {
+  const success = (status: number) => (typeof body === 'function' ? ApiResponse({ status, description, type: body }) : ApiResponse({ status, description, schema: body }));
   return applyDecorators(...[statuses].flat().map(success), ApiErrors(...errors));
 }
 
