@@ -8,13 +8,13 @@ import {
   type TransactionKey,
   type TransactionVersionView,
   type TransactionView,
+  v2DocumentType,
 } from '@tax-ledger/transactions';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { type CalculationResult, type TaxDocument, type TaxDocumentLine, TRANSACTION_TYPES } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
@@ -28,7 +28,6 @@ import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiV2Calculated } from '../company-setup/coverage.openapi';
 import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
 import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/queries/transaction.queries';
-import { transactionsInOrder } from '../transactions/queries/transactions-in-order';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
@@ -53,7 +52,7 @@ import {
 } from './create-transaction.schema';
 import { withIgnoredProperties } from './ignored-properties';
 import { RequestSchemas } from '../common/request-schema';
-import { parseFilter, parseOrderBy } from './transaction-filter';
+import { TRANSACTION_FILTER_FIELDS, transactionListQuery } from './transaction-list-query';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
 import {
   type Include,
@@ -68,7 +67,6 @@ import { SingleQueryValues } from './single-query-values.pipe';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
 const MAX_TOP = 1000;
-const FILTER_FIELDS = ['status', 'type', 'locked', 'reconciled', 'date', 'taxDate', 'code', 'customerCode', 'currencyCode', 'totalAmount', 'totalTax', 'version', 'modifiedDate'];
 
 const objectBody = (body: unknown, model: string): Record<string, unknown> => {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
@@ -77,9 +75,7 @@ const objectBody = (body: unknown, model: string): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-const documentTypeOf = (view: TransactionView): DocumentType =>
-  (view.avatax?.documentType as DocumentType | undefined) ??
-  (view.transactionType === 'Purchase' ? 'PurchaseInvoice' : view.transactionType === 'Transfer' ? 'InventoryTransferInvoice' : 'SalesInvoice');
+const documentTypeOf = (view: TransactionView): DocumentType => v2DocumentType(view) as DocumentType;
 
 /** AvaTax REST v2 transactions over the ledger (docs/avatax-v2.md). */
 @ApiTags('AvaTax v2: transactions')
@@ -380,36 +376,29 @@ export class AvataxV2TransactionsController {
     const skip = q.$skip === undefined || q.$skip === '' ? 0 : Number(q.$skip);
     if (!Number.isInteger(top) || top < 0 || top > MAX_TOP) throw v2Error(400, 'QueryParameterOutOfRange', `$top must be an integer from 0 to ${MAX_TOP}.`, '$top');
     if (!Number.isInteger(skip) || skip < 0) throw v2Error(400, 'QueryParameterOutOfRange', '$skip must be a non-negative integer.', '$skip');
-    const predicate = parseFilter(q.$filter, FILTER_FIELDS);
-    const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
     const include = parseInclude(q.$include, INCLUDE_NONE);
     // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
     const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
+    const query = transactionListQuery(companyCode, q, { skip, top, warnings });
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
-    // Documents are read one at a time (the event loop free in between); only their v2 models are kept,
-    // to count and order them. A page stops after $top models or before it would pass MAX_PAGE_LINES lines.
-    const all: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
-    for await (const view of transactionsInOrder(this.queries, caller.accountId, { companyCode, warnings })) {
-      const model = presentStoredV2(view, include, companyId);
-      if (predicate(model)) all.push({ model, lines: include.lines ? view.document.lines.length : 0 });
-      await eventLoopTurn();
-    }
-    if (order) all.sort((x, y) => order(x.model, y.model));
-    const page: typeof all = [];
+    // Filtered, ordered and paged by the read store; a page also stops before it would pass MAX_PAGE_LINES lines.
+    const { total, rows } = await this.readStore.queryTransactions(caller.accountId, query);
+    const page: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
     let lines = 0;
-    for (const item of all.slice(skip, top === 0 ? skip : skip + top)) {
-      if (page.length > 0 && lines + item.lines > MAX_PAGE_LINES) break;
-      page.push(item);
-      lines += item.lines;
+    for (const view of rows) {
+      const count = include.lines ? view.document.lines.length : 0;
+      if (page.length > 0 && lines + count > MAX_PAGE_LINES) break;
+      page.push({ model: presentStoredV2(view, include, companyId), lines: count });
+      lines += count;
     }
     const values: string[] = [];
     for (const item of page) values.push(await toJson(item.model));
     let nextLink: string | undefined;
-    if (top > 0 && skip + page.length < all.length) {
+    if (top > 0 && skip + page.length < total) {
       const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + page.length) });
       nextLink = `${request.url.split('?')[0]}?${params.toString()}`;
     }
-    return sendJson(reply, `{"@recordsetCount":${all.length},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
+    return sendJson(reply, `{"@recordsetCount":${total},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
