@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, rolesMayCause } from '@tax-ledger/ledger';
 import {
   type AvataxVersionInfo,
@@ -41,7 +41,9 @@ import {
   VOID_REASONS,
   type DocumentType,
 } from './avatax-codes';
-import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
+import { ChangeV2TransactionCommand, RecordV2OrderCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
+import { GetCalculationQuery } from '../calculations/queries/calculation.queries';
+import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
 import { amount as numberOf, type CreateTransactionModel, tngTransactionType, toV2Create } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import {
@@ -64,6 +66,8 @@ import {
   v2Status,
 } from './transaction.presenter';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { operationsAt, unsupportedOperation } from './unsupported-operations';
+import { ApiV2Transaction, ApiV2TransactionList } from './transaction.openapi';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
 const MAX_TOP = 1000;
@@ -113,6 +117,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post('transactions/createoradjust')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
   @ApiQuery(STRICT_QUERY)
   @ApiV2Calculated(200)
@@ -134,6 +139,7 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/adjust`)
+  @HttpCode(200)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   @ApiQuery(STRICT_QUERY)
   @ApiV2Calculated(200)
@@ -313,18 +319,43 @@ export class AvataxV2TransactionsController {
 
   @Get(DOC)
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
+  @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses); ?documentType=SalesOrder (any *Order) answers a kept order (status Temporary)' })
+  @ApiV2Transaction()
   async get(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const view = await this.find(caller, p, q.documentType);
+    return this.getOne(caller, p, q.documentType, q.$include);
+  }
+
+  @Get('transactions/:id')
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'A transaction by its numeric id (getTransactionById; the `id` of every TransactionModel), $include=Lines,Details,Summary,Addresses' })
+  @ApiParam({ name: 'id', description: 'The document\'s id: the log position of its first event, stable for the document\'s life', example: 1042 })
+  @ApiV2Transaction()
+  async getById(@Param('id') id: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    if (!/^\d{1,15}$/.test(id)) {
+      // GET transactions/multidocument and the like are other AvaTax operations, not an id.
+      const [operation] = operationsAt(request.url);
+      if (operation && operation.operation !== 'getTransactionById') throw unsupportedOperation('GET', request.url.split('?')[0]);
+      throw invalidValue('id', `A transaction id is a number; "${id}" is not.`);
+    }
+    const view = await this.readStore.getTransactionByNumericId(caller.accountId, Number(id));
+    if (!view) throw new ApiError(404, 'EntityNotFoundError', `No transaction with id ${id} in this account.`, 'id');
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
 
   @Get(`${DOC}/types/:documentType`)
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'A transaction by code and document type' })
+  @ApiOperation({ summary: 'A transaction by code and document type ($include as above; an *Order type answers a kept order)' })
+  @ApiV2Transaction()
   async getByType(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const view = await this.find(caller, p, p.documentType);
-    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+    return this.getOne(caller, p, p.documentType, q.$include);
+  }
+
+  /** A document by code (a kept order when the type asked for is an `*Order`), lines included unless $include says otherwise. */
+  private async getOne(caller: Caller, p: Record<string, string>, documentType: string | undefined, include: string | undefined) {
+    const inc = parseInclude(include, { ...INCLUDE_NONE, lines: true });
+    const wanted = documentType === undefined || documentType === '' ? undefined : enumValue(DOCUMENT_TYPES, documentType, 'documentType');
+    if (wanted && isOrderType(wanted)) return this.presentOrder(await this.findOrder(caller, p, wanted), inc);
+    return this.present(await this.find(caller, p, documentType), inc);
   }
 
   @Get(`${DOC}/audit`)
@@ -359,7 +390,10 @@ export class AvataxV2TransactionsController {
 
   @Get('companies/:companyCode/transactions')
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
+  @ApiOperation({
+    summary: `List a company's transactions: $filter (${TRANSACTION_FILTER_FIELDS.join(', ')}; eq ne gt ge lt le, between, joined by and), $orderBy, $top (≤ ${MAX_TOP}), $skip, $include; warnings=true|false (extension: coverage messages on the current version). Filtered and ordered by the read store.`,
+  })
+  @ApiV2TransactionList()
   @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
   async list(
     @Param('companyCode') rawCompany: string,
@@ -414,21 +448,11 @@ export class AvataxV2TransactionsController {
   ) {
     const inc = parseInclude(include, INCLUDE_ALL);
     if (isOrderType(create.documentType)) {
-      const result: CalculationResult = await asLedger('create', () => this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document, strict)));
-      return presentV2Transaction(
-        result.document,
-        {
-          documentType: create.documentType,
-          code: create.code,
-          status: { status: 'Temporary', reconciled: false, locked: false },
-          version: 1,
-          modifiedDate: new Date().toISOString(),
-          taxDate: result.taxDate,
-          id: 0,
-          companyId: await this.companyIdOf(caller.accountId, create.companyCode),
-        },
-        inc,
-      );
+      // Kept as a TNG calculation under its code (a new version each time): listed by GET /calculations and
+      // turned into a transaction by POST /calculations/…/transactions.
+      const orderKey: CalculationKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
+      const { view } = await asLedger('create', () => this.commands.execute(new RecordV2OrderCommand(orderKey, create.document, eventMetadata(request, caller), strict)));
+      return this.presentOrder(view, inc);
     }
     const key: TransactionKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
     const avatax: AvataxVersionInfo = { documentType: create.documentType, request: create.request, ...adjustment };
@@ -461,6 +485,35 @@ export class AvataxV2TransactionsController {
   private async onlyCompany(accountId: string): Promise<string | undefined> {
     const companies = await this.readStore.listCompanySetups(accountId);
     return companies.length === 1 ? companies[0].companyCode : undefined;
+  }
+
+  /** A kept `*Order` (a calculation) as a v2 model: status Temporary, its document type from the document. */
+  private async presentOrder(view: CalculationView, include: Include) {
+    return presentV2Transaction(
+      view.document,
+      {
+        documentType: (view.documentType ?? 'SalesOrder') as DocumentType,
+        code: view.documentCode,
+        status: { status: 'Temporary', reconciled: false, locked: false },
+        version: view.version,
+        modifiedDate: view.modifiedAt,
+        taxDate: view.taxDate,
+        id: view.numericId,
+        companyId: await this.companyIdOf(view.accountId, view.companyCode),
+      },
+      include,
+    );
+  }
+
+  /** A kept `*Order` of the given type by its code, or 404. */
+  private async findOrder(caller: Caller, p: Record<string, string>, documentType: DocumentType): Promise<CalculationView> {
+    const companyCode = decodeAvataxCode(p.companyCode);
+    const code = decodeAvataxCode(p.transactionCode);
+    const view: CalculationView | null = await this.queries.execute(
+      new GetCalculationQuery({ accountId: caller.accountId, companyCode, transactionType: tngTransactionType(documentType), documentCode: code }),
+    );
+    if (view && view.documentType === documentType) return view;
+    throw new ApiError(404, 'EntityNotFoundError', `No transaction with code "${code}" and type ${documentType} in company "${companyCode}".`, 'transactionCode');
   }
 
   /** The v2 model of a stored document, with its company's numeric id. */

@@ -7,6 +7,7 @@ import {
   type TransactionKey,
   type TransactionView,
 } from '@tax-ledger/transactions';
+import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
 import type { EventMetadata } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { CalculationResult, TaxDocument } from '@tax-ledger/tax-engine';
@@ -19,6 +20,19 @@ import { withCustomerTaxId } from './customer-tax-id';
 /** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
 export class CalculateV2DocumentCommand {
   constructor(readonly accountId: string, readonly document: TaxDocument, readonly strict?: boolean) {}
+}
+
+/**
+ * Keep a v2 `*Order` document (SalesOrder, ReturnOrder, PurchaseOrder, …) as a TNG calculation under its
+ * code: a new version of that calculation each time (docs/avatax-v2.md "Orders").
+ */
+export class RecordV2OrderCommand {
+  constructor(
+    readonly key: CalculationKey,
+    readonly document: TaxDocument,
+    readonly metadata: EventMetadata,
+    readonly strict?: boolean,
+  ) {}
 }
 
 /** Record a v2 document (create, createoradjust, adjust, refund) as a TaxTransaction version. */
@@ -72,6 +86,19 @@ export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2Do
   }
 }
 
+@CommandHandler(RecordV2OrderCommand)
+export class RecordV2OrderHandler implements ICommandHandler<RecordV2OrderCommand, { view: CalculationView; created: boolean }> {
+  constructor(
+    private readonly versions: RecordDocumentVersion,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  async execute({ key, document, metadata, strict }: RecordV2OrderCommand) {
+    const version = await calculate(this.versions, this.readStore, key.accountId, document, strict);
+    return this.versions.recordCalculation(key, version, metadata);
+  }
+}
+
 @CommandHandler(RecordV2TransactionCommand)
 export class RecordV2TransactionHandler implements ICommandHandler<RecordV2TransactionCommand, { view: TransactionView; created: boolean }> {
   constructor(
@@ -104,4 +131,4 @@ export class ChangeV2TransactionHandler implements ICommandHandler<ChangeV2Trans
   }
 }
 
-export const AVATAX_V2_COMMAND_HANDLERS = [CalculateV2DocumentHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];
+export const AVATAX_V2_COMMAND_HANDLERS = [CalculateV2DocumentHandler, RecordV2OrderHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];
