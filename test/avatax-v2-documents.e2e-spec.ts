@@ -191,6 +191,79 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
     });
   });
 
+  describe('lines/add and lines/delete: a new version, calculated again', () => {
+    it('adds lines (numbers given, generated, renumbered) and deletes them; each call is the next version', async () => {
+      await client.createTransaction({ model: documentationExample('LN-1', { commit: false }) });
+      const added = await client.addLines({
+        model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ number: '2', quantity: 2, amount: 40, taxCode: 'P0000000', itemCode: 'N0001', description: 'Needles' }] },
+      });
+      // 6.5 % of 140 = 9.10; the default $include of addLines is everything.
+      expect(added).toMatchObject({ code: 'LN-1', version: 2, status: 'Saved', totalAmount: 140, totalTax: 9.1, adjustmentReason: 'Other' });
+      expect(added.lines.map((l: { lineNumber: string }) => l.lineNumber)).toEqual(['1', '2']);
+      expect(added.lines[1]).toMatchObject({ itemCode: 'N0001', quantity: 2, tax: 2.6, details: [expect.objectContaining({ rate: 0.065 })] });
+      expect(added.summary).toHaveLength(1);
+
+      expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ number: '1', amount: 5 }] } }))).toBe('LineAlreadyExists');
+      expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [] } }))).toBe('MissingLine');
+      expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'NOPE', lines: [{ amount: 5 }] } }))).toBe('EntityNotFoundError');
+
+      const unnumbered = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ amount: 10, taxCode: 'P0000000' }] }, include: 'LinesOnly' });
+      expect(unnumbered).toMatchObject({ version: 3, totalAmount: 150 });
+      expect(unnumbered.lines[2].lineNumber).toMatch(/^[0-9a-f-]{36}$/); // generated, as AvaTax does
+      expect(unnumbered.lines[0]).not.toHaveProperty('details');
+
+      const deleted = await client.deleteLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: ['1'], renumber: true } });
+      expect(deleted).toMatchObject({ version: 4, totalAmount: 50, totalTax: 3.25 });
+      expect(deleted.lines.map((l: { lineNumber: string; lineAmount: number }) => [l.lineNumber, l.lineAmount])).toEqual([['1', 40], ['2', 10]]);
+      expect(await errorCode(client.deleteLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: ['9'] } }))).toBe('LineNoOutOfRange');
+      expect(await errorCode(client.deleteLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: ['1', '2'] } }))).toBe('MissingLine');
+
+      // The versions are the ledger's: TNG shows four.
+      const history = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/LN-1/versions`).set(a.tng);
+      expect(history.body).toHaveLength(4);
+    });
+
+    it('a locked transaction keeps its lines; a return keeps its sign', async () => {
+      await client.createTransaction({ model: documentationExample('LN-2') });
+      await client.lockTransaction({ companyCode: a.companyCode, transactionCode: 'LN-2', model: { isLocked: true } });
+      expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-2', lines: [{ number: '2', amount: 5 }] } }))).toBe('CannotModifyLockedTransaction');
+      expect(await errorCode(client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'LN-2' }))).toBe('CannotModifyLockedTransaction');
+
+      await client.createTransaction({ model: documentationExample('LN-R', { type: 'ReturnInvoice', lines: [{ number: '1', amount: -100, taxCode: 'P0000000' }] }) });
+      const more = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-R', documentType: 'ReturnInvoice', lines: [{ number: '2', amount: -20, taxCode: 'P0000000' }] } });
+      expect(more).toMatchObject({ type: 'ReturnInvoice', totalAmount: -120, totalTax: -7.8 });
+    });
+  });
+
+  describe('settle and uncommit', () => {
+    it('settle verifies, changes the code and commits in one call; a failing verify changes nothing', async () => {
+      await client.createTransaction({ model: documentationExample('STL-TMP', { commit: false }) });
+      const p = { companyCode: a.companyCode, transactionCode: 'STL-TMP' };
+      expect(await errorCode(client.settleTransaction({ ...p, model: { verify: { verifyTotalTax: 1 }, changeCode: { newCode: 'STL-1' }, commit: { commit: true } } }))).toBe('TotalTaxMismatch');
+      expect(await client.getTransactionByCode(p)).toMatchObject({ status: 'Saved', code: 'STL-TMP' });
+      expect(await errorCode(client.settleTransaction({ ...p, model: {} }))).toBe('ValueRequiredError');
+      const settled = await client.settleTransaction({
+        ...p,
+        model: { verify: { verifyTransactionDate: '2024-03-15', verifyTotalAmount: 100, verifyTotalTax: 6.5 }, changeCode: { newCode: 'STL-1' }, commit: { commit: true } },
+      });
+      expect(settled).toMatchObject({ code: 'STL-1', status: 'Committed', totalTax: 6.5 });
+      expect(await client.getTransactionByCode(p)).toMatchObject({ status: 'Cancelled' });
+      // settle with commit false uncommits.
+      expect(await client.settleTransaction({ companyCode: a.companyCode, transactionCode: 'STL-1', model: { commit: { commit: false } } })).toMatchObject({ status: 'Posted' });
+    });
+
+    it('uncommit by route, by commit false, by documentType; a voided document cannot be uncommitted', async () => {
+      await client.createTransaction({ model: documentationExample('UC-1') });
+      await client.createTransaction({ model: documentationExample('UC-R', { type: 'ReturnInvoice', lines: [{ number: '1', amount: -10, taxCode: 'P0000000' }] }) });
+      expect(await client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1' })).toMatchObject({ status: 'Saved' });
+      expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { commit: true } })).toMatchObject({ status: 'Committed' });
+      expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { commit: false } })).toMatchObject({ status: 'Saved' });
+      expect(await client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-R', documentType: 'ReturnInvoice' })).toMatchObject({ status: 'Saved', type: 'ReturnInvoice' });
+      await client.voidTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { code: 'DocVoided' } });
+      expect(await errorCode(client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1' }))).toBe('TransactionAlreadyCancelled');
+    });
+  });
+
   describe('list queries answered by the read store', () => {
     let q: OnboardedAccount;
     let qc: any;

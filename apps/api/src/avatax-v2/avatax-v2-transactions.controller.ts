@@ -32,6 +32,7 @@ import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
   DOCUMENT_TYPES,
+  encodeAvataxCode,
   enumValue,
   invalidValue,
   isOrderType,
@@ -66,6 +67,7 @@ import {
   v2Status,
 } from './transaction.presenter';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { withLinesAdded, withLinesDeleted } from './transaction-lines';
 import { operationsAt, unsupportedOperation } from './unsupported-operations';
 import { ApiV2Transaction, ApiV2TransactionList } from './transaction.openapi';
 
@@ -277,6 +279,59 @@ export class AvataxV2TransactionsController {
     return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
+  @Post('companies/transactions/lines/add')
+  @ApiOperation({ summary: 'Add lines to a transaction (addLines): its next version, calculated again; a line number it already has is LineAlreadyExists; renumber: true numbers every line 1, 2, 3, …' })
+  @ApiQuery({ name: '$include', required: false, description: 'Lines, Details, Summary, Addresses, SummaryOnly, LinesOnly (default: everything, as AvaTax assumes Summary,Addresses)' })
+  @ApiBody({ schema: { type: 'object', required: ['companyCode', 'transactionCode', 'lines'], properties: { companyCode: { type: 'string' }, transactionCode: { type: 'string' }, documentType: { type: 'string' }, lines: { type: 'array', items: { type: 'object' } }, renumber: { type: 'boolean' } } } })
+  @ApiV2Transaction()
+  async addLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'AddTransactionLineModel');
+    const current = await this.lineTarget(caller, m);
+    const document = withLinesAdded(current, documentTypeOf(current), m.lines, m.renumber === true);
+    return this.newVersion(current, document, m, `lines/add: ${(m.lines as unknown[]).length} line(s)`, caller, request, q.$include);
+  }
+
+  @Post('companies/transactions/lines/delete')
+  @ApiOperation({ summary: 'Remove lines from a transaction (deleteLines): its next version, calculated again; an unknown line number is LineNoOutOfRange; the last line cannot go (void instead)' })
+  @ApiQuery({ name: '$include', required: false, description: 'As lines/add' })
+  @ApiBody({ schema: { type: 'object', required: ['companyCode', 'transactionCode', 'lines'], properties: { companyCode: { type: 'string' }, transactionCode: { type: 'string' }, documentType: { type: 'string' }, lines: { type: 'array', items: { type: 'string' }, description: 'Line numbers' }, renumber: { type: 'boolean' } } } })
+  @ApiV2Transaction()
+  async deleteLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'RemoveTransactionLineModel');
+    const current = await this.lineTarget(caller, m);
+    const document = withLinesDeleted(current, m.lines, m.renumber === true);
+    return this.newVersion(current, document, m, `lines/delete: ${(m.lines as unknown[]).map(String).join(', ')}`, caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/settle`)
+  @ApiOperation({
+    summary: 'Settle (settleTransaction): verify, then changeCode, then commit, each as its own route does; a step that fails stops the rest (the steps before it stay done)',
+  })
+  @ApiBody({ schema: { type: 'object', properties: { verify: { type: 'object' }, changeCode: { type: 'object', properties: { newCode: { type: 'string' } } }, commit: { type: 'object', properties: { commit: { type: 'boolean' } } } } } })
+  @ApiV2Transaction()
+  async settle(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'SettleTransactionModel');
+    const present = (k: string) => m[k] !== undefined && m[k] !== null;
+    if (!present('verify') && !present('changeCode') && !present('commit')) throw valueRequired('verify, changeCode or commit');
+    // Checked before the first step writes anything.
+    if (present('changeCode')) {
+      const change = objectBody(m.changeCode, 'ChangeTransactionCodeModel');
+      if (typeof change.newCode !== 'string' || change.newCode === '') throw valueRequired('changeCode.newCode');
+    }
+    if (present('commit') && typeof objectBody(m.commit, 'CommitTransactionModel').commit !== 'boolean') throw valueRequired('commit.commit');
+    await this.find(caller, p, q.documentType);
+    let path = p;
+    let answer = present('verify') ? await this.verify(path, m.verify, q, caller, request) : undefined;
+    if (present('changeCode')) {
+      answer = await this.changeCode(path, m.changeCode, q, caller, request);
+      path = { ...p, transactionCode: encodeAvataxCode(String(answer.code)) };
+      // The document under its new code is verified too (the checks pass again: same figures).
+      if (present('verify')) answer = await this.verify(path, m.verify, q, caller, request);
+    }
+    if (present('commit')) answer = await this.commit(path, m.commit, q, caller, request);
+    return answer;
+  }
+
   @Post(`${DOC}/changecode`)
   @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
@@ -485,6 +540,24 @@ export class AvataxV2TransactionsController {
   private async onlyCompany(accountId: string): Promise<string | undefined> {
     const companies = await this.readStore.listCompanySetups(accountId);
     return companies.length === 1 ? companies[0].companyCode : undefined;
+  }
+
+  /** The transaction a lines/add or lines/delete body names (companyCode, transactionCode, documentType). */
+  private lineTarget(caller: Caller, m: Record<string, unknown>): Promise<TransactionView> {
+    if (typeof m.companyCode !== 'string' || m.companyCode === '') throw valueRequired('companyCode');
+    if (typeof m.transactionCode !== 'string' || m.transactionCode === '') throw valueRequired('transactionCode');
+    const documentType = m.documentType === undefined || m.documentType === null ? undefined : enumValue(DOCUMENT_TYPES, m.documentType, 'documentType');
+    return this.find(caller, { companyCode: m.companyCode, transactionCode: m.transactionCode }, documentType);
+  }
+
+  /** The next version of a stored document from an edited document (lines/add, lines/delete), committed as before. */
+  private async newVersion(current: TransactionView, document: TaxDocument, request: Record<string, unknown>, description: string, caller: Caller, http: FastifyRequest, include: string | undefined) {
+    const documentType = documentTypeOf(current);
+    const avatax: AvataxVersionInfo = { documentType, request, adjustmentReason: 'Other', adjustmentDescription: description };
+    const { view } = await asLedger('adjust', () =>
+      this.commands.execute(new RecordV2TransactionCommand(this.keyOf(current), document, 'revise', current.committed !== false, avatax, eventMetadata(http, caller), undefined, undefined, { ifMatch: [current.versionId] })),
+    );
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
   }
 
   /** A kept `*Order` (a calculation) as a v2 model: status Temporary, its document type from the document. */

@@ -48,6 +48,8 @@ export class RecordV2TransactionCommand {
     readonly calculation?: { result: CalculationResult; duration: number },
     /** The request's `?strict` (see company-setup/coverage-policy.ts). */
     readonly strict?: boolean,
+    /** If-Match: lines/add and lines/delete edit the version they read. */
+    readonly options: CommandOptions = {},
   ) {}
 }
 
@@ -106,12 +108,12 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict }: RecordV2TransactionCommand) {
+  async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict, options }: RecordV2TransactionCommand) {
     const version = given
       ? { calculation: given.result, calculationDuration: given.duration }
       : await calculate(this.versions, this.readStore, key.accountId, document, strict);
     // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
-    return this.versions.recordTransaction(key, version, metadata, { intent, committed, avatax });
+    return this.versions.recordTransaction(key, version, metadata, { intent, committed, avatax, options });
   }
 }
 
