@@ -264,6 +264,27 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
     });
   });
 
+  it('the OpenAPI document describes the new routes: TransactionModel on success, AvaTax\'s error shape otherwise', async () => {
+    const spec = (await t.http.get('/docs/openapi.json')).body;
+    const ref = (response: { content?: Record<string, { schema?: { $ref?: string } }> } | undefined) => response?.content?.['application/json']?.schema?.$ref;
+    for (const [path, method, status] of [
+      ['/api/v2/transactions/{id}', 'get', '200'],
+      ['/api/v2/companies/transactions/lines/add', 'post', '200'],
+      ['/api/v2/companies/transactions/lines/delete', 'post', '200'],
+      ['/api/v2/companies/{companyCode}/transactions/{transactionCode}/settle', 'post', '200'],
+      ['/api/v2/companies/{companyCode}/transactions/{transactionCode}/uncommit', 'post', '200'],
+    ] as const) {
+      const op = spec.paths[path]?.[method];
+      expect({ path, success: ref(op?.responses?.[status]), notFound: ref(op?.responses?.['404']) }).toEqual({
+        path,
+        success: '#/components/schemas/V2TransactionModelDto',
+        notFound: '#/components/schemas/ErrorResponseDto',
+      });
+    }
+    expect(Object.keys(spec.paths['/api/v2/transactions/createoradjust'].post.responses)).toContain('200');
+    expect(ref(spec.paths['/api/v2/companies/{companyCode}/transactions'].get.responses['200'])).toBe('#/components/schemas/V2TransactionListDto');
+  });
+
   describe('list queries answered by the read store', () => {
     let q: OnboardedAccount;
     let qc: any;

@@ -167,6 +167,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/void`)
   @AllowRoles(rolesMayCause('Voided'))
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
+  @ApiV2Transaction()
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VoidTransactionModel');
@@ -177,6 +178,7 @@ export class AvataxV2TransactionsController {
   @Post(`${DOC}/unvoid`)
   @AllowRoles(rolesMayCause('UnVoided'))
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
+  @ApiV2Transaction()
   async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.transition(current, 'UnVoided', 'unvoid', 'unvoid', caller, request, q.$include);
@@ -184,6 +186,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/commit`)
   @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
+  @ApiV2Transaction()
   async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'CommitTransactionModel');
@@ -193,6 +196,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/uncommit`)
   @ApiOperation({ summary: 'Uncommit (back to Saved)' })
+  @ApiV2Transaction()
   async uncommit(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.flag(current, 'Uncommit', caller, request, q.$include);
@@ -200,6 +204,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/verify`)
   @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
+  @ApiV2Transaction()
   async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VerifyTransactionModel');
@@ -228,6 +233,7 @@ export class AvataxV2TransactionsController {
   // The roles of libs/ledger/src/permissions.ts, which the ledger enforces again per transition.
   @AllowRoles(rolesMayCause(...LOCK_TRANSITIONS))
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
+  @ApiV2Transaction()
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
@@ -239,6 +245,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/refund`)
   @HttpCode(201)
+  @ApiV2Transaction(201)
   @ApiOperation({ summary: 'Refund a SalesInvoice: a ReturnInvoice (Full, Partial, TaxOnly, Percentage) linked to it, negative amounts' })
   async refund(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const original = await this.find(caller, p, q.documentType);
@@ -334,6 +341,7 @@ export class AvataxV2TransactionsController {
 
   @Post(`${DOC}/changecode`)
   @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
+  @ApiV2Transaction()
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
