@@ -80,7 +80,6 @@ export class MongoTransactionsCollections {
         { key: { accountId: 1, companyCode: 1, warnings: 1, documentCode: 1 }, name: 'account_company_warnings_code' },
         { key: { accountId: 1, numericId: 1 }, name: 'account_numeric_id' },
         { key: { accountId: 1, companyCode: 1, 'q.status': 1, documentCode: 1, transactionType: 1 }, name: 'account_company_status_code' },
-        { key: { accountId: 1, companyCode: 1, 'q.type': 1, documentCode: 1, transactionType: 1 }, name: 'account_company_type_code' },
         { key: { accountId: 1, companyCode: 1, 'q.customerCode': 1, documentCode: 1, transactionType: 1 }, name: 'account_company_customer_code' },
       ]),
       this.versions.createIndexes([
