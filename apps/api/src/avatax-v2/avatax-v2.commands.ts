@@ -17,11 +17,6 @@ import { type CalculatedVersion, RecordDocumentVersion } from '../document-write
 import { type CommandOptions, TaxTransactionRepository } from '../document-write/tax-transaction.repository';
 import { withCustomerTaxId } from './customer-tax-id';
 
-/** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
-export class CalculateV2DocumentCommand {
-  constructor(readonly accountId: string, readonly document: TaxDocument, readonly strict?: boolean) {}
-}
-
 /**
  * Keep a v2 `*Order` document (SalesOrder, ReturnOrder, PurchaseOrder, …) as a TNG calculation under its
  * code: a new version of that calculation each time (docs/avatax-v2.md "Orders").
@@ -76,18 +71,6 @@ async function calculate(versions: RecordDocumentVersion, readStore: ReadStore, 
   return versions.calculate(document, company, { strict, latLong: false });
 }
 
-@CommandHandler(CalculateV2DocumentCommand)
-export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2DocumentCommand, CalculationResult> {
-  constructor(
-    private readonly versions: RecordDocumentVersion,
-    @Inject(READ_STORE) private readonly readStore: ReadStore,
-  ) {}
-
-  async execute({ accountId, document, strict }: CalculateV2DocumentCommand) {
-    return (await calculate(this.versions, this.readStore, accountId, document, strict)).calculation;
-  }
-}
-
 @CommandHandler(RecordV2OrderCommand)
 export class RecordV2OrderHandler implements ICommandHandler<RecordV2OrderCommand, { view: CalculationView; created: boolean }> {
   constructor(
@@ -133,4 +116,4 @@ export class ChangeV2TransactionHandler implements ICommandHandler<ChangeV2Trans
   }
 }
 
-export const AVATAX_V2_COMMAND_HANDLERS = [CalculateV2DocumentHandler, RecordV2OrderHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];
+export const AVATAX_V2_COMMAND_HANDLERS = [RecordV2OrderHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];
