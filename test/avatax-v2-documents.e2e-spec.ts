@@ -259,6 +259,10 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
       expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { commit: true } })).toMatchObject({ status: 'Committed' });
       expect(await client.commitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { commit: false } })).toMatchObject({ status: 'Saved' });
       expect(await client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-R', documentType: 'ReturnInvoice' })).toMatchObject({ status: 'Saved', type: 'ReturnInvoice' });
+      // An adjustment that says commit: false leaves the new version uncommitted.
+      await client.createTransaction({ model: documentationExample('UC-2') });
+      const adjusted = await client.createOrAdjustTransaction({ model: { adjustmentReason: 'PriceAdjusted', createTransactionModel: documentationExample('UC-2', { commit: false }) } });
+      expect(adjusted).toMatchObject({ version: 2, status: 'Saved' });
       await client.voidTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1', model: { code: 'DocVoided' } });
       expect(await errorCode(client.uncommitTransaction({ companyCode: a.companyCode, transactionCode: 'UC-1' }))).toBe('TransactionAlreadyCancelled');
     });
