@@ -223,6 +223,12 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
       expect(history.body).toHaveLength(4);
     });
 
+    it('the body names the transaction by its code as it is (no path escapes)', async () => {
+      await client.createTransaction({ model: documentationExample('LN/3 _-ava2f-_ x') });
+      const added = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN/3 _-ava2f-_ x', lines: [{ number: '2', amount: 1, taxCode: 'P0000000' }] } });
+      expect(added).toMatchObject({ code: 'LN/3 _-ava2f-_ x', version: 2, totalAmount: 101 });
+    });
+
     it('a locked transaction keeps its lines; a return keeps its sign', async () => {
       await client.createTransaction({ model: documentationExample('LN-2') });
       await client.lockTransaction({ companyCode: a.companyCode, transactionCode: 'LN-2', model: { isLocked: true } });

@@ -555,7 +555,7 @@ export class AvataxV2TransactionsController {
     if (typeof m.companyCode !== 'string' || m.companyCode === '') throw valueRequired('companyCode');
     if (typeof m.transactionCode !== 'string' || m.transactionCode === '') throw valueRequired('transactionCode');
     const documentType = m.documentType === undefined || m.documentType === null ? undefined : enumValue(DOCUMENT_TYPES, m.documentType, 'documentType');
-    return this.find(caller, { companyCode: m.companyCode, transactionCode: m.transactionCode }, documentType);
+    return this.findByCodes(caller, m.companyCode, m.transactionCode, documentType);
   }
 
   /** The next version of a stored document from an edited document (lines/add, lines/delete), committed as before. */
@@ -611,9 +611,12 @@ export class AvataxV2TransactionsController {
   }
 
   /** The document a v2 path names: codes unescaped, documentType narrowing Sale/Purchase/Transfer. */
-  private async find(caller: Caller, p: Record<string, string>, documentType: string | undefined): Promise<TransactionView> {
-    const companyCode = decodeAvataxCode(p.companyCode);
-    const code = decodeAvataxCode(p.transactionCode);
+  private find(caller: Caller, p: Record<string, string>, documentType: string | undefined): Promise<TransactionView> {
+    return this.findByCodes(caller, decodeAvataxCode(p.companyCode), decodeAvataxCode(p.transactionCode), documentType);
+  }
+
+  /** The document of these codes (as they are: a body's codes carry no path escapes). */
+  private async findByCodes(caller: Caller, companyCode: string, code: string, documentType: string | undefined): Promise<TransactionView> {
     const wanted = documentType === undefined || documentType === '' ? undefined : enumValue(DOCUMENT_TYPES, documentType, 'documentType');
     const types = wanted ? [tngTransactionType(wanted)] : TRANSACTION_TYPES;
     for (const transactionType of types) {
