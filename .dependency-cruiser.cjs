@@ -44,13 +44,13 @@ const IO = ['^(node:)?(fs|fs/promises|child_process|net|http|https|http2|worker_
 /**
  * apps/api/src: a folder per area. SHARED folders serve every area and import none; any other folder is
  * a feature. A feature imports shared folders and, of another feature, only its public entries: the
- * command and query messages it serves (`commands/*.command.ts`, `queries/*.ts`, `*.commands.ts`,
- * `*.queries.ts`), which other features send on the bus (REST v2 is a second protocol over the TNG use
+ * command and query messages it serves (`<use-case>/*.command.ts`, `<use-case>/*.query.ts`, or
+ * `*.commands.ts` / `*.queries.ts` in areas that group them), which other features send on the bus (REST v2 is a second protocol over the TNG use
  * cases; a period run changes each document's state by sending transactions' command). The exceptions
  * below are what remains of today's crossings, each with its reason.
  */
 const SHARED = ['common', 'auth', 'storage', 'company-setup', 'document-write', 'tng-document', 'history'];
-const PUBLIC_ENTRIES = '[^/]+/((commands|queries)/[^/]+|[^/]+\\.(commands|queries))\\.ts';
+const PUBLIC_ENTRIES = '([^/]+/[^/]+/[^/]+\\.(command|commands|query|queries)|[^/]+/[^/]+\\.(commands|queries))\\.ts';
 const EXCEPTIONS = {
   // POST /accounts takes the default company's setup in onboarding's request shape (one DTO for both routes).
   accounts: ['onboarding/onboarding\\.dto\\.ts'],

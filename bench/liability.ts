@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
 import { addAmounts, type PeriodDocument, zeroAmounts } from '@tax-ledger/filing-periods';
 import { SqliteReadStore } from '@tax-ledger/read-models';
-import { allPeriodDocuments, liabilityReport, worksheet } from '../apps/api/src/reports/liability-report';
+import { allPeriodDocuments, liabilityReport, worksheet } from '../apps/api/src/reports/liability-report/liability-report';
 import { log, quick, round, runPart } from './lib/common';
 import { COMPANY_CODE } from './lib/documents';
 import { BENCH_ACCOUNT_ID } from './lib/events';

@@ -186,14 +186,28 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await errorCode(client.refundTransaction({ companyCode: a.companyCode, transactionCode: 'INV-5001', model: { refundTransactionCode: 'INV-5001-T', refundDate: '2024-04-11' } }))).toBe('DocumentCodeConflict');
   });
 
-  it('changecode records the document as charged under the new code and voids the old code', async () => {
+  it('changecode renames an uncommitted transaction: the new code answers, the old one is gone and free; a committed one is refused', async () => {
     await client.createTransaction({ model: invoice('TMP-1', [40], { commit: false }) });
     const renamed = await client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'TMP-1', model: { newCode: 'INV-6001' } });
-    expect(renamed).toMatchObject({ code: 'INV-6001', status: 'Saved', totalAmount: 40, totalTax: 2.6, version: 1 }); // 6.5 % of 40
-    expect(await client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'TMP-1' })).toMatchObject({ status: 'Cancelled' });
-    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6001', model: { newCode: 'INV-1001' } }))).toBe('DocumentCodeConflict');
+    expect(renamed).toMatchObject({ code: 'INV-6001', status: 'Saved', totalAmount: 40, totalTax: 2.6 }); // 6.5 % of 40
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'TMP-1' }))).toBe('EntityNotFoundError');
+    const codes = (await client.listTransactionsByCompany({ companyCode: a.companyCode })).value.map((v: { code: string }) => v.code);
+    expect(codes).toContain('INV-6001');
+    expect(codes).not.toContain('TMP-1');
+    // The audit trail says where the document came from; the old code's stream keeps its own history.
+    const trail = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/INV-6001/history`).set(a.tng);
+    expect(trail.body.events[0].comment).toMatch(/Renamed from "TMP-1"/);
+    const oldTrail = await t.http.get(`/transactions/${encodeURIComponent(a.companyCode)}/Sale/TMP-1/history`).set(a.tng);
+    expect(oldTrail.body.events.at(-1)).toMatchObject({ type: 'TransactionRenamed', stateAfter: null });
+    expect(oldTrail.body.events.at(-1).comment).toMatch(/Renamed to "INV-6001"/);
+    // The old code is free again: a new document under it.
+    expect(await client.createTransaction({ model: invoice('TMP-1', [10], { commit: false }) })).toMatchObject({ code: 'TMP-1', totalAmount: 10 });
+    // Refused: a code in use, a committed transaction (adjust it instead), a locked one.
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6001', model: { newCode: 'TMP-1' } }))).toBe('DocumentCodeConflict');
+    await client.createTransaction({ model: invoice('INV-6002', [10], { commit: true }) });
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6002', model: { newCode: 'INV-6002-X' } }))).toBe('TransactionIsCommitted');
     expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-1001', model: { newCode: 'INV-1001-X' } }))).toBe('CannotModifyLockedTransaction');
-    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-1001-X' }))).toBe('EntityNotFoundError');
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-6002-X' }))).toBe('EntityNotFoundError');
   });
 
   it('without companyCode the account\'s only company is used (AvaTax: the default company)', async () => {

@@ -4,7 +4,7 @@
  * the AvaTax v2 routes alike. Only the period's own bulk run moves them; voiding a filed document goes
  * through reopen.
  */
-import { PeriodRunner } from '../apps/api/src/periods/period-runner';
+import { PeriodRunner } from '../apps/api/src/periods/run-period/period-runner';
 import { onboard, SEATTLE, type OnboardedAccount } from './support/onboarding';
 import { documentEvents, postSale, transition } from './support/period-documents';
 import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';

@@ -1,4 +1,4 @@
-import { PeriodRunner } from '../apps/api/src/periods/period-runner';
+import { PeriodRunner } from '../apps/api/src/periods/run-period/period-runner';
 import { documentEvents, postSale, sale, transition } from './support/period-documents';
 import { docPath, expectErrorShape, provisionAccount, startTestApp, type Account, type TestApp } from './support/test-app';
 

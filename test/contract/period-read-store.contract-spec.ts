@@ -84,6 +84,25 @@ function periodContract(name: string, factory: () => Promise<Harness>, describeF
       expect(await h.store.listLiabilityRows('acc-1', 'DEFAULT', '2024-05')).toEqual(once);
     });
 
+    it('a renamed uncommitted document leaves the period\'s documents and moves no liability row', async () => {
+      const log = scenario();
+      await h.apply(log.events);
+      const before = await h.store.listLiabilityRows('acc-1', 'DEFAULT', '2024-05');
+      const draft = key('TMP-1');
+      log.record(draft, { transactionDate: '2024-05-05', amount: 50, committed: false });
+      await h.apply(log.events.slice(-1));
+      const codesOf = (docs: { documentCode: string }[]) => docs.map((d) => d.documentCode);
+      expect(codesOf(await h.store.listPeriodDocuments('acc-1', 'DEFAULT', '2024-05', { limit: 100 }))).toEqual(['A', 'B', 'C', 'TMP-1']);
+      const rename = log.rename(draft, 'INV-9');
+      await h.apply([rename]);
+      expect(codesOf(await h.store.listPeriodDocuments('acc-1', 'DEFAULT', '2024-05', { limit: 100 }))).toEqual(['A', 'B', 'C']);
+      expect(await h.store.listLiabilityRows('acc-1', 'DEFAULT', '2024-05')).toEqual(before);
+      await h.apply(log.events);
+      await h.apply([rename]);
+      expect(codesOf(await h.store.listPeriodDocuments('acc-1', 'DEFAULT', '2024-05', { limit: 100 }))).toEqual(['A', 'B', 'C']);
+      expect(await h.store.listLiabilityRows('acc-1', 'DEFAULT', '2024-05')).toEqual(before);
+    });
+
     it('lists a period’s documents by state, region, adjustment, with keyset paging, per account', async () => {
       const log = scenario();
       log.changeState(key('A'), 'Reconciled');

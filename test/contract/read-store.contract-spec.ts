@@ -122,6 +122,33 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect(await store.listTransactionVersions(key('NOPE'))).toEqual([]);
     });
 
+    it('a renamed document (REST v2 changecode) leaves its code: no row, no versions, not listed; a replay ends the same; the code can hold a new document', async () => {
+      const log = new EventLog();
+      const tmp = key('TMP-1');
+      const inv = key('INV-1');
+      log.record(tmp, { committed: false, amount: 10 });
+      log.record(tmp, { committed: false, amount: 20 });
+      log.record(inv, { committed: false, amount: 20 });
+      log.rename(tmp, 'INV-1');
+      await h.applyEvents(log.events);
+      expect(await store.getTransaction(tmp)).toBeNull();
+      expect(await store.listTransactionVersions(tmp)).toEqual([]);
+      expect(await store.getTransactionVersion(tmp, 1)).toBeNull();
+      expect(codes(await list())).toEqual(['INV-1/Sale']);
+      // Every event again, and the earlier ones alone: the rename still wins.
+      await h.applyEvents(log.events);
+      await h.applyEvents(log.events.slice(0, 2));
+      await h.applyEvents(log.events.slice(3));
+      expect(await store.getTransaction(tmp)).toBeNull();
+      expect(codes(await list())).toEqual(['INV-1/Sale']);
+      // The freed code holds a new document, whose versions go on from the renamed one's.
+      log.record(tmp, { amount: 5 });
+      await h.applyEvents(log.events.slice(-1));
+      expect(await store.getTransaction(tmp)).toMatchObject({ documentCode: 'TMP-1', version: 3, state: 'Recorded' });
+      expect((await store.listTransactionVersions(tmp)).map((v) => v.version)).toEqual([3]);
+      expect(codes(await list())).toEqual(['INV-1/Sale', 'TMP-1/Sale']);
+    });
+
     it('state changes update the state and keep the version', async () => {
       const log = new EventLog();
       const k = key('INV-3');

@@ -1,23 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AccountsController } from './accounts/accounts.controller';
+import { AccountsController } from './accounts/provision-account/provision-account.controller';
 import { AddressesController } from './addresses/addresses.controller';
-import { CalculationsController } from './calculations/calculations.controller';
-import { CreateTransactionFromCalculationHandler } from './calculations/commands/create-transaction-from-calculation.command';
-import { RecordCalculationHandler } from './calculations/commands/record-calculation.command';
-import { CALCULATION_QUERY_HANDLERS } from './calculations/queries/calculation.queries';
+
+import { CreateTransactionFromCalculationHandler } from './calculations/create-transaction-from-calculation/create-transaction-from-calculation.command';
+import { RecordCalculationHandler } from './calculations/record-calculation/record-calculation.command';
+
 import { TaxCalculationRepository } from './document-write/tax-calculation.repository';
-import {
-  IssueLicenseKeyHandler,
-  ProvisionAccountHandler,
-  RevokeLicenseKeyHandler,
-  RotateLicenseKeyHandler,
-} from './accounts/accounts.commands';
-import { LicenseKeysController } from './accounts/license-keys.controller';
-import { USER_COMMAND_HANDLERS } from './accounts/users.commands';
-import { UsersController } from './accounts/users.controller';
-import { WhoAmIController } from './accounts/whoami.controller';
+import { IssueLicenseKeyHandler, RevokeLicenseKeyHandler, RotateLicenseKeyHandler } from './accounts/license-keys/license-keys.commands';
+import { ProvisionAccountHandler } from './accounts/provision-account/provision-account.command';
+import { LicenseKeysController } from './accounts/license-keys/license-keys.controller';
+import { USER_COMMAND_HANDLERS } from './accounts/users/users.commands';
+import { UsersController } from './accounts/users/users.controller';
+import { WhoAmIController } from './accounts/whoami/whoami.controller';
 import { ConsoleStatic } from './console/console-static';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
@@ -25,11 +21,11 @@ import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
 import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
 import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
 import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
-import { CompaniesController } from './onboarding/companies.controller';
+import { CompaniesController } from './onboarding/companies/companies.controller';
 import { ChangeCompanyHandler, CreateCompanyHandler } from './onboarding/company.commands';
 import { CompanyQueries } from './onboarding/company.queries';
-import { NexusController, NexusV2Controller } from './onboarding/nexus.controller';
-import { TaxSetupController } from './onboarding/tax-setup.controller';
+import { NexusController, NexusV2Controller } from './onboarding/nexus/nexus.controller';
+import { TaxSetupController } from './onboarding/tax-setup/tax-setup.controller';
 import { PartnerAuthGuard } from './auth/partner-auth.guard';
 import { TngAuthGuard } from './auth/tng-auth.guard';
 import { COMPANY_SETUP, ReadModelCompanySetup } from './company-setup/company-setup';
@@ -43,18 +39,36 @@ import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { DocumentHistoryService } from './history/document-history.service';
 import { StorageModule } from './storage/storage.module';
-import { ChangeTransactionStateHandler } from './transactions/commands/change-transaction-state.command';
-import { RecordTransactionHandler } from './transactions/commands/record-transaction.command';
-import { TRANSACTION_QUERY_HANDLERS } from './transactions/queries/transaction.queries';
+import { ChangeTransactionStateHandler } from './transactions/change-transaction-state/change-transaction-state.command';
+import { RecordTransactionHandler } from './transactions/record-transaction/record-transaction.command';
+
 import { TaxTransactionRepository } from './document-write/tax-transaction.repository';
 import { Idempotency } from './common/idempotency';
 import { RequestSchemas } from './common/request-schema';
-import { TransactionsController } from './transactions/transactions.controller';
+
 import { PeriodLock } from './document-write/period-lock';
 import { RecordDocumentVersion } from './document-write/record-document-version';
-import { PeriodRunner } from './periods/period-runner';
-import { PeriodsController } from './periods/periods.controller';
-import { ReportsController } from './reports/reports.controller';
+
+import { CalculationHistoryController } from './calculations/calculation-history/calculation-history.controller';
+import { CreateTransactionFromCalculationController } from './calculations/create-transaction-from-calculation/create-transaction-from-calculation.controller';
+import { GetCalculationController } from './calculations/get-calculation/get-calculation.controller';
+import { GetCalculationHandler } from './calculations/get-calculation/get-calculation.query';
+import { ListCalculationsController } from './calculations/list-calculations/list-calculations.controller';
+import { ListCalculationsHandler } from './calculations/list-calculations/list-calculations.query';
+import { RecordCalculationController } from './calculations/record-calculation/record-calculation.controller';
+import { ChangeTransactionStateController } from './transactions/change-transaction-state/change-transaction-state.controller';
+import { GET_TRANSACTION_HANDLERS } from './transactions/get-transaction/get-transaction.query';
+import { GetTransactionController } from './transactions/get-transaction/get-transaction.controller';
+import { ListTransactionsController } from './transactions/list-transactions/list-transactions.controller';
+import { ListTransactionsHandler } from './transactions/list-transactions/list-transactions.query';
+import { RecordTransactionController } from './transactions/record-transaction/record-transaction.controller';
+import { RenameTransactionHandler } from './transactions/rename-transaction/rename-transaction.command';
+import { TransactionHistoryController } from './transactions/transaction-history/transaction-history.controller';
+import { GetPeriodController } from './periods/get-period/get-period.controller';
+import { PeriodRunner } from './periods/run-period/period-runner';
+import { RunPeriodController } from './periods/run-period/run-period.controller';
+import { LiabilityReportController } from './reports/liability-report/liability-report.controller';
+import { ReconciliationReportController } from './reports/reconciliation-report/reconciliation-report.controller';
 
 @Module({})
 export class AppModule {
@@ -66,9 +80,14 @@ export class AppModule {
         CqrsModule.forRoot(),
         StorageModule,
       ],
-      controllers: [HealthController, AccountsController, TransactionsController,
+      // One controller per use case (the route, its DTO and handler sit in the use case's folder), by area.
+      controllers: [HealthController, AccountsController,
+        RecordTransactionController, ChangeTransactionStateController, GetTransactionController, ListTransactionsController, TransactionHistoryController,
         LicenseKeysController, UsersController, WhoAmIController, CompaniesController, NexusController, NexusV2Controller, TaxSetupController,
-        AddressesController, CalculationsController, PeriodsController, ReportsController,
+        AddressesController,
+        RecordCalculationController, CreateTransactionFromCalculationController, GetCalculationController, ListCalculationsController, CalculationHistoryController,
+        GetPeriodController, RunPeriodController,
+        LiabilityReportController, ReconciliationReportController,
         AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
@@ -82,17 +101,20 @@ export class AppModule {
         RequestSchemas,
         RecordTransactionHandler,
         ChangeTransactionStateHandler,
+        RenameTransactionHandler,
         ProvisionAccountHandler,
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
         ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
-        ...TRANSACTION_QUERY_HANDLERS,
+        ...GET_TRANSACTION_HANDLERS,
+        ListTransactionsHandler,
         TaxCalculationRepository,
         RecordCalculationHandler,
         CreateTransactionFromCalculationHandler,
-        ...CALCULATION_QUERY_HANDLERS,
+        GetCalculationHandler,
+        ListCalculationsHandler,
         DocumentHistoryService,
         PeriodLock,
         RecordDocumentVersion,

@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@tax-ledger/platform';
 import type { TransactionState } from '@tax-ledger/ledger';
 import {
   isTransactionEvent,
+  isTransactionRenamed,
   isTransactionVersionEvent,
   projectTransaction,
   type TransactionView,
@@ -85,7 +86,9 @@ export function projectPeriodDocument(previous: PeriodDocument | null, event: Re
   if (!isTransactionEvent(event)) return previous;
   const previousView = (previous?.view ?? null) as TransactionView | null;
   const view = projectTransaction(previousView, event);
-  if (!view || view === previousView) return previous;
+  if (view === previousView) return previous;
+  // Renamed (REST v2 changecode of an uncommitted document): it leaves this code and its period lists.
+  if (!view) return isTransactionRenamed(event) ? null : previous;
   const versioned = isTransactionVersionEvent(event);
   if (!versioned && !previous) return previous;
   const parts = versioned ? liabilityParts(view.document) : previous!.parts;

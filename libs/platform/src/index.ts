@@ -4,6 +4,8 @@ export * from './event-store/eventstoredb/eventstoredb-event-store';
 export * from './event-store/hash-chain';
 export * from './event-store/sqlite/sqlite-database';
 export * from './event-store/sqlite/sqlite-event-store';
+export * from './event-store/sqlite/serialized-event';
+export { mapSqliteError } from './event-store/sqlite/sqlite-errors';
 export * from './event-store/upcasting';
 export * from './projector/backoff';
 export * from './projector/catch-up-projector';

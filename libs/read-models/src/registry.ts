@@ -15,7 +15,7 @@ export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
 export const TRANSACTION_VERSIONS_PROJECTION: ProjectionDefinition = {
   name: 'transaction_versions',
   version: 1,
-  eventTypes: TRANSACTION_VERSION_EVENT_TYPES,
+  eventTypes: [...TRANSACTION_VERSION_EVENT_TYPES, 'TransactionRenamed'], // a rename removes the versions it renamed away
 };
 
 export const CREDENTIALS_PROJECTION: ProjectionDefinition = {

@@ -29,18 +29,24 @@ export {
   buildContent,
   buildContentFromBundle,
   defaultBundle,
-  FOOD_TAX_CODE,
-  MEDICINE_TAX_CODE,
+  contentVersionOf,
+} from './content/load-content';
+export {
   type ContentBundle,
   type UsLocalFile,
   type TaxabilityFile,
   type VatFile,
-  contentVersionOf,
-  stateRateEntries,
-  sourcingRules,
   type UsStateRatesFile,
   type UsSourcingFile,
-} from './content/load-content';
+} from './content/content-files';
+export {
+  stateRateEntries,
+  sourcingRules,
+} from './content/us-content';
+export {
+  FOOD_TAX_CODE,
+  MEDICINE_TAX_CODE,
+} from './content/vat-content';
 export { importZipRateCsv, ZIP_RATE_COLUMNS } from './import/zip-rate-csv';
 export { importSstFiles, SST_BOUNDARY_COLUMNS, SST_RATE_COLUMNS, SST_JURISDICTION_LEVELS } from './import/sst';
 export type { ImportResult, ImportRowError, ImportSummary } from './import/import-common';

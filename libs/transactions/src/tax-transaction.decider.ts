@@ -13,6 +13,7 @@ import type {
   TaxTransactionEvent,
   TransactionFlagData,
   TransactionFlagged,
+  TransactionRenamed,
   TransactionStateChanged,
   TransactionVersionData,
 } from './tax-transaction.events';
@@ -20,7 +21,13 @@ import type { TransactionKey } from './transaction-key';
 
 /** What the decider needs to know about a document: folded from its events. */
 export type TaxTransaction =
-  | { exists: false }
+  | {
+      exists: false;
+      /** The document this stream held was renamed (REST v2 changecode) to this code; the code is free again. */
+      renamedTo?: string;
+      /** Its last version: a document re-created under this code goes on from the next number. */
+      lastVersion?: number;
+    }
   | {
       exists: true;
       state: TransactionState;
@@ -85,7 +92,17 @@ export interface LockTransaction {
   data: { key: TransactionKey; locked: boolean; comment?: string; actorRole: ActorRole };
 }
 
-export type TaxTransactionCommand = RecordTransaction | ChangeTransactionState | FlagTransaction | LockTransaction;
+/**
+ * REST v2 changecode of an uncommitted Recorded document (AvaTax: "available as long as the transaction
+ * is saved or posted"; a committed one is changed by adjusting it). The caller first records the
+ * document under `newCode`; this retires it under its old code.
+ */
+export interface RenameTransaction {
+  type: 'RenameTransaction';
+  data: { key: TransactionKey; newCode: string };
+}
+
+export type TaxTransactionCommand = RecordTransaction | ChangeTransactionState | FlagTransaction | LockTransaction | RenameTransaction;
 
 /** The event each state transition records. */
 export const STATE_CHANGE_EVENT: Record<StateTransition, TransactionStateChanged['type']> = {
@@ -112,7 +129,29 @@ export function decide(command: TaxTransactionCommand, current: TaxTransaction):
       return [flagTransaction(command.data, current)];
     case 'LockTransaction':
       return lockTransaction(command.data, current);
+    case 'RenameTransaction':
+      return [renameTransaction(command.data, current)];
   }
+}
+
+function renameTransaction({ key, newCode }: RenameTransaction['data'], current: TaxTransaction): TransactionRenamed {
+  if (!current.exists) throw transactionNotFound(key.documentCode);
+  if (newCode === key.documentCode) throw new LedgerError('InvalidRename', 'The new code is the current code.', 'invalid', 'newCode');
+  if (current.state !== 'Recorded') {
+    throw new LedgerError('TransactionNotEditable', `The tax transaction record is ${current.state}; only Recorded documents can change code.`, 'conflict', 'documentCode', {
+      state: current.state,
+      version: current.version,
+    });
+  }
+  if (!current.uncommitted) {
+    throw new LedgerError('TransactionIsCommitted', 'A committed document keeps its code: change it by adjusting the transaction.', 'conflict', 'documentCode', {
+      version: current.version,
+    });
+  }
+  return {
+    type: 'TransactionRenamed',
+    data: { accountId: key.accountId, companyCode: key.companyCode, transactionType: key.transactionType, documentCode: key.documentCode, version: current.version, newCode },
+  };
 }
 
 const FLAG_EVENT = { Commit: 'TransactionCommitted', Uncommit: 'TransactionUncommitted', Verify: 'TransactionVerified' } as const;
@@ -202,7 +241,8 @@ function recordTransaction(cmd: RecordTransaction['data'], current: TaxTransacti
 
   if (!current.exists) {
     if (cmd.intent === 'revise') throw transactionNotFound(key.documentCode);
-    return { type: 'TransactionRecorded', data: versionData(1) };
+    // A code freed by a rename starts a new document; its version numbers go on (one stream, one numbering).
+    return { type: 'TransactionRecorded', data: versionData((current.lastVersion ?? 0) + 1) };
   }
   // AvaTax: an uncommitted transaction "can be updated by re-creating a document with the same code as
   // many times as required"; only a committed code is reserved. The re-creation is the next version.
@@ -274,6 +314,8 @@ export function evolve(current: TaxTransaction, event: TaxTransactionEvent): Tax
       if (event.type === 'TransactionUncommitted') return { ...rest, uncommitted: true };
       return { ...current, verified: true };
     }
+    case 'TransactionRenamed':
+      return { exists: false, renamedTo: event.data.newCode, lastVersion: event.data.version };
     default:
       if (!current.exists) return current;
       return { ...current, state: STATE_CHANGE_TO[event.type] };

@@ -43,6 +43,8 @@ export interface AvataxVersionInfo {
   recreated?: true;
   /** Set on a ReturnInvoice made by `refund`: the document it refunds. */
   refundOf?: { documentCode: string; documentType: string; refundType: string };
+  /** Set on the first version of a document that `changecode` renamed: its code before. */
+  renamedFrom?: string;
 }
 
 /** REST v2 flags that change neither the version nor the five-state filing state. */
@@ -86,7 +88,7 @@ export type TransactionVerified = { type: 'TransactionVerified'; data: Transacti
 /** REST v2 commit / uncommit / verify: flags inside the Recorded state. */
 export type TransactionFlagged = TransactionCommitted | TransactionUncommitted | TransactionVerified;
 
-export type TaxTransactionEvent = TransactionRecorded | TransactionRevised | TransactionStateChanged | TransactionFlagged;
+export type TaxTransactionEvent = TransactionRecorded | TransactionRevised | TransactionStateChanged | TransactionFlagged | TransactionRenamed;
 
 /** Events that record a version of the document. */
 export const TRANSACTION_VERSION_EVENT_TYPES = ['TransactionRecorded', 'TransactionRevised'] as const;
@@ -101,6 +103,18 @@ export const TRANSACTION_STATE_EVENT_TYPES = [
   'TransactionFiledByAvalara',
 ] as const satisfies readonly TransactionStateChanged['type'][];
 
+/**
+ * REST v2 `changecode` of an uncommitted document: the document now lives under `newCode` (its own
+ * stream, whose first version says `renamedFrom`); under this code it no longer exists (the code is
+ * free again; this stream keeps its history for the audit).
+ */
+export interface TransactionRenameData extends TransactionEventBase {
+  /** The version that was renamed. */
+  version: number;
+  newCode: string;
+}
+export type TransactionRenamed = { type: 'TransactionRenamed'; data: TransactionRenameData };
+
 /** REST v2 flag events (commit, uncommit, verify). */
 export const TRANSACTION_FLAG_EVENT_TYPES = [
   'TransactionCommitted',
@@ -112,6 +126,7 @@ export const TAX_TRANSACTION_EVENT_TYPES: readonly TaxTransactionEvent['type'][]
   ...TRANSACTION_VERSION_EVENT_TYPES,
   ...TRANSACTION_STATE_EVENT_TYPES,
   ...TRANSACTION_FLAG_EVENT_TYPES,
+  'TransactionRenamed',
 ];
 
 /** Current schema version of TaxTransaction event data (2: see tax-transaction.upcasters.ts). */

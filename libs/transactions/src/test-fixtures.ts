@@ -8,7 +8,7 @@ import { STATE_CHANGE_EVENT } from './tax-transaction.decider';
 import { type CredentialRole, type StateTransition, type TransactionState, TRANSITION_TABLE } from '@tax-ledger/ledger';
 import { accountStreamName } from '@tax-ledger/accounts';
 import { type TransactionKey, transactionStreamName } from './transaction-key';
-import { type StateChangeData, type TransactionVersionData } from './tax-transaction.events';
+import { type StateChangeData, type TransactionRenameData, type TransactionVersionData } from './tax-transaction.events';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 
 export interface DocumentOptions {
@@ -20,6 +20,8 @@ export interface DocumentOptions {
   rate?: number;
   /** Coverage messages the engine would have given (severities only matter to the read side). */
   messages?: CalculatedTaxDocument['messages'];
+  /** REST v2: false records an uncommitted (Saved) version. */
+  committed?: boolean;
 }
 
 /** A coverage message of line 1 (LocalContentMissing when an Error, StateInferredFromZip when a Warning). */
@@ -100,6 +102,8 @@ export class EventLog {
   private position = 0;
   private readonly revisions = new Map<string, number>();
   private readonly documents = new Map<string, { version: number; state: TransactionState }>();
+  /** Streams whose document was renamed away: the next record starts a new document there. */
+  private readonly renamed = new Set<string>();
 
   constructor(private readonly epoch = Date.UTC(2024, 0, 1)) {}
 
@@ -107,6 +111,7 @@ export class EventLog {
   record(k: TransactionKey, options: DocumentOptions = {}): RecordedEvent<string, TransactionVersionData> {
     const stream = transactionStreamName(k);
     const current = this.documents.get(stream);
+    const renamed = this.renamed.delete(stream);
     const version = (current?.version ?? 0) + 1;
     this.documents.set(stream, { version, state: 'Recorded' });
     const data: TransactionVersionData = {
@@ -120,8 +125,19 @@ export class EventLog {
       contentVersion: 'content-2024.1',
       taxDate: options.transactionDate ?? '2024-01-15',
       calculationDuration: 0.002,
+      ...(options.committed === false ? { committed: false } : {}),
     };
-    return this.push(stream, current ? 'TransactionRevised' : 'TransactionRecorded', data);
+    return this.push(stream, current && !renamed ? 'TransactionRevised' : 'TransactionRecorded', data);
+  }
+
+  /** TransactionRenamed (REST v2 changecode): the document leaves `k`'s code for `newCode`. */
+  rename(k: TransactionKey, newCode: string): RecordedEvent<string, TransactionRenameData> {
+    const stream = transactionStreamName(k);
+    const current = this.documents.get(stream);
+    if (!current || this.renamed.has(stream)) throw new Error(`fixture: ${stream} not recorded`);
+    this.renamed.add(stream);
+    const data: TransactionRenameData = { accountId: k.accountId, companyCode: k.companyCode, transactionType: k.transactionType, documentCode: k.documentCode, version: current.version, newCode };
+    return this.push(stream, 'TransactionRenamed', data);
   }
 
   changeState(k: TransactionKey, transition: StateTransition, comment?: string): RecordedEvent<string, StateChangeData> {

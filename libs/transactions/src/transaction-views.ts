@@ -59,6 +59,8 @@ export interface TransactionView {
     adjustmentReason?: string;
     adjustmentDescription?: string;
     refundOf?: { documentCode: string; documentType: string; refundType: string };
+    /** The code a REST v2 changecode renamed this document from (its first version under this code). */
+    renamedFrom?: string;
   };
 }
 

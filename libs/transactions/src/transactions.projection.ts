@@ -23,9 +23,12 @@ export function isTransactionStateEvent(event: RecordedEvent): event is Recorded
   return STATE_EVENTS.has(event.type);
 }
 
+/** The document left this code (REST v2 changecode): every read model of it under this code removes it. */
+export const isTransactionRenamed = (event: RecordedEvent): boolean => event.type === 'TransactionRenamed';
+
 /** Whether the `transactions` projection reads this event. */
 export function isTransactionEvent(event: RecordedEvent): boolean {
-  return VERSION_EVENTS.has(event.type) || STATE_EVENTS.has(event.type) || FLAG_EVENTS.has(event.type);
+  return VERSION_EVENTS.has(event.type) || STATE_EVENTS.has(event.type) || FLAG_EVENTS.has(event.type) || isTransactionRenamed(event);
 }
 
 /**
@@ -37,6 +40,9 @@ export function isTransactionEvent(event: RecordedEvent): boolean {
 export function projectTransaction(view: TransactionView | null, event: RecordedEvent): TransactionView | null {
   if (view && event.revision <= view.streamRevision) return view;
   const occurredAt = event.metadata.occurredAt;
+
+  // Renamed: no document under this code any more (null removes the row; a later version starts afresh).
+  if (isTransactionRenamed(event)) return null;
 
   if (isTransactionVersionEvent(event)) {
     const d = event.data;

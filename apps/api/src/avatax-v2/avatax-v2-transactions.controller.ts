@@ -26,8 +26,9 @@ import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
 import { ApiV2Calculated } from '../company-setup/coverage.openapi';
-import { ChangeTransactionStateCommand } from '../transactions/commands/change-transaction-state.command';
-import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/queries/transaction.queries';
+import { ChangeTransactionStateCommand } from '../transactions/change-transaction-state/change-transaction-state.command';
+import { RenameTransactionCommand } from '../transactions/rename-transaction/rename-transaction.command';
+import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/get-transaction/get-transaction.query';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
@@ -43,7 +44,7 @@ import {
   type DocumentType,
 } from './avatax-codes';
 import { ChangeV2TransactionCommand, RecordV2OrderCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
-import { GetCalculationQuery } from '../calculations/queries/calculation.queries';
+import { GetCalculationQuery } from '../calculations/get-calculation/get-calculation.query';
 import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
 import { amount as numberOf, type CreateTransactionModel, tngTransactionType, toV2Create } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
@@ -340,7 +341,10 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/changecode`)
-  @ApiOperation({ summary: 'Change a Recorded transaction\'s code: the document (as charged) is recorded under the new code, the old code is voided with a note' })
+  @ApiOperation({
+    summary:
+      'Rename an uncommitted (saved or posted) transaction: it answers under the new code only, the old code is free; a committed one is changed by adjusting it (400 TransactionIsCommitted)',
+  })
   @ApiV2Transaction()
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
@@ -354,6 +358,15 @@ export class AvataxV2TransactionsController {
     const status = v2Status(current);
     if (status.locked) throw v2Error(400, 'CannotModifyLockedTransaction', 'The transaction is locked (filed); its code cannot change.', 'transactionCode');
     if (current.state !== 'Recorded') throw toV2Error(new LedgerError('TransactionNotEditable', 'Only Recorded documents can change code.', 'conflict', 'code', { state: current.state }), 'adjust');
+    if (current.committed !== false) {
+      throw v2Error(400, 'TransactionIsCommitted', 'The transaction is committed: only a saved or posted transaction changes its code; change a committed one with adjust.', 'transactionCode');
+    }
+    const newKey: TransactionKey = { ...this.keyOf(current), documentCode: newCode };
+    // The new code must be free, or hold this rename's own copy (a retry after the second step failed).
+    const taken: TransactionView | null = await this.queries.execute(new GetTransactionQuery(newKey));
+    if (taken && !(taken.committed === false && taken.state === 'Recorded' && taken.avatax?.renamedFrom === current.documentCode)) {
+      throw v2Error(400, 'DocumentCodeConflict', `A document with code "${newCode}" already exists.`, 'newCode');
+    }
     const version: TransactionVersionView | null = await this.queries.execute(new GetTransactionVersionQuery(this.keyOf(current), current.version));
     if (!version) throw new Error(`version ${current.version} of ${current.id} is missing from transaction_versions`);
     // The same charge under the new code: the stored calculation, not a new one (rates may have changed since).
@@ -362,21 +375,20 @@ export class AvataxV2TransactionsController {
       contentVersion: version.contentVersion,
       taxDate: version.taxDate,
     };
-    const newKey: TransactionKey = { ...this.keyOf(current), documentCode: newCode };
-    const documentType = documentTypeOf(current);
-    const avatax: AvataxVersionInfo = { documentType, request: m, ...(current.avatax?.refundOf ? { refundOf: current.avatax.refundOf } : {}) };
+    const avatax: AvataxVersionInfo = {
+      documentType: documentTypeOf(current),
+      request: m,
+      renamedFrom: current.documentCode,
+      ...(current.avatax?.refundOf ? { refundOf: current.avatax.refundOf } : {}),
+    };
     const metadata = eventMetadata(request, caller);
+    // 1. The document under the new code (its first version says where it came from) ...
     const { view } = await asLedger('create', () =>
-      this.commands.execute(new RecordV2TransactionCommand(newKey, moved.document, 'create', current.committed !== false, avatax, metadata, { result: moved, duration: current.calculationDuration })),
+      this.commands.execute(new RecordV2TransactionCommand(newKey, moved.document, 'create', false, avatax, metadata, { result: moved, duration: current.calculationDuration })),
     );
-    try {
-      // The old code stops counting (voided) only if nobody changed it meanwhile.
-      await this.commands.execute(new ChangeTransactionStateCommand(this.keyOf(current), 'Voided', `changecode: ${newCode}`, caller.role, metadata, { ifMatch: [current.versionId] }));
-    } catch (error) {
-      // Undo the copy, so the document never counts twice.
-      await this.commands.execute(new ChangeTransactionStateCommand(newKey, 'Voided', `changecode to ${newCode} failed: the old code changed meanwhile`, caller.role, metadata));
-      throw toV2Error(error, 'adjust');
-    }
+    // 2. ... then it leaves the old code, if nobody changed it meanwhile. Should this fail, the copy stays an
+    // uncommitted draft under the new code that counts nowhere, and a retry re-creates it and goes on.
+    await asLedger('adjust', () => this.commands.execute(new RenameTransactionCommand(this.keyOf(current), newCode, metadata, { ifMatch: [current.versionId] })));
     return this.present(view, include);
   }
 

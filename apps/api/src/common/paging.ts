@@ -96,12 +96,12 @@ function page<Cursor>(taken: { json: string }[], next: Cursor | undefined): Page
   return { json: `[${taken.map((t) => t.json).join(',')}]`, count: taken.length, ...(next === undefined ? {} : { next }) };
 }
 
-/** `path?query` of the next page: the request's own query with `changes` applied. */
-export function nextPageUrl(requestUrl: string, changes: Record<string, string | number>): string {
+/** The next page's address: the request's own path and query with `changes` applied, absolute under `publicUrl` (LEDGER_PUBLIC_URL) like Location. */
+export function nextPageUrl(requestUrl: string, changes: Record<string, string | number>, publicUrl = ''): string {
   const [path, query = ''] = requestUrl.split('?');
   const params = new URLSearchParams(query);
   for (const [name, value] of Object.entries(changes)) params.set(name, String(value));
-  return `${path}?${params.toString()}`;
+  return `${publicUrl}${path}?${params.toString()}`;
 }
 
 /** Answers a JSON text built by the caller, with `Link: <next>; rel="next"` when there is a next page. */

@@ -1,6 +1,7 @@
 import { isPeriod } from '@tax-ledger/filing-periods';
 import { LedgerError } from '@tax-ledger/ledger';
 import type { ReadStore } from '@tax-ledger/read-models';
+import type { TransactionKey } from '@tax-ledger/transactions';
 import { TRANSACTION_TYPES, type TransactionType } from '@tax-ledger/tax-engine';
 import { badRequest } from './api-error';
 
@@ -28,6 +29,28 @@ export function parseIfMatch(value: string | string[] | undefined): string[] | u
 /** A path segment that no client will normalise away: "." and ".." are written as %2E. */
 export const encodeSegment = (segment: string) =>
   /^\.+$/.test(segment) ? segment.replace(/\./g, '%2E') : encodeURIComponent(segment);
+
+/** The path of one TNG document (transaction or calculation) under its resource. */
+export const DOCUMENT_PATH = ':companyCode/:transactionType/:documentCode';
+
+/** The TNG document (a transaction or a calculation) with these codes, in the caller's account. */
+export function documentKey(caller: { accountId: string }, companyCode: string, transactionType: TransactionType, documentCode: string): TransactionKey {
+  return { accountId: caller.accountId, companyCode, transactionType, documentCode };
+}
+
+/** The TNG document a `DOCUMENT_PATH` names, in the caller's account. */
+export function documentKeyFromPath(caller: { accountId: string }, params: Record<string, string>): TransactionKey {
+  return documentKey(caller, params.companyCode, parseTransactionType(params.transactionType), params.documentCode);
+}
+
+/** Where a TNG document lives: relative, or absolute under LEDGER_PUBLIC_URL (never built from the Host header). */
+export function documentLocation(
+  publicUrl: string | undefined,
+  resource: 'transactions' | 'calculations',
+  key: { companyCode: string; transactionType: string; documentCode: string },
+): string {
+  return `${publicUrl ?? ''}/${resource}/${[key.companyCode, key.transactionType, key.documentCode].map(encodeSegment).join('/')}`;
+}
 
 /** `?region=WA`: a US state code or a country code, upper case. */
 export function parseRegion(value: unknown): string | undefined {

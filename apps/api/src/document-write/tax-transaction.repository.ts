@@ -81,4 +81,22 @@ export class TaxTransactionRepository {
     await this.waitForProjection(result.lastGlobalPosition);
     return { view, created: history.length === 0 };
   }
+
+  /**
+   * REST v2 changecode's second step: the document leaves `key` (it was recorded under `newCode`
+   * first). Decided like every command (If-Match included); nothing is left to answer under `key`.
+   */
+  async rename(key: TransactionKey, newCode: string, metadata: EventMetadata, options: CommandOptions = {}): Promise<void> {
+    const { result } = await decideAndAppend(
+      this.eventStore,
+      transactionStreamName(key),
+      (events) => fold(events as unknown as TaxTransactionEvent[]),
+      (current) => {
+        checkPrecondition(current, options.ifMatch);
+        return decide({ type: 'RenameTransaction', data: { key, newCode } }, current);
+      },
+      { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION },
+    );
+    await this.waitForProjection(result.lastGlobalPosition);
+  }
 }

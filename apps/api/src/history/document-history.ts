@@ -187,14 +187,20 @@ export class HistoryDescriber {
     if (isVersionData(event.data)) {
       changes = diffVersions(this.current?.document ?? null, event.data.document, this.current?.version ?? null, event.data.version);
       messages = event.data.document.messages ?? [];
-      if ((event.data as { avatax?: { recreated?: unknown } }).avatax?.recreated === true) {
+      const avatax = (event.data as { avatax?: { recreated?: unknown; renamedFrom?: unknown } }).avatax;
+      if (avatax?.recreated === true) {
         comment = 'Re-created with the same code while uncommitted (REST v2 create): recorded as the next version.';
       }
+      if (typeof avatax?.renamedFrom === 'string') comment = `Renamed from "${avatax.renamedFrom}" (REST v2 changecode): the document as charged, under this code.`;
       this.current = event.data;
       this.state = this.stateAfterVersion;
     } else if (isStateData(event.data)) {
       this.state = event.data.to;
       comment = typeof event.data.comment === 'string' ? event.data.comment : null;
+    } else if (event.type === 'TransactionRenamed') {
+      // The document left this code: no state under it any more.
+      this.state = null;
+      comment = `Renamed to "${String((event.data as { newCode?: unknown }).newCode)}" (REST v2 changecode): the document continues under that code.`;
     }
     const m = event.metadata;
     const hash = (event as RecordedEvent & { hash?: unknown }).hash;

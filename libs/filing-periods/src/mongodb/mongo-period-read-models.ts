@@ -1,6 +1,7 @@
 import { type AnyBulkWriteOperation, type ClientSession, type Collection, type Db, Decimal128, type Filter } from 'mongodb';
 import {
   type DocumentRef,
+  deleteDocuments,
   foldDocuments,
   loadDocuments,
   MONGO_READ_MAX_TIME_MS,
@@ -83,19 +84,22 @@ export class MongoPeriodReadModels implements PeriodReadStore {
   private async applyDocuments(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
     const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
     const stored = await loadDocuments(this.periodDocuments, uniqueRefs(events, refOf), session);
-    const current = new Map([...stored].map(([id, doc]) => [id, doc.doc]));
-    const changed = new Map<string, PeriodDocument>();
+    const current = new Map<string, PeriodDocument | null>([...stored].map(([id, doc]) => [id, doc.doc]));
+    const changed = new Map<string, PeriodDocument | null>();
+    const refs = new Map<string, DocumentRef>();
     const increments: AnyBulkWriteOperation<LiabilityDoc>[] = [];
     for (const event of events) {
-      const { _id } = refOf(event);
-      const previous = current.get(_id) ?? null;
+      const ref = refOf(event);
+      const previous = current.get(ref._id) ?? null;
       const next = projectPeriodDocument(previous, event);
-      if (!next || next === previous) continue;
+      if (next === previous) continue;
       for (const delta of liabilityDelta(previous, next)) increments.push(incrementRow(delta));
-      current.set(_id, next);
-      changed.set(_id, next);
+      current.set(ref._id, next);
+      changed.set(ref._id, next); // null: renamed away (REST v2 changecode), removed below
+      refs.set(ref._id, ref);
     }
-    const docs: PeriodDocumentDoc[] = [...changed.values()].map((next) => ({
+    const removed = [...changed].filter(([, next]) => next === null).map(([id]) => refs.get(id)!);
+    const docs: PeriodDocumentDoc[] = [...changed.values()].filter((next): next is PeriodDocument => next !== null).map((next) => ({
       _id: next.id,
       accountId: next.accountId,
       companyCode: next.companyCode,
@@ -108,6 +112,7 @@ export class MongoPeriodReadModels implements PeriodReadStore {
       doc: next,
     }));
     await replaceDocuments(this.periodDocuments, docs, session);
+    await deleteDocuments(this.periodDocuments, removed, session);
     if (increments.length > 0) await this.periodLiability.bulkWrite(increments, { ordered: true, session });
   }
 

@@ -61,6 +61,7 @@ type Scope = { accountId: string; companyCode: string; period: string };
 
 export class SqlitePeriodReadModels implements PeriodReadStore {
   private readonly getDocStmt: BetterSqlite3.Statement<[string], { view: string }>;
+  private readonly deleteDocStmt: BetterSqlite3.Statement<[string]>;
   private readonly upsertDocStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly getRowStmt: BetterSqlite3.Statement<[Scope & { rowKey: string }], { view: string }>;
   private readonly upsertRowStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
@@ -82,6 +83,7 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
       db.exec(SCHEMA);
     }
     this.getDocStmt = db.prepare('SELECT view FROM period_documents WHERE stream_id = ?');
+    this.deleteDocStmt = db.prepare('DELETE FROM period_documents WHERE stream_id = ?');
     this.upsertDocStmt = db.prepare(`
       INSERT INTO period_documents (stream_id, account_id, company_code, period, state, committed, adjustment, regions, stream_revision, view)
       VALUES (@streamId, @accountId, @companyCode, @period, @state, @committed, @adjustment, @regions, @streamRevision, @view)
@@ -138,8 +140,12 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
     const row = this.getDocStmt.get(event.streamName);
     const previous = row ? parsePeriodDocument(row.view) : null;
     const next = projectPeriodDocument(previous, event);
-    if (!next || next === previous) return;
+    if (next === previous) return;
     for (const delta of liabilityDelta(previous, next)) this.applyDelta(delta);
+    if (!next) {
+      this.deleteDocStmt.run(event.streamName);
+      return;
+    }
     this.upsertDocStmt.run({
       streamId: next.id,
       accountId: next.accountId,

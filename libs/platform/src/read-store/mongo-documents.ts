@@ -55,6 +55,47 @@ export function foldDocuments<V>(
   return changed;
 }
 
+/**
+ * As `foldDocuments`, for a projection whose `null` after a document means "removed" (a renamed
+ * transaction): `changed` holds the documents as they are after the batch, `removed` the refs of those
+ * that existed (stored or earlier in the batch) and are gone after it. Pure.
+ */
+export function foldDocumentsWithRemovals<V>(
+  stored: ReadonlyMap<string, V>,
+  events: readonly RecordedEvent[],
+  refOf: (event: RecordedEvent) => DocumentRef | null,
+  project: (current: V | null, event: RecordedEvent) => V | null,
+): { changed: Map<string, V>; removed: DocumentRef[] } {
+  const current = new Map<string, V | null>(stored);
+  const refs = new Map<string, DocumentRef>();
+  const touched = new Set<string>();
+  for (const event of events) {
+    const ref = refOf(event);
+    if (!ref) continue;
+    const before = current.get(ref._id) ?? null;
+    const next = project(before, event);
+    if (next === before) continue;
+    current.set(ref._id, next);
+    refs.set(ref._id, ref);
+    touched.add(ref._id);
+  }
+  const changed = new Map<string, V>();
+  const removed: DocumentRef[] = [];
+  for (const id of touched) {
+    const after = current.get(id) ?? null;
+    if (after !== null) changed.set(id, after);
+    else removed.push(refs.get(id)!);
+  }
+  return { changed, removed };
+}
+
+/** Deletes documents by ref with one `bulkWrite` (absent ones are no-ops: a replay changes nothing). */
+export async function deleteDocuments<D extends { _id: string; accountId: string }>(collection: Collection<D>, refs: readonly DocumentRef[], session?: ClientSession): Promise<void> {
+  if (refs.length === 0) return;
+  const operations = refs.map((ref) => ({ deleteOne: { filter: { _id: ref._id, accountId: ref.accountId } as Filter<D> } })) as AnyBulkWriteOperation<D>[];
+  await collection.bulkWrite(operations, { ordered: true, session });
+}
+
 /** The refs of a batch, each document once. */
 export function uniqueRefs(events: readonly RecordedEvent[], refOf: (event: RecordedEvent) => DocumentRef | null): DocumentRef[] {
   const refs = new Map<string, DocumentRef>();

@@ -1,5 +1,6 @@
 import { jurisdictionsForAddress } from '../engine';
-import { buildContentFromBundle, defaultBundle, loadDefaultContent, type ContentBundle } from './load-content';
+import { buildContentFromBundle, defaultBundle, loadDefaultContent } from './load-content';
+import { type ContentBundle } from './content-files';
 import { countryRates, taxabilityOf, zipLookup } from './lookup';
 
 const content = loadDefaultContent();

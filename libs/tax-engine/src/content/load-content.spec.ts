@@ -1,5 +1,6 @@
 import { US_STATES, US_STATE_CODES_50_DC } from '../geo';
-import { buildContent, contentVersionOf, loadDefaultContent, type UsStateRatesFile } from './load-content';
+import { buildContent, contentVersionOf, loadDefaultContent } from './load-content';
+import { type UsStateRatesFile } from './content-files';
 import usSourcingFile from './us-sourcing.json';
 import usStateRatesFile from './us-state-rates.json';
 

@@ -1,4 +1,4 @@
-import type { ContentBundle, UsLocalFile } from '../content/load-content';
+import type { ContentBundle, UsLocalFile } from '../content/content-files';
 import { Dec } from '../money';
 
 /** One rejected input row: 1-based line number in the file and what is wrong with it. */

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { ContentBundle, UsLocalFile, UsStateRatesFile } from '../content/load-content';
+import type { ContentBundle, UsLocalFile, UsStateRatesFile } from '../content/content-files';
 import { US_STATES } from '../geo';
 import { compactDate, dayBefore, parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';
 

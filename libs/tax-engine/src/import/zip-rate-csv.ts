@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { ContentBundle } from '../content/load-content';
+import type { ContentBundle } from '../content/content-files';
 import { resolveUsState, stateOfZip } from '../geo';
 import { Dec } from '../money';
 import { dayBefore, parseRate, supersede, type ImportResult, type ImportRowError } from './import-common';

@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'path';
 import type { TaxContent } from '../engine.types';
 import { TaxCalculationError } from '../errors';
-import { buildContentFromBundle, defaultBundle, type ContentBundle } from '../content/load-content';
+import { buildContentFromBundle, defaultBundle } from '../content/load-content';
+import { type ContentBundle } from '../content/content-files';
 import { contentOf, type StoredContentVersion } from './stored-content-version';
 import type { ImportSummary } from '../import/import-common';
 

@@ -1,7 +1,8 @@
 import type { TaxContent } from '../engine.types';
 import { TaxCalculationError } from '../errors';
 import type { ImportSummary } from '../import/import-common';
-import { buildContentFromBundle, type ContentBundle } from '../content/load-content';
+import { buildContentFromBundle } from '../content/load-content';
+import { type ContentBundle } from '../content/content-files';
 
 /** An imported content version as stored (in the data directory and in the log): its data and where it came from. */
 export interface StoredContentVersion {

@@ -1,8 +1,9 @@
-import type { ClientSession, Collection, Db, Filter } from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession, Collection, Db, Filter } from 'mongodb';
 import {
   day,
+  deleteDocuments,
   type DocumentRef,
-  foldDocuments,
+  foldDocumentsWithRemovals,
   HIDE_ID,
   insertManyIfAbsent,
   loadDocuments,
@@ -13,7 +14,7 @@ import {
 } from '@tax-ledger/platform';
 import type { TransactionKey } from '../transaction-key';
 import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, TransactionView } from '../transaction-views';
-import { isTransactionEvent, projectTransaction, projectTransactionVersion } from '../transactions.projection';
+import { isTransactionEvent, isTransactionRenamed, projectTransaction, projectTransactionVersion } from '../transactions.projection';
 import { projectIdempotencyRecord } from '../idempotency.projection';
 import { type QueryFields, queryFieldsOf, type TransactionQuery, type TransactionQueryResult } from '../transaction-query';
 
@@ -106,14 +107,23 @@ export class MongoTransactionsCollections {
     const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as TransactionKey).accountId });
     const stored = await loadDocuments(this.transactions, uniqueRefs(documentEvents, refOf), session);
     const views = new Map([...stored].map(([id, doc]) => [id, toTransactionView(doc)]));
-    const changed = foldDocuments(views, documentEvents, refOf, projectTransaction);
+    // A renamed document (REST v2 changecode) leaves its code: its document is removed.
+    const { changed, removed } = foldDocumentsWithRemovals(views, documentEvents, refOf, projectTransaction);
     const docs = [...changed.values()].map((next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined, q: queryFieldsOf(next) }));
     await replaceDocuments(this.transactions, docs, session);
-    const versions = documentEvents.flatMap((event) => {
+    await deleteDocuments(this.transactions, removed, session);
+    // Versions in event order: inserted if absent, and a rename removes the versions it renamed away.
+    const versionWrites: AnyBulkWriteOperation<VersionDoc>[] = documentEvents.flatMap((event): AnyBulkWriteOperation<VersionDoc>[] => {
+      if (isTransactionRenamed(event)) {
+        const d = event.data as TransactionKey & { version: number };
+        return [{ deleteMany: { filter: { ...keyFilter(d), version: { $lte: d.version } } as Filter<VersionDoc> } }];
+      }
       const version = projectTransactionVersion(event);
-      return version ? [{ _id: version.id, ...version }] : [];
+      if (!version) return [];
+      const { id, accountId, ...rest } = version;
+      return [{ updateOne: { filter: { _id: id, accountId } as Filter<VersionDoc>, update: { $setOnInsert: { id, ...rest } as Partial<VersionDoc> }, upsert: true } }];
     });
-    await insertManyIfAbsent(this.versions, versions, session);
+    if (versionWrites.length > 0) await this.versions.bulkWrite(versionWrites, { ordered: true, session });
   }
 
   get(key: TransactionKey): Promise<TransactionView | null> {

@@ -10,7 +10,7 @@ import {
 } from '@tax-ledger/platform';
 import type { TransactionKey } from '../transaction-key';
 import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, TransactionView } from '../transaction-views';
-import { isTransactionEvent, projectTransaction, projectTransactionVersion } from '../transactions.projection';
+import { isTransactionEvent, isTransactionRenamed, projectTransaction, projectTransactionVersion } from '../transactions.projection';
 import { projectIdempotencyRecord, sameIdempotentCommand } from '../idempotency.projection';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
 import { queryFieldsOf, type TransactionQuery, type TransactionQueryField, type TransactionQueryResult } from '../transaction-query';
@@ -147,6 +147,8 @@ export class SqliteTransactionsTables {
   private readonly listVersionsStmt: () => BetterSqlite3.Statement<[KeyParams], RowWithEventData>;
   private readonly getVersionStmt: () => BetterSqlite3.Statement<[KeyParams & { version: number }], RowWithEventData>;
   private readonly insertVersionStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
+  private readonly deleteTxnStmt: BetterSqlite3.Statement<[KeyParams]>;
+  private readonly deleteVersionsStmt: BetterSqlite3.Statement<[KeyParams & { version: number }]>;
   private readonly getIdempotencyStmt: BetterSqlite3.Statement<[string, string], { view: string }>;
   private readonly upsertIdempotencyStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
   private readonly byNumericIdStmt: () => BetterSqlite3.Statement<[string, number], RowWithEventData>;
@@ -190,6 +192,8 @@ export class SqliteTransactionsTables {
       INSERT OR IGNORE INTO transaction_versions (account_id, company_code, transaction_type, document_code, version,
                                                   stream_id, stream_revision, view)
       VALUES (@accountId, @companyCode, @transactionType, @documentCode, @version, @streamId, @streamRevision, @view)`);
+    this.deleteTxnStmt = db.prepare(`DELETE FROM transactions WHERE ${KEY_WHERE}`);
+    this.deleteVersionsStmt = db.prepare(`DELETE FROM transaction_versions WHERE ${KEY_WHERE} AND version <= @version`);
     this.getIdempotencyStmt = db.prepare('SELECT view FROM idempotency_keys WHERE account_id = ? AND key = ?');
     this.upsertIdempotencyStmt = db.prepare(`
       INSERT INTO idempotency_keys (account_id, key, request_hash, stream_name, revision, view)
@@ -230,6 +234,13 @@ export class SqliteTransactionsTables {
         modifiedDate: q.modifiedDate,
         view: withoutDocument(next),
       });
+    }
+    if (isTransactionRenamed(event)) {
+      // The document left this code: no row, none of its versions (a replay of the earlier events
+      // rebuilds them and this event removes them again, so the end state is the same). A document
+      // re-created under the code later has higher versions and a higher revision: untouched.
+      if (current && !next) this.deleteTxnStmt.run(params);
+      this.deleteVersionsStmt.run({ ...params, version: (event.data as { version: number }).version });
     }
     const version = projectTransactionVersion(event);
     if (version) {

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   AppendResult,
-  EventMetadata,
   EventStore,
   EventStoreUnavailableError,
   ExpectedRevision,
@@ -14,6 +12,9 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { chainHead, eventHash, GENESIS_HASH, type StoredEvent } from '../hash-chain';
+import { addChainColumns, COLUMNS, type EventRow, LEGACY_COLUMNS, SCHEMA, toRecorded, toStored } from './events-table';
+import { type SerializedEvent, serializeEvents } from './serialized-event';
+import { guard, mapSqliteError } from './sqlite-errors';
 import { type Upcaster, upcasterChain, type UpcastEvent } from '../upcasting';
 
 /**
@@ -56,60 +57,11 @@ export interface SqliteSubscribeOptions {
   onError?: (error: unknown) => void;
 }
 
-interface EventRow {
-  global_position: number;
-  event_id: string;
-  stream_name: string;
-  stream_revision: number;
-  event_type: string;
-  data: string;
-  metadata: string;
-  prev_hash: string | null;
-  hash: string | null;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  global_position INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id        TEXT    NOT NULL UNIQUE,
-  stream_name     TEXT    NOT NULL,
-  stream_revision INTEGER NOT NULL,
-  event_type      TEXT    NOT NULL,
-  data            TEXT    NOT NULL,
-  metadata        TEXT    NOT NULL,
-  recorded_at     TEXT    NOT NULL,
-  prev_hash       TEXT,
-  hash            TEXT,
-  UNIQUE (stream_name, stream_revision)
-)`;
-
-const COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata, prev_hash, hash';
-/** A file written before the hash chain has no chain columns: read them as NULL (read-only) or add them. */
-const LEGACY_COLUMNS = 'global_position, event_id, stream_name, stream_revision, event_type, data, metadata, NULL AS prev_hash, NULL AS hash';
-const UNAVAILABLE_CODES = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_BUSY'];
 const SUBSCRIPTION_BATCH = 500;
 const DEFAULT_MAX_BATCH_COMMANDS = 256;
 const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
 // Captured at load: a test that later installs fake timers must not be able to stall pending appends.
 const scheduleFlush: (callback: () => void) => unknown = setImmediate;
-
-/** An event serialized when `append` is called (later changes to the caller's objects are not written). */
-export interface SerializedEvent {
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-/** The events as the store writes them: JSON text, an id for each (a new UUID when the caller gave none). */
-export function serializeEvents(events: NewEvent[]): SerializedEvent[] {
-  return events.map((event) => ({
-    id: event.id ?? randomUUID(),
-    type: event.type,
-    data: JSON.stringify(event.data ?? null),
-    metadata: JSON.stringify(event.metadata ?? {}),
-  }));
-}
 
 /** One `append` call waiting for (or being written by) a group commit. */
 interface PendingAppend {
@@ -119,66 +71,6 @@ interface PendingAppend {
   bytes: number;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
-}
-
-/** Maps "the store cannot take writes" SQLite failures (incl. their extended codes) to EventStoreUnavailableError. */
-export function mapSqliteError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.some((c) => code === c || code.startsWith(`${c}_`))) {
-    return new EventStoreUnavailableError(`Event store unavailable (${code}): ${(error as Error).message}`, error);
-  }
-  // better-sqlite3 throws a TypeError (from another realm under jest, hence no instanceof) once closed.
-  if (/database connection is not open/i.test((error as Error | null)?.message ?? '')) {
-    return new EventStoreUnavailableError('Event store unavailable: the database is closed', error);
-  }
-  return error;
-}
-
-function guard<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw mapSqliteError(error);
-  }
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  const event: RecordedEvent = {
-    id: row.event_id,
-    streamName: row.stream_name,
-    revision: row.stream_revision,
-    globalPosition: row.global_position,
-    type: row.event_type,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-  };
-  if (row.hash !== null) {
-    event.prevHash = row.prev_hash ?? undefined;
-    event.hash = row.hash;
-  }
-  return event;
-}
-
-function toStored(row: EventRow): StoredEvent {
-  return {
-    streamName: row.stream_name,
-    revision: row.stream_revision,
-    globalPosition: row.global_position,
-    type: row.event_type,
-    data: row.data,
-    metadata: row.metadata,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-/** Adds the hash-chain columns to an events table created before them (older data files). */
-function addChainColumns(db: BetterSqlite3.Database): boolean {
-  const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('events')").all() as { name: string }[]).map((c) => c.name));
-  if (columns.has('hash')) return true;
-  if (db.readonly || columns.size === 0) return false;
-  db.exec('ALTER TABLE events ADD COLUMN prev_hash TEXT; ALTER TABLE events ADD COLUMN hash TEXT;');
-  return true;
 }
 
 /**
