@@ -206,6 +206,9 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
       expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ number: '1', amount: 5 }] } }))).toBe('LineAlreadyExists');
       expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [] } }))).toBe('MissingLine');
       expect(await errorCode(client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'NOPE', lines: [{ amount: 5 }] } }))).toBe('EntityNotFoundError');
+      // Another account naming this document in the body finds nothing.
+      expect(await errorCode(otherClient.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ number: '9', amount: 5 }] } }))).toBe('EntityNotFoundError');
+      expect(await errorCode(otherClient.deleteLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: ['1'] } }))).toBe('EntityNotFoundError');
 
       const unnumbered = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-1', lines: [{ amount: 10, taxCode: 'P0000000' }] }, include: 'LinesOnly' });
       expect(unnumbered).toMatchObject({ version: 3, totalAmount: 150 });

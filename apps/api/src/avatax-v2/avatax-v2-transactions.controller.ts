@@ -318,6 +318,7 @@ export class AvataxV2TransactionsController {
   @ApiBody({ schema: { type: 'object', properties: { verify: { type: 'object' }, changeCode: { type: 'object', properties: { newCode: { type: 'string' } } }, commit: { type: 'object', properties: { commit: { type: 'boolean' } } } } } })
   @ApiV2Transaction()
   async settle(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'SettleTransactionModel');
     const present = (k: string) => m[k] !== undefined && m[k] !== null;
     if (!present('verify') && !present('changeCode') && !present('commit')) throw valueRequired('verify, changeCode or commit');
@@ -327,7 +328,6 @@ export class AvataxV2TransactionsController {
       if (typeof change.newCode !== 'string' || change.newCode === '') throw valueRequired('changeCode.newCode');
     }
     if (present('commit') && typeof objectBody(m.commit, 'CommitTransactionModel').commit !== 'boolean') throw valueRequired('commit.commit');
-    await this.find(caller, p, q.documentType);
     let path = p;
     let answer = present('verify') ? await this.verify(path, m.verify, q, caller, request) : undefined;
     if (present('changeCode')) {
