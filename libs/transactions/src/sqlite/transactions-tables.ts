@@ -44,10 +44,11 @@ CREATE TABLE IF NOT EXISTS transactions (
   PRIMARY KEY (account_id, company_code, transaction_type, document_code)
 );
 CREATE INDEX IF NOT EXISTS transactions_by_numeric_id ON transactions (account_id, numeric_id);
+-- Status and customer lists: in code order, carrying the date their lists usually add (checked on the index).
 CREATE INDEX IF NOT EXISTS transactions_by_status_code
-  ON transactions (account_id, company_code, v2_status, document_code, transaction_type);
+  ON transactions (account_id, company_code, v2_status, document_code, transaction_type, transaction_date);
 CREATE INDEX IF NOT EXISTS transactions_by_customer_code
-  ON transactions (account_id, company_code, customer_code, document_code, transaction_type);
+  ON transactions (account_id, company_code, customer_code, document_code, transaction_type, transaction_date);
 DROP INDEX IF EXISTS transactions_by_code;
 -- By code, carrying every column a REST v2 list compares: a list checks its conditions, counts and pages
 -- on this index alone (no table row, whose view is large, is read until the page is joined).
