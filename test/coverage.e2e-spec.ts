@@ -349,7 +349,7 @@ describe('Documents with coverage warnings: the list filter and the liability wo
     expect(html.text).toContain('With coverage warnings');
   });
 
-  it('read models built by an older projection version are refilled at start, coverage included', async () => {
+  it('read models built by an older projection version are rebuilt by the projector after start, coverage included', async () => {
     await t.close({ keepData: true });
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(t.config.sqlitePath);
@@ -360,8 +360,13 @@ describe('Documents with coverage warnings: the list filter and the liability wo
     db.exec("DELETE FROM period_liability");
     db.close();
     t = await startTestApp({}, t.dataDir);
-    const warned = await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers);
-    expect(codes(warned.body)).toEqual(['D-KS', 'D-NOSTATE', 'D-SAVED', 'D-VOID', 'D-WANY']);
+    // The old tables are served until the lease holder's rebuild swaps the new ones in (moments later).
+    const warnedNow = async () => codes((await t.http.get(`/transactions/${w}`).query({ warnings: 'true' }).set(a.headers)).body);
+    const expected = ['D-KS', 'D-NOSTATE', 'D-SAVED', 'D-VOID', 'D-WANY'];
+    for (const deadline = Date.now() + 15_000; JSON.stringify(await warnedNow()) !== JSON.stringify(expected) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await warnedNow()).toEqual(expected);
     const json = await t.http.get(`/reports/${w}/2024-06/liability`).set(a.headers);
     expect(json.body.totals).toMatchObject({ documentsWithCoverageWarnings: 3, documentsWithCoverageErrors: 2 });
   });

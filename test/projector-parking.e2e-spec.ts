@@ -1,5 +1,6 @@
 import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { transactionStreamName } from '@tax-ledger/transactions';
+import { cli } from './support/cli';
 import { type Account, docPath, provisionAccount, seedDocument, startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -37,5 +38,15 @@ describe('projector: a poison event is parked, the rest goes on', () => {
     const health = await t.http.get('/health');
     expect(health.status).toBe(503);
     expect(health.body).toEqual({ status: 'degraded', parkedEvents: 1 });
+
+    // The operator sees it, and a retry before the cause is fixed fails again and keeps it parked.
+    const status = await cli(t.dataDir, ['projections', 'status']);
+    expect(status.stdout).toMatch(/1 parked event\(s\)/);
+    expect(status.stdout).toMatch(/TransactionRecorded .*POISON@0/);
+    const retried = await cli(t.dataDir, ['projections', 'retry']);
+    expect(retried.code).toBe(1);
+    expect(retried.stderr).toMatch(/failed again, still parked/);
+    expect((await t.http.get('/health')).status).toBe(503);
+    expect((await cli(t.dataDir, ['projections', 'retry', 'x'])).code).toBe(2);
   }, 30_000);
 });

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
-import { type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
+import { Projector, ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
 import {
   matchesCondition,
   queryFieldsOf,
@@ -16,7 +16,7 @@ import {
   type TransactionListFilter,
   type TransactionQuery,
 } from '@tax-ledger/transactions';
-import { MongoReadStore, PROJECTION_NAMES, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
+import { MongoReadStore, PROJECTION_NAMES, PROJECTIONS, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
 import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
 export interface ReadStoreHarness {
@@ -636,11 +636,31 @@ describe('SqliteReadStore inline in SqliteEventStore (embedded profile)', () => 
     expect(await readStore.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
     expect(await readStore.catchUp(eventStore)).toBe(0); // up to date: nothing to read
 
-    // Pretend `transactions` was built by another projection version: catchUp empties and refills it.
+    // Pretend `transactions` was built by an older projection version (same table shape, another
+    // content): catchUp leaves it served as it is; the lease holder's rebuild swaps a fresh build in.
     db.prepare("UPDATE projection_checkpoints SET version = 0 WHERE name = 'transactions'").run();
-    db.prepare("UPDATE transactions SET view = '{}' WHERE document_code = 'CU-A'").run();
+    db.prepare("UPDATE transactions SET state = 'OldShape', view = json_set(view, '$.state', 'OldShape') WHERE document_code = 'CU-A'").run();
     expect(readStore.outdatedProjections()).toEqual(['transactions']);
-    expect(await readStore.catchUp(eventStore)).toBe(4);
+    expect(readStore.projectionsToRebuild()).toEqual(['transactions']);
+    expect(new SqliteReadStore(db).outdatedProjections()).toEqual(['transactions']); // opening again empties nothing
+    expect(await readStore.catchUp(eventStore)).toBe(0);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'OldShape' }); // still served
+    // Only the lease holder swaps: another projector's rebuild is refused inside the swap's transaction.
+    const target = readStore.projectionTarget();
+    expect(await target.holdLease!('holder', 60_000)).toBe(true);
+    const stranger = new SqliteOutdatedRebuild(db, eventStore, readStore);
+    expect(() => {
+      while (stranger.step('stranger') || stranger.running);
+    }).toThrow(ProjectorLeaseLost);
+    expect(readStore.projectionsToRebuild()).toEqual(['transactions']);
+    expect(await readStore.getTransaction(a)).toMatchObject({ state: 'OldShape' });
+    const rebuild = new SqliteOutdatedRebuild(db, eventStore, readStore);
+    let steps = 0;
+    while (rebuild.step('holder') || rebuild.running) {
+      steps++;
+      expect(await readStore.getTransaction(a)).not.toBeNull(); // never missing on the way
+    }
+    expect(steps).toBeGreaterThan(1);
     expect(readStore.outdatedProjections()).toEqual([]);
     expect(await readStore.getTransaction(a)).toMatchObject({ state: 'Reconciled', version: 1 });
     for (const name of PROJECTION_NAMES) expect((await readStore.checkpoints())[name]).toBe(4);
@@ -731,6 +751,54 @@ describe('MongoReadStore specifics (MONGODB_URI)', () => {
       expect(await store.getTransaction(k)).toMatchObject({ version: 2, state: 'Reconciled', streamRevision: 2 });
       expect((await store.listTransactionVersions(k)).map((v) => v.version)).toEqual([1, 2]);
       expect(await store.getCompany('acc-1', 'DEFAULT')).not.toBeNull();
+    });
+
+    it('park: listed with its error, the checkpoint moves past it, a non-holder parks nothing; retry applies it and takes it off', async () => {
+      const log = new EventLog();
+      const parked = log.record(key('PARKED'));
+      const next = log.record(key('NEXT'));
+      expect(await store.acquireLease('a', 60_000)).toBe(true);
+      expect(await store.park(parked, new TypeError('a bug'), 'b')).toBe(false);
+      expect(await store.parkedEvents()).toEqual([]);
+      expect(await store.park(parked, new TypeError('a bug'), 'a')).toBe(true);
+      expect(await store.checkpoint()).toBe(parked.globalPosition);
+      expect(await store.parkedEvents()).toEqual([
+        { globalPosition: parked.globalPosition, streamName: parked.streamName, revision: 0, type: 'TransactionRecorded', error: expect.stringContaining('TypeError: a bug'), parkedAt: expect.any(String) },
+      ]);
+      expect(await store.applyBatch([next], 'a')).toBe(true);
+      expect(await store.getTransaction(key('PARKED'))).toBeNull();
+      await store.retryParked(parked);
+      expect(await store.getTransaction(key('PARKED'))).toMatchObject({ version: 1 });
+      expect(await store.parkedEvents()).toEqual([]);
+      expect(store.isTransient(new TypeError('a bug'))).toBe(false);
+    });
+
+    it('a version change: projections an older version built are rebuilt, a newer build is left alone (rolling upgrade)', async () => {
+      const versions = Object.fromEntries(PROJECTIONS.map((p) => [p.name, p.version]));
+      await store.db.collection<{ _id: string; position: number; versions: Record<string, number> }>('projection_checkpoints').insertOne({ _id: '$all', position: 1, versions: { ...versions, transactions: versions.transactions + 1, calculations: versions.calculations - 1 } });
+      expect((await store.outdatedProjections()).sort()).toEqual(['calculations', 'transactions']);
+      expect(await store.projectionsToRebuild()).toEqual(['calculations']);
+    });
+
+    it('the projector parks a poison event and the other events go on; a store that answers is not "transient"', async () => {
+      const db = new Database(':memory:');
+      const eventStore = new SqliteEventStore(db, { pollIntervalMs: 5 });
+      const log = new EventLog();
+      const k = key('POISON');
+      const events = [log.record(key('BEFORE')), { ...log.record(k), data: { ...k, version: 1 } } as unknown as RecordedEvent, log.record(key('AFTER'))];
+      for (const e of events) await eventStore.append(e.streamName, [{ type: e.type, data: e.data, metadata: e.metadata }]);
+      const projector = new Projector(eventStore, store, { leaseTtlMs: 2000, batchSize: 10, backoff: { initialMs: 5, maxMs: 20 } });
+      await projector.start();
+      try {
+        for (const deadline = Date.now() + 20_000; (await store.checkpoint()) < eventStore.headPosition() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+        expect((await store.parkedEvents()).map((p) => p.streamName)).toEqual([events[1].streamName]);
+        expect(await store.getTransaction(key('BEFORE'))).not.toBeNull();
+        expect(await store.getTransaction(key('AFTER'))).not.toBeNull();
+      } finally {
+        await projector.stop();
+        await eventStore.close();
+        db.close();
+      }
     });
   });
 });

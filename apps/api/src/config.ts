@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DEFAULT_MAX_RECORD_BYTES } from '@tax-ledger/platform';
 
 export interface LedgerConfig {
   port: number;
@@ -42,6 +43,13 @@ export interface LedgerConfig {
    * LEDGER_IDEMPOTENCY_KEY_STREAM=true|false overrides.
    */
   idempotencyKeyStream: boolean;
+  /**
+   * Most bytes one write may record (LEDGER_MAX_RECORD_BYTES, default 15 MiB): a calculated document
+   * whose event (JSON) or read-model document (BSON) would be larger is refused with 413 before
+   * anything is written. The default fits KurrentDB's append limit as docker-compose.yml sets it
+   * (16 MiB) and MongoDB's 16 MiB document limit, with margin.
+   */
+  maxRecordBytes: number;
 }
 
 /** A whole number from the environment, at least `min`. */
@@ -115,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     requestTimeoutMs: wholeNumber(env, 'LEDGER_REQUEST_TIMEOUT_MS', 30_000, 1),
     connectionTimeoutMs: wholeNumber(env, 'LEDGER_CONNECTION_TIMEOUT_MS', 120_000, 1),
     idempotencyKeyStream: keyStream === 'true',
+    maxRecordBytes: wholeNumber(env, 'LEDGER_MAX_RECORD_BYTES', DEFAULT_MAX_RECORD_BYTES, 1024),
   };
 }

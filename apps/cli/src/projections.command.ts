@@ -6,7 +6,8 @@
  *          then swaps the fresh tables in with one transaction while the service keeps running.
  * verify:  replays into a scratch copy and compares it with the live read models row by row (checksums),
  *          exit 1 and the first differing rows on any difference.
- * status:  each projection's checkpoint, version (built / current) and lag behind the log.
+ * status:  each projection's checkpoint, version (built / current) and lag behind the log, and the parked events.
+ * retry:   applies the parked events (or the one at a position) again once their cause is fixed.
  */
 import { EventStoreDbEventStore, openSqliteDatabase, SqliteEventStore } from '@tax-ledger/platform';
 import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
@@ -19,10 +20,13 @@ import {
   dropScratch,
   MongoReadStore,
   mongoScratchName,
+  type ParkedEvent,
   PROJECTIONS,
   type ProjectionStatus,
   type ReplayProgress,
   type ReplayScope,
+  retryParkedEvents,
+  type RetryReport,
   scratchPath,
   selectProjections,
   sqliteProjectionStatus,
@@ -211,7 +215,7 @@ function printStatus(rows: ProjectionStatus[]): void {
         String(r.checkpoint).padStart(12),
         String(r.headPosition).padStart(12),
         String(r.lag).padStart(10),
-      ].join(' ') + (r.outdated ? '  (outdated: refilled from the log at the next start)' : ''),
+      ].join(' ') + (r.outdated ? '  (outdated: served while the projector rebuilds it beside the live one)' : ''),
     );
   }
 }
@@ -234,6 +238,7 @@ export async function projectionStatus(): Promise<number> {
           lag: Math.max(0, head - (checkpoints[p.name] ?? -1)), // EventStoreDB positions are byte offsets: lag in log bytes
         })),
       );
+      printParked(await readStore.parkedEvents());
     } finally {
       await readStore.close();
       await eventStore.close();
@@ -244,20 +249,54 @@ export async function projectionStatus(): Promise<number> {
   try {
     printStatus(sqliteProjectionStatus(db, new SqliteEventStore(db)));
     const hasParked = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'parked_events'").get();
-    const parked = hasParked ? await new SqliteReadStore(db).parkedEvents() : [];
-    if (parked.length > 0) {
-      out('');
-      out(`${parked.length} parked event(s): the read models do not include them. Fix the cause, then "projections rebuild" replays the whole log.`);
-      for (const p of parked) out(`  position ${p.globalPosition}  ${p.type}  ${p.streamName}@${p.revision}  parked ${p.parkedAt}: ${p.error.split('\n')[0]}`);
-    }
+    printParked(hasParked ? await new SqliteReadStore(db).parkedEvents() : []);
   } finally {
     db.close();
   }
   return 0;
 }
 
+function printParked(parked: ParkedEvent[]): void {
+  if (parked.length === 0) return;
+  out('');
+  out(`${parked.length} parked event(s): the read models do not include them. Fix the cause, then "projections retry" applies them again.`);
+  for (const p of parked) out(`  position ${p.globalPosition}  ${p.type}  ${p.streamName}@${p.revision}  parked ${p.parkedAt}: ${p.error.split('\n')[0]}`);
+}
+
+function printRetry(report: RetryReport): number {
+  for (const position of report.retried) out(`position ${position}: applied, no longer parked`);
+  for (const f of report.failed) err(`position ${f.position}: failed again, still parked: ${f.error.split('\n')[0]}`);
+  for (const n of report.needsRebuild) {
+    err(`position ${n.position}: still parked: later events of ${n.streamName} were projected since, so applying it now would change nothing; run "projections rebuild"`);
+  }
+  if (report.retried.length + report.failed.length + report.needsRebuild.length === 0) out('no parked events');
+  return report.failed.length + report.needsRebuild.length > 0 ? 1 : 0;
+}
+
+/** `projections retry [position]`: the parked events (or one) applied again, oldest first. */
+export async function retryProjections(position?: number): Promise<number> {
+  const config = cliConfig();
+  if (config.store === 'eventstoredb') {
+    const eventStore = new EventStoreDbEventStore(config.eventStoreConnectionString!, { upcasters: LEDGER_UPCASTERS });
+    const readStore = await MongoReadStore.connect(config.mongoUri!, config.mongoDb);
+    try {
+      return printRetry(await retryParkedEvents(readStore, eventStore, position));
+    } finally {
+      await readStore.close();
+      await eventStore.close();
+    }
+  }
+  const { db, readStore, eventStore } = openEmbedded();
+  try {
+    return printRetry(await retryParkedEvents(readStore, eventStore, position));
+  } finally {
+    await eventStore.close();
+    db.close();
+  }
+}
+
 export function registerProjections(program: Command): void {
-  const projections = program.command('projections').description('read models: rebuild from the log, verify against it, status');
+  const projections = program.command('projections').description('read models: rebuild from the log, verify against it, status, retry parked events');
   projections
     .command('rebuild [name]')
     .description('replay the whole log into fresh read-model tables and swap them in (service may stay up)')
@@ -269,6 +308,17 @@ export function registerProjections(program: Command): void {
     .description('replay into a scratch copy and compare it row by row with the live read models; exit 1 on a difference')
     .action(async (name?: string) => {
       process.exitCode = await verifyProjections(name);
+    });
+  projections
+    .command('retry [position]')
+    .description('apply the parked events (or the one at a global position) again, once their cause is fixed; exit 1 when any stays parked')
+    .action(async (position?: string) => {
+      if (position !== undefined && !/^\d+$/.test(position)) {
+        err(`position must be a whole number (a parked event's global position), got "${position}"`);
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await retryProjections(position === undefined ? undefined : Number(position));
     });
   projections
     .command('status')

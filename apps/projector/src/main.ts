@@ -3,7 +3,9 @@
  * as you like: one holds the lease and applies (each batch with its checkpoint in one transaction that
  * checks the lease), the others stand by and take over when its lease expires. A projection whose
  * version changed is rebuilt beside the live one and swapped in; the live one is served meanwhile.
- * Stores that are down at start, or later, are retried with backoff; the process does not exit.
+ * An event no read model can apply is parked after three attempts (`parked_events`, `projections
+ * status` / `retry`) and the others go on. Stores that are down at start, or later, are retried with
+ * backoff (never parked); the process does not exit.
  *
  * Env: EVENTSTORE_CONNECTION_STRING (required), MONGODB_URI (required), MONGODB_DB (default "tax_ledger"),
  *      PROJECTOR_LEASE_TTL_MS (default 10000), PROJECTOR_BATCH_SIZE (default 500).

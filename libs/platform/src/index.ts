@@ -2,6 +2,7 @@ export * from './event-store/event-id';
 export * from './event-store/event-store.port';
 export * from './event-store/eventstoredb/eventstoredb-event-store';
 export * from './event-store/hash-chain';
+export * from './event-store/record-size-limit';
 export * from './event-store/sqlite/sqlite-database';
 export * from './event-store/sqlite/sqlite-event-store';
 export * from './event-store/sqlite/serialized-event';

@@ -27,6 +27,9 @@ class SharedStore {
   outdated: string[] = [];
   scratch: Map<string, TransactionView> | null = null;
   swaps: { names: readonly string[]; position: number }[] = [];
+  /** Positions of events no read model can apply (a projection bug meeting them). */
+  poison = new Set<number>();
+  readonly parked: { position: number; holder: string; error: string }[] = [];
   now = () => Date.now();
 
   private holds(holder: string): boolean {
@@ -69,6 +72,8 @@ class SharedStore {
           return false;
         }
         const fresh = events.filter((e) => e.globalPosition > this.position);
+        const poisoned = fresh.find((e) => this.poison.has(e.globalPosition));
+        if (poisoned) throw new TypeError(`cannot project event ${poisoned.globalPosition}`); // the transaction aborts: nothing written
         for (const event of fresh) {
           const next = projectTransaction(this.views.get(event.streamName) ?? null, event);
           if (next) this.views.set(event.streamName, next);
@@ -77,10 +82,19 @@ class SharedStore {
         this.position = events[events.length - 1].globalPosition;
         return true;
       },
+      park: async (event, error, holder) => {
+        await roundTrip();
+        if (!this.holds(holder)) return false;
+        this.parked.push({ position: event.globalPosition, holder, error: String(error) });
+        this.position = Math.max(this.position, event.globalPosition);
+        return true;
+      },
+      isTransient: (error) => error instanceof Error && ['store down', 'process killed'].includes(error.message),
       rebuild: {
         outdated: async () => [...this.outdated],
         begin: async () => void (this.scratch = new Map()),
         apply: async (events) => {
+          if (events.some((e) => this.poison.has(e.globalPosition))) throw new TypeError('cannot project');
           for (const event of events) {
             const next = projectTransaction(this.scratch!.get(event.streamName) ?? null, event);
             if (next) this.scratch!.set(event.streamName, next);
@@ -271,5 +285,51 @@ describe('Projector (distributed runtime): one lease holder applies, in batches,
     expect(store.swaps[0].position).toBeGreaterThanOrEqual(20);
     await waitFor(() => store.position === eventStore.headPosition());
     expect(new Map(store.views)).toEqual(replay(await eventStore.readAll()));
+  });
+
+  it('a poison event is parked after three attempts alone, the events after it are applied, and a rebuild leaves it out', async () => {
+    await append(20);
+    const store = new SharedStore();
+    store.poison.add(11);
+    const errors: string[] = [];
+    const p = new Projector(eventStore, store.handle(), {
+      leaseTtlMs: 150,
+      batchSize: 8,
+      backoff: { initialMs: 5, maxMs: 20 },
+      logger: { log: () => undefined, error: (m, e) => errors.push(`${m}: ${e instanceof Error ? e.message : ''}`) },
+    });
+    projectors.push(p);
+    await p.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(store.parked).toEqual([{ position: 11, holder: p.holder, error: 'TypeError: cannot project event 11' }]);
+    expect(p.parkedEvents).toBe(1);
+    expect(errors.filter((m) => /attempt \d of 3/.test(m))).toHaveLength(2); // tried alone three times, then parked
+    expect(errors.some((m) => /event 11 .* parked after 3 attempts/.test(m))).toBe(true);
+    // Every other event is in the read models: what a replay without the parked event gives.
+    const all = await eventStore.readAll();
+    expect(new Map(store.views)).toEqual(replay(all.filter((e) => e.globalPosition !== 11)));
+    // Batches resume after the isolated stretch.
+    await append(10, 'AFTER');
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(store.batches[store.batches.length - 1].to - store.batches[store.batches.length - 1].from).toBeGreaterThan(1);
+
+    // A rebuild of an outdated projection leaves the poison event out as well, and swaps in.
+    store.outdated = ['transactions'];
+    await p.stop();
+    const next = projector(store);
+    await next.start();
+    await waitFor(() => store.swaps.length === 1);
+    expect(new Map(store.views)).toEqual(replay((await eventStore.readAll()).filter((e) => e.globalPosition !== 11)));
+    expect(store.parked).toHaveLength(1);
+  });
+
+  it('a store that is down is retried, never parked', async () => {
+    await append(6);
+    const store = new SharedStore();
+    const failures = { count: 5 };
+    const p = projector(store, { failures });
+    await p.start();
+    await waitFor(() => store.position === eventStore.headPosition());
+    expect(store.parked).toEqual([]);
   });
 });

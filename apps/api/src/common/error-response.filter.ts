@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { LedgerError } from '@tax-ledger/ledger';
-import { AppendTooLargeError, EventStoreUnavailableError, isMongoUnavailable, WrongExpectedRevisionError } from '@tax-ledger/platform';
+import { AppendTooLargeError, EventStoreUnavailableError, isMongoUnavailable, RecordTooLargeError, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { ReadModelsBehindError } from '../storage/tokens';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
@@ -54,6 +54,14 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof WrongExpectedRevisionError) {
     return new ApiError(409, 'ConcurrentModification', 'The document was changed by another request at the same time; retry.', 'documentCode');
+  }
+  if (error instanceof RecordTooLargeError) {
+    const message =
+      `The calculated document would be recorded as ${error.sizeBytes} bytes (as ${error.form === 'event' ? 'its event' : 'its read-model document'}); ` +
+      `the ledger records at most ${error.maxBytes} bytes per document version (the event store's append limit and MongoDB's 16 MiB document limit, with margin). Nothing was written.`;
+    return new ApiError(413, 'DocumentTooLarge', message, 'lines', [
+      { code: 'DocumentTooLarge', message, severity: 'Error', refersTo: 'lines', limitBytes: error.maxBytes!, sizeBytes: error.sizeBytes },
+    ]);
   }
   if (error instanceof AppendTooLargeError) {
     return new ApiError(413, 'DocumentTooLarge', 'The calculated document is larger than the event store accepts in one write; nothing was written.', 'lines');

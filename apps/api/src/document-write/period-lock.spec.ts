@@ -3,7 +3,7 @@ import { type EventMetadata, SqliteEventStore } from '@tax-ledger/platform';
 import { decideFilingPeriod, filingPeriodStreamName, initialFilingPeriod } from '@tax-ledger/filing-periods';
 import { LedgerError } from '@tax-ledger/ledger';
 import { type TransactionKey } from '@tax-ledger/transactions';
-import type { ReadStore } from '@tax-ledger/read-models';
+import { EventLog } from '../../../../libs/transactions/src/test-fixtures';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 import { PeriodLock } from './period-lock';
 
@@ -28,23 +28,41 @@ describe('PeriodLock decides on the period streams, not on lagging read models',
     const periodKey = { accountId: 'acct', companyCode: 'C1', period: '2026-06', ...(region ? { region } : {}) };
     const started = decideFilingPeriod({ type: 'StartPeriodRun', data: { key: periodKey, operation: 'reconcile', runId: 'run-1', actorRole: 'account_admin' } }, initialFilingPeriod);
     await eventStore.append(filingPeriodStreamName(periodKey), started.map((e) => ({ ...e, metadata })));
-    const laggingReadModels = { listFilingPeriods: async () => [], getTransaction: async () => null } as unknown as ReadStore;
-    return new PeriodLock(eventStore, laggingReadModels);
+    return { lock: new PeriodLock(eventStore), eventStore };
   };
 
   it('a document dated in a month whose close has just started is refused (409 PeriodClosed)', async () => {
-    const lock = await setup();
+    const { lock } = await setup();
     await expect(lock.assertOpen(key, document('2026-06-15'))).rejects.toMatchObject({ code: 'PeriodClosed', details: { period: '2026-06', status: 'Reconciling' } });
     await expect(lock.assertOpen(key, document('2026-07-01'))).resolves.toBeUndefined(); // another month: open
   });
 
   it("a region's period closes the documents with a line in that region only", async () => {
-    const lock = await setup('WA');
+    const { lock } = await setup('WA');
     const refused = await lock.assertOpen(key, document('2026-06-15')).catch((e) => e);
     expect(refused).toBeInstanceOf(LedgerError);
     expect(refused).toMatchObject({ code: 'PeriodClosed', details: { region: 'WA' } });
     const oregon = document('2026-06-15');
     Object.assign(oregon.lines[0].calculatedTax.taxAuthorities[0], { jurisdictionName: 'OREGON', jurisdictionCode: '41' });
     await expect(lock.assertOpen(key, oregon)).resolves.toBeUndefined();
+  });
+
+  it('a state change of a document no read model holds (rebuilding, parked) is decided on its stream: refused in a closed period', async () => {
+    const { lock, eventStore } = await setup();
+    const fixtures = new EventLog();
+    const recorded = fixtures.record(key, { transactionDate: '2026-06-10' });
+    await eventStore.append(recorded.streamName, [{ type: recorded.type, data: recorded.data, metadata: recorded.metadata }]);
+    await expect(lock.assertStateChangeAllowed(key)).rejects.toMatchObject({ code: 'PeriodClosed', details: { period: '2026-06' } });
+    // The run closing the period passes; a document that was never recorded is left to the decider.
+    await expect(lock.assertStateChangeAllowed(key, { exceptRunId: 'run-1' })).resolves.toBeUndefined();
+    await expect(lock.assertStateChangeAllowed({ ...key, documentCode: 'NONE' })).resolves.toBeUndefined();
+  });
+
+  it('a revision moving a document out of a closed month is refused: its current version is folded from its stream', async () => {
+    const { lock, eventStore } = await setup();
+    const fixtures = new EventLog();
+    const recorded = fixtures.record(key, { transactionDate: '2026-06-10' });
+    await eventStore.append(recorded.streamName, [{ type: recorded.type, data: recorded.data, metadata: recorded.metadata }]);
+    await expect(lock.assertOpen(key, document('2026-07-01'))).rejects.toMatchObject({ code: 'PeriodClosed', details: { period: '2026-06' } });
   });
 });

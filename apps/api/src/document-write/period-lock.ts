@@ -11,8 +11,7 @@ import {
   regionsOf,
 } from '@tax-ledger/filing-periods';
 import { LedgerError } from '@tax-ledger/ledger';
-import { type TransactionKey } from '@tax-ledger/transactions';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { projectTransaction, type TransactionKey, transactionStreamName, type TransactionView } from '@tax-ledger/transactions';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 
 /** A filing period a document falls in, as its own stream says now. */
@@ -27,22 +26,19 @@ interface PeriodState extends FilingPeriod {
  * Documents dated in a reconciled or filed period (or one with a run under way) cannot be recorded
  * or revised until the period is reopened; a region's period closes the documents with a line there.
  *
- * The periods are read from their own streams (the whole company's and each region the document
- * touches), never from a read model that may lag behind a close that has just been recorded. What the
- * document looked like before this change (its previous month and regions) comes from the read model,
- * which the previous write waited for.
+ * Decided on the event store only: the periods are read from their own streams (the whole company's
+ * and each region the document touches), and the document as it stands (its month, regions, state) is
+ * folded from its own stream, never read from a read model that may lag behind, be rebuilding, or miss
+ * a document whose event was parked.
  */
 @Injectable()
 export class PeriodLock {
-  constructor(
-    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
-    @Inject(READ_STORE) private readonly readStore: ReadStore,
-  ) {}
+  constructor(@Inject(EVENT_STORE) private readonly eventStore: EventStore) {}
 
   /** Throws PeriodClosed (409) when the new version, or the version it replaces, lies in a closed period. */
   async assertOpen(key: TransactionKey, document: CalculatedTaxDocument): Promise<void> {
     await this.refuseIfClosed(key, periodOf(document.header.transactionDate), regionsOf(liabilityParts(document)));
-    const current = await this.readStore.getTransaction(key);
+    const current = await this.currentDocument(key);
     if (current) await this.refuseIfClosed(key, periodOf(current.transactionDate), regionsOf(liabilityParts(current.document)));
   }
 
@@ -59,8 +55,8 @@ export class PeriodLock {
     key: TransactionKey,
     options: { exceptRunId?: string; committing?: boolean; filingByAvalara?: boolean } = {},
   ): Promise<void> {
-    const current = await this.readStore.getTransaction(key);
-    if (!current) return; // the decider answers TransactionNotFound
+    const current = await this.currentDocument(key);
+    if (!current) return; // no such document: the decider answers TransactionNotFound
     if (current.committed === false && !options.committing) return;
     await this.refuseIfClosed(
       key,
@@ -69,6 +65,11 @@ export class PeriodLock {
       'changed',
       (p) => (options.exceptRunId === undefined || p.runId !== options.exceptRunId) && !(options.filingByAvalara && p.status === 'Reconciled'),
     );
+  }
+
+  /** The document as its own stream says now (null: never recorded). */
+  private async currentDocument(key: TransactionKey): Promise<TransactionView | null> {
+    return (await this.eventStore.readStream(transactionStreamName(key))).reduce<TransactionView | null>(projectTransaction, null);
   }
 
   private async refuseIfClosed(key: TransactionKey, period: string, regions: string[], verb = 'recorded or revised', counts: (p: PeriodState) => boolean = () => true) {

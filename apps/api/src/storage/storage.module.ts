@@ -1,5 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, type EventStore, EventStoreDbEventStore, SqliteEventStore } from '@tax-ledger/platform';
+import { EVENT_STORE, type EventStore, EventStoreDbEventStore, SizeLimitedEventStore, SqliteEventStore } from '@tax-ledger/platform';
 import { LEDGER_UPCASTERS } from '@tax-ledger/transactions';
 import { MongoReadStore, READ_STORE, type ReadStore, SqliteReadStore } from '@tax-ledger/read-models';
 import { contentOf, loadDefaultContent as shippedContent, type TaxContent } from '@tax-ledger/tax-engine';
@@ -23,7 +23,16 @@ export interface Stores {
 
 const STORES = Symbol('STORES');
 
+/**
+ * The stores, with every append checked against the record size limit first (413 before anything is
+ * written: the same limit in both profiles).
+ */
 export async function openStores(config: LedgerConfig): Promise<Stores> {
+  const stores = await openUnlimitedStores(config);
+  return { ...stores, eventStore: new SizeLimitedEventStore(stores.eventStore, config.maxRecordBytes) };
+}
+
+async function openUnlimitedStores(config: LedgerConfig): Promise<Stores> {
   const logger = new Logger('LedgerWriter');
   const projectorLogger = { log: (m: string) => logger.log(m), error: (m: string, e?: unknown) => logger.error(e === undefined ? m : `${m}: ${e instanceof Error ? e.stack : String(e)}`) };
   const waitOn = (waitFor: (position: number, timeoutMs: number) => Promise<boolean>): WaitForProjection => async (position, options = {}) => {

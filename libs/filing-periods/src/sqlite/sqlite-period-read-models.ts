@@ -109,11 +109,6 @@ export class SqlitePeriodReadModels implements PeriodReadStore {
     );
   }
 
-  /** Empties `period_documents` when its projection's rows were reset (SqliteReadStore calls it). */
-  resetProjections(names: readonly string[]): void {
-    if (names.includes('period_liability')) this.db.exec('DELETE FROM period_documents');
-  }
-
   /** Starts a batch (SqliteReadStore calls it first in its transaction): forgets an aborted batch's deltas. */
   beginBatch(): void {
     this.pending = new Map();

@@ -34,6 +34,13 @@ export interface BatchProjectionTarget {
   holdLease?(holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up (stopping), so a standby takes over at once. */
   releaseLease?(holder: string): Promise<void>;
+  /**
+   * One bounded step of rebuilding, beside the live read models, the projections an older version
+   * built (the live ones are served until the swap). Called by the lease holder only, between its
+   * batches; false when there was nothing to do. Throws `ProjectorLeaseLost` when the lease was lost
+   * before the swap (nothing swapped).
+   */
+  rebuildStep?(holder: string): Promise<boolean>;
 }
 
 /** Thrown by a target whose lease went to another projector: this one writes nothing and stands by. */
@@ -201,8 +208,25 @@ export class CatchUpProjector {
         if (!(await this.handleFailure(batch, error))) await this.sleep(this.retryDelayMs, false);
         continue;
       }
-      if (batch.length === limit || this.pending) continue;
+      // A rebuild of outdated projections moves one step after each batch: it goes on under load.
+      const rebuilding = await this.rebuildStep();
+      if (batch.length === limit || this.pending || rebuilding) continue;
       await this.sleep(this.pollIntervalMs, true);
+    }
+  }
+
+  /** One step of the target's rebuild of outdated projections; true when it did something. */
+  private async rebuildStep(): Promise<boolean> {
+    if (!this.target.rebuildStep) return false;
+    try {
+      return await this.target.rebuildStep(this.holder);
+    } catch (error) {
+      if (error instanceof ProjectorLeaseLost) {
+        this.renewAfter = 0;
+        return true;
+      }
+      this.logger.error('a step of rebuilding outdated projections failed', error);
+      return false;
     }
   }
 

@@ -23,6 +23,14 @@ export interface ProjectorTarget {
    * unexpired lease. False, with nothing written, when it does not.
    */
   applyBatch(events: RecordedEvent[], holder: string): Promise<boolean>;
+  /**
+   * Sets aside an event no read model could apply (its error kept for the operator) and moves the
+   * checkpoint past it, in one transaction that checks the lease first, so the events after it are
+   * projected. False, with nothing written, when `holder` no longer holds the lease.
+   */
+  park(event: RecordedEvent, error: unknown, holder: string): Promise<boolean>;
+  /** True for a failure of the store itself (unreachable, an election, a deadline): retried with backoff, never parked. */
+  isTransient(error: unknown): boolean;
   /** Projections whose stored version differs from the registry's, rebuilt beside the live ones. */
   rebuild?: ProjectionRebuildTarget;
 }
@@ -59,6 +67,8 @@ export interface ProjectorOptions {
   idleMs?: number;
   /** Retry schedule after a failed step (a store down, a failed batch). */
   backoff?: BackoffOptions;
+  /** Times one event is tried, alone, before it is parked (failures of the store itself are retried for ever). Default 3. */
+  attemptsBeforeParking?: number;
   logger?: ProjectorLogger;
 }
 
@@ -96,6 +106,13 @@ export class Projector {
   private current = -1;
   private applied = 0;
   private rebuilding: RebuildState | null = null;
+  private readonly attemptsBeforeParking: number;
+  /** After a failed batch: events up to this position are applied one at a time, to find the one that fails. */
+  private isolateUntil = -1;
+  /** Failed attempts of the event at `failingPosition`, applied alone. */
+  private attempts = 0;
+  private failingPosition = -1;
+  private parkedCount = 0;
   private doorbell: Subscription | null = null;
   private rung = false;
   private wakeUp: (() => void) | null = null;
@@ -112,6 +129,7 @@ export class Projector {
     this.idleMs = options.idleMs ?? this.renewEveryMs;
     this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.logger = options.logger ?? silentLogger;
+    this.attemptsBeforeParking = Math.max(1, Math.floor(options.attemptsBeforeParking ?? 3));
   }
 
   /** Starts the loop (standby or holder); returns at once. */
@@ -147,6 +165,11 @@ export class Projector {
     return this.applied;
   }
 
+  /** Events this instance parked since start. */
+  get parkedEvents(): number {
+    return this.parkedCount;
+  }
+
   /** True while this instance holds the lease (the one that applies). */
   get isHolder(): boolean {
     return this.held;
@@ -178,12 +201,20 @@ export class Projector {
     if (!this.held) return false;
     const from = await this.target.checkpoint();
     this.current = from;
-    const batch = await this.eventStore.readAll(from >= 0 ? { afterPosition: from, maxCount: this.batchSize } : { maxCount: this.batchSize });
+    const limit = from < this.isolateUntil ? 1 : this.batchSize;
+    const batch = await this.eventStore.readAll(from >= 0 ? { afterPosition: from, maxCount: limit } : { maxCount: limit });
     if (batch.length > 0) {
-      if (!(await this.target.applyBatch(batch, this.holder))) {
+      let committed: boolean;
+      try {
+        committed = await this.target.applyBatch(batch, this.holder);
+      } catch (error) {
+        return this.batchFailed(batch, error);
+      }
+      if (!committed) {
         this.loseLease('the lease was lost before the batch committed; nothing was written');
         return true;
       }
+      this.attempts = 0;
       this.current = batch[batch.length - 1].globalPosition;
       this.applied += batch.length;
       await this.rebuildStep();
@@ -191,6 +222,38 @@ export class Projector {
     }
     this.listen(from);
     return this.rebuildStep();
+  }
+
+  /**
+   * A batch that failed. A failure of the store itself is thrown (retried with backoff, never parked).
+   * Otherwise the events of the batch are applied one at a time (up to its last position); an event that
+   * fails alone `attemptsBeforeParking` times (with backoff between) is parked and the rest goes on.
+   */
+  private async batchFailed(batch: RecordedEvent[], error: unknown): Promise<boolean> {
+    if (this.target.isTransient(error)) throw error;
+    if (batch.length > 1) {
+      this.isolateUntil = batch[batch.length - 1].globalPosition;
+      this.logger.error(`a batch of ${batch.length} events after position ${this.current} failed; applying them one at a time`, error);
+      return true;
+    }
+    const event = batch[0];
+    if (this.failingPosition !== event.globalPosition) {
+      this.failingPosition = event.globalPosition;
+      this.attempts = 0;
+    }
+    const where = `event ${event.globalPosition} (${event.type} in ${event.streamName})`;
+    if (++this.attempts < this.attemptsBeforeParking) {
+      throw new Error(`${where} failed to project (attempt ${this.attempts} of ${this.attemptsBeforeParking}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    this.attempts = 0;
+    if (!(await this.target.park(event, error, this.holder))) {
+      this.loseLease('the lease was lost before the event was parked; nothing was written');
+      return true;
+    }
+    this.current = event.globalPosition;
+    this.parkedCount++;
+    this.logger.error(`${where} parked after ${this.attemptsBeforeParking} attempts: the read models go on without it (projections status lists it; projections retry applies it again once the cause is fixed)`, error);
+    return true;
   }
 
   private async keepLease(): Promise<void> {
@@ -237,7 +300,7 @@ export class Projector {
     const page = await this.eventStore.readAll(state.position >= 0 ? { afterPosition: state.position, maxCount: this.batchSize } : { maxCount: this.batchSize });
     const upToLive = page.filter((e) => e.globalPosition <= live);
     if (upToLive.length > 0) {
-      await rebuild.apply(upToLive);
+      await this.applyToScratch(rebuild, upToLive);
       state.position = upToLive[upToLive.length - 1].globalPosition;
     }
     const caughtUp = upToLive.length < page.length || page.length < this.batchSize;
@@ -249,6 +312,23 @@ export class Projector {
       this.loseLease('the lease was lost before the rebuilt projections were swapped in');
     }
     return true;
+  }
+
+  /**
+   * A page of the scratch build. When it fails (not the store itself), its events are applied one at a
+   * time and an event that fails alone is left out of the scratch build, as the live read models park it.
+   */
+  private async applyToScratch(rebuild: ProjectionRebuildTarget, events: RecordedEvent[]): Promise<void> {
+    try {
+      await rebuild.apply(events);
+    } catch (error) {
+      if (this.target.isTransient(error)) throw error;
+      if (events.length > 1) {
+        for (const event of events) await this.applyToScratch(rebuild, [event]);
+        return;
+      }
+      this.logger.error(`event ${events[0].globalPosition} left out of the rebuild: no read model could apply it`, error);
+    }
   }
 
   /** Subscribes once to $all after `from`: every new event wakes the loop (the events are read in batches). */

@@ -1,5 +1,5 @@
 import { type ClientSession, type Collection, type Db, MongoClient, type MongoClientOptions } from 'mongodb';
-import { isDuplicateKey, MONGO_READ_MAX_TIME_MS, type ProjectorTarget, type RecordedEvent } from '@tax-ledger/platform';
+import { isDuplicateKey, isMongoUnavailable, MONGO_READ_MAX_TIME_MS, type ProjectorTarget, type RecordedEvent } from '@tax-ledger/platform';
 import type {
   IdempotencyRecord,
   TransactionKey,
@@ -20,12 +20,14 @@ import { MongoAccountsCollections } from '@tax-ledger/accounts/mongodb';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { MongoCustomersCollection } from '@tax-ledger/customers/mongodb';
 import { PROJECTIONS, projectionVersion } from '../registry';
-import type { ReadStore } from '../read-store.port';
+import type { ParkedEvent, ReadStore } from '../read-store.port';
 
 /** The projector's checkpoint and the versions the read models were built by (not sharded). */
 export const MONGO_CHECKPOINTS = 'projection_checkpoints';
 /** The projector's lease (not sharded): one document, the holder and when its lease expires. */
 export const MONGO_PROJECTOR_LEASE = 'projector_lease';
+/** Events the projector could not apply, by global position (not sharded: few, operator-facing). */
+export const MONGO_PARKED_EVENTS = 'parked_events';
 /** `_id` of the one checkpoint every read model shares. */
 export const GLOBAL_CHECKPOINT_ID = '$all';
 const LEASE_ID = 'projector';
@@ -40,6 +42,15 @@ interface CheckpointDoc {
   position: number;
   version?: number;
   versions?: Record<string, number>;
+}
+
+interface ParkedDoc {
+  _id: number;
+  streamName: string;
+  revision: number;
+  type: string;
+  error: string;
+  parkedAt: string;
 }
 
 interface LeaseDoc {
@@ -71,6 +82,7 @@ export interface MongoReadStoreOptions {
 export class MongoReadStore implements ReadStore, ProjectorTarget {
   private readonly checkpointsColl: Collection<CheckpointDoc>;
   private readonly leaseColl: Collection<LeaseDoc>;
+  private readonly parkedColl: Collection<ParkedDoc>;
   private readonly transactions: MongoTransactionsCollections;
   private readonly accounts: MongoAccountsCollections;
   private readonly companies: MongoCompaniesCollections;
@@ -87,6 +99,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
   ) {
     this.checkpointsColl = db.collection<CheckpointDoc>(MONGO_CHECKPOINTS, { ignoreUndefined: true });
     this.leaseColl = db.collection<LeaseDoc>(MONGO_PROJECTOR_LEASE);
+    this.parkedColl = db.collection<ParkedDoc>(MONGO_PARKED_EVENTS);
     // In the registry's apply order (PROJECTIONS).
     this.transactions = new MongoTransactionsCollections(db);
     this.accounts = new MongoAccountsCollections(db);
@@ -207,6 +220,56 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
     });
   }
 
+  /**
+   * Sets aside an event no read model could apply, with its error, and moves the checkpoint past it: one
+   * transaction that checks the lease first. False (nothing written) when `holder` lost the lease.
+   */
+  async park(event: RecordedEvent, error: unknown, holder: string): Promise<boolean> {
+    const message = (error instanceof Error ? (error.stack ?? error.message) : String(error)).slice(0, 4000);
+    return this.underLease(holder, async (session) => {
+      const stored = await this.readCheckpoint(session);
+      await this.parkedColl.replaceOne(
+        { _id: event.globalPosition },
+        { streamName: event.streamName, revision: event.revision, type: event.type, error: message, parkedAt: new Date().toISOString() },
+        { upsert: true, session },
+      );
+      if (event.globalPosition > stored.position) {
+        await this.checkpointsColl.updateOne(
+          { _id: GLOBAL_CHECKPOINT_ID },
+          { $set: { position: event.globalPosition }, $setOnInsert: { versions: stored.versions } },
+          { upsert: true, session },
+        );
+      }
+    });
+  }
+
+  /** MongoDB unreachable, electing, past a deadline, a transient transaction error: retried, never parked. */
+  isTransient(error: unknown): boolean {
+    return isMongoUnavailable(error);
+  }
+
+  /** Events the projector set aside because no read model could apply them (oldest first). */
+  async parkedEvents(): Promise<ParkedEvent[]> {
+    const docs = await this.parkedColl.find({}, { sort: { _id: 1 }, maxTimeMS: MONGO_READ_MAX_TIME_MS }).toArray();
+    return docs.map((d) => ({ globalPosition: d._id, streamName: d.streamName, revision: d.revision, type: d.type, error: d.error, parkedAt: d.parkedAt }));
+  }
+
+  /**
+   * `projections retry`: applies a parked event to every read model and takes it off the parked list,
+   * in one transaction (nothing changes when it fails again).
+   */
+  async retryParked(event: RecordedEvent): Promise<void> {
+    const session = this.mongoClient.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.applyEvents([event], session);
+        await this.parkedColl.deleteOne({ _id: event.globalPosition }, { session });
+      });
+    } finally {
+      await session.endSession();
+    }
+  }
+
   /** The one checkpoint, or what the per-projection checkpoints of earlier releases add up to (their lowest position). */
   private async readCheckpoint(session?: ClientSession): Promise<{ position: number; versions: Record<string, number>; exists: boolean }> {
     const stored = await this.checkpointsColl.find({}, { session, maxTimeMS: MONGO_READ_MAX_TIME_MS }).toArray();
@@ -243,6 +306,16 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
   }
 
   /**
+   * The outdated projections this code rebuilds: built by an OLDER version (or not at all). A newer
+   * stored version means this projector is the old one of a rolling upgrade: it does not rebuild back.
+   */
+  async projectionsToRebuild(): Promise<string[]> {
+    const { versions, exists } = await this.readCheckpoint();
+    if (!exists) return [];
+    return PROJECTIONS.filter((p) => (versions[p.name] ?? -1) < p.version).map((p) => p.name);
+  }
+
+  /**
    * Rebuild of outdated projections while the live ones are served: a scratch database
    * `<db>__projector_rebuild` gets every read model from the log, then the collections of the outdated
    * projections are renamed over the live ones (each rename atomic; the live collection is served until
@@ -250,7 +323,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
    * see docs/decisions.md.
    */
   readonly rebuild = {
-    outdated: () => this.outdatedProjections(),
+    outdated: () => this.projectionsToRebuild(),
     begin: async () => {
       const scratchDb = this.mongoClient.db(`${this.db.databaseName}__projector_rebuild`);
       await scratchDb.dropDatabase();

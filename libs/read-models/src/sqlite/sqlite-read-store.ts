@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import {
   type BatchProjectionTarget,
   type InlineProjection,
+  openSqliteDatabase,
   prepareOnFirstUse,
   ProjectorLeaseLost,
   type ReadAllOptions,
@@ -26,7 +27,7 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { SqliteAccountsTables } from '@tax-ledger/accounts/sqlite';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { SqliteCustomersTable } from '@tax-ledger/customers/sqlite';
-import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS, projectionVersion } from '../registry';
+import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
 /** Name of the inline projection this store registers with SqliteEventStore. */
@@ -56,25 +57,47 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
 );
 `;
 
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Columns of a table as `pragma table_info` describes them (name, type, NOT NULL, key), or null when absent. */
+function tableShape(db: BetterSqlite3.Database, table: string): string | null {
+  const columns = db.prepare('SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid').all(table);
+  return columns.length === 0 ? null : JSON.stringify(columns);
+}
+
 /**
- * A projection built by another version may also have had another table shape: its table is dropped
- * (before any statement is prepared against it) and its checkpoint moved back to the start, so SCHEMA
- * recreates the table and catchUp refills it from the log.
+ * A projection built by an older version is served as it is and rebuilt beside the live tables by the
+ * projector holding the lease (SqliteOutdatedRebuild): never emptied. Only a table this code cannot
+ * read or write (its columns differ from the ones this code creates) is dropped here, before any
+ * statement is prepared against it, and its checkpoint moved back to the start, so SCHEMA recreates it
+ * and catchUp refills it from the log (docs/decisions.md: "A projection version change at start-up").
  */
-function dropOutdatedTables(db: BetterSqlite3.Database): void {
+function dropTablesOfAnotherShape(db: BetterSqlite3.Database): void {
   const hasCheckpoints = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get();
   if (!hasCheckpoints) return;
   const stored = db.prepare('SELECT name, version FROM projection_checkpoints').all() as { name: string; version: number }[];
-  const outdated = stored.filter((c) => projectionVersion(c.name) !== undefined && projectionVersion(c.name) !== c.version);
+  const outdated = PROJECTIONS.filter((p) => stored.some((c) => c.name === p.name && c.version !== p.version));
   if (outdated.length === 0) return;
-  db.transaction(() => {
-    for (const { name } of outdated) {
-      db.exec(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`); // names come from the registry
-      db.prepare('UPDATE projection_checkpoints SET position = -1, version = ? WHERE name = ?').run(projectionVersion(name)!, name);
-    }
-  })();
+  const fresh = openSqliteDatabase(':memory:');
+  try {
+    new SqliteReadStore(fresh); // the tables as this code creates them
+    const incompatible = outdated.filter((p) =>
+      (p.tables ?? [p.name]).some((t) => {
+        const live = tableShape(db, t);
+        return live !== null && live !== tableShape(fresh, t);
+      }),
+    );
+    if (incompatible.length === 0) return;
+    db.transaction(() => {
+      for (const p of incompatible) {
+        for (const table of p.tables ?? [p.name]) db.exec(`DROP TABLE IF EXISTS ${quoteName(table)}`); // names come from the registry
+        db.prepare('UPDATE projection_checkpoints SET position = -1, version = ? WHERE name = ?').run(p.version, p.name);
+      }
+    })();
+  } finally {
+    fresh.close();
+  }
 }
-
 
 /** Where a source of events for `catchUp` comes from: any EventStore (port) will do. */
 export interface EventSource {
@@ -97,7 +120,6 @@ export interface EventSource {
 export class SqliteReadStore implements ReadStore {
   private readonly advanceCheckpointStmt: BetterSqlite3.Statement<[string, number, number]>;
   private readonly checkpointsStmt: BetterSqlite3.Statement<[], { name: string; position: number; version: number }>;
-  private readonly resetCheckpointStmt: BetterSqlite3.Statement<[string, number]>;
   private readonly applyTx: (events: RecordedEvent[]) => void;
   private readonly holdLeaseStmt: BetterSqlite3.Statement<[{ holder: string; now: number; expiresAt: number }]>;
   private readonly leaseHeldStmt: BetterSqlite3.Statement<[string, number], unknown>;
@@ -113,7 +135,7 @@ export class SqliteReadStore implements ReadStore {
 
   constructor(private readonly db: BetterSqlite3.Database) {
     if (!db.readonly) {
-      dropOutdatedTables(db);
+      dropTablesOfAnotherShape(db);
       db.exec(SCHEMA);
     }
     this.parkedStmt = prepareOnFirstUse(() => db.prepare('SELECT global_position, stream_name, stream_revision, event_type, error, parked_at FROM parked_events ORDER BY global_position'));
@@ -128,9 +150,6 @@ export class SqliteReadStore implements ReadStore {
       INSERT INTO projection_checkpoints (name, position, version) VALUES (?, ?, ?)
       ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position)`);
     this.checkpointsStmt = db.prepare('SELECT name, position, version FROM projection_checkpoints');
-    this.resetCheckpointStmt = db.prepare(`
-      INSERT INTO projection_checkpoints (name, position, version) VALUES (?, -1, ?)
-      ON CONFLICT (name) DO UPDATE SET position = -1, version = excluded.version`);
     this.holdLeaseStmt = db.prepare(`
       INSERT INTO projector_lease (name, holder, expires_at) VALUES ('read-models', @holder, @expiresAt)
       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
@@ -215,7 +234,7 @@ export class SqliteReadStore implements ReadStore {
    * Inside the batch's transaction: the projector applying it still holds the lease (another process's
    * projector may have taken an expired one). Without a holder (rebuild, tests) there is nothing to check.
    */
-  private assertLease(holder: string | undefined): void {
+  assertLease(holder: string | undefined): void {
     if (holder !== undefined && !this.leaseHeldStmt.get(holder, Date.now())) throw new ProjectorLeaseLost(holder);
   }
 
@@ -225,16 +244,15 @@ export class SqliteReadStore implements ReadStore {
   }
 
   /**
-   * Bring the read models up to the log: projections whose stored version differs from the registry
-   * (PROJECTIONS) are emptied first, then every event after the lowest checkpoint is applied in
-   * batches. Run it before serving writes (appends made meanwhile are applied inline anyway, but a
+   * Bring the read models up to the log: every event after the lowest checkpoint is applied in batches
+   * (a projection built by an older version too: it is served until the projector has rebuilt it
+   * beside the live tables and swapped it in, SqliteOutdatedRebuild). Run it before serving writes (appends made meanwhile are applied inline anyway, but a
    * crash mid-way could then leave a checkpoint ahead of a gap). Returns the number of events read.
    */
   async catchUp(
     source: EventSource,
     options: { batchSize?: number; onProgress?: (position: number, applied: number) => void } = {},
   ): Promise<number> {
-    this.resetOutdatedProjections();
     const batchSize = options.batchSize ?? 1000;
     let position = Math.min(...Object.values(this.checkpointsSync()));
     let applied = 0;
@@ -247,7 +265,10 @@ export class SqliteReadStore implements ReadStore {
       for (;;) {
         const batch = await source.readAll(position >= 0 ? { afterPosition: position, maxCount: batchSize } : { maxCount: batchSize });
         if (batch.length === 0) break;
-        this.applyEvents(batch);
+        // IMMEDIATE: another process on the file may commit between this batch's reads and its writes
+        // (a deferred transaction would then fail with SQLITE_BUSY_SNAPSHOT and stop the start-up).
+        if (this.db.readonly) this.applyEvents(batch);
+        else this.db.transaction(() => this.applyEvents(batch)).immediate();
         applied += batch.length;
         position = batch[batch.length - 1].globalPosition;
         options.onProgress?.(position, applied);
@@ -266,6 +287,16 @@ export class SqliteReadStore implements ReadStore {
   outdatedProjections(): string[] {
     const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.version]));
     return PROJECTIONS.filter((p) => stored.has(p.name) && stored.get(p.name) !== p.version).map((p) => p.name);
+  }
+
+  /**
+   * Projections built by an OLDER version than this code's: the ones this process's projector rebuilds.
+   * A newer stored version means this process is the old one of a rolling upgrade: it serves and applies
+   * as it is, and does not rebuild back (the new one already did).
+   */
+  projectionsToRebuild(): string[] {
+    const stored = new Map(this.checkpointsStmt.all().map((r) => [r.name, r.version]));
+    return PROJECTIONS.filter((p) => stored.has(p.name) && stored.get(p.name)! < p.version).map((p) => p.name);
   }
 
   async getTransaction(key: TransactionKey): Promise<TransactionView | null> {
@@ -369,6 +400,19 @@ export class SqliteReadStore implements ReadStore {
     }[]).map((r) => ({ globalPosition: r.global_position, streamName: r.stream_name, revision: r.stream_revision, type: r.event_type, error: r.error, parkedAt: r.parked_at }));
   }
 
+  /**
+   * `projections retry`: applies a parked event to every read model and takes it off the parked list,
+   * in one transaction (nothing changes when it fails again).
+   */
+  async retryParked(event: RecordedEvent): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.applyTx([event]);
+        this.db.prepare('DELETE FROM parked_events WHERE global_position = ?').run(event.globalPosition);
+      })
+      .immediate();
+  }
+
   async checkpoints(): Promise<Record<string, number>> {
     return this.checkpointsSync();
   }
@@ -401,18 +445,5 @@ export class SqliteReadStore implements ReadStore {
     this.customers.apply(event);
     this.calculations.apply(event);
     this.periods.apply(event);
-  }
-
-  private resetOutdatedProjections(): void {
-    const outdated = this.outdatedProjections();
-    if (outdated.length === 0) return;
-    this.db.transaction(() => {
-      for (const name of outdated) {
-        // Table names come from the registry, never from input.
-        this.db.exec(`DELETE FROM "${name.replace(/"/g, '""')}"`);
-        this.resetCheckpointStmt.run(name, projectionVersion(name)!);
-      }
-      this.periods.resetProjections(outdated);
-    })();
   }
 }

@@ -89,6 +89,28 @@ export function buildScratch(
   path: string,
   onProgress?: (progress: ReplayProgress) => void,
 ): ScratchBuild {
+  return runSteps(buildScratchSteps(liveDb, log, path, onProgress));
+}
+
+/** Runs a step generator to its end, synchronously (the CLI). */
+export function runSteps<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * buildScratch in bounded steps: one page of the log applied to the scratch copy per step, and no
+ * cursor left open on the live connection between steps (a projector in the same thread may append,
+ * project and read there meanwhile).
+ */
+export function* buildScratchSteps(
+  liveDb: BetterSqlite3.Database,
+  log: SqliteEventLog,
+  path: string,
+  onProgress?: (progress: ReplayProgress) => void,
+): Generator<void, ScratchBuild> {
   removeDatabaseFiles(path);
   const scratch = openSqliteDatabase(path, { durability: 'normal' });
   try {
@@ -97,19 +119,16 @@ export function buildScratch(
     const total = countAfter(liveDb, 0);
     let applied = 0;
     let position = 0;
-    let batch: RecordedEvent[] = [];
-    const flush = () => {
-      store.applyEvents(batch);
-      applied += batch.length;
-      position = batch[batch.length - 1].globalPosition;
-      batch = [];
+    for (;;) {
+      const page = log.readAllSync({ afterPosition: position, maxCount: BATCH });
+      if (page.length === 0) break;
+      store.applyEvents(page);
+      applied += page.length;
+      position = page[page.length - 1].globalPosition;
       onProgress?.({ applied, position, total });
-    };
-    for (const event of log.iterateAll(0, BATCH)) {
-      batch.push(event);
-      if (batch.length >= BATCH) flush();
+      if (page.length < BATCH) break;
+      yield;
     }
-    if (batch.length > 0) flush();
     return { path, position, applied };
   } finally {
     scratch.close();
@@ -144,11 +163,11 @@ function indexSql(sql: string, index: string, table: string): string {
   return sql.replace(INDEX_HEAD, (_m, unique: string | undefined) => `CREATE ${unique ?? ''}INDEX ${quote(index)} ON ${quote(table)}`);
 }
 
-/** Deletes a table's rows in short transactions (writers interleave), then drops the empty table. */
-function dropInSteps(db: BetterSqlite3.Database, table: string): void {
+/** Deletes a table's rows in short transactions (writers interleave; a step each), then drops the empty table. */
+function* dropInSteps(db: BetterSqlite3.Database, table: string): Generator<void, void> {
   if (!db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(table)) return;
   const chunk = db.prepare(`DELETE FROM main.${quote(table)} WHERE rowid IN (SELECT rowid FROM main.${quote(table)} LIMIT ${COPY_CHUNK})`);
-  while (db.transaction(() => chunk.run().changes).immediate() > 0);
+  while (db.transaction(() => chunk.run().changes).immediate() > 0) yield;
   db.exec(`DROP TABLE main.${quote(table)}`);
 }
 
@@ -258,7 +277,34 @@ export function swapIn(
   liveReadStore: SqliteReadStore,
   build: ScratchBuild,
   scope: ReplayScope,
-): { caughtUp: number; caughtUpBefore: number; rounds: number; position: number; swapped: string[]; skipped: string[]; lockMs: number } {
+): SwapResult {
+  return runSteps(swapInSteps(liveDb, log, liveReadStore, build, scope));
+}
+
+export interface SwapResult {
+  caughtUp: number;
+  caughtUpBefore: number;
+  rounds: number;
+  position: number;
+  swapped: string[];
+  skipped: string[];
+  lockMs: number;
+}
+
+/**
+ * swapIn in bounded steps: a step after each chunk copied, each catch-up round and each chunk of the old
+ * tables deleted, so a projector in the same thread keeps applying (and its writer appending) between
+ * them. `insideLock` runs first in the final write transaction: throwing there (the lease was lost)
+ * swaps nothing.
+ */
+export function* swapInSteps(
+  liveDb: BetterSqlite3.Database,
+  log: SqliteEventLog,
+  liveReadStore: SqliteReadStore,
+  build: ScratchBuild,
+  scope: ReplayScope,
+  insideLock?: () => void,
+): Generator<void, SwapResult> {
   liveDb.prepare('ATTACH DATABASE ? AS rebuild').run(build.path);
   try {
     const schemaStmt = liveDb.prepare("SELECT type, name, sql FROM rebuild.sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL");
@@ -279,7 +325,7 @@ export function swapIn(
       }
       const fresh = `${name}__new`;
       liveDb.exec(`DROP TABLE IF EXISTS main.${quote(fresh)}`);
-      dropInSteps(liveDb, `${name}__old`);
+      yield* dropInSteps(liveDb, `${name}__old`);
       liveDb.exec(table.sql.replace(/^CREATE TABLE (IF NOT EXISTS )?("[^"]+"|\S+)/i, `CREATE TABLE main.${quote(fresh)}`));
       const indexes = entries
         .filter((e) => e.type === 'index')
@@ -298,6 +344,7 @@ export function swapIn(
         const copied = liveDb.transaction(() => copy.run(after).changes).immediate();
         if (copied < COPY_CHUNK) break;
         after = (lastCopied.get() as { last: number }).last;
+        yield;
       }
       plans.push({ name, fresh, columns, indexes });
       swapped.push(name);
@@ -321,6 +368,7 @@ export function swapIn(
         caughtUpBefore += round.applied;
         copyChangedRows(liveDb, scratch, plans);
         if (round.applied < BATCH) break;
+        yield;
       }
     } finally {
       scratch.close();
@@ -330,6 +378,7 @@ export function swapIn(
     const liveIndexes = liveDb.prepare("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL");
     const lockStarted = Date.now();
     liveDb.transaction(() => {
+      insideLock?.();
       const renames: { from: string; to: string; sql: string }[] = [];
       for (const { name, fresh, indexes } of plans) {
         const live = liveDb.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?").get(name);
@@ -365,7 +414,7 @@ export function swapIn(
     }).immediate();
     const lockMs = Date.now() - lockStarted;
     // 4. The old tables go in short steps as well.
-    for (const { name } of plans) dropInSteps(liveDb, `${name}__old`);
+    for (const { name } of plans) yield* dropInSteps(liveDb, `${name}__old`);
     return { caughtUp, caughtUpBefore, rounds, position, swapped, skipped, lockMs };
   } finally {
     liveDb.exec('DETACH DATABASE rebuild');

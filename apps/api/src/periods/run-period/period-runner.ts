@@ -17,6 +17,8 @@ import {
   type ActorRole,
   LedgerError,
   type PeriodOperation,
+  type StateTransition,
+  type TransactionState,
 } from '@tax-ledger/ledger';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { randomUUID } from 'node:crypto';
@@ -78,40 +80,15 @@ export class PeriodRunner {
     const documentMetadata: EventMetadata = { ...metadata, causationId: runId, periodRunId: runId };
 
     let transitioned = 0;
-    let skipped = 0;
+    const skipped = new Set<string>();
     for (const step of periodRunSteps(operation, reopenFrom)) {
-      let afterId: string | undefined;
+      // Passes until one moves nothing: a document whose period-lock check came just before the run
+      // started, and whose append just after the first listing, is listed (and moved) by the next pass
+      // instead of staying behind in the closed period.
       for (;;) {
-        const page = await this.readStore.listPeriodDocuments(key.accountId, key.companyCode, key.period, {
-          states: [step.from],
-          committedOnly: true,
-          limit: PAGE,
-          ...(key.region ? { region: key.region } : {}),
-          ...(afterId ? { afterId } : {}),
-        });
-        for (const doc of page) {
-          const documentKey = {
-            accountId: key.accountId,
-            companyCode: key.companyCode,
-            transactionType: doc.transactionType as 'Sale' | 'Purchase' | 'Transfer',
-            documentCode: doc.documentCode,
-          };
-          try {
-            await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, actorRole, documentMetadata, { periodRunId: runId }));
-          } catch (error) {
-            // Changed under the run (voided, revised into another state…), or held by another closed
-            // period (a region's period inside a whole-company one): not this run's to move.
-            if (error instanceof LedgerError && (error.code === 'InvalidStateTransition' || error.code === 'PeriodClosed')) {
-              skipped++;
-              continue;
-            }
-            throw error;
-          }
-          transitioned++;
-          options.afterDocument?.(transitioned);
-        }
-        if (page.length < PAGE) break;
-        afterId = page[page.length - 1].id;
+        const moved = await this.movePeriodDocuments(key, step, runId, actorRole, documentMetadata, options, transitioned, skipped);
+        transitioned += moved;
+        if (moved === 0) break;
       }
     }
 
@@ -135,7 +112,57 @@ export class PeriodRunner {
     };
     await this.decideAndAppend(stream, (current) => decideFilingPeriod(complete, current), { ...metadata, causationId: runId });
     const period = await this.readStore.getFilingPeriod(key.accountId, key.companyCode, key.period, key.region);
-    return { runId, resumed: started.length === 0, documentsTransitioned: transitioned, documentsSkipped: skipped, period: period! };
+    return { runId, resumed: started.length === 0, documentsTransitioned: transitioned, documentsSkipped: skipped.size, period: period! };
+  }
+
+  /**
+   * One pass over the period's documents in `step.from`: each moved by an ordinary state change caused
+   * by the run; returns how many moved. Documents not this run's to move are added to `skipped`.
+   */
+  private async movePeriodDocuments(
+    key: FilingPeriodKey,
+    step: { from: TransactionState; transition: StateTransition },
+    runId: string,
+    actorRole: ActorRole,
+    documentMetadata: EventMetadata,
+    options: PeriodRunOptions,
+    movedBefore: number,
+    skipped: Set<string>,
+  ): Promise<number> {
+    let transitioned = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.readStore.listPeriodDocuments(key.accountId, key.companyCode, key.period, {
+        states: [step.from],
+        committedOnly: true,
+        limit: PAGE,
+        ...(key.region ? { region: key.region } : {}),
+        ...(afterId ? { afterId } : {}),
+      });
+      for (const doc of page) {
+        const documentKey = {
+          accountId: key.accountId,
+          companyCode: key.companyCode,
+          transactionType: doc.transactionType as 'Sale' | 'Purchase' | 'Transfer',
+          documentCode: doc.documentCode,
+        };
+        try {
+          await this.commands.execute(new ChangeTransactionStateCommand(documentKey, step.transition, options.comment, actorRole, documentMetadata, { periodRunId: runId }));
+        } catch (error) {
+          // Changed under the run (voided, revised into another state…), or held by another closed
+          // period (a region's period inside a whole-company one): not this run's to move.
+          if (error instanceof LedgerError && (error.code === 'InvalidStateTransition' || error.code === 'PeriodClosed')) {
+            skipped.add(`${step.from} ${doc.id}`);
+            continue;
+          }
+          throw error;
+        }
+        transitioned++;
+        options.afterDocument?.(movedBefore + transitioned);
+      }
+      if (page.length < PAGE) return transitioned;
+      afterId = page[page.length - 1].id;
+    }
   }
 
   /**

@@ -88,3 +88,37 @@ describe('KurrentDB adapter: an append whose answer is lost', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('KurrentDB adapter: read deadline', () => {
+  /** A server that accepted the read and then sends nothing (the client's bridge has no deadline of its own). */
+  const stalledClient = () => {
+    let ended = 0;
+    const stalled = () => ({
+      [Symbol.asyncIterator]() {
+        return { next: () => new Promise<never>(() => undefined), return: async () => ((ended += 1), { done: true as const, value: undefined }) };
+      },
+    });
+    return { client: { readStream: stalled, readAll: stalled } as unknown as KurrentDBClient, ended: () => ended };
+  };
+
+  it('a read that gets nothing for the deadline fails as unavailable (503), and the read is ended', async () => {
+    const { client, ended } = stalledClient();
+    const store = new EventStoreDbEventStore(client, { readDeadlineMs: 30 });
+    const started = Date.now();
+    await expect(store.readStream('TaxTransaction-x')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(store.readAll({ maxCount: 1 })).rejects.toThrow(/sent nothing for 30 ms while reading \$all/);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(ended()).toBe(2);
+  });
+
+  it('a read that answers in time is untouched', async () => {
+    const event = { streamId: 's', revision: BigInt(0), type: 'T', id: 'e', data: {}, metadata: {}, created: new Date(), position: { commit: BigInt(5), prepare: BigInt(5) } };
+    const client = {
+      readStream: async function* () {
+        yield { event };
+      },
+    } as unknown as KurrentDBClient;
+    const store = new EventStoreDbEventStore(client, { readDeadlineMs: 1000 });
+    expect((await store.readStream('s')).map((e) => e.globalPosition)).toEqual([5]);
+  });
+});

@@ -171,6 +171,40 @@ export function mapClientError(error: unknown, streamName?: string, expected?: E
   return error;
 }
 
+/** How long a read may go without an answer from the server before it fails (503), by default. */
+export const DEFAULT_READ_DEADLINE_MS = 10_000;
+
+/**
+ * The items of a server read, failing with EventStoreUnavailableError when the server sends nothing for
+ * `ms` (the client's reads go through its native bridge, which applies no deadline of its own: a stalled
+ * server would hold the request for ever). The abandoned read is ended in the background.
+ */
+export async function* readWithin<T>(read: AsyncIterable<T>, ms: number, what: string): AsyncGenerator<T> {
+  const iterator = read[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new EventStoreUnavailableError(`EventStoreDB sent nothing for ${ms} ms while ${what}`)), ms);
+      });
+      let next: IteratorResult<T>;
+      try {
+        next = await Promise.race([iterator.next(), stalled]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    if (!finished) void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
+}
+
 /**
  * Thin KurrentDB (formerly EventStoreDB) adapter for the distributed profile, on
  * `@kurrent/kurrentdb-client`. Connection strings: `kurrentdb://` (also `kurrent://`, `kdb://`, and the
@@ -184,10 +218,15 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly ownsClient: boolean;
   private readonly subscriptions = new Set<Subscription>();
   private readonly upcast: UpcastEvent;
+  private readonly readDeadlineMs: number;
 
-  /** `upcasters`: read-side schema evolution, applied to every event read or delivered. */
-  constructor(clientOrConnectionString: KurrentDBClient | string, options: { upcasters?: readonly Upcaster[] } = {}) {
+  /**
+   * `upcasters`: read-side schema evolution, applied to every event read or delivered. `readDeadlineMs`:
+   * a read that gets nothing from the server for this long fails (503; default 10 s).
+   */
+  constructor(clientOrConnectionString: KurrentDBClient | string, options: { upcasters?: readonly Upcaster[]; readDeadlineMs?: number } = {}) {
     this.upcast = upcasterChain(options.upcasters);
+    this.readDeadlineMs = options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
     if (typeof clientOrConnectionString === 'string') {
       this.client = KurrentDBClient.connectionString(clientOrConnectionString);
       this.ownsClient = true;
@@ -268,7 +307,7 @@ export class EventStoreDbEventStore implements EventStore {
   async *iterateStored(): AsyncGenerator<StoredEvent> {
     const read = this.client.readAll({ direction: FORWARDS, fromPosition: START, filter: USER_EVENTS() });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of readWithin(read, this.readDeadlineMs, 'reading $all')) {
         const event = resolved.event as ClientRecordedEvent | undefined;
         if (!event || isSystemEvent(event)) continue;
         yield storedFromRecorded(toRecorded(event));
@@ -283,7 +322,7 @@ export class EventStoreDbEventStore implements EventStore {
     // Leaving the loop early (return) ends the generator, which ends the server read.
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, filter: USER_EVENTS(), maxCount: 16 });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of readWithin(read, this.readDeadlineMs, 'reading the head of $all')) {
         const event = resolved.event as ClientRecordedEvent | undefined;
         if (event && !isSystemEvent(event) && event.position) return Number(event.position.commit);
       }
@@ -296,7 +335,7 @@ export class EventStoreDbEventStore implements EventStore {
   private async lastEvent(streamName: string): Promise<RecordedEvent | null> {
     const read = this.client.readStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of readWithin(read, this.readDeadlineMs, `reading ${streamName}`)) {
         if (resolved.event) return toRecorded(resolved.event as ClientRecordedEvent);
       }
       return null;
@@ -325,7 +364,7 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of read) {
+      for await (const resolved of readWithin(read, this.readDeadlineMs, `reading ${streamName}`)) {
         if (resolved.event) events.push(toRecorded(resolved.event as ClientRecordedEvent));
       }
     } catch (error) {
@@ -349,7 +388,7 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of read) {
+      for await (const resolved of readWithin(read, this.readDeadlineMs, 'reading $all')) {
         const event = resolved.event as ClientRecordedEvent | undefined;
         if (!event || isSystemEvent(event)) continue;
         const recorded = toRecorded(event);
