@@ -9,7 +9,8 @@
  *   BENCH_REPLAY_SIZES=…  explicit replay sizes, e.g. 100000,1000000
  *   BENCH_STORE_SECONDS=4 seconds per event-store system and case
  *   BENCH_ENGINE_SECONDS=2 seconds per tax-engine document
- *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, routes, replay, reads, liability; reads needs replay)
+ *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, routes, replay, reads, liability; reads needs replay;
+ *                         v2List runs only when named: bench/v2-list.ts, REST v2 list queries over 1M documents)
  *   BENCH_ROUTE_SECONDS=5 seconds measured per route in the routes part (server CPU per request, compared with bench/baseline.json)
  *   BENCH_LIABILITY_SIZES=… documents per liability run (default 10000,100000,1000000; quick: 10000,100000)
  *   BENCH_LOG_LEVEL=info  LOG_LEVEL of the API server under load (its default)
@@ -33,6 +34,8 @@ const PARTS = [
   { name: 'reads', script: 'reads.js' },
   { name: 'liability', script: 'liability.js' },
 ] as const;
+/** Parts that run only when BENCH_ONLY names them (long set-up). */
+const OPT_IN_PARTS = [{ name: 'v2List', script: 'v2-list.js' }] as const;
 
 function git(args: string[]): string | undefined {
   try {
@@ -145,7 +148,10 @@ function compareRoutes(now: RouteCosts | undefined, references: { name: string; 
 async function main() {
   const started = Date.now();
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
-  const selected = PARTS.filter((p) => !only || only.includes(p.name) || (p.name === 'replay' && only.includes('reads')));
+  const selected = [
+    ...PARTS.filter((p) => !only || only.includes(p.name) || (p.name === 'replay' && only.includes('reads'))),
+    ...OPT_IN_PARTS.filter((p) => only?.includes(p.name)),
+  ];
   const tmp = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'tax-ledger-bench-'));
   // Run from a private copy of the build: a concurrent `npm run build` (rm -rf dist) cannot pull the
   // code out from under a running part. Packages still resolve from the repository's node_modules.

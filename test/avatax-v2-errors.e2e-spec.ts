@@ -104,8 +104,10 @@ describe('v2 error codes', () => {
     expect(batch.status).toBe(501);
     expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createBatches' });
     expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches');
-    const settle = await t.http.post(`/api/v2/companies/${encodeURIComponent(a.companyCode)}/transactions/X/settle`).set(a.auth).send({});
-    expect([settle.status, settle.body.error.target]).toEqual([501, 'settleTransaction']);
+    const multi = await t.http.post('/api/v2/transactions/multidocument').set(a.auth).send({});
+    expect([multi.status, multi.body.error.target]).toEqual([501, 'createMultiDocumentTransaction']);
+    const variance = await t.http.get(`/api/v2/companies/${encodeURIComponent(a.companyCode)}/transactions/1/variance`).set(a.auth);
+    expect([variance.status, variance.body.error.target]).toEqual([501, 'getVarianceReportByCompanyCodeByTransactionId']);
   });
 
   it('a path AvaTax does not have is 404 NotFound saying so; the wrong method names what the path takes; no credentials is 401 first', async () => {

@@ -48,14 +48,19 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await byUser.ping()).toMatchObject({ authenticated: true, authenticationType: 'UsernamePassword' });
   });
 
-  it('a SalesOrder is an estimate: calculated (6.5 % of 150 = 9.75) and never stored', async () => {
+  it('a SalesOrder is an estimate: calculated (6.5 % of 150 = 9.75), kept as a calculation, never a transaction', async () => {
     const order = await client.createTransaction({ model: { ...invoice('DRAFT-1', [100, 50]), type: 'SalesOrder' } });
     expect(order).toMatchObject({ code: 'DRAFT-1', type: 'SalesOrder', status: 'Temporary', totalAmount: 150, totalTax: 9.75 });
     expect(order.lines.map((l: { tax: number }) => l.tax)).toEqual([6.5, 3.25]);
     expect(order.lines[0].details[0]).toMatchObject({ jurisType: 'STA', jurisName: 'WASHINGTON', region: 'WA', country: 'US', rate: 0.065, tax: 6.5 });
+    // Not a transaction: the code alone finds nothing, the transaction list does not hold it.
     expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'DRAFT-1' }))).toBe('EntityNotFoundError');
     const list = await client.listTransactionsByCompany({ companyCode: a.companyCode });
     expect(list['@recordsetCount']).toBe(0);
+    // The TNG calculation holds it (docs/avatax-v2.md "Orders").
+    const calculation = await t.http.get(`/calculations/${encodeURIComponent(a.companyCode)}/Sale/DRAFT-1`).set(a.tng);
+    expect(calculation.status).toBe(200);
+    expect(calculation.body.calculatedTaxSummary).toMatchObject({ subtotal: 150, tax: 9.75 });
   });
 
   it('the invoice life cycle: saved, committed, adjusted, verified, voided, unvoided, locked, refunded', async () => {

@@ -13,12 +13,15 @@ describe('Tenant isolation', () => {
   let t: TestApp;
   let a: OnboardedAccount;
   let b: OnboardedAccount;
+  /** A's DOC-1 by its REST v2 numeric id. */
+  let documentId: number;
 
   beforeAll(async () => {
     t = await startTestApp();
     a = await onboard(t, 'Alpha Co', SEATTLE);
     b = await onboard(t, 'Beta Co', SEATTLE);
     expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
+    documentId = (await t.http.get(`/api/v2/companies/${encodeURIComponent('Alpha Co')}/transactions/DOC-1`).set(a.auth)).body.id;
     expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
     // A customer and a certificate with v2 id 1 (a TNG id in digits), so A's own v2 reads of them answer 200.
@@ -78,6 +81,7 @@ describe('Tenant isolation', () => {
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
         // getCompany's {id} is the company's id, not a nexus or certificate number.
         if (template === '/api/v2/companies/{id}') return String(a.companyId);
+        if (template === '/api/v2/transactions/{id}') return String(documentId);
         if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
         return encodeURIComponent(values[name]);
       });

@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { type Db, MongoClient, MongoServerError } from 'mongodb';
 import { Projector, ProjectorLeaseLost, type RecordedEvent, SqliteEventStore } from '@tax-ledger/platform';
-import { type TransactionKey, type TransactionListFilter } from '@tax-ledger/transactions';
+import {
+  matchesCondition,
+  queryFieldsOf,
+  TRANSACTION_QUERY_FIELDS,
+  type TransactionKey,
+  type TransactionListFilter,
+  type TransactionQuery,
+} from '@tax-ledger/transactions';
 import { MongoReadStore, PROJECTION_NAMES, PROJECTIONS, type ReadStore, SqliteOutdatedRebuild, SqliteReadStore } from '@tax-ledger/read-models';
 import { coverageMessage, EventLog, key } from '../../libs/transactions/src/test-fixtures';
 
@@ -242,6 +249,103 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
         await seed();
         const [first] = await list({ limit: 1 });
         expect(first).toEqual(await store.getTransaction(key('A-100', { transactionType: 'Purchase' })));
+      });
+    });
+
+    describe('queryTransactions (REST v2 lists) and getTransactionByNumericId', () => {
+      /** Six documents of acc-1/DEFAULT with distinct v2 fields, one of acc-1/OTHER, one of acc-2. */
+      async function seed() {
+        const log = new EventLog();
+        log.record(key('INV-1'), { customerCode: 'C-1', transactionDate: '2024-01-10', amount: 100 });
+        const saved = log.record(key('INV-2'), { customerCode: 'C-2', transactionDate: '2024-01-20', amount: 50 });
+        saved.data.committed = false;
+        const ret = log.record(key('RET-1'), { customerCode: 'C-1', transactionDate: '2024-02-05', amount: -30 });
+        ret.data.avatax = { documentType: 'ReturnInvoice', request: {} };
+        log.record(key('PO-1', { transactionType: 'Purchase' }), { customerCode: 'V-9', transactionDate: '2024-02-10', amount: 400 });
+        log.record(key('INV-3'), { customerCode: 'C-3', transactionDate: '2024-03-01', amount: 75 });
+        log.record(key('INV-4'), { customerCode: 'C-1', transactionDate: '2024-03-15', amount: 10 });
+        log.changeState(key('INV-3'), 'Voided');
+        log.changeState(key('INV-4'), 'Reconciled');
+        log.changeState(key('INV-4'), 'Filed');
+        log.record(key('INV-1'), { customerCode: 'C-1', transactionDate: '2024-01-10', amount: 120 }); // version 2
+        log.record(key('X-1', { companyCode: 'OTHER' }));
+        log.record(key('X-2', { accountId: 'acc-2' }));
+        await h.applyEvents(log.events);
+        return log;
+      }
+      const query = (q: Partial<TransactionQuery> = {}, accountId = 'acc-1') =>
+        store.queryTransactions(accountId, { companyCode: 'DEFAULT', where: [], orderBy: [], skip: 0, top: 100, ...q });
+      const docCodes = (r: { rows: { documentCode: string }[] }) => r.rows.map((v) => v.documentCode);
+
+      it('without conditions: every document of the company, by code, with the count', async () => {
+        await seed();
+        const all = await query();
+        expect(all.total).toBe(6);
+        expect(docCodes(all)).toEqual(['INV-1', 'INV-2', 'INV-3', 'INV-4', 'PO-1', 'RET-1']);
+        expect(all.rows[0]).toEqual(await store.getTransaction(key('INV-1')));
+        expect((await query({ companyCode: 'NONE' })).total).toBe(0);
+      });
+
+      it('v2 status, type, locked and reconciled are derived from the ledger state and flags', async () => {
+        await seed();
+        const cond = (field: TransactionQuery['where'][number]['field'], value: string | number | boolean, op: TransactionQuery['where'][number]['op'] = 'eq') => query({ where: [{ field, op, value }] });
+        expect(docCodes(await cond('status', 'Saved'))).toEqual(['INV-2']);
+        expect(docCodes(await cond('status', 'Cancelled'))).toEqual(['INV-3']);
+        expect(docCodes(await cond('status', 'Committed'))).toEqual(['INV-1', 'INV-4', 'PO-1', 'RET-1']);
+        expect(docCodes(await cond('type', 'ReturnInvoice'))).toEqual(['RET-1']);
+        expect(docCodes(await cond('type', 'PurchaseInvoice'))).toEqual(['PO-1']);
+        expect(docCodes(await cond('locked', true))).toEqual(['INV-4']);
+        expect(docCodes(await cond('reconciled', false))).toEqual(['INV-1', 'INV-2', 'INV-3', 'PO-1', 'RET-1']);
+        expect(docCodes(await cond('customerCode', 'C-1'))).toEqual(['INV-1', 'INV-4', 'RET-1']);
+        expect(docCodes(await cond('version', 2))).toEqual(['INV-1']);
+        expect(docCodes(await cond('totalAmount', 0, 'lt'))).toEqual(['RET-1']);
+        expect(docCodes(await cond('code', 'INV-2', 'gt'))).toEqual(['INV-3', 'INV-4', 'PO-1', 'RET-1']);
+      });
+
+      it('date ranges combine with other conditions (and); order, skip and top page the matches', async () => {
+        await seed();
+        const february = [
+          { field: 'date', op: 'ge', value: '2024-02-01' },
+          { field: 'date', op: 'le', value: '2024-02-29' },
+        ] as TransactionQuery['where'];
+        expect(docCodes(await query({ where: february }))).toEqual(['PO-1', 'RET-1']);
+        expect(docCodes(await query({ where: [...february, { field: 'type', op: 'ne', value: 'ReturnInvoice' }] }))).toEqual(['PO-1']);
+        const byDateDesc = await query({ orderBy: [{ field: 'date', descending: true }], skip: 1, top: 2 });
+        expect(byDateDesc.total).toBe(6);
+        expect(docCodes(byDateDesc)).toEqual(['INV-3', 'PO-1']);
+        const byAmount = await query({ orderBy: [{ field: 'totalAmount', descending: false }] });
+        expect(docCodes(byAmount)).toEqual(['RET-1', 'INV-4', 'INV-2', 'INV-3', 'INV-1', 'PO-1']);
+        const countOnly = await query({ top: 0 });
+        expect(countOnly).toEqual({ total: 6, rows: [] });
+      });
+
+      it('agrees with the reference semantics (queryFieldsOf + matchesCondition) on every single condition', async () => {
+        await seed();
+        const all = (await query()).rows;
+        const probes: TransactionQuery['where'][number][] = [];
+        for (const view of all) {
+          const fields = queryFieldsOf(view);
+          for (const field of Object.keys(TRANSACTION_QUERY_FIELDS) as (keyof typeof TRANSACTION_QUERY_FIELDS)[]) {
+            for (const op of ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const) probes.push({ field, op, value: fields[field] });
+          }
+        }
+        for (const probe of probes) {
+          const expected = all.filter((v) => matchesCondition(queryFieldsOf(v), probe)).map((v) => v.documentCode);
+          expect({ probe, codes: docCodes(await query({ where: [probe] })) }).toEqual({ probe, codes: expected });
+        }
+      });
+
+      it('a document by its numeric id (the log position of its first event), in its own account only', async () => {
+        const log = await seed();
+        const first = log.events.find((e) => e.streamName.endsWith('/RET-1'))!;
+        const view = await store.getTransactionByNumericId('acc-1', first.globalPosition);
+        expect(view).toMatchObject({ documentCode: 'RET-1', numericId: first.globalPosition });
+        expect(view).toEqual(await store.getTransaction(key('RET-1')));
+        // A new version keeps the id.
+        const inv1 = log.events.find((e) => e.streamName.endsWith('/INV-1'))!;
+        expect(await store.getTransactionByNumericId('acc-1', inv1.globalPosition)).toMatchObject({ documentCode: 'INV-1', version: 2 });
+        expect(await store.getTransactionByNumericId('acc-2', first.globalPosition)).toBeNull();
+        expect(await store.getTransactionByNumericId('acc-1', 999_999)).toBeNull();
       });
     });
 

@@ -2,6 +2,8 @@ import type {
   IdempotencyRecord,
   TransactionKey,
   TransactionListFilter,
+  TransactionQuery,
+  TransactionQueryResult,
   TransactionVersionView,
   TransactionView,
 } from '@tax-ledger/transactions';
@@ -19,6 +21,13 @@ export interface ReadStore extends PeriodReadStore {
   getTransaction(key: TransactionKey): Promise<TransactionView | null>;
   /** Ordered by documentCode, then transactionType. */
   listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]>;
+  /** A document by its numeric id (`TransactionView.numericId`, REST v2 `id`); null when not in this account. */
+  getTransactionByNumericId(accountId: string, numericId: number): Promise<TransactionView | null>;
+  /**
+   * One company's documents matching a REST v2 list query (transaction-query.ts): filtered, ordered
+   * (then by documentCode, transactionType) and paged by the store, with the count of all matches.
+   */
+  queryTransactions(accountId: string, query: TransactionQuery): Promise<TransactionQueryResult>;
   /** Ordered by version ascending. */
   listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]>;
   getTransactionVersion(key: TransactionKey, version: number): Promise<TransactionVersionView | null>;

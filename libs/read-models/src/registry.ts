@@ -8,7 +8,7 @@ import { CUSTOMER_EVENT_TYPES } from '@tax-ledger/customers';
 /** The read models every store maintains (their versions: see `ProjectionDefinition`). */
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
   name: 'transactions',
-  version: 5, // 2: documentRevision; 3: REST v2 committed / verified / avatax; 4: stored view's key order (shared version fields); 5: coverage (messages / errors of the latest version, the `warnings` filter)
+  version: 6, // 2: documentRevision; 3: REST v2 committed / verified / avatax; 4: stored view's key order (shared version fields); 5: coverage (messages / errors of the latest version, the `warnings` filter); 6: numericId and the REST v2 query fields (transaction-query.ts)
   eventTypes: TAX_TRANSACTION_EVENT_TYPES,
 };
 
@@ -38,7 +38,7 @@ export const IDEMPOTENCY_KEYS_PROJECTION: ProjectionDefinition = {
 
 export const CALCULATIONS_PROJECTION: ProjectionDefinition = {
   name: 'calculations',
-  version: 2, // 2: stored view's key order (shared version fields)
+  version: 3, // 2: stored view's key order (shared version fields); 3: numericId
   eventTypes: TAX_CALCULATION_EVENT_TYPES,
 };
 

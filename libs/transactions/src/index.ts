@@ -6,3 +6,4 @@ export * from './tax-transaction.upcasters';
 export * from './transaction-key';
 export * from './transaction-views';
 export * from './transactions.projection';
+export * from './transaction-query';

@@ -9,6 +9,11 @@ import type { CalculatedTaxDocument, CalculatedTaxSummary, TransactionType } fro
 export interface TransactionView {
   /** The stream name. */
   id: string;
+  /**
+   * A stable number for the document (REST v2 `id`, `GET /api/v2/transactions/{id}`): the log position of
+   * its stream's first event, unique in the log and the same after every rebuild.
+   */
+  numericId: number;
   accountId: string;
   companyCode: string;
   transactionType: TransactionType;
@@ -17,6 +22,10 @@ export interface TransactionView {
   version: number;
   versionId: string;
   transactionDate: string;
+  /** The latest version's tax date (its taxCalculationDate, else its transactionDate), as calculated. */
+  taxDate: string;
+  /** The latest version's `header.metadata.documentType` (returns, REST v2 types), when it has one. */
+  documentType?: string;
   customerCode?: string;
   vendorCode?: string;
   currency: string;

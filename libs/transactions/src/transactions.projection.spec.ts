@@ -28,6 +28,7 @@ describe('projection transactions', () => {
     const view = projectTransaction(null, e);
     expect(view).toEqual({
       id: transactionStreamName(k),
+      numericId: e.globalPosition,
       accountId: 'acc-1',
       companyCode: 'DEFAULT',
       transactionType: 'Sale',
@@ -36,6 +37,7 @@ describe('projection transactions', () => {
       version: 1,
       versionId: e.data.versionId,
       transactionDate: '2024-02-03',
+      taxDate: '2024-02-03',
       customerCode: 'CUST-9',
       currency: 'USD',
       summary: e.data.document.calculatedTaxSummary,
@@ -58,6 +60,7 @@ describe('projection transactions', () => {
     expect(view.version).toBe(2);
     expect(view.versionId).toBe(revised.data.versionId);
     expect(view.document).toEqual(revised.data.document);
+    expect(view.numericId).toBe(recorded.globalPosition); // the id stays with the document
     expect(view.summary.subtotal).toBe(300);
     expect(view.transactionDate).toBe('2024-03-01');
     expect(view.vendorCode).toBe('V-1');

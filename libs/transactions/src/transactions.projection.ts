@@ -46,7 +46,7 @@ export function projectTransaction(view: TransactionView | null, event: Recorded
 
   if (isTransactionVersionEvent(event)) {
     const d = event.data;
-    const next: TransactionView = { ...documentVersionFields(view, event), state: 'Recorded' };
+    const next: TransactionView = { ...documentVersionFields(view, event), taxDate: d.taxDate, state: 'Recorded' };
     if (d.committed === false) next.committed = false;
     if (d.avatax) {
       const { request: _request, ...avatax } = d.avatax;
@@ -120,14 +120,15 @@ interface DocumentVersionData {
  * projections: keys, version, the calculated document (held by this event) and timestamps.
  */
 export function documentVersionFields(
-  view: { createdAt: string } | null,
+  view: { createdAt: string; numericId: number } | null,
   event: RecordedEvent<string, DocumentVersionData>,
-): Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax'> {
+): Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax' | 'taxDate'> {
   const d = event.data;
   const header = d.document.header;
   const occurredAt = event.metadata.occurredAt;
-  const fields: Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax'> = {
+  const fields: Omit<TransactionView, 'state' | 'committed' | 'verified' | 'avatax' | 'taxDate'> = {
     id: event.streamName,
+    numericId: view?.numericId ?? event.globalPosition,
     accountId: d.accountId,
     companyCode: d.companyCode,
     transactionType: d.transactionType,
@@ -147,5 +148,7 @@ export function documentVersionFields(
   // Optional fields only when present: undefined must not reach JSON / BSON (it would become null).
   if (header.customerCode !== undefined && header.customerCode !== null) fields.customerCode = header.customerCode;
   if (header.vendorCode !== undefined && header.vendorCode !== null) fields.vendorCode = header.vendorCode;
+  const documentType = header.metadata?.documentType;
+  if (typeof documentType === 'string') fields.documentType = documentType;
   return fields;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LedgerError, rolesMayCause } from '@tax-ledger/ledger';
 import {
   type AvataxVersionInfo,
@@ -8,13 +8,13 @@ import {
   type TransactionKey,
   type TransactionVersionView,
   type TransactionView,
+  v2DocumentType,
 } from '@tax-ledger/transactions';
 import { EVENT_STORE, type EventStore } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { type CalculationResult, type TaxDocument, type TaxDocumentLine, TRANSACTION_TYPES } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { AllowRoles, READ_ACCOUNT, RECORD_TRANSACTIONS } from '../auth/roles';
@@ -25,16 +25,16 @@ import { MAX_PAGE_LINES, sendJson, toJson } from '../common/paging';
 import { booleanQuery } from '../common/validation';
 import { COMPANY_SETUP, type CompanySetupSource } from '../company-setup/company-setup';
 import { parseStrict, STRICT_QUERY } from '../company-setup/coverage-policy';
-import { ApiV2Calculated, ApiV2Transaction, TRANSACTION_AUDIT, TRANSACTION_LIST } from './transaction.openapi';
-import { ApiAnswers } from '../common/api-answers';
+import { ApiV2Calculated, ApiV2Transaction, ApiV2TransactionList, TRANSACTION_AUDIT } from './transaction.openapi';
+import { ApiAnswers, ApiErrors } from '../common/api-answers';
 import { ChangeTransactionStateCommand } from '../transactions/change-transaction-state/change-transaction-state.command';
 import { RenameTransactionCommand } from '../transactions/rename-transaction/rename-transaction.command';
 import { GetTransactionQuery, GetTransactionVersionQuery } from '../transactions/get-transaction/get-transaction.query';
-import { transactionsInOrder } from '../transactions/list-transactions/list-transactions.query';
 import {
   ADJUSTMENT_REASONS,
   decodeAvataxCode,
   DOCUMENT_TYPES,
+  encodeAvataxCode,
   enumValue,
   invalidValue,
   isOrderType,
@@ -44,7 +44,9 @@ import {
   VOID_REASONS,
   type DocumentType,
 } from './avatax-codes';
-import { CalculateV2DocumentCommand, ChangeV2TransactionCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
+import { ChangeV2TransactionCommand, RecordV2OrderCommand, RecordV2TransactionCommand } from './avatax-v2.commands';
+import { GetCalculationQuery } from '../calculations/get-calculation/get-calculation.query';
+import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
 import { amount as numberOf, type CreateTransactionModel, tngTransactionType, toV2Create } from './create-transaction.model';
 import { reconstructRequest } from './reconstruct-request';
 import {
@@ -55,7 +57,7 @@ import {
 } from './create-transaction.schema';
 import { withIgnoredProperties } from './ignored-properties';
 import { RequestSchemas } from '../common/request-schema';
-import { parseFilter, parseOrderBy } from './transaction-filter';
+import { TRANSACTION_FILTER_FIELDS, transactionListQuery } from './transaction-list-query';
 import { asV2 as asLedger, toV2Error } from './v2-errors';
 import {
   type Include,
@@ -67,10 +69,11 @@ import {
   v2Status,
 } from './transaction.presenter';
 import { SingleQueryValues } from './single-query-values.pipe';
+import { withLinesAdded, withLinesDeleted } from './transaction-lines';
+import { operationsAt, unsupportedOperation } from './unsupported-operations';
 
 const DOC = 'companies/:companyCode/transactions/:transactionCode';
 const MAX_TOP = 1000;
-const FILTER_FIELDS = ['status', 'type', 'locked', 'reconciled', 'date', 'taxDate', 'code', 'customerCode', 'currencyCode', 'totalAmount', 'totalTax', 'version', 'modifiedDate'];
 
 const objectBody = (body: unknown, model: string): Record<string, unknown> => {
   if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) {
@@ -79,9 +82,7 @@ const objectBody = (body: unknown, model: string): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-const documentTypeOf = (view: TransactionView): DocumentType =>
-  (view.avatax?.documentType as DocumentType | undefined) ??
-  (view.transactionType === 'Purchase' ? 'PurchaseInvoice' : view.transactionType === 'Transfer' ? 'InventoryTransferInvoice' : 'SalesInvoice');
+const documentTypeOf = (view: TransactionView): DocumentType => v2DocumentType(view) as DocumentType;
 
 /** AvaTax REST v2 transactions over the ledger (docs/avatax-v2.md). */
 @ApiTags('AvaTax v2: transactions')
@@ -119,9 +120,10 @@ export class AvataxV2TransactionsController {
   }
 
   @Post('transactions/createoradjust')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Create a transaction, or adjust the one with the same code' })
   @ApiQuery(STRICT_QUERY)
-  @ApiV2Calculated(201)
+  @ApiV2Calculated(200)
   @ApiBody({ type: CreateOrAdjustTransactionModelDto })
   async createOrAdjust(
     @Body() body: unknown,
@@ -140,9 +142,10 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/adjust`)
+  @HttpCode(200)
   @ApiOperation({ summary: 'Adjust (a new version of) a transaction; locked ones: CannotModifyLockedTransaction' })
   @ApiQuery(STRICT_QUERY)
-  @ApiV2Calculated(201)
+  @ApiV2Calculated(200)
   @ApiBody({ type: AdjustTransactionModelDto })
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
@@ -163,9 +166,10 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/void`)
+  @HttpCode(200)
   @AllowRoles(rolesMayCause('Voided'))
   @ApiOperation({ summary: 'Void (Cancelled); voiding twice: TransactionAlreadyCancelled' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async void(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VoidTransactionModel');
@@ -174,17 +178,19 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/unvoid`)
+  @HttpCode(200)
   @AllowRoles(rolesMayCause('UnVoided'))
   @ApiOperation({ summary: 'Unvoid a voided transaction' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async unvoid(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.transition(current, 'UnVoided', 'unvoid', 'unvoid', caller, request, q.$include);
   }
 
   @Post(`${DOC}/commit`)
+  @HttpCode(200)
   @ApiOperation({ summary: 'Commit (commit: true) or uncommit (commit: false)' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'CommitTransactionModel');
@@ -193,16 +199,18 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/uncommit`)
+  @HttpCode(200)
   @ApiOperation({ summary: 'Uncommit (back to Saved)' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async uncommit(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     return this.flag(current, 'Uncommit', caller, request, q.$include);
   }
 
   @Post(`${DOC}/verify`)
+  @HttpCode(200)
   @ApiOperation({ summary: 'Verify date and totals (DateMismatch, TotalAmountMismatch, TotalTaxMismatch); Saved becomes Posted' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async verify(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'VerifyTransactionModel');
@@ -228,10 +236,11 @@ export class AvataxV2TransactionsController {
   }
 
   @Post(`${DOC}/lock`)
+  @HttpCode(200)
   // The roles of libs/ledger/src/permissions.ts, which the ledger enforces again per transition.
   @AllowRoles(rolesMayCause(...LOCK_TRANSITIONS))
   @ApiOperation({ summary: 'Lock (file: Reconciled then Filed) or unlock a committed transaction' })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async lock(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'LockTransactionModel');
@@ -284,12 +293,69 @@ export class AvataxV2TransactionsController {
     return this.present(view, parseInclude(q.$include, INCLUDE_ALL));
   }
 
+  @Post('companies/transactions/lines/add')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add lines to a transaction (addLines): its next version, calculated again; a line number it already has is LineAlreadyExists; renumber: true numbers every line 1, 2, 3, …' })
+  @ApiQuery({ name: '$include', required: false, description: 'Lines, Details, Summary, Addresses, SummaryOnly, LinesOnly (default: everything, as AvaTax assumes Summary,Addresses)' })
+  @ApiBody({ schema: { type: 'object', required: ['companyCode', 'transactionCode', 'lines'], properties: { companyCode: { type: 'string' }, transactionCode: { type: 'string' }, documentType: { type: 'string' }, lines: { type: 'array', items: { type: 'object' } }, renumber: { type: 'boolean' } } } })
+  @ApiV2Transaction()
+  async addLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'AddTransactionLineModel');
+    const current = await this.lineTarget(caller, m);
+    const document = withLinesAdded(current, documentTypeOf(current), m.lines, m.renumber === true);
+    return this.newVersion(current, document, m, `lines/add: ${(m.lines as unknown[]).length} line(s)`, caller, request, q.$include);
+  }
+
+  @Post('companies/transactions/lines/delete')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remove lines from a transaction (deleteLines): its next version, calculated again; an unknown line number is LineNoOutOfRange; the last line cannot go (void instead)' })
+  @ApiQuery({ name: '$include', required: false, description: 'As lines/add' })
+  @ApiBody({ schema: { type: 'object', required: ['companyCode', 'transactionCode', 'lines'], properties: { companyCode: { type: 'string' }, transactionCode: { type: 'string' }, documentType: { type: 'string' }, lines: { type: 'array', items: { type: 'string' }, description: 'Line numbers' }, renumber: { type: 'boolean' } } } })
+  @ApiV2Transaction()
+  async deleteLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    const m = objectBody(body, 'RemoveTransactionLineModel');
+    const current = await this.lineTarget(caller, m);
+    const document = withLinesDeleted(current, m.lines, m.renumber === true);
+    return this.newVersion(current, document, m, `lines/delete: ${(m.lines as unknown[]).map(String).join(', ')}`, caller, request, q.$include);
+  }
+
+  @Post(`${DOC}/settle`)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Settle (settleTransaction): verify, then changeCode, then commit, each as its own route does; a step that fails stops the rest (the steps before it stay done)',
+  })
+  @ApiBody({ schema: { type: 'object', properties: { verify: { type: 'object' }, changeCode: { type: 'object', properties: { newCode: { type: 'string' } } }, commit: { type: 'object', properties: { commit: { type: 'boolean' } } } } } })
+  @ApiV2Transaction()
+  async settle(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    await this.find(caller, p, q.documentType);
+    const m = objectBody(body, 'SettleTransactionModel');
+    const present = (k: string) => m[k] !== undefined && m[k] !== null;
+    if (!present('verify') && !present('changeCode') && !present('commit')) throw valueRequired('verify, changeCode or commit');
+    // Checked before the first step writes anything.
+    if (present('changeCode')) {
+      const change = objectBody(m.changeCode, 'ChangeTransactionCodeModel');
+      if (typeof change.newCode !== 'string' || change.newCode === '') throw valueRequired('changeCode.newCode');
+    }
+    if (present('commit') && typeof objectBody(m.commit, 'CommitTransactionModel').commit !== 'boolean') throw valueRequired('commit.commit');
+    let path = p;
+    let answer = present('verify') ? await this.verify(path, m.verify, q, caller, request) : undefined;
+    if (present('changeCode')) {
+      answer = await this.changeCode(path, m.changeCode, q, caller, request);
+      path = { ...p, transactionCode: encodeAvataxCode(String(answer.code)) };
+      // The document under its new code is verified too (the checks pass again: same figures).
+      if (present('verify')) answer = await this.verify(path, m.verify, q, caller, request);
+    }
+    if (present('commit')) answer = await this.commit(path, m.commit, q, caller, request);
+    return answer;
+  }
+
   @Post(`${DOC}/changecode`)
+  @HttpCode(200)
   @ApiOperation({
     summary:
       'Rename an uncommitted (saved or posted) transaction: it answers under the new code only, the old code is free; a committed one is changed by adjusting it (400 TransactionIsCommitted)',
   })
-  @ApiV2Transaction(201)
+  @ApiV2Transaction()
   async changeCode(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.find(caller, p, q.documentType);
     const m = objectBody(body, 'ChangeTransactionCodeModel');
@@ -338,20 +404,44 @@ export class AvataxV2TransactionsController {
 
   @Get(DOC)
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses)' })
-  @ApiV2Transaction(200)
+  @ApiOperation({ summary: 'A transaction by code (?documentType=, $include=Lines,Details,Summary,Addresses); ?documentType=SalesOrder (any *Order) answers a kept order (status Temporary)' })
+  @ApiV2Transaction()
   async get(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const view = await this.find(caller, p, q.documentType);
+    return this.getOne(caller, p, q.documentType, q.$include);
+  }
+
+  @Get('transactions/:id')
+  @AllowRoles(READ_ACCOUNT)
+  @ApiOperation({ summary: 'A transaction by its numeric id (getTransactionById; the `id` of every TransactionModel), $include=Lines,Details,Summary,Addresses' })
+  @ApiParam({ name: 'id', description: 'The document\'s id: the log position of its first event, stable for the document\'s life', example: 1042 })
+  @ApiV2Transaction()
+  @ApiErrors(501) // another AvaTax operation under /transactions (multidocument, …) that this server does not serve
+  async getById(@Param('id') id: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
+    if (!/^\d{1,15}$/.test(id)) {
+      // GET transactions/multidocument and the like are other AvaTax operations, not an id.
+      const [operation] = operationsAt(request.url);
+      if (operation && operation.operation !== 'getTransactionById') throw unsupportedOperation('GET', request.url.split('?')[0]);
+      throw invalidValue('id', `A transaction id is a number; "${id}" is not.`);
+    }
+    const view = await this.readStore.getTransactionByNumericId(caller.accountId, Number(id));
+    if (!view) throw new ApiError(404, 'EntityNotFoundError', `No transaction with id ${id} in this account.`, 'id');
     return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
   }
 
   @Get(`${DOC}/types/:documentType`)
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'A transaction by code and document type' })
-  @ApiV2Transaction(200)
+  @ApiOperation({ summary: 'A transaction by code and document type ($include as above; an *Order type answers a kept order)' })
+  @ApiV2Transaction()
   async getByType(@Param() p: Record<string, string>, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller) {
-    const view = await this.find(caller, p, p.documentType);
-    return this.present(view, parseInclude(q.$include, { ...INCLUDE_NONE, lines: true }));
+    return this.getOne(caller, p, p.documentType, q.$include);
+  }
+
+  /** A document by code (a kept order when the type asked for is an `*Order`), lines included unless $include says otherwise. */
+  private async getOne(caller: Caller, p: Record<string, string>, documentType: string | undefined, include: string | undefined) {
+    const inc = parseInclude(include, { ...INCLUDE_NONE, lines: true });
+    const wanted = documentType === undefined || documentType === '' ? undefined : enumValue(DOCUMENT_TYPES, documentType, 'documentType');
+    if (wanted && isOrderType(wanted)) return this.presentOrder(await this.findOrder(caller, p, wanted), inc);
+    return this.present(await this.find(caller, p, documentType), inc);
   }
 
   @Get(`${DOC}/audit`)
@@ -388,9 +478,11 @@ export class AvataxV2TransactionsController {
 
   @Get('companies/:companyCode/transactions')
   @AllowRoles(READ_ACCOUNT)
-  @ApiOperation({ summary: 'List a company\'s transactions: $filter (status, type, locked, date between …), $top, $skip, $orderBy, $include; warnings=true|false (extension: coverage messages on the current version)' })
+  @ApiOperation({
+    summary: `List a company's transactions: $filter (${TRANSACTION_FILTER_FIELDS.join(', ')}; eq ne gt ge lt le, between, joined by and), $orderBy, $top (≤ ${MAX_TOP}), $skip, $include; warnings=true|false (extension: coverage messages on the current version). Filtered and ordered by the read store.`,
+  })
+  @ApiV2TransactionList()
   @ApiQuery({ name: 'warnings', required: false, enum: ['true', 'false'], description: 'Extension to AvaTax: true lists only transactions whose current version carries coverage messages; false only those without' })
-  @ApiAnswers(200, TRANSACTION_LIST, 'A page of the company\'s transactions', [404])
   async list(
     @Param('companyCode') rawCompany: string,
     @Query(SingleQueryValues) q: Record<string, string>,
@@ -406,36 +498,29 @@ export class AvataxV2TransactionsController {
     const skip = q.$skip === undefined || q.$skip === '' ? 0 : Number(q.$skip);
     if (!Number.isInteger(top) || top < 0 || top > MAX_TOP) throw v2Error(400, 'QueryParameterOutOfRange', `$top must be an integer from 0 to ${MAX_TOP}.`, '$top');
     if (!Number.isInteger(skip) || skip < 0) throw v2Error(400, 'QueryParameterOutOfRange', '$skip must be a non-negative integer.', '$skip');
-    const predicate = parseFilter(q.$filter, FILTER_FIELDS);
-    const order = parseOrderBy(q.$orderBy, FILTER_FIELDS);
     const include = parseInclude(q.$include, INCLUDE_NONE);
     // Extension (not AvaTax): warnings=true / false, documents whose current version has coverage messages / none.
     const warnings = booleanQuery(q.warnings, 'warnings', 'InvalidParameterValue');
+    const query = transactionListQuery(companyCode, q, { skip, top, warnings });
     const companyId = await this.companyIdOf(caller.accountId, companyCode);
-    // Documents are read one at a time (the event loop free in between); only their v2 models are kept,
-    // to count and order them. A page stops after $top models or before it would pass MAX_PAGE_LINES lines.
-    const all: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
-    for await (const view of transactionsInOrder(this.queries, caller.accountId, { companyCode, warnings })) {
-      const model = presentStoredV2(view, include, companyId);
-      if (predicate(model)) all.push({ model, lines: include.lines ? view.document.lines.length : 0 });
-      await eventLoopTurn();
-    }
-    if (order) all.sort((x, y) => order(x.model, y.model));
-    const page: typeof all = [];
+    // Filtered, ordered and paged by the read store; a page also stops before it would pass MAX_PAGE_LINES lines.
+    const { total, rows } = await this.readStore.queryTransactions(caller.accountId, query);
+    const page: { model: ReturnType<typeof presentStoredV2>; lines: number }[] = [];
     let lines = 0;
-    for (const item of all.slice(skip, top === 0 ? skip : skip + top)) {
-      if (page.length > 0 && lines + item.lines > MAX_PAGE_LINES) break;
-      page.push(item);
-      lines += item.lines;
+    for (const view of rows) {
+      const count = include.lines ? view.document.lines.length : 0;
+      if (page.length > 0 && lines + count > MAX_PAGE_LINES) break;
+      page.push({ model: presentStoredV2(view, include, companyId), lines: count });
+      lines += count;
     }
     const values: string[] = [];
     for (const item of page) values.push(await toJson(item.model));
     let nextLink: string | undefined;
-    if (top > 0 && skip + page.length < all.length) {
+    if (top > 0 && skip + page.length < total) {
       const params = new URLSearchParams({ ...q, $top: String(top), $skip: String(skip + page.length) });
       nextLink = `${request.url.split('?')[0]}?${params.toString()}`;
     }
-    return sendJson(reply, `{"@recordsetCount":${all.length},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
+    return sendJson(reply, `{"@recordsetCount":${total},"value":[${values.join(',')}]${nextLink ? `,"@nextLink":${JSON.stringify(nextLink)}` : ''}}`, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -451,21 +536,11 @@ export class AvataxV2TransactionsController {
   ) {
     const inc = parseInclude(include, INCLUDE_ALL);
     if (isOrderType(create.documentType)) {
-      const result: CalculationResult = await asLedger('create', () => this.commands.execute(new CalculateV2DocumentCommand(caller.accountId, create.document, strict)));
-      return presentV2Transaction(
-        result.document,
-        {
-          documentType: create.documentType,
-          code: create.code,
-          status: { status: 'Temporary', reconciled: false, locked: false },
-          version: 1,
-          modifiedDate: new Date().toISOString(),
-          taxDate: result.taxDate,
-          id: 0,
-          companyId: await this.companyIdOf(caller.accountId, create.companyCode),
-        },
-        inc,
-      );
+      // Kept as a TNG calculation under its code (a new version each time): listed by GET /calculations and
+      // turned into a transaction by POST /calculations/…/transactions.
+      const orderKey: CalculationKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
+      const { view } = await asLedger('create', () => this.commands.execute(new RecordV2OrderCommand(orderKey, create.document, eventMetadata(request, caller), strict)));
+      return this.presentOrder(view, inc);
     }
     const key: TransactionKey = { accountId: caller.accountId, companyCode: create.companyCode, transactionType: create.transactionType, documentCode: create.code };
     const avatax: AvataxVersionInfo = { documentType: create.documentType, request: create.request, ...adjustment };
@@ -500,6 +575,53 @@ export class AvataxV2TransactionsController {
     return companies.length === 1 ? companies[0].companyCode : undefined;
   }
 
+  /** The transaction a lines/add or lines/delete body names (companyCode, transactionCode, documentType). */
+  private lineTarget(caller: Caller, m: Record<string, unknown>): Promise<TransactionView> {
+    if (typeof m.companyCode !== 'string' || m.companyCode === '') throw valueRequired('companyCode');
+    if (typeof m.transactionCode !== 'string' || m.transactionCode === '') throw valueRequired('transactionCode');
+    const documentType = m.documentType === undefined || m.documentType === null ? undefined : enumValue(DOCUMENT_TYPES, m.documentType, 'documentType');
+    return this.findByCodes(caller, m.companyCode, m.transactionCode, documentType);
+  }
+
+  /** The next version of a stored document from an edited document (lines/add, lines/delete), committed as before. */
+  private async newVersion(current: TransactionView, document: TaxDocument, request: Record<string, unknown>, description: string, caller: Caller, http: FastifyRequest, include: string | undefined) {
+    const documentType = documentTypeOf(current);
+    const avatax: AvataxVersionInfo = { documentType, request, adjustmentReason: 'Other', adjustmentDescription: description };
+    const { view } = await asLedger('adjust', () =>
+      this.commands.execute(new RecordV2TransactionCommand(this.keyOf(current), document, 'revise', current.committed !== false, avatax, eventMetadata(http, caller), undefined, undefined, { ifMatch: [current.versionId] })),
+    );
+    return this.present(view, parseInclude(include, INCLUDE_ALL));
+  }
+
+  /** A kept `*Order` (a calculation) as a v2 model: status Temporary, its document type from the document. */
+  private async presentOrder(view: CalculationView, include: Include) {
+    return presentV2Transaction(
+      view.document,
+      {
+        documentType: (view.documentType ?? 'SalesOrder') as DocumentType,
+        code: view.documentCode,
+        status: { status: 'Temporary', reconciled: false, locked: false },
+        version: view.version,
+        modifiedDate: view.modifiedAt,
+        taxDate: view.taxDate,
+        id: view.numericId,
+        companyId: await this.companyIdOf(view.accountId, view.companyCode),
+      },
+      include,
+    );
+  }
+
+  /** A kept `*Order` of the given type by its code, or 404. */
+  private async findOrder(caller: Caller, p: Record<string, string>, documentType: DocumentType): Promise<CalculationView> {
+    const companyCode = decodeAvataxCode(p.companyCode);
+    const code = decodeAvataxCode(p.transactionCode);
+    const view: CalculationView | null = await this.queries.execute(
+      new GetCalculationQuery({ accountId: caller.accountId, companyCode, transactionType: tngTransactionType(documentType), documentCode: code }),
+    );
+    if (view && view.documentType === documentType) return view;
+    throw new ApiError(404, 'EntityNotFoundError', `No transaction with code "${code}" and type ${documentType} in company "${companyCode}".`, 'transactionCode');
+  }
+
   /** The v2 model of a stored document, with its company's numeric id. */
   private async present(view: TransactionView, include: Include) {
     return presentStoredV2(view, include, await this.companyIdOf(view.accountId, view.companyCode));
@@ -514,9 +636,12 @@ export class AvataxV2TransactionsController {
   }
 
   /** The document a v2 path names: codes unescaped, documentType narrowing Sale/Purchase/Transfer. */
-  private async find(caller: Caller, p: Record<string, string>, documentType: string | undefined): Promise<TransactionView> {
-    const companyCode = decodeAvataxCode(p.companyCode);
-    const code = decodeAvataxCode(p.transactionCode);
+  private find(caller: Caller, p: Record<string, string>, documentType: string | undefined): Promise<TransactionView> {
+    return this.findByCodes(caller, decodeAvataxCode(p.companyCode), decodeAvataxCode(p.transactionCode), documentType);
+  }
+
+  /** The document of these codes (as they are: a body's codes carry no path escapes). */
+  private async findByCodes(caller: Caller, companyCode: string, code: string, documentType: string | undefined): Promise<TransactionView> {
     const wanted = documentType === undefined || documentType === '' ? undefined : enumValue(DOCUMENT_TYPES, documentType, 'documentType');
     const types = wanted ? [tngTransactionType(wanted)] : TRANSACTION_TYPES;
     for (const transactionType of types) {

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AccountAuthGuard } from '../auth/account-auth.guard';
 import { AllowRoles, READ_ACCOUNT } from '../auth/roles';
 import { ApiError } from '../common/api-error';
-import { operationsAt } from './unsupported-operations';
+import { unsupportedOperation } from './unsupported-operations';
 
 /** Fastify's default maxParamLength: a longer path parameter matches no route. */
 const MAX_PARAM_LENGTH = 100;
@@ -30,15 +30,6 @@ export class AvataxV2UnsupportedController {
     if (long >= 0) {
       throw new ApiError(400, 'StringLengthError', `A path value is longer than ${MAX_PARAM_LENGTH} characters (codes are at most 50).`, `path segment ${long}`);
     }
-    const candidates = operationsAt(path);
-    const operation = candidates.find((o) => o.method === method);
-    if (operation) {
-      throw new ApiError(501, 'NotImplemented', `The AvaTax operation ${operation.operation} (${operation.method} ${operation.path}) is not served by tax-ledger; docs/avatax-v2.md lists the routes it serves.`, operation.operation);
-    }
-    if (candidates.length > 0) {
-      const allowed = [...new Set(candidates.map((o) => `${o.method} (${o.operation})`))].join(', ');
-      throw new ApiError(405, 'NotFound', `${method} is not an AvaTax operation on ${path}; this path takes ${allowed}.`, 'method', [], { Allow: [...new Set(candidates.map((o) => o.method))].join(', ') });
-    }
-    throw new ApiError(404, 'NotFound', `${method} ${path} is not an AvaTax REST v2 operation.`, 'path');
+    throw unsupportedOperation(method, path);
   }
 }

@@ -7,6 +7,7 @@ import {
   type TransactionKey,
   type TransactionView,
 } from '@tax-ledger/transactions';
+import type { CalculationKey, CalculationView } from '@tax-ledger/calculations';
 import type { EventMetadata } from '@tax-ledger/platform';
 import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { CalculationResult, TaxDocument } from '@tax-ledger/tax-engine';
@@ -16,9 +17,17 @@ import { type CalculatedVersion, RecordDocumentVersion } from '../document-write
 import { type CommandOptions, TaxTransactionRepository } from '../document-write/tax-transaction.repository';
 import { withCustomerTaxId } from './customer-tax-id';
 
-/** Calculate a v2 document with the same engine and company setup as TNG (never stored: *Order types). */
-export class CalculateV2DocumentCommand {
-  constructor(readonly accountId: string, readonly document: TaxDocument, readonly strict?: boolean) {}
+/**
+ * Keep a v2 `*Order` document (SalesOrder, ReturnOrder, PurchaseOrder, …) as a TNG calculation under its
+ * code: a new version of that calculation each time (docs/avatax-v2.md "Orders").
+ */
+export class RecordV2OrderCommand {
+  constructor(
+    readonly key: CalculationKey,
+    readonly document: TaxDocument,
+    readonly metadata: EventMetadata,
+    readonly strict?: boolean,
+  ) {}
 }
 
 /** Record a v2 document (create, createoradjust, adjust, refund) as a TaxTransaction version. */
@@ -34,6 +43,8 @@ export class RecordV2TransactionCommand {
     readonly calculation?: { result: CalculationResult; duration: number },
     /** The request's `?strict` (see company-setup/coverage-policy.ts). */
     readonly strict?: boolean,
+    /** If-Match: lines/add and lines/delete edit the version they read. */
+    readonly options: CommandOptions = {},
   ) {}
 }
 
@@ -60,15 +71,16 @@ async function calculate(versions: RecordDocumentVersion, readStore: ReadStore, 
   return versions.calculate(document, company, { strict, latLong: false });
 }
 
-@CommandHandler(CalculateV2DocumentCommand)
-export class CalculateV2DocumentHandler implements ICommandHandler<CalculateV2DocumentCommand, CalculationResult> {
+@CommandHandler(RecordV2OrderCommand)
+export class RecordV2OrderHandler implements ICommandHandler<RecordV2OrderCommand, { view: CalculationView; created: boolean }> {
   constructor(
     private readonly versions: RecordDocumentVersion,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  async execute({ accountId, document, strict }: CalculateV2DocumentCommand) {
-    return (await calculate(this.versions, this.readStore, accountId, document, strict)).calculation;
+  async execute({ key, document, metadata, strict }: RecordV2OrderCommand) {
+    const version = await calculate(this.versions, this.readStore, key.accountId, document, strict);
+    return this.versions.recordCalculation(key, version, metadata);
   }
 }
 
@@ -79,12 +91,12 @@ export class RecordV2TransactionHandler implements ICommandHandler<RecordV2Trans
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict }: RecordV2TransactionCommand) {
+  async execute({ key, document, intent, committed, avatax, metadata, calculation: given, strict, options }: RecordV2TransactionCommand) {
     const version = given
       ? { calculation: given.result, calculationDuration: given.duration }
       : await calculate(this.versions, this.readStore, key.accountId, document, strict);
     // Saved (uncommitted) documents stay outside periods; a committed one may not land in a closed period.
-    return this.versions.recordTransaction(key, version, metadata, { intent, committed, avatax });
+    return this.versions.recordTransaction(key, version, metadata, { intent, committed, avatax, options });
   }
 }
 
@@ -104,4 +116,4 @@ export class ChangeV2TransactionHandler implements ICommandHandler<ChangeV2Trans
   }
 }
 
-export const AVATAX_V2_COMMAND_HANDLERS = [CalculateV2DocumentHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];
+export const AVATAX_V2_COMMAND_HANDLERS = [RecordV2OrderHandler, RecordV2TransactionHandler, ChangeV2TransactionHandler];

@@ -52,10 +52,18 @@ const OPS: Record<string, (c: number) => boolean> = {
   le: (c) => c <= 0,
 };
 
-export function parseFilter(text: string | undefined, knownFields: readonly string[]): Predicate {
-  if (text === undefined || text.trim() === '') return () => true;
+/** One clause of a `$filter`: a known field (as the client spelt it), an operator, a literal. */
+export interface FilterClause {
+  name: string;
+  op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+  value: string | number | boolean;
+}
+
+/** The clauses of a `$filter` (all must hold); `between a and b` becomes `ge a` and `le b`. */
+export function parseClauses(text: string | undefined, knownFields: readonly string[]): FilterClause[] {
+  if (text === undefined || text.trim() === '') return [];
   const t = tokens(text);
-  const clauses: Predicate[] = [];
+  const clauses: FilterClause[] = [];
   let i = 0;
   while (i < t.length) {
     const name = t[i++];
@@ -65,10 +73,9 @@ export function parseFilter(text: string | undefined, knownFields: readonly stri
       const low = literal(t[i++]);
       if ((t[i++] ?? '').toLowerCase() !== 'and') throw malformed(`"${name} between" needs "and" between its two values.`);
       const high = literal(t[i++]);
-      clauses.push((m) => compare(field(m, name), low) >= 0 && compare(field(m, name), high) <= 0);
+      clauses.push({ name, op: 'ge', value: low }, { name, op: 'le', value: high });
     } else if (OPS[op]) {
-      const value = literal(t[i++]);
-      clauses.push((m) => OPS[op](compare(field(m, name), value)));
+      clauses.push({ name, op: op as FilterClause['op'], value: literal(t[i++]) });
     } else {
       throw malformed(`Unsupported operator "${op}" in $filter; use eq, ne, gt, ge, lt, le or between.`);
     }
@@ -78,23 +85,35 @@ export function parseFilter(text: string | undefined, knownFields: readonly stri
       if (i >= t.length) throw malformed('$filter ends with "and".');
     }
   }
-  return (m) => clauses.every((c) => c(m));
+  return clauses;
 }
 
-/** `$orderBy`: "field [asc|desc], …" as a comparator. */
-export function parseOrderBy(text: string | undefined, knownFields: readonly string[]): ((a: Record<string, unknown>, b: Record<string, unknown>) => number) | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const keys = text.split(',').map((part) => {
+/** A `$filter` as a predicate over models held in memory (certificates, companies, tax codes). */
+export function parseFilter(text: string | undefined, knownFields: readonly string[]): Predicate {
+  const clauses = parseClauses(text, knownFields);
+  return (m) => clauses.every((c) => OPS[c.op](compare(field(m, c.name), c.value)));
+}
+
+/** The `$orderBy` keys: "field [asc|desc], …", fields as the caller spelt them. */
+export function parseOrderKeys(text: string | undefined, knownFields: readonly string[]): { name: string; descending: boolean }[] {
+  if (text === undefined || text.trim() === '') return [];
+  return text.split(',').map((part) => {
     const [name, direction = 'asc', extra] = part.trim().split(/\s+/);
     if (extra !== undefined || !/^(asc|desc)$/i.test(direction) || !knownFields.some((f) => f.toLowerCase() === name.toLowerCase())) {
       throw new ApiError(400, 'InvalidParameterValue', `Cannot order by "${part.trim()}"; use a field (${knownFields.join(', ')}) and asc or desc.`, '$orderBy');
     }
-    return { name, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
+    return { name, descending: direction.toLowerCase() === 'desc' };
   });
+}
+
+/** `$orderBy`: "field [asc|desc], …" as a comparator. */
+export function parseOrderBy(text: string | undefined, knownFields: readonly string[]): ((a: Record<string, unknown>, b: Record<string, unknown>) => number) | undefined {
+  const keys = parseOrderKeys(text, knownFields);
+  if (keys.length === 0) return undefined;
   return (a, b) => {
     for (const k of keys) {
       const c = compare(field(a, k.name), field(b, k.name) as string | number | boolean);
-      if (c !== 0) return Math.sign(c) * k.sign;
+      if (c !== 0) return Math.sign(c) * (k.descending ? -1 : 1);
     }
     return 0;
   };

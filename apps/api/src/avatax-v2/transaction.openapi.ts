@@ -89,7 +89,7 @@ export const TRANSACTION_MODEL = answerSchema(
   'TransactionModel',
   object(
     {
-      id: int('A stable number for the document'),
+      id: int('The document\'s numeric id (GET /api/v2/transactions/{id}): the log position of its first event, stable across versions and rebuilds'),
       code: str(),
       companyId: int(),
       date: date(),
@@ -146,8 +146,11 @@ const REFUSED =
   'or a refusal in AvaTax\'s words (DocumentCodeConflict, CannotModifyLockedTransaction, …). Nothing was written';
 
 /** A v2 route answering a TransactionModel (and AvaTax's refusals, 400; a missing document, 404). */
-export const ApiV2Transaction = (status: number | number[], description = 'TransactionModel; `messages` when content did not cover everything') =>
+export const ApiV2Transaction = (status: number | number[] = 200, description = 'TransactionModel; `messages` when content did not cover everything') =>
   applyDecorators(ApiAnswers(status, TRANSACTION_MODEL, description, [404, 409]), ApiResponse({ status: 400, description: REFUSED }));
 
 /** Routes that calculate: as `ApiV2Transaction`, strict coverage included. */
 export const ApiV2Calculated = (status: number | number[]) => ApiV2Transaction(status);
+
+/** The v2 transaction list (FetchResult<TransactionModel>): `$filter`, `$orderBy`, `$top`, `$skip` are refused with 400 when malformed. */
+export const ApiV2TransactionList = () => ApiAnswers(200, TRANSACTION_LIST, 'A page of the company\'s transactions', [404]);

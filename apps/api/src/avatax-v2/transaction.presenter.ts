@@ -1,5 +1,4 @@
-import type { TransactionState } from '@tax-ledger/ledger';
-import type { TransactionView } from '@tax-ledger/transactions';
+import { type TransactionView, type V2DocumentStatus, v2DocumentType, v2Status as ledgerV2Status } from '@tax-ledger/transactions';
 import {
   type CalculatedTaxDocument,
   type LocationContent,
@@ -12,20 +11,9 @@ import Decimal from 'decimal.js';
 import { createHash } from 'node:crypto';
 import { type DocumentType, isReturnType } from './avatax-codes';
 
-export type DocumentStatus = 'Temporary' | 'Saved' | 'Posted' | 'Committed' | 'Cancelled';
-
-/**
- * v2 status is a view of the ledger (docs/avatax-v2.md "Status"). Saved = Recorded and uncommitted,
- * Posted = Recorded, uncommitted and verified, Committed = Recorded and committed (or Reconciled:
- * reconciled true), Cancelled = Voided, locked = Filed / FiledByAvalara.
- */
-export function v2Status(view: { state: TransactionState; committed?: boolean; verified?: boolean }): { status: DocumentStatus; reconciled: boolean; locked: boolean } {
-  const locked = view.state === 'Filed' || view.state === 'FiledByAvalara';
-  const reconciled = view.state === 'Reconciled' || locked;
-  if (view.state === 'Voided') return { status: 'Cancelled', reconciled: false, locked: false };
-  if (view.state === 'Recorded' && view.committed === false) return { status: view.verified ? 'Posted' : 'Saved', reconciled: false, locked: false };
-  return { status: 'Committed', reconciled, locked };
-}
+export type DocumentStatus = V2DocumentStatus;
+/** v2 status is a view of the ledger (docs/avatax-v2.md "Status"); the read stores filter on the same. */
+export const v2Status = ledgerV2Status;
 
 /** What $include asks for. Lines, Details (implies Lines), Summary, Addresses, SummaryOnly, LinesOnly. */
 export interface Include {
@@ -237,7 +225,7 @@ export function v2Messages(doc: CalculatedTaxDocument) {
 
 /** A stored document as v2 TransactionModel. */
 export function presentStoredV2(view: TransactionView, include: Include, companyId?: number) {
-  const documentType = (view.avatax?.documentType ?? (view.transactionType === 'Purchase' ? 'PurchaseInvoice' : view.transactionType === 'Transfer' ? 'InventoryTransferInvoice' : 'SalesInvoice')) as DocumentType;
+  const documentType = v2DocumentType(view) as DocumentType;
   return presentV2Transaction(
     view.document,
     {
@@ -249,7 +237,7 @@ export function presentStoredV2(view: TransactionView, include: Include, company
       adjustmentReason: view.avatax?.adjustmentReason,
       adjustmentDescription: view.avatax?.adjustmentDescription,
       companyId,
-      id: numericId(view.id),
+      id: view.numericId,
     },
     include,
   );

@@ -1,3 +1,4 @@
+import { ApiError } from '../common/api-error';
 import OPERATIONS from './avatax-operations.json';
 
 /** One AvaTax REST v2 operation of the SDK (scripts/avatax-operations.cjs writes the table). */
@@ -22,4 +23,21 @@ export function operationsAt(path: string): AvataxOperation[] {
   return TABLE.filter((o) => matches(o.segments, segments))
     .sort((a, b) => staticSegments(b.segments) - staticSegments(a.segments))
     .map(({ operation, method, path: p }) => ({ operation, method, path: p }));
+}
+
+/**
+ * The answer to a request no route serves: 501 `NotImplemented` naming the AvaTax operation it is; 405
+ * when the path is an operation with another method; 404 `NotFound` when AvaTax has no such operation.
+ */
+export function unsupportedOperation(method: string, path: string): ApiError {
+  const candidates = operationsAt(path);
+  const operation = candidates.find((o) => o.method === method);
+  if (operation) {
+    return new ApiError(501, 'NotImplemented', `The AvaTax operation ${operation.operation} (${operation.method} ${operation.path}) is not served by tax-ledger; docs/avatax-v2.md lists the routes it serves.`, operation.operation);
+  }
+  if (candidates.length > 0) {
+    const allowed = [...new Set(candidates.map((o) => `${o.method} (${o.operation})`))].join(', ');
+    return new ApiError(405, 'NotFound', `${method} is not an AvaTax operation on ${path}; this path takes ${allowed}.`, 'method', [], { Allow: [...new Set(candidates.map((o) => o.method))].join(', ') });
+  }
+  return new ApiError(404, 'NotFound', `${method} ${path} is not an AvaTax REST v2 operation.`, 'path');
 }

@@ -4,6 +4,8 @@ import type {
   IdempotencyRecord,
   TransactionKey,
   TransactionListFilter,
+  TransactionQuery,
+  TransactionQueryResult,
   TransactionVersionView,
   TransactionView,
 } from '@tax-ledger/transactions';
@@ -380,6 +382,14 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
 
   listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
     return this.transactions.list(accountId, filter);
+  }
+
+  getTransactionByNumericId(accountId: string, numericId: number): Promise<TransactionView | null> {
+    return this.transactions.byNumericId(accountId, numericId);
+  }
+
+  queryTransactions(accountId: string, query: TransactionQuery): Promise<TransactionQueryResult> {
+    return this.transactions.query(accountId, query);
   }
 
   listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]> {

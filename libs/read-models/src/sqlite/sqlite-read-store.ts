@@ -12,6 +12,8 @@ import type {
   IdempotencyRecord,
   TransactionKey,
   TransactionListFilter,
+  TransactionQuery,
+  TransactionQueryResult,
   TransactionVersionView,
   TransactionView,
 } from '@tax-ledger/transactions';
@@ -303,6 +305,14 @@ export class SqliteReadStore implements ReadStore {
 
   async listTransactions(accountId: string, filter: TransactionListFilter): Promise<TransactionView[]> {
     return this.transactions.list(accountId, filter);
+  }
+
+  async getTransactionByNumericId(accountId: string, numericId: number): Promise<TransactionView | null> {
+    return this.transactions.byNumericId(accountId, numericId);
+  }
+
+  async queryTransactions(accountId: string, query: TransactionQuery): Promise<TransactionQueryResult> {
+    return this.transactions.query(accountId, query);
   }
 
   async listTransactionVersions(key: TransactionKey): Promise<TransactionVersionView[]> {

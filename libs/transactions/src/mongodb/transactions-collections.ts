@@ -16,12 +16,13 @@ import type { TransactionKey } from '../transaction-key';
 import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, TransactionView } from '../transaction-views';
 import { isTransactionEvent, isTransactionRenamed, projectTransaction, projectTransactionVersion } from '../transactions.projection';
 import { projectIdempotencyRecord } from '../idempotency.projection';
+import { type QueryFields, queryFieldsOf, type TransactionQuery, type TransactionQueryResult } from '../transaction-query';
 
 /**
  * `transactions` document: the view, keyed by stream name, plus the day used by date filters and
  * `warnings` (the latest version carries coverage messages), the indexed flag of the `warnings` filter.
  */
-type TransactionDoc = TransactionView & { _id: string; transactionDay: string; warnings: boolean };
+type TransactionDoc = TransactionView & { _id: string; transactionDay: string; warnings: boolean; q: QueryFields };
 type VersionDoc = TransactionVersionView & { _id: string };
 type IdempotencyDoc = IdempotencyRecord & { _id: string };
 
@@ -33,15 +34,18 @@ const keyFilter = (key: TransactionKey) => ({
 });
 
 /** Every internal field is dropped on the way out. */
-const HIDE_TRANSACTION = { _id: 0, transactionDay: 0, warnings: 0 } as const;
+const HIDE_TRANSACTION = { _id: 0, transactionDay: 0, warnings: 0, q: 0 } as const;
 
 function toTransactionView(doc: TransactionDoc): TransactionView {
-  const { _id, transactionDay, warnings, ...view } = doc;
+  const { _id, transactionDay, warnings, q, ...view } = doc;
   void _id;
   void transactionDay;
   void warnings;
+  void q;
   return view;
 }
+
+const MONGO_OPS = { eq: '$eq', ne: '$ne', gt: '$gt', ge: '$gte', lt: '$lt', le: '$lte' } as const;
 
 /**
  * The transaction read models of the distributed store: `transactions` (revision-guarded replace),
@@ -75,6 +79,9 @@ export class MongoTransactionsCollections {
         { key: { accountId: 1, companyCode: 1, transactionDay: 1 }, name: 'account_company_day' },
         { key: { accountId: 1, companyCode: 1, state: 1, documentCode: 1 }, name: 'account_company_state_code' },
         { key: { accountId: 1, companyCode: 1, warnings: 1, documentCode: 1 }, name: 'account_company_warnings_code' },
+        { key: { accountId: 1, numericId: 1 }, name: 'account_numeric_id' },
+        { key: { accountId: 1, companyCode: 1, 'q.status': 1, documentCode: 1, transactionType: 1 }, name: 'account_company_status_code' },
+        { key: { accountId: 1, companyCode: 1, 'q.customerCode': 1, documentCode: 1, transactionType: 1 }, name: 'account_company_customer_code' },
       ]),
       this.versions.createIndexes([
         { key: { accountId: 1, companyCode: 1, transactionType: 1, documentCode: 1, version: 1 }, name: 'account_key_version', unique: true },
@@ -102,7 +109,7 @@ export class MongoTransactionsCollections {
     const views = new Map([...stored].map(([id, doc]) => [id, toTransactionView(doc)]));
     // A renamed document (REST v2 changecode) leaves its code: its document is removed.
     const { changed, removed } = foldDocumentsWithRemovals(views, documentEvents, refOf, projectTransaction);
-    const docs = [...changed.values()].map((next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined }));
+    const docs = [...changed.values()].map((next) => ({ _id: next.id, ...next, transactionDay: day(next.transactionDate), warnings: next.coverage !== undefined, q: queryFieldsOf(next) }));
     await replaceDocuments(this.transactions, docs, session);
     await deleteDocuments(this.transactions, removed, session);
     // Versions in event order: inserted if absent, and a rename removes the versions it renamed away.
@@ -141,6 +148,35 @@ export class MongoTransactionsCollections {
       .sort({ documentCode: 1, transactionType: 1 })
       .limit(Math.floor(filter.limit))
       .toArray();
+  }
+
+  byNumericId(accountId: string, numericId: number): Promise<TransactionView | null> {
+    return this.transactions.findOne<TransactionView>({ accountId, numericId }, { projection: HIDE_TRANSACTION, maxTimeMS: MONGO_READ_MAX_TIME_MS });
+  }
+
+  /** REST v2 list: the same conditions, order and page as the SQLite table (transaction-query.ts), on the `q` fields. */
+  async query(accountId: string, query: TransactionQuery): Promise<TransactionQueryResult> {
+    const filter: Record<string, unknown> = { accountId, companyCode: query.companyCode };
+    const conditions = query.where.map((c) => ({ [`q.${c.field}`]: { [MONGO_OPS[c.op]]: c.value } }));
+    if (conditions.length > 0) filter.$and = conditions;
+    if (query.warnings !== undefined) filter.warnings = query.warnings;
+    const sort: Record<string, 1 | -1> = {};
+    for (const o of query.orderBy) sort[`q.${o.field}`] = o.descending ? -1 : 1;
+    sort.documentCode ??= 1;
+    sort.transactionType = 1;
+    const options = { maxTimeMS: MONGO_READ_MAX_TIME_MS };
+    const [total, rows] = await Promise.all([
+      this.transactions.countDocuments(filter as Filter<TransactionDoc>, options),
+      query.top > 0
+        ? this.transactions
+            .find<TransactionView>(filter as Filter<TransactionDoc>, { projection: HIDE_TRANSACTION, ...options })
+            .sort(sort)
+            .skip(Math.floor(query.skip))
+            .limit(Math.floor(query.top))
+            .toArray()
+        : Promise.resolve([]),
+    ]);
+    return { total, rows };
   }
 
   listVersions(key: TransactionKey): Promise<TransactionVersionView[]> {

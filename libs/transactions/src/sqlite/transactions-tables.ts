@@ -13,6 +13,7 @@ import type { IdempotencyRecord, TransactionListFilter, TransactionVersionView, 
 import { isTransactionEvent, isTransactionRenamed, projectTransaction, projectTransactionVersion } from '../transactions.projection';
 import { projectIdempotencyRecord, sameIdempotentCommand } from '../idempotency.projection';
 import { IdempotencyKeyConflict } from '../idempotency-key-conflict';
+import { queryFieldsOf, type TransactionQuery, type TransactionQueryField, type TransactionQueryResult } from '../transaction-query';
 
 /** Read models `transactions`, `transaction_versions` and `idempotency_keys` of the embedded store. */
 const SCHEMA = `
@@ -28,11 +29,33 @@ CREATE TABLE IF NOT EXISTS transactions (
   stream_revision  INTEGER NOT NULL,
   document_revision INTEGER NOT NULL,
   warnings         INTEGER NOT NULL DEFAULT 0,
+  numeric_id       INTEGER NOT NULL,
+  v2_type          TEXT    NOT NULL,
+  v2_status        TEXT    NOT NULL,
+  locked           INTEGER NOT NULL,
+  reconciled       INTEGER NOT NULL,
+  tax_date         TEXT    NOT NULL,
+  customer_code    TEXT    NOT NULL,
+  currency_code    TEXT    NOT NULL,
+  total_amount     REAL    NOT NULL,
+  total_tax        REAL    NOT NULL,
+  modified_date    TEXT    NOT NULL,
   view             TEXT    NOT NULL,
   PRIMARY KEY (account_id, company_code, transaction_type, document_code)
 );
-CREATE INDEX IF NOT EXISTS transactions_by_code
-  ON transactions (account_id, company_code, document_code, transaction_type);
+CREATE INDEX IF NOT EXISTS transactions_by_numeric_id ON transactions (account_id, numeric_id);
+-- Status and customer lists: in code order, carrying the date their lists usually add (checked on the index).
+CREATE INDEX IF NOT EXISTS transactions_by_status_code
+  ON transactions (account_id, company_code, v2_status, document_code, transaction_type, transaction_date);
+CREATE INDEX IF NOT EXISTS transactions_by_customer_code
+  ON transactions (account_id, company_code, customer_code, document_code, transaction_type, transaction_date);
+DROP INDEX IF EXISTS transactions_by_code;
+-- By code, carrying every column a REST v2 list compares: a list checks its conditions, counts and pages
+-- on this index alone (no table row, whose view is large, is read until the page is joined).
+CREATE INDEX IF NOT EXISTS transactions_by_code_with_query_fields
+  ON transactions (account_id, company_code, document_code, transaction_type, v2_status, v2_type, locked, reconciled,
+                   customer_code, transaction_date, tax_date, currency_code, total_amount, total_tax, version,
+                   modified_date, numeric_id, warnings);
 DROP INDEX IF EXISTS transactions_by_date;
 CREATE INDEX IF NOT EXISTS transactions_by_date_code
   ON transactions (account_id, company_code, transaction_date, document_code, transaction_type, state);
@@ -90,6 +113,25 @@ const keyParams = (key: TransactionKey): KeyParams => ({
 
 const KEY_WHERE = 'account_id = @accountId AND company_code = @companyCode AND transaction_type = @transactionType AND document_code = @documentCode';
 
+/** The column of each query field (transaction-query.ts). */
+const QUERY_COLUMNS: Record<TransactionQueryField, string> = {
+  id: 'numeric_id',
+  code: 'document_code',
+  type: 'v2_type',
+  status: 'v2_status',
+  locked: 'locked',
+  reconciled: 'reconciled',
+  date: 'transaction_date',
+  taxDate: 'tax_date',
+  customerCode: 'customer_code',
+  currencyCode: 'currency_code',
+  totalAmount: 'total_amount',
+  totalTax: 'total_tax',
+  version: 'version',
+  modifiedDate: 'modified_date',
+};
+const SQL_OPS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
 /** Prefixes the bare column names of a WHERE clause with a table alias. */
 const qualify = (alias: string, where: string) =>
   where.replace(/\b(account_id|company_code|transaction_type|document_code|transaction_date|state|version|warnings)\b(?=\s*(=|>=|<=|IN))/g, `${alias}.$1`);
@@ -110,6 +152,9 @@ export class SqliteTransactionsTables {
   private readonly deleteVersionsStmt: BetterSqlite3.Statement<[KeyParams & { version: number }]>;
   private readonly getIdempotencyStmt: BetterSqlite3.Statement<[string, string], { view: string }>;
   private readonly upsertIdempotencyStmt: BetterSqlite3.Statement<[Record<string, unknown>]>;
+  private readonly byNumericIdStmt: () => BetterSqlite3.Statement<[string, number], RowWithEventData>;
+  /** REST v2 query statements (count and page), one pair per shape of query, prepared on first use. */
+  private readonly queryStmts = new Map<string, { count: BetterSqlite3.Statement; page: BetterSqlite3.Statement }>();
   /** List statements, one per combination of optional filters, prepared on first use. */
   private readonly listStmts = new Map<string, BetterSqlite3.Statement<[ListParams], RowWithEventData>>();
 
@@ -121,14 +166,26 @@ export class SqliteTransactionsTables {
     );
     this.upsertTxnStmt = db.prepare(`
       INSERT INTO transactions (account_id, company_code, transaction_type, document_code, stream_id, state,
-                                transaction_date, version, stream_revision, document_revision, warnings, view)
+                                transaction_date, version, stream_revision, document_revision, warnings,
+                                numeric_id, v2_type, v2_status, locked, reconciled, tax_date, customer_code,
+                                currency_code, total_amount, total_tax, modified_date, view)
       VALUES (@accountId, @companyCode, @transactionType, @documentCode, @streamId, @state,
-              @transactionDate, @version, @streamRevision, @documentRevision, @warnings, @view)
+              @transactionDate, @version, @streamRevision, @documentRevision, @warnings,
+              @numericId, @v2Type, @v2Status, @locked, @reconciled, @taxDate, @customerCode,
+              @currencyCode, @totalAmount, @totalTax, @modifiedDate, @view)
       ON CONFLICT (account_id, company_code, transaction_type, document_code) DO UPDATE SET
         stream_id = excluded.stream_id, state = excluded.state, transaction_date = excluded.transaction_date,
         version = excluded.version, stream_revision = excluded.stream_revision,
-        document_revision = excluded.document_revision, warnings = excluded.warnings, view = excluded.view
+        document_revision = excluded.document_revision, warnings = excluded.warnings,
+        numeric_id = excluded.numeric_id, v2_type = excluded.v2_type, v2_status = excluded.v2_status,
+        locked = excluded.locked, reconciled = excluded.reconciled, tax_date = excluded.tax_date,
+        customer_code = excluded.customer_code, currency_code = excluded.currency_code,
+        total_amount = excluded.total_amount, total_tax = excluded.total_tax,
+        modified_date = excluded.modified_date, view = excluded.view
       WHERE excluded.stream_revision > transactions.stream_revision`);
+    this.byNumericIdStmt = prepareOnFirstUse(() =>
+      db.prepare(`SELECT t.view, e.data FROM transactions t ${joinEventData('t', 'stream_id', 'document_revision')} WHERE t.account_id = ? AND t.numeric_id = ?`),
+    );
     const versions = `SELECT v.view, e.data FROM transaction_versions v ${joinEventData('v', 'stream_id', 'stream_revision')} WHERE ${qualify('v', KEY_WHERE)}`;
     this.listVersionsStmt = prepareOnFirstUse(() => db.prepare(`${versions} ORDER BY v.version`));
     this.getVersionStmt = prepareOnFirstUse(() => db.prepare(`${versions} AND v.version = @version`));
@@ -155,6 +212,7 @@ export class SqliteTransactionsTables {
     const current = row ? (JSON.parse(row.view) as TransactionView) : null;
     const next = projectTransaction(current, event);
     if (next && next !== current) {
+      const q = queryFieldsOf(next);
       this.upsertTxnStmt.run({
         ...params,
         streamId: next.id,
@@ -164,6 +222,17 @@ export class SqliteTransactionsTables {
         streamRevision: next.streamRevision,
         documentRevision: next.documentRevision,
         warnings: next.coverage ? 1 : 0,
+        numericId: q.id,
+        v2Type: q.type,
+        v2Status: q.status,
+        locked: q.locked ? 1 : 0,
+        reconciled: q.reconciled ? 1 : 0,
+        taxDate: q.taxDate,
+        customerCode: q.customerCode,
+        currencyCode: q.currencyCode,
+        totalAmount: q.totalAmount,
+        totalTax: q.totalTax,
+        modifiedDate: q.modifiedDate,
         view: withoutDocument(next),
       });
     }
@@ -220,6 +289,46 @@ export class SqliteTransactionsTables {
     if (filter.states !== undefined) params.states = JSON.stringify(filter.states);
     if (filter.warnings !== undefined) params.warnings = filter.warnings ? 1 : 0;
     return this.listStatement(params).all(params).map((r) => withEventDocument<TransactionView>(r));
+  }
+
+  /** A document by its numeric id (REST v2 `id`) in this account. */
+  byNumericId(accountId: string, numericId: number): TransactionView | null {
+    const row = this.byNumericIdStmt().get(accountId, numericId);
+    return row ? withEventDocument<TransactionView>(row) : null;
+  }
+
+  /**
+   * REST v2 list: conditions, order and page in SQL (transaction-query.ts); the count walks the index of
+   * the most selective condition SQLite finds, the page joins the documents of its rows only.
+   */
+  query(accountId: string, query: TransactionQuery): TransactionQueryResult {
+    const params: Record<string, unknown> = { accountId, companyCode: query.companyCode, top: Math.max(0, Math.floor(query.top)), skip: Math.max(0, Math.floor(query.skip)) };
+    const where = ['account_id = @accountId', 'company_code = @companyCode'];
+    query.where.forEach((c, i) => {
+      where.push(`${QUERY_COLUMNS[c.field]} ${SQL_OPS[c.op]} @p${i}`);
+      params[`p${i}`] = typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value;
+    });
+    if (query.warnings !== undefined) {
+      where.push('warnings = @warnings');
+      params.warnings = query.warnings ? 1 : 0;
+    }
+    const order = [...query.orderBy.map((o) => `${QUERY_COLUMNS[o.field]} ${o.descending ? 'DESC' : 'ASC'}`), 'document_code', 'transaction_type'].join(', ');
+    const shape = `${where.join(' AND ')} ORDER BY ${order}`;
+    let stmts = this.queryStmts.get(shape);
+    if (!stmts) {
+      const tOrder = order.replace(/(^|, )([a-z_0-9]+)/g, '$1t.$2');
+      stmts = {
+        count: this.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE ${where.join(' AND ')}`),
+        page: this.db.prepare(
+          `SELECT t.view, e.data FROM transactions t ${joinEventData('t', 'stream_id', 'document_revision')}
+           WHERE t.rowid IN (SELECT rowid FROM transactions WHERE ${shape} LIMIT @top OFFSET @skip) ORDER BY ${tOrder}`,
+        ),
+      };
+      this.queryStmts.set(shape, stmts);
+    }
+    const total = (stmts.count.get(params) as { n: number }).n;
+    const rows = params.top === 0 ? [] : (stmts.page.all(params) as RowWithEventData[]).map((r) => withEventDocument<TransactionView>(r));
+    return { total, rows };
   }
 
   versions(key: TransactionKey): TransactionVersionView[] {
