@@ -18,7 +18,12 @@ import { ConsoleStatic } from './console/console-static';
 import { AccountAuthGuard } from './auth/account-auth.guard';
 import { CredentialVerifier } from './auth/credential-verifier';
 import { AVATAX_V2_COMMAND_HANDLERS } from './avatax-v2/avatax-v2.commands';
-import { AvataxV2TransactionsController } from './avatax-v2/avatax-v2-transactions.controller';
+import { ChangeV2TransactionController } from './avatax-v2/transactions/change-v2-transaction.controller';
+import { GetV2TransactionController } from './avatax-v2/transactions/get-v2-transaction.controller';
+import { ListV2TransactionsController } from './avatax-v2/transactions/list-v2-transactions.controller';
+import { RecordV2TransactionController } from './avatax-v2/transactions/record-v2-transaction.controller';
+import { RefundV2TransactionController } from './avatax-v2/transactions/refund-v2-transaction.controller';
+import { V2Transactions } from './avatax-v2/transactions/v2-transactions';
 import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
 import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
 import { CompaniesController } from './onboarding/companies/companies.controller';
@@ -88,7 +93,8 @@ export class AppModule {
         RecordCalculationController, CreateTransactionFromCalculationController, GetCalculationController, ListCalculationsController, CalculationHistoryController,
         GetPeriodController, RunPeriodController,
         LiabilityReportController, ReconciliationReportController,
-        AvataxV2TransactionsController, AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
+        RecordV2TransactionController, ChangeV2TransactionController, RefundV2TransactionController, GetV2TransactionController, ListV2TransactionsController,
+        AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
       providers: [
@@ -106,6 +112,7 @@ export class AppModule {
         IssueLicenseKeyHandler,
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
+        V2Transactions,
         ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...GET_TRANSACTION_HANDLERS,
