@@ -1,7 +1,6 @@
 import type { CalculationResult } from '@tax-ledger/tax-engine';
-import { LedgerError } from '@tax-ledger/ledger';
-import { decide, fold, type TaxTransaction, type TaxTransactionCommand } from './tax-transaction.decider';
-import type { TaxTransactionEvent } from './tax-transaction.events';
+import { type TaxTransactionCommand } from './tax-transaction.decider';
+import { ledgerErrorOf, runCommands } from './test-fixtures';
 import type { TransactionKey } from './transaction-key';
 
 /** REST v2 changecode: an uncommitted document leaves its code (AvaTax: only while saved or posted). */
@@ -32,21 +31,8 @@ const record = (versionId: string, options: { committed?: boolean; intent?: 'cre
 const rename = (newCode = 'INV-1'): TaxTransactionCommand => ({ type: 'RenameTransaction', data: { key, newCode } });
 const voidIt: TaxTransactionCommand = { type: 'ChangeTransactionState', data: { key, transition: 'Voided', actorRole: 'account_admin' } };
 
-function run(...commands: TaxTransactionCommand[]): { events: TaxTransactionEvent[]; state: TaxTransaction } {
-  const events: TaxTransactionEvent[] = [];
-  for (const command of commands) events.push(...decide(command, fold(events)));
-  return { events, state: fold(events) };
-}
-
-const errorOf = (fn: () => unknown): LedgerError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LedgerError) return error;
-    throw error;
-  }
-  throw new Error('expected a LedgerError');
-};
+const run = runCommands;
+const errorOf = ledgerErrorOf;
 
 describe('TaxTransaction decider: rename (REST v2 changecode)', () => {
   it('given an uncommitted Recorded document, when it is renamed, then TransactionRenamed names the new code and the code holds no document', () => {

@@ -1,8 +1,7 @@
 import type { CalculationResult } from '@tax-ledger/tax-engine';
-import { decide, fold, initialTaxTransaction, type TaxTransaction, type TaxTransactionCommand } from './tax-transaction.decider';
-import type { TaxTransactionEvent } from './tax-transaction.events';
+import { decide, initialTaxTransaction, type TaxTransactionCommand } from './tax-transaction.decider';
+import { ledgerErrorOf, runCommands } from './test-fixtures';
 import type { TransactionKey } from './transaction-key';
-import { LedgerError } from '@tax-ledger/ledger';
 
 /** REST v2 additions to the TaxTransaction decider: uncommitted versions, commit/uncommit/verify flags, lock. */
 const key: TransactionKey = { accountId: 'acc-1', companyCode: 'C1', transactionType: 'Sale', documentCode: 'INV-1' };
@@ -32,22 +31,8 @@ const record = (versionId: string, committed?: boolean): TaxTransactionCommand =
 const flag = (f: 'Commit' | 'Uncommit' | 'Verify'): TaxTransactionCommand => ({ type: 'FlagTransaction', data: { key, flag: f } });
 const lock = (locked: boolean): TaxTransactionCommand => ({ type: 'LockTransaction', data: { key, locked, actorRole: 'system_filer' } });
 
-/** Run commands in order, returning every event and the final state. */
-function run(...commands: TaxTransactionCommand[]): { events: TaxTransactionEvent[]; state: TaxTransaction } {
-  const events: TaxTransactionEvent[] = [];
-  for (const command of commands) events.push(...decide(command, fold(events)));
-  return { events, state: fold(events) };
-}
-
-const errorOf = (fn: () => unknown): LedgerError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LedgerError) return error;
-    throw error;
-  }
-  throw new Error('expected a LedgerError');
-};
+const run = runCommands;
+const errorOf = ledgerErrorOf;
 
 describe('TaxTransaction decider: REST v2 flags', () => {
   it('given nothing, when an uncommitted version is recorded, then it carries committed: false and the state says uncommitted', () => {

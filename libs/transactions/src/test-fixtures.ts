@@ -4,11 +4,11 @@
  * Used by the projection specs and test/contract/read-store.contract-spec.ts; not exported from index.
  */
 import type { EventMetadata, RecordedEvent } from '@tax-ledger/platform';
-import { STATE_CHANGE_EVENT } from './tax-transaction.decider';
-import { type CredentialRole, type StateTransition, type TransactionState, TRANSITION_TABLE } from '@tax-ledger/ledger';
+import { decide, fold, STATE_CHANGE_EVENT, type TaxTransaction, type TaxTransactionCommand } from './tax-transaction.decider';
+import { type CredentialRole, LedgerError, type StateTransition, type TransactionState, TRANSITION_TABLE } from '@tax-ledger/ledger';
 import { accountStreamName } from '@tax-ledger/accounts';
 import { type TransactionKey, transactionStreamName } from './transaction-key';
-import { type StateChangeData, type TransactionRenameData, type TransactionVersionData } from './tax-transaction.events';
+import { type StateChangeData, type TaxTransactionEvent, type TransactionRenameData, type TransactionVersionData } from './tax-transaction.events';
 import type { CalculatedTaxDocument } from '@tax-ledger/tax-engine';
 
 export interface DocumentOptions {
@@ -211,4 +211,22 @@ export class EventLog {
     this.events.push(event as RecordedEvent);
     return event;
   }
+}
+
+/** Decider specs: run commands in order against the events so far; every event and the final state. */
+export function runCommands(...commands: TaxTransactionCommand[]): { events: TaxTransactionEvent[]; state: TaxTransaction } {
+  const events: TaxTransactionEvent[] = [];
+  for (const command of commands) events.push(...decide(command, fold(events)));
+  return { events, state: fold(events) };
+}
+
+/** Decider specs: the LedgerError `fn` throws (anything else fails the spec). */
+export function ledgerErrorOf(fn: () => unknown): LedgerError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof LedgerError) return error;
+    throw error;
+  }
+  throw new Error('expected a LedgerError');
 }
