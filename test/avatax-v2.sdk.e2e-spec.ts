@@ -9,7 +9,7 @@ import Avatax from 'avatax';
 import { READ_STORE } from '@tax-ledger/read-models';
 import { startTestApp, type TestApp } from './support/test-app';
 import { avataxClientFor } from './support/avatax-sdk';
-import { onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
+import { basic, onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
 
 const SPOKANE = { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' };
 
@@ -240,6 +240,11 @@ describe('avatax SDK against the v2 transactions API', () => {
     const posted = await client.resolveAddressPost({ model: { line1: '1 Nowhere', region: 'WA', postalCode: '00000', country: 'US', textCase: 'Upper' } });
     expect(posted.messages.map((m: { code: string }) => m.code)).toContain('UnknownPostalCode');
     expect(posted.taxAuthorities).toEqual([]);
+    // A text field of another type is refused, naming it (it used to come back unchanged in validatedAddresses).
+    for (const [field, value] of [['line1', 5], ['postalCode', { zip: '99201' }], ['region', ['WA']]] as const) {
+      const refused = await t.http.post('/api/v2/addresses/resolve').set(basic(a.accountId, a.licenseKey)).send({ line1: '1 Main St', region: 'WA', postalCode: '99201', country: 'US', [field]: value });
+      expect({ field, status: refused.status, code: refused.body.error?.code, target: refused.body.error?.target }).toEqual({ field, status: 400, code: 'InvalidParameterValue', target: field });
+    }
   });
 
   it('creates companies, locations and an initialized company through the onboarding commands', async () => {

@@ -31,6 +31,8 @@ interface V2AddressInfo {
   textCase?: string;
 }
 
+const ADDRESS_TEXT_FIELDS = ['line1', 'line2', 'line3', 'city', 'region', 'postalCode', 'country', 'textCase'] as const;
+
 const JURIS_TYPE: Record<string, string> = { STA: 'State', CTY: 'County', CIT: 'City', STJ: 'Special', CNT: 'Country' };
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
@@ -119,7 +121,13 @@ export class AvataxV2SetupController {
   @ApiOperation({ summary: 'Validate and geocode an address (AddressValidationInfo body)' })
   @ApiAnswers(200, ADDRESS_RESOLUTION, 'The address resolved: validated, geocoded, its tax authorities')
   resolvePost(@Body() body: unknown) {
-    return this.resolve(requireObject(body, 'AddressValidationInfo') as V2AddressInfo);
+    const info = requireObject(body, 'AddressValidationInfo') as Record<string, unknown>;
+    // The address's text fields are strings (AvaTax's AddressValidationInfo); anything else is refused, not echoed back.
+    for (const field of ADDRESS_TEXT_FIELDS) {
+      const value = info[field];
+      if (value !== undefined && value !== null && typeof value !== 'string') throw invalidValue(field, `${field} must be a string.`);
+    }
+    return this.resolve(info as V2AddressInfo);
   }
 
   @Post('companies')

@@ -64,10 +64,8 @@ export const TAX_CODE_LIST = recordsetOf(
   }),
 );
 
-/** The request's address echoed as sent (a value of another type than string comes back as it was sent). */
+/** The request's address as sent (its text fields are strings: anything else is refused with 400). */
 const ADDRESS_INFO = { type: 'object', additionalProperties: true, description: 'The address as sent' } as const;
-/** A validated line: the sent value, cased; a non-string value sent comes back unchanged (docs/decisions.md, issue 18 OpenAPI). */
-const echoed = (description: string) => ({ description });
 
 export const ADDRESS_RESOLUTION = answerSchema(
   'AddressResolutionModel',
@@ -78,13 +76,13 @@ export const ADDRESS_RESOLUTION = answerSchema(
         object(
           {
             addressType: str(),
-            line1: echoed('string'),
-            line2: echoed('string'),
-            line3: echoed('string'),
-            city: echoed('string'),
-            region: echoed('string'),
+            line1: str(),
+            line2: str(),
+            line3: str(),
+            city: str(),
+            region: str(),
             country: str(),
-            postalCode: echoed('string'),
+            postalCode: str(),
             latitude: num(),
             longitude: num(),
           },
