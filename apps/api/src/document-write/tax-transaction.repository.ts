@@ -65,20 +65,9 @@ export class TaxTransactionRepository {
     command: (current: TaxTransaction) => TaxTransactionCommand,
     options: CommandOptions = {},
   ): Promise<{ view: TransactionView; created: boolean }> {
-    const stream = transactionStreamName(key);
-    const { history, appended, result } = await decideAndAppend(
-      this.eventStore,
-      stream,
-      (events) => fold(events as unknown as TaxTransactionEvent[]),
-      (current) => {
-        checkPrecondition(current, options.ifMatch);
-        return decide(command(current), current);
-      },
-      { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION },
-    );
+    const { history, appended } = await this.decideAndAppend(key, metadata, command, options);
     const view = [...history, ...appended].reduce<TransactionView | null>(projectTransaction, null);
-    if (!view) throw new Error(`stream ${stream} did not project to a transaction`);
-    await this.waitForProjection(result.lastGlobalPosition);
+    if (!view) throw new Error(`stream ${transactionStreamName(key)} did not project to a transaction`);
     return { view, created: history.length === 0 };
   }
 
@@ -87,16 +76,22 @@ export class TaxTransactionRepository {
    * first). Decided like every command (If-Match included); nothing is left to answer under `key`.
    */
   async rename(key: TransactionKey, newCode: string, metadata: EventMetadata, options: CommandOptions = {}): Promise<void> {
-    const { result } = await decideAndAppend(
+    await this.decideAndAppend(key, metadata, () => ({ type: 'RenameTransaction', data: { key, newCode } }), options);
+  }
+
+  /** Decide on the document's stream (If-Match first), append, and wait until the read models have the write. */
+  private async decideAndAppend(key: TransactionKey, metadata: EventMetadata, command: (current: TaxTransaction) => TaxTransactionCommand, options: CommandOptions) {
+    const outcome = await decideAndAppend(
       this.eventStore,
       transactionStreamName(key),
       (events) => fold(events as unknown as TaxTransactionEvent[]),
       (current) => {
         checkPrecondition(current, options.ifMatch);
-        return decide({ type: 'RenameTransaction', data: { key, newCode } }, current);
+        return decide(command(current), current);
       },
       { ...metadata, schemaVersion: TAX_TRANSACTION_SCHEMA_VERSION },
     );
-    await this.waitForProjection(result.lastGlobalPosition);
+    await this.waitForProjection(outcome.result.lastGlobalPosition);
+    return outcome;
   }
 }

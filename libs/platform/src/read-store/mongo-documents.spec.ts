@@ -1,6 +1,6 @@
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import type { RecordedEvent } from '../event-store/event-store.port';
-import { foldDocuments, isMongoUnavailable, uniqueRefs } from './mongo-documents';
+import { foldDocuments, foldDocumentsWithRemovals, isMongoUnavailable, uniqueRefs } from './mongo-documents';
 
 const event = (streamName: string, revision: number, globalPosition: number): RecordedEvent =>
   ({ id: `${streamName}-${revision}`, streamName, revision, globalPosition, type: 'Counted', data: { accountId: 'acc' }, metadata: {} }) as unknown as RecordedEvent;
@@ -45,5 +45,32 @@ describe('isMongoUnavailable: which MongoDB errors mean "not now" (503), not a b
   it('a duplicate key or any other error is not', () => {
     expect(isMongoUnavailable(new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }))).toBe(false);
     expect(isMongoUnavailable(new Error('boom'))).toBe(false);
+  });
+});
+
+describe('foldDocumentsWithRemovals: a projection whose null means "removed" (a renamed transaction)', () => {
+  const removing = (e: RecordedEvent) => (e as unknown as { type: string }).type === 'Removed';
+  const gone = (streamName: string, revision: number, globalPosition: number) => ({ ...event(streamName, revision, globalPosition), type: 'Removed' }) as RecordedEvent;
+  const projectOrRemove = (current: Counter | null, e: RecordedEvent): Counter | null => {
+    if (current && e.revision <= current.streamRevision) return current;
+    return removing(e) ? null : project(current, e);
+  };
+
+  it('a stored document removed by the batch is listed as removed, not changed', () => {
+    const stored = new Map([['a', { streamRevision: 0, count: 1 }]]);
+    const { changed, removed } = foldDocumentsWithRemovals(stored, [event('b', 0, 5), gone('a', 1, 6)], refOf, projectOrRemove);
+    expect(changed).toEqual(new Map([['b', { streamRevision: 0, count: 1 }]]));
+    expect(removed).toEqual([{ _id: 'a', accountId: 'acc' }]);
+  });
+
+  it('created and removed in one batch: removed (its row may exist from an earlier replay); created again after: changed', () => {
+    const first = foldDocumentsWithRemovals(new Map(), [event('a', 0, 1), gone('a', 1, 2)], refOf, projectOrRemove);
+    expect(first).toEqual({ changed: new Map(), removed: [{ _id: 'a', accountId: 'acc' }] });
+    const again = foldDocumentsWithRemovals(new Map(), [event('a', 0, 1), gone('a', 1, 2), event('a', 2, 3)], refOf, projectOrRemove);
+    expect(again).toEqual({ changed: new Map([['a', { streamRevision: 2, count: 1 }]]), removed: [] });
+  });
+
+  it('a removal already applied (nothing stored) changes and removes nothing', () => {
+    expect(foldDocumentsWithRemovals(new Map(), [gone('a', 1, 2)], refOf, projectOrRemove)).toEqual({ changed: new Map(), removed: [] });
   });
 });
