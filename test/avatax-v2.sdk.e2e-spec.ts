@@ -7,6 +7,10 @@
  */
 import Avatax from 'avatax';
 import { READ_STORE } from '@tax-ledger/read-models';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { EventMetadata } from '@tax-ledger/platform';
+import { RecordV2TransactionCommand } from '../apps/api/src/avatax-v2/avatax-v2.commands';
+import { GetTransactionQuery } from '../apps/api/src/transactions/get-transaction/get-transaction.query';
 import { startTestApp, type TestApp } from './support/test-app';
 import { avataxClientFor } from './support/avatax-sdk';
 import { basic, onboard, type OnboardedAccount, SEATTLE } from './support/onboarding';
@@ -208,6 +212,24 @@ describe('avatax SDK against the v2 transactions API', () => {
     expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-6002', model: { newCode: 'INV-6002-X' } }))).toBe('TransactionIsCommitted');
     expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'INV-1001', model: { newCode: 'INV-1001-X' } }))).toBe('CannotModifyLockedTransaction');
     expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'INV-6002-X' }))).toBe('EntityNotFoundError');
+  });
+
+  it('changecode whose second write was lost (the copy exists, the old code not yet renamed) completes on a retry', async () => {
+    await client.createTransaction({ model: invoice('TMP-2', [20], { commit: false }) });
+    // What a first attempt leaves when its rename loses a race: the copy under the new code, saying where it came from.
+    const metadata: EventMetadata = { schemaVersion: 2, actor: 'test', credentialId: a.credentialId, requestId: 'r', correlationId: 'r', causationId: 'r', userAgent: 'jest', occurredAt: new Date().toISOString() };
+    const key = { accountId: a.accountId, companyCode: a.companyCode, transactionType: 'Sale' as const, documentCode: 'INV-7002' };
+    const stored = await t.app.get(QueryBus).execute(new GetTransactionQuery({ ...key, documentCode: 'TMP-2' }));
+    await t.app.get(CommandBus).execute(
+      new RecordV2TransactionCommand(key, { ...stored.document, header: { ...stored.document.header, documentCode: 'INV-7002' } }, 'create', false, { documentType: 'SalesInvoice', request: {}, renamedFrom: 'TMP-2' }, metadata),
+    );
+    // Another draft of that code is no copy: refused.
+    await client.createTransaction({ model: invoice('TMP-3', [20], { commit: false }) });
+    expect(await errorCode(client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'TMP-3', model: { newCode: 'INV-7002' } }))).toBe('DocumentCodeConflict');
+    // The retry re-creates the copy from the current version and renames the old code away.
+    const renamed = await client.changeTransactionCode({ companyCode: a.companyCode, transactionCode: 'TMP-2', model: { newCode: 'INV-7002' } });
+    expect(renamed).toMatchObject({ code: 'INV-7002', status: 'Saved', totalAmount: 20, version: 2 });
+    expect(await errorCode(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'TMP-2' }))).toBe('EntityNotFoundError');
   });
 
   it('without companyCode the account\'s only company is used (AvaTax: the default company)', async () => {
