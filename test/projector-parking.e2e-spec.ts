@@ -18,7 +18,7 @@ describe('projector: a poison event is parked, the rest goes on', () => {
   });
   afterAll(() => t.close());
 
-  it('parks the event, projects the documents before and after it, and /health answers 503 degraded', async () => {
+  it('parks the event, projects the documents before and after it, and /health answers 503 degraded (readiness 200 degraded)', async () => {
     const before = await t.http.post('/transactions').set(a.headers).send(seedDocument({ documentCode: 'BEFORE' }));
     expect(before.status).toBe(201);
     expect((await t.http.get('/health')).status).toBe(200);
@@ -38,6 +38,10 @@ describe('projector: a poison event is parked, the rest goes on', () => {
     const health = await t.http.get('/health');
     expect(health.status).toBe(503);
     expect(health.body).toEqual({ status: 'degraded', parkedEvents: 1 });
+    // Readiness keeps the instance in the balancer (the writes still work) and says degraded; liveness is up.
+    const ready = await t.http.get('/health/ready');
+    expect([ready.status, ready.body]).toEqual([200, { status: 'degraded', parkedEvents: 1 }]);
+    expect((await t.http.get('/health/live')).status).toBe(200);
 
     // The operator sees it, and a retry before the cause is fixed fails again and keeps it parked.
     const status = await cli(t.dataDir, ['projections', 'status']);
