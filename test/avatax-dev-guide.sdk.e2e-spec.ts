@@ -16,7 +16,8 @@ import { avataxClientFor } from './support/avatax-sdk';
 import { provisionAccount, startTestApp, type TestApp } from './support/test-app';
 
 type Model = Record<string, any>;
-type Outcome = { request: Model; call: string; answer?: Model; error?: { code?: string; message?: string } };
+type Request = Model | Model[];
+type Outcome = { request: Model; call: string; answer?: any; error?: { code?: string; message?: string } };
 
 /** The v2 codes of a 5xx (docs/avatax-v2.md): never the answer to an example. */
 const SERVER_FAULTS = ['InternalServerError', 'LedgerUnavailable', 'ReadModelsBehind', 'ReadStoreUnavailable', 'FormatException'];
@@ -37,9 +38,9 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
     await t?.close();
   });
 
-  async function replay(url: string, requests: Model[]): Promise<Outcome[]> {
-    const companyCode = requests.find((r) => typeof r.companyCode === 'string')?.companyCode ?? 'DEFAULT';
-    const account = await provisionAccount(t, companyCode); // no nexus declared, collectWithoutNexus on
+  async function replay(url: string, requests: Request[]): Promise<Outcome[]> {
+    const companyCode = (requests.find((r): r is Model => !Array.isArray(r) && typeof r.companyCode === 'string')?.companyCode as string | undefined) ?? 'DEFAULT';
+    const account = (await provisionAccount(t, companyCode)) as Awaited<ReturnType<typeof provisionAccount>> & { companyId: number }; // no nexus declared, collectWithoutNexus on
     const { client } = await avataxClientFor(t, account);
     const outcomes: Outcome[] = [];
     let last: Model | undefined;
@@ -47,7 +48,10 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
       const target = last ? { companyCode: last.companyCode ?? companyCode, transactionCode: last.code, documentType: last.type } : undefined;
       let call: string;
       let run: () => Promise<Model>;
-      if (isTransaction(request)) {
+      if (Array.isArray(request)) {
+        call = 'createLocations';
+        run = () => client.createLocations({ companyId: account.companyId, model: request });
+      } else if (isTransaction(request)) {
         call = 'createTransaction';
         run = () => client.createTransaction({ model: request });
       } else if ('newTransaction' in request && target) {
@@ -64,11 +68,11 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
       }
       try {
         const answer = await run();
-        outcomes.push({ request, call, answer });
+        outcomes.push({ request: request as Model, call, answer });
         if (call === 'createTransaction') last = answer;
       } catch (error) {
         const e = error as { code?: string; message?: string };
-        outcomes.push({ request, call, error: { code: e.code, message: e.message } });
+        outcomes.push({ request: request as Model, call, error: { code: e.code, message: e.message } });
       }
     }
     log.push({ url, outcomes });
@@ -94,6 +98,13 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
       // A discount line keeps its tax code, spelt as the guide spells it ("taxcode").
       expect(created(o, 'Chapter-6-Test-7')!.lines[1].taxCode).toBe(o.find((x) => x.request.code === 'Chapter-6-Test-7')!.request.lines[1].taxcode);
     },
+    'locations/using-locations/': (o) => {
+      // "Your location is created"; a transaction at the location is taxed at its address (Austin, TX).
+      expect(after(o, 'createLocations')?.answer).toMatchObject([{ locationCode: 'TEXASWAREHOUSE', line1: '600 Congress Avenue', region: 'TX' }]);
+      const atWarehouse = created(o, 'Chapter-9-Test-3')!;
+      expect(atWarehouse.addresses).toEqual(expect.arrayContaining([expect.objectContaining({ line1: '600 Congress Avenue', region: 'TX', postalCode: '78101' })]));
+      expect(atWarehouse.totalTax).toBeGreaterThan(0);
+    },
     'exemptions/exemptions-for-usage/': (o) => expect(o[0].answer).toMatchObject({ entityUseCode: 'D', totalTax: 0 }),
     'shipping-and-handling/taxability-of-shipping-charges/': (o) => expect(created(o, 'Chapter-7-Test-3')!.lines[1]).toMatchObject({ taxCode: 'NT', tax: 0 }),
     'reconciliation/committing-a-transaction/': (o) => {
@@ -106,7 +117,7 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
     },
   };
 
-  it.each(examples.pages.map((p) => [p.url, p.requests] as [string, Model[]]))('%s', async (url, requests) => {
+  it.each(examples.pages.map((p) => [p.url, p.requests] as [string, Request[]]))('%s', async (url, requests) => {
     const outcomes = await replay(url, requests);
     for (const o of outcomes) {
       if (o.error) {

@@ -158,7 +158,7 @@ function toLocationContent(a: V2Address, target: string): LocationContent {
   if (Object.keys(address).length) content.address = address;
   if (typeof a.latitude === 'number' && typeof a.longitude === 'number') content.latlong = { latitude: a.latitude, longitude: a.longitude };
   if (a.locationCode) content.locationCode = a.locationCode;
-  if (!content.address && !content.latlong) throw v2Error(400, 'InvalidAddress', `${target} has neither an address nor coordinates.`, target);
+  if (!content.address && !content.latlong && !content.locationCode) throw v2Error(400, 'InvalidAddress', `${target} has neither an address, coordinates nor a locationCode.`, target);
   return content;
 }
 
