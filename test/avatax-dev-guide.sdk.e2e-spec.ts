@@ -122,7 +122,13 @@ describe('the AvaTax Developer Guide examples through the official SDK', () => {
   const pageAssertions: Record<string, (outcomes: Outcome[]) => void> = {
     'transactions/should-i-commit/': (o) => expect(created(o, 'Chapter-2-Test-4')).toMatchObject({ status: 'Committed' }),
     'calculating-tax-offline/reconcile-transactions-after-outage/': (o) => expect(o[0].answer).toMatchObject({ totalTax: 10 }),
-    'discounts-and-overrides/overrides/': (o) => expect(created(o, 'Chapter-6-Test-1')).toMatchObject({ totalTax: 5.67 }),
+    'discounts-and-overrides/overrides/': (o) => {
+      expect(created(o, 'Chapter-6-Test-1')).toMatchObject({ totalTax: 5.67 });
+      // A tax date override on the document, then on a line: rates as of 2017-05-01.
+      expect(created(o, 'Chapter-6-Test-2')).toMatchObject({ taxDate: '2017-05-01' });
+      expect(created(o, 'Chapter-6-Test-3')!.lines[0]).toMatchObject({ taxOverrideType: 'TaxDate', taxDate: '2017-05-01' });
+      expect(o.every((x) => !x.error)).toBe(true);
+    },
     'discounts-and-overrides/discounts/': (o) => {
       // "The discountAmount for Line 1 should be $10, its taxableAmount $90; Line 2: $0 and $75."
       const doc = created(o, 'Chapter-6-Test-6')!;

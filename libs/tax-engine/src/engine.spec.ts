@@ -357,6 +357,15 @@ describe('rates by tax date', () => {
     expect(result.document.lines[0].calculatedTax.taxAuthorities[0].details[0]).toMatchObject({ rate, tax });
   });
 
+  it("a line's own taxCalculationDate chooses its rate; the other lines keep the header's (a return of goods bought on different dates)", () => {
+    // LA: 5 % from 2025-01-01, 4.45 % before. 200 × 5 % = 10.00 ; 200 × 4.45 % = 8.90
+    const result = calc(doc([line(200), line(200, { taxCalculationDate: '2024-12-15' }, 2)], { transactionDate: '2025-02-01', defaultLocations: { shipFrom: at('LA'), shipTo: at('LA') } }));
+    expect(result.document.lines.map((l) => l.calculatedTax.taxAuthorities[0].details[0].rate)).toEqual([0.05, 0.0445]);
+    expect(result.document.calculatedTaxSummary.tax).toBe(18.9);
+    expect(result.document.lines[1].taxCalculationDate).toBe('2024-12-15');
+    expect(() => calc(doc([line(1, { taxCalculationDate: '2024-13-40' })]))).toThrow(expect.objectContaining({ code: 'InvalidDate', path: '/lines/0/taxCalculationDate' }));
+  });
+
   it('CA 7.5% in 2016, 7.25% from 2017; DC 6% → 6.5% on 2025-10-01', () => {
     // 100 × 7.5% = 7.50 ; 100 × 6.5% = 6.50
     expect(tax0(shipped('CA', 'CA', 100, { transactionDate: '2016-12-31' })).appliedTax).toBe(7.5);

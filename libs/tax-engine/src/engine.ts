@@ -259,7 +259,19 @@ export const calculateTax: CalculateTax = (document, company, content) => {
     isReturn: RETURN_DOCUMENT_TYPES.has(header.metadata?.documentType ?? ''),
     headerLocations: effectiveLocations(header, {} as TaxDocumentLine),
   };
-  const plans = lines.map((l, i) => planLine(l, i, ctx));
+  // A line with a tax date of its own is calculated with that date's rates, nexus and taxability.
+  const contexts = new Map<string, LineContext>([[taxDate, ctx]]);
+  const contextOf = (line: TaxDocumentLine, i: number): LineContext => {
+    if (line.taxCalculationDate == null) return ctx;
+    const date = isoDate(line.taxCalculationDate, `/lines/${i}/taxCalculationDate`);
+    let own = contexts.get(date);
+    if (!own) {
+      own = { ...ctx, date, ratesByState: stateRatesOn(content, date), nexus: activeNexus(company, header.transactionType, date) };
+      contexts.set(date, own);
+    }
+    return own;
+  };
+  const plans = lines.map((l, i) => planLine(l, i, contextOf(l, i)));
   if (inHeader.totalTaxOverrideAmount != null) {
     spreadHeaderOverride(plans, roundMoney(toDecimal(inHeader.totalTaxOverrideAmount, '/header/totalTaxOverrideAmount'), places), places);
   }

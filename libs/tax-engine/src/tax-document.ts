@@ -97,6 +97,8 @@ export interface TaxDocumentLine {
   entityUseType?: EntityUseType;
   taxOverrideAmount?: number;
   taxIncluded?: boolean;
+  /** This line's tax date (rates, nexus, taxability), overriding the header's (a return of goods bought on different dates). */
+  taxCalculationDate?: string;
   metadata?: Metadata;
   /** Response only. */
   calculatedTax?: CalculatedTax;

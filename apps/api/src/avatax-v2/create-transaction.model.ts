@@ -284,7 +284,8 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     if (l.taxOverride) {
       const type = enumValue(TAX_OVERRIDE_TYPES, l.taxOverride.type, `${at}.taxOverride.type`, 'None');
       if (type === 'TaxAmount') line.taxOverrideAmount = money(amount(l.taxOverride.taxAmount, `${at}.taxOverride.taxAmount`));
-      else if (type !== 'None') throw invalidValue(`${at}.taxOverride.type`, `Line taxOverride type ${type} is not supported; use TaxAmount.`);
+      else if (type === 'TaxDate') line.taxCalculationDate = isoDate(l.taxOverride.taxDate, `${at}.taxOverride.taxDate`);
+      else if (type !== 'None') throw invalidValue(`${at}.taxOverride.type`, `Line taxOverride type ${type} is not supported; use TaxAmount or TaxDate.`);
     }
     return line;
   });

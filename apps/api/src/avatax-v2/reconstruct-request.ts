@@ -59,6 +59,7 @@ export function reconstructRequest(view: TransactionView, documentType: Document
       ...(l.entityUseType ? { entityUseCode: l.entityUseType } : {}),
       ...(l.taxPayerCode ? { exemptionCode: l.taxPayerCode } : {}),
       ...(l.taxOverrideAmount !== undefined ? { taxOverride: { type: 'TaxAmount', taxAmount: sign * l.taxOverrideAmount, reason: 'Tax override' } } : {}),
+      ...(l.taxOverrideAmount === undefined && l.taxCalculationDate !== undefined ? { taxOverride: { type: 'TaxDate', taxDate: l.taxCalculationDate, reason: 'Tax date' } } : {}),
       ...(toV2Addresses(l.locations) ? { addresses: toV2Addresses(l.locations) } : {}),
     })),
   };

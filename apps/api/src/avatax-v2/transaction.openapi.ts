@@ -55,7 +55,7 @@ const LINE = object(
     exemptCertId: int('The certificate that exempted the line; 0: none'),
     taxDate: date(),
     reportingDate: date(),
-    taxOverrideType: oneOfStrings(['None', 'TaxAmount']),
+    taxOverrideType: oneOfStrings(['None', 'TaxAmount', 'TaxDate']),
     taxOverrideAmount: num(),
     details: arrayOf(DETAIL, '$include=Details'),
   },

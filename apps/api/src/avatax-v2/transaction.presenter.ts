@@ -169,9 +169,13 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
       entityUseCode: line.entityUseType ?? header.defaultEntityUseType ?? '',
       exemptNo: line.taxPayerCode ?? header.defaultTaxPayerCode ?? '',
       exemptCertId,
-      taxDate: o.taxDate ?? header.taxCalculationDate ?? header.transactionDate,
+      taxDate: line.taxCalculationDate ?? o.taxDate ?? header.taxCalculationDate ?? header.transactionDate,
       reportingDate: header.transactionDate,
-      ...(line.taxOverrideAmount !== undefined ? { taxOverrideType: 'TaxAmount', taxOverrideAmount: num(new Decimal(line.taxOverrideAmount).times(sign)) } : { taxOverrideType: 'None', taxOverrideAmount: 0 }),
+      ...(line.taxOverrideAmount !== undefined
+        ? { taxOverrideType: 'TaxAmount', taxOverrideAmount: num(new Decimal(line.taxOverrideAmount).times(sign)) }
+        : line.taxCalculationDate !== undefined
+          ? { taxOverrideType: 'TaxDate', taxOverrideAmount: 0 }
+          : { taxOverrideType: 'None', taxOverrideAmount: 0 }),
       ...(include.details ? { details } : {}),
     };
   });

@@ -197,6 +197,9 @@ export class TaxDocumentLineDto {
   @OptionalProperty({ type: Boolean })
   taxIncluded?: boolean;
 
+  @OptionalProperty({ ...DATE, description: "This line's tax date (rates, nexus, taxability), overriding the header's taxCalculationDate: a return of goods bought on different dates" })
+  taxCalculationDate?: string;
+
   @OptionalProperty(STRING_MAP)
   metadata?: Record<string, string>;
 
