@@ -194,5 +194,11 @@ describe('avatax SDK: MultiDocument transactions', () => {
       ['Temporary', 3.25],
     ]);
     expect((await errorOf(component('SELLER-A', 'EST-1'))).code).toBe('EntityNotFoundError');
+    // A line naming no seller is the header company's.
+    const mixed = await client.createMultiDocumentTransaction({ model: { ...sale('EST-2', [[undefined, 10], ['SELLER-A', 5]]), type: 'SalesOrder' } });
+    expect(mixed.documents.map((d: any) => [d.companyId, d.totalAmount])).toEqual([
+      [a.companyId, 10],
+      [idA, 5],
+    ]);
   });
 });

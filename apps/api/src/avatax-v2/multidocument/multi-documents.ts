@@ -137,17 +137,21 @@ export class MultiDocuments {
         throw v2Error(400, 'InvalidParameterValue', 'A line\'s companyCode is the code of the company selling it.', `lines[${i}].companyCode`);
       }
     });
+    // A line naming no seller is the header company's (AvaTax: the default company when there is none).
+    const headerCompany = typeof m.companyCode === 'string' && m.companyCode !== '' ? m.companyCode : await this.v2.onlyCompany(caller.accountId);
+    if (headerCompany === undefined && lines.some((line) => sellerOf(line) === undefined || sellerOf(line) === null)) throw valueRequired('companyCode');
     const firstSeller = lines.map(sellerOf).find((s): s is string => typeof s === 'string');
-    const whole = toV2Create(fixed ? { ...m, code: fixed.code, type: fixed.type } : m, { companyCode: firstSeller ?? (await this.v2.onlyCompany(caller.accountId)) });
+    const whole = toV2Create(fixed ? { ...m, code: fixed.code, type: fixed.type } : m, { companyCode: headerCompany ?? firstSeller });
     const { lines: _lines, allowAdjust: _allow, ...header } = whole.request as unknown as Record<string, unknown>;
     const groups = new Map<string, number[]>();
     lines.forEach((line, i) => {
-      const seller = (sellerOf(line) as string | undefined) ?? whole.companyCode;
+      const seller = (sellerOf(line) as string | null | undefined) ?? headerCompany!;
       groups.set(seller, [...(groups.get(seller) ?? []), i]);
     });
     const components: PlannedComponent[] = [];
     for (const [companyCode, indexes] of groups) {
-      const target = (sellerOf(lines[indexes[0]]) === undefined ? 'companyCode' : `lines[${indexes[0]}].companyCode`);
+      const named = sellerOf(lines[indexes[0]]);
+      const target = named === undefined || named === null ? 'companyCode' : `lines[${indexes[0]}].companyCode`;
       if (!(await this.readStore.getCompanySetup(caller.accountId, companyCode))) {
         throw new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, target);
       }
