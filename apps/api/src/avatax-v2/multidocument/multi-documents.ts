@@ -77,6 +77,11 @@ export class MultiDocuments {
     return view;
   }
 
+  /** The MultiDocument of these codes (as they are, no path escapes), or null. */
+  existing(caller: Caller, code: string, type: string): Promise<MultiDocumentView | null> {
+    return this.readStore.getMultiDocument(caller.accountId, code, type);
+  }
+
   /** The MultiDocument of a body's code and optional type (absent: the one kept under that code, of any type). */
   async findInBody(caller: Caller, m: Record<string, unknown>, typeRequired: boolean): Promise<MultiDocumentView> {
     if (typeof m.code !== 'string' || m.code === '') throw valueRequired('code');

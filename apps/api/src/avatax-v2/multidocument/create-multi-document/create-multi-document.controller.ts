@@ -41,7 +41,7 @@ export class CreateMultiDocumentController {
     const plan = await this.multi.plan(body, caller);
     await this.multi.calculate(plan, strict);
     if (MultiDocuments.isEstimate(plan)) return this.multi.presentEstimate(plan, include);
-    const existing = await this.multi.find(caller, plan.key.code, plan.key.type).catch(() => null);
+    const existing = await this.multi.existing(caller, plan.key.code, plan.key.type);
     if (existing) {
       if (!plan.allowAdjust) throw v2Error(400, 'DocumentCodeConflict', `A MultiDocument transaction with code "${plan.key.code}" and type ${plan.key.type} already exists; adjust it, or create with allowAdjust: true.`, 'code');
       return this.adjustWith(existing, plan, { adjustmentReason: 'NotAdjusted' }, caller, request, strict, include);

@@ -44,7 +44,7 @@ export class RefundMultiDocumentController {
     const unknown = wanted?.find((n) => !members.some((c) => c.document.lines.some((l) => l.lineCode === n)));
     if (unknown !== undefined) throw v2Error(400, 'LineNoOutOfRange', `The MultiDocument has no line "${unknown}".`, 'refundLines');
     const key: MultiDocumentKey = { accountId: caller.accountId, code, type: 'ReturnInvoice' };
-    if (await this.multi.find(caller, code, 'ReturnInvoice').catch(() => null)) throw v2Error(400, 'DocumentCodeConflict', `A ReturnInvoice MultiDocument with code "${code}" already exists.`, 'refundTransactionCode');
+    if (await this.multi.existing(caller, code, 'ReturnInvoice')) throw v2Error(400, 'DocumentCodeConflict', `A ReturnInvoice MultiDocument with code "${code}" already exists.`, 'refundTransactionCode');
     const components: PlannedComponent[] = [];
     const refundOf: AvataxVersionInfo['refundOf'][] = [];
     for (const c of members) {
