@@ -50,7 +50,7 @@ runPart(async () => {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     LEDGER_DURABILITY: 'full',
     LEDGER_STORE: 'embedded',
-  });
+  }, { profileName: 'api-routes' });
   try {
     const account = await httpCall(server.port, 'POST', '/accounts', { Authorization: `Bearer ${PARTNER_KEY}` }, { accountName: 'Bench routes', companyCode: COMPANY_CODE, companyAddress: SEATTLE });
     if (account.status !== 201) throw new Error(`provisioning failed: ${account.status} ${JSON.stringify(account.body)}`);

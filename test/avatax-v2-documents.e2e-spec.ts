@@ -242,6 +242,19 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
       const more = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-R', documentType: 'ReturnInvoice', lines: [{ number: '2', amount: -20, taxCode: 'P0000000' }] } });
       expect(more).toMatchObject({ type: 'ReturnInvoice', totalAmount: -120, totalTax: -7.8 });
     });
+
+    it('the document discount stays with the lines that took it: an added discounted line takes none, the audit reconstructs it', async () => {
+      const created = await client.createTransaction({ model: documentationExample('LN-D', { discount: 10, lines: [{ number: '1', amount: 100, discounted: true, taxCode: 'P0000000' }] }) });
+      expect(created).toMatchObject({ totalAmount: 100, totalDiscount: 10, totalTaxable: 90, totalTax: 5.85 });
+      const added = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-D', lines: [{ number: '2', amount: 50, discounted: true, taxCode: 'P0000000' }] } });
+      expect(added.lines.map((l: { discountAmount: number; taxableAmount: number }) => [l.discountAmount, l.taxableAmount])).toEqual([
+        [10, 90],
+        [0, 50],
+      ]);
+      expect(added).toMatchObject({ totalAmount: 150, totalDiscount: 10, totalTax: 9.1 });
+      const audit = await client.auditTransaction({ companyCode: a.companyCode, transactionCode: 'LN-D' });
+      expect(audit.reconstructed.request).toMatchObject({ discount: 10, lines: [{ amount: 100, discounted: true }, { amount: 50 }] });
+    });
   });
 
   describe('settle and uncommit', () => {

@@ -96,6 +96,13 @@ describe('v2 error codes', () => {
     expect(dup.code).toBe('LineAlreadyExists');
   });
 
+  it('an address naming a location code the company does not have is AddressLocationNotFound (400), and nothing is written', async () => {
+    const model = { type: 'SalesInvoice', code: 'LOC-1', companyCode: a.companyCode, date: '2024-03-15', customerCode: 'C', commit: true, addresses: { singleLocation: { locationCode: 'NO-SUCH-STORE' } }, lines: [{ amount: 10 }] };
+    const raw = await t.http.post('/api/v2/transactions/create').set(a.auth).send(model);
+    expect([raw.status, raw.body.error.code, raw.body.error.message]).toEqual([400, 'AddressLocationNotFound', expect.stringContaining('NO-SUCH-STORE')]);
+    expect((await errorOf(client.getTransactionByCode({ companyCode: a.companyCode, transactionCode: 'LOC-1' }))).code).toBe('EntityNotFoundError');
+  });
+
   it('an AvaTax operation the ledger does not serve is 501 NotImplemented naming it, through the SDK and raw', async () => {
     const items = await errorOf(client.listItemsByCompany({ companyId: a.companyId }));
     expect(items.code).toBe('NotImplemented');

@@ -113,6 +113,24 @@ describe('TNG /transactions (embedded profile, end to end)', () => {
       expect((await get(docPath('META-2'))).status).toBe(404);
     });
 
+    it("a location given only by its locationCode is the company's pre-configured location: its address is calculated and recorded; an unknown code is 400 LocationNotFound", async () => {
+      const added = await t.http.post('/locations').set(a.headers).send({ companyCode: 'A1 Boats', locationCode: 'GEG-STORE', address: { line1: '808 W Spokane Falls Blvd', city: 'Spokane', region: 'WA', postalCode: '99201', country: 'US' } });
+      expect(added.status).toBe(201);
+      const doc = seedDocument({ documentCode: 'LOC-CODE-1' }) as any;
+      doc.header.defaultLocations = { shipFrom: { locationCode: 'GEG-STORE' }, shipTo: { locationCode: 'GEG-STORE' } };
+      const res = await post(doc);
+      expect(res.status).toBe(201);
+      expect(res.body.header.defaultLocations.shipTo).toMatchObject({ locationCode: 'GEG-STORE', address: { city: 'Spokane', state: 'WA', zipcode: '99201' } });
+      expect(res.body.calculatedTaxSummary.tax).toBe(2.11); // Washington's 6.5 % of 32.50, sourced at the store (before: no tax location, no tax)
+      expect(res.body.messages ?? []).not.toEqual(expect.arrayContaining([expect.objectContaining({ code: 'NoTaxLocation' })]));
+
+      doc.header.documentCode = 'LOC-CODE-2';
+      doc.header.defaultLocations.shipTo = { locationCode: 'NOWHERE' };
+      const refused = await post(doc);
+      expect([refused.status, refused.body.error.code, refused.body.error.target]).toEqual([400, 'LocationNotFound', 'header.defaultLocations.shipTo.locationCode']);
+      expect((await get(docPath('LOC-CODE-2'))).status).toBe(404);
+    });
+
     it('PUT under an unknown company is 404, like GET', async () => {
       const res = await t.http.put(docPath('X', 'NoSuchCo')).set(a.headers).send(seedDocument({ documentCode: 'X', companyCode: 'NoSuchCo' }));
       expect(res.status).toBe(404);

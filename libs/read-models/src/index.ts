@@ -6,3 +6,4 @@ export * from './sqlite/sqlite-read-store';
 export * from './sqlite/sqlite-rebuild';
 export * from './sqlite/sqlite-outdated-rebuild';
 export * from './parked-retry';
+export * from './parked-events';

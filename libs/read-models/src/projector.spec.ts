@@ -187,6 +187,10 @@ describe('Projector (distributed runtime): one lease holder applies, in batches,
   it('two instances: only the holder applies; the standby takes over when the holder is killed, and nothing is applied twice', async () => {
     await append(20);
     const store = new SharedStore();
+    // The store's clock moves only when the test says: a loaded machine that delays a renewal cannot
+    // expire the holder's lease early and make the standby a holder while the first is still alive.
+    let clock = Date.now();
+    store.now = () => clock;
     let firstDead = false;
     const first = projector(store, { dead: () => firstDead });
     await first.start();
@@ -200,6 +204,7 @@ describe('Projector (distributed runtime): one lease holder applies, in batches,
     expect(second.appliedCount).toBe(0);
 
     firstDead = true; // killed: no release, its lease runs out
+    clock += 1_000;
     await append(10, 'AFTER');
     await waitFor(() => store.position === eventStore.headPosition());
     expect(store.batches[store.batches.length - 1].holder).toBe(second.holder);

@@ -1,4 +1,4 @@
-import type { CalculatedTaxDocument, TaxDocument } from './tax-document';
+import type { Address, CalculatedTaxDocument, TaxDocument } from './tax-document';
 
 /**
  * What the engine needs to know about the company a document belongs to: the contract between the
@@ -22,6 +22,8 @@ export interface CompanySetup {
   fallbackItemCode?: string;
   /** Exemption certificates on file, matched by the document's customerCode and the sourced region. */
   certificates?: ExemptionCertificate[];
+  /** The company's locations: a location content that names only a locationCode takes its address (company-locations.ts). */
+  locations?: { locationCode: string; address: Address }[];
 }
 
 /** Jurisdiction levels, as REST v2 jurisTypeId spells them. */

@@ -22,6 +22,7 @@ export {
   isCalendarDate,
 } from './engine';
 export { TaxCalculationError } from './errors';
+export { withCompanyLocations } from './company-locations';
 export { US_STATES, US_STATE_CODES_50_DC, resolveUsState, normaliseCountry, type UsStateInfo } from './geo';
 export { MAX_AMOUNT, minorUnits } from './money';
 export {

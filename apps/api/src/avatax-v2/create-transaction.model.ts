@@ -23,6 +23,7 @@ import {
   v2Error,
   valueRequired,
 } from './avatax-codes';
+import { applyDocumentDiscount } from './document-discount';
 
 /** REST v2 AddressLocationInfo. */
 export interface V2Address {
@@ -76,6 +77,7 @@ export interface CreateTransactionModel {
   exemptionNo?: string;
   addresses?: Record<string, V2Address>;
   commit?: boolean;
+  discount?: number;
   taxOverride?: V2TaxOverride;
   currencyCode?: string;
   businessIdentificationNo?: string;
@@ -84,6 +86,13 @@ export interface CreateTransactionModel {
   salespersonCode?: string;
   reportingLocationCode?: string;
   batchCode?: string;
+}
+
+/** A Warning about one field of the request. */
+export interface V2Notice {
+  path: string;
+  summary: string;
+  details: string;
 }
 
 /** What a v2 create request means for the ledger. */
@@ -96,6 +105,8 @@ export interface V2Create {
   document: TaxDocument;
   /** The request as received (the audit's original request). */
   request: CreateTransactionModel;
+  /** What the caller should know about fields it sent (answered as Warning messages): a discount no line is marked for, a refund line that adds liability. */
+  notices: V2Notice[];
 }
 
 const TNG_TYPE: Record<string, TransactionType> = { Sales: 'Sale', Return: 'Sale', Purchase: 'Purchase', ReverseCharge: 'Purchase', Customs: 'Purchase', InventoryTransfer: 'Transfer' };
@@ -147,7 +158,7 @@ function toLocationContent(a: V2Address, target: string): LocationContent {
   if (Object.keys(address).length) content.address = address;
   if (typeof a.latitude === 'number' && typeof a.longitude === 'number') content.latlong = { latitude: a.latitude, longitude: a.longitude };
   if (a.locationCode) content.locationCode = a.locationCode;
-  if (!content.address && !content.latlong) throw v2Error(400, 'InvalidAddress', `${target} has neither an address nor coordinates.`, target);
+  if (!content.address && !content.latlong && !content.locationCode) throw v2Error(400, 'InvalidAddress', `${target} has neither an address, coordinates nor a locationCode.`, target);
   return content;
 }
 
@@ -167,6 +178,17 @@ export function amount(value: unknown, target: string): number {
   if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidValue(target, `${target} must be a number.`);
   if (Math.abs(n) > MAX_AMOUNT) throw invalidValue(target, `${target} must be at most 1,000,000,000,000 in magnitude.`);
   return n;
+}
+
+/**
+ * A boolean as AvaTax reads one: true or false, or the strings "true" / "false" in any case (the AvaTax
+ * Developer Guide's examples send `"commit": "true"`); undefined when absent; anything else is refused.
+ */
+export function flag(value: unknown, target: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  throw invalidValue(target, `${target} must be true or false.`);
 }
 
 export const isoDate = (value: unknown, target: string): string => {
@@ -198,9 +220,12 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
   if (problem) throw invalidValue('code', `code ${problem}.`);
   const date = isoDate(m.date, 'date');
   if (!Array.isArray(m.lines) || m.lines.length === 0) throw v2Error(400, 'MissingLine', 'A transaction needs at least one line.', 'lines');
-  if (m.commit !== undefined && m.commit !== null && typeof m.commit !== 'boolean') throw invalidValue('commit', 'commit must be true or false.');
-  // Returns: the engine wants positive amounts (it makes the liability negative), whatever sign was sent.
-  const money = (n: number) => (isReturnType(documentType) ? Math.abs(n) : n);
+  const commit = flag(m.commit, 'commit');
+  // Returns: the engine makes a return's liability negative, so it takes the refund as positive amounts.
+  // AvaTax uses amounts exactly as sent (a refund line is negative), so the sign is flipped, not dropped:
+  // a positive line on a return adds liability in both (a fee kept back), and the caller is told.
+  const money = (n: number) => (isReturnType(documentType) && n !== 0 ? -n : n);
+  const notices: V2Notice[] = [];
 
   const header: TaxDocument['header'] = {
     companyCode,
@@ -239,9 +264,17 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
       itemDescription: l.description ?? l.itemCode ?? '',
       extendedAmount: money(amount(l.amount, `${at}.amount`)),
     };
+    if (isReturnType(documentType) && line.extendedAmount < 0) {
+      notices.push({
+        path: `${at}.amount`,
+        summary: `${at}.amount is positive on a ${documentType}: it adds liability`,
+        details: `AvaTax uses amounts as sent: a return refunds its negative lines (quantity positive, amount negative). This line is recorded as an amount charged within the return.`,
+      });
+    }
     if (l.quantity !== undefined && l.quantity !== null) line.quantity = Math.abs(amount(l.quantity, `${at}.quantity`));
     if (l.taxCode) line.avalaraGoodsAndServicesType = l.taxCode;
-    if (l.taxIncluded !== undefined) line.taxIncluded = l.taxIncluded === true;
+    const taxIncluded = flag(l.taxIncluded, `${at}.taxIncluded`);
+    if (taxIncluded !== undefined) line.taxIncluded = taxIncluded;
     if (l.exemptionCode) line.taxPayerCode = l.exemptionCode;
     const use = entityUse(l.entityUseCode ?? l.customerUsageType, `${at}.entityUseCode`);
     if (use) line.entityUseType = use;
@@ -256,6 +289,13 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     return line;
   });
 
+  if (m.discount !== undefined && m.discount !== null) {
+    const discounted = m.lines.map((l, i) => flag(l.discounted, `lines[${i}].discounted`) === true);
+    if (!applyDocumentDiscount(lines, discounted, money(amount(m.discount, 'discount')))) {
+      notices.push({ path: 'discount', summary: 'discount was not applied', details: 'No line is marked discounted: true, so the document discount was applied to none (as AvaTax does).' });
+    }
+  }
+
   // AvaTax answers MissingAddress when a line has no address of its own and the document none either:
   // a billing platform marks that invoice failed instead of recording a plausible zero.
   const unlocated = lines.findIndex((l) => !l.locations);
@@ -268,8 +308,9 @@ export function toV2Create(body: unknown, defaults: { companyCode?: string; code
     transactionType: header.transactionType,
     companyCode,
     code,
-    commit: m.commit === true,
+    commit: commit === true,
     document: { header, lines },
     request: JSON.parse(JSON.stringify(m)) as CreateTransactionModel,
+    notices,
   };
 }

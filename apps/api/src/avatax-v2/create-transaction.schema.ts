@@ -49,6 +49,7 @@ export class V2LineDto {
   @ApiPropertyOptional() itemCode?: string;
   @ApiPropertyOptional() exemptionCode?: string;
   @ApiPropertyOptional() taxIncluded?: boolean;
+  @ApiPropertyOptional({ description: 'true: the line takes a share of the document discount' }) discounted?: boolean;
   @ApiPropertyOptional() description?: string;
   @ApiPropertyOptional() businessIdentificationNo?: string;
   @ApiPropertyOptional({ type: V2TaxOverrideDto }) taxOverride?: V2TaxOverrideDto;
@@ -69,6 +70,7 @@ export class CreateTransactionModelDto {
   @ApiPropertyOptional() exemptionNo?: string;
   @ApiPropertyOptional(ADDRESSES) addresses?: Record<string, V2AddressDto>;
   @ApiPropertyOptional({ description: 'true: Committed; else Saved' }) commit?: boolean;
+  @ApiPropertyOptional({ description: 'Spread over the lines marked discounted, in proportion to their amounts' }) discount?: number;
   @ApiPropertyOptional({ type: V2TaxOverrideDto }) taxOverride?: V2TaxOverrideDto;
   @ApiPropertyOptional({ example: 'USD' }) currencyCode?: string;
   @ApiPropertyOptional() businessIdentificationNo?: string;

@@ -1,6 +1,8 @@
 import type { TransactionView } from '@tax-ledger/transactions';
 import type { LocationContent, Locations } from '@tax-ledger/tax-engine';
+import Decimal from 'decimal.js';
 import { type DocumentType, isReturnType } from './avatax-codes';
+import { DISCOUNT_METADATA, lineDiscount } from './document-discount';
 import type { CreateTransactionModel, V2Address } from './create-transaction.model';
 
 const V2_PURPOSE: Partial<Record<keyof Locations, string>> = { shipFrom: 'shipFrom', shipTo: 'shipTo', poo: 'pointOfOrderOrigin', poa: 'pointOfOrderAcceptance' };
@@ -47,7 +49,9 @@ export function reconstructRequest(view: TransactionView, documentType: Document
     lines: view.document.lines.map((l) => ({
       number: l.lineCode,
       quantity: l.quantity,
-      amount: sign * l.extendedAmount,
+      // The amount sent: the recorded one plus the line's share of the document discount.
+      amount: lineDiscount(l).plus(l.extendedAmount).times(sign).toNumber(),
+      ...(l.metadata?.[DISCOUNT_METADATA] !== undefined ? { discounted: true } : {}),
       ...(l.itemCode ? { itemCode: l.itemCode } : {}),
       ...(l.avalaraGoodsAndServicesType ? { taxCode: l.avalaraGoodsAndServicesType } : {}),
       ...(l.itemDescription ? { description: l.itemDescription } : {}),
@@ -58,6 +62,8 @@ export function reconstructRequest(view: TransactionView, documentType: Document
       ...(toV2Addresses(l.locations) ? { addresses: toV2Addresses(l.locations) } : {}),
     })),
   };
+  const discount = view.document.lines.reduce((sum, l) => sum.plus(lineDiscount(l)), new Decimal(0));
+  if (!discount.isZero()) model.discount = discount.times(sign).toNumber();
   const addresses = toV2Addresses(h.defaultLocations);
   if (addresses) model.addresses = addresses;
   if (h.defaultEntityUseType) model.entityUseCode = h.defaultEntityUseType;

@@ -25,7 +25,9 @@ export function withLinesAdded(current: TransactionView, documentType: DocumentT
   const document = uncalculated(current);
   // A line without a number gets a generated one, as AvaTax does (renumber: true makes them 1, 2, 3, …).
   const lines = added.map((l: V2Line) => (l !== null && typeof l === 'object' && (l.number === undefined || l.number === null || l.number === '') ? { ...l, number: randomUUID() } : l));
-  const mapped = toV2Create({ ...reconstructRequest(current, documentType), lines }).document.lines;
+  // The document discount stays with the lines that took it: an added line takes no share of it.
+  const { discount: _discount, ...request } = reconstructRequest(current, documentType);
+  const mapped = toV2Create({ ...request, lines }).document.lines;
   const taken = new Set(document.lines.map((l) => l.lineCode));
   const clash = mapped.findIndex((l) => taken.has(l.lineCode));
   if (clash >= 0) throw v2Error(400, 'LineAlreadyExists', `The transaction already has a line "${mapped[clash].lineCode}".`, `lines[${clash}].number`);

@@ -8,6 +8,7 @@ import {
   type TaxAuthority,
 } from '@tax-ledger/tax-engine';
 import Decimal from 'decimal.js';
+import { lineDiscount } from './document-discount';
 import { createHash } from 'node:crypto';
 import { type DocumentType, isReturnType } from './avatax-codes';
 
@@ -102,6 +103,7 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
   const header = doc.header;
   const s = doc.calculatedTaxSummary;
   const sign = isReturnType(o.documentType) ? -1 : 1;
+  const totalDiscount = doc.lines.reduce((sum, line) => sum.plus(lineDiscount(line)), new Decimal(0)).times(sign);
   const summaryRows = new Map<string, { row: Record<string, unknown>; taxable: Decimal; tax: Decimal; exempt: Decimal }>();
 
   const lines = doc.lines.map((line, index) => {
@@ -154,8 +156,10 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
       description: line.itemDescription,
       taxCode: line.avalaraGoodsAndServicesType ?? '',
       quantity: line.quantity ?? 1,
-      lineAmount: num(new Decimal(line.extendedAmount).times(sign)),
-      discountAmount: 0,
+      // AvaTax's lineAmount is the amount sent; the ledger records it less the line's share of the
+      // document discount (what the buyer pays and the engine taxes).
+      lineAmount: num(new Decimal(line.extendedAmount).plus(lineDiscount(line)).times(sign)),
+      discountAmount: num(lineDiscount(line).times(sign)),
       tax: ct.appliedTax,
       taxCalculated: ct.appliedTax,
       taxableAmount: ct.subtotalTaxable,
@@ -190,9 +194,9 @@ export function presentV2Transaction(doc: CalculatedTaxDocument, o: PresentOptio
     reconciled: o.status.reconciled,
     locked: o.status.locked,
     version: o.version,
-    totalAmount: s.subtotal,
+    totalAmount: num(totalDiscount.plus(s.subtotal)),
     totalExempt: s.subtotalExempt,
-    totalDiscount: 0,
+    totalDiscount: num(totalDiscount),
     totalTax: s.tax,
     totalTaxable: s.subtotalTaxable,
     totalTaxCalculated: s.tax,

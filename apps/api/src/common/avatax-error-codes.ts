@@ -22,6 +22,7 @@ const V2_CODES: Record<string, { code: string; status?: number }> = {
   TooManyRequests: { code: 'RequestLimitExceeded' },
   TooManyFailedAuthentications: { code: 'RequestLimitExceeded' },
   NoJurisdictionsAtAddress: { code: 'JurisdictionNotFoundError' },
+  LocationNotFound: { code: 'AddressLocationNotFound' },
   InternalError: { code: 'InternalServerError' },
   CompanyNotFound: { code: 'EntityNotFoundError', status: 404 },
   // A customer code or certificate id taken by a request that raced this one.

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } fro
 import { LedgerError } from '@tax-ledger/ledger';
 import { AppendTooLargeError, EventStoreUnavailableError, isMongoUnavailable, RecordTooLargeError, WrongExpectedRevisionError } from '@tax-ledger/platform';
 import { ReadModelsBehindError } from '../storage/tokens';
+import { ReadModelsIncompleteError } from '@tax-ledger/read-models';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaxCalculationError } from '@tax-ledger/tax-engine';
 import { ApiError, BODY_LIMIT_BYTES } from './api-error';
@@ -78,6 +79,13 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof ReadModelsBehindError) {
     return new ApiError(503, 'ReadModelsBehind', 'The read models are behind the ledger, so this operation stopped before deciding on stale data; what it already recorded stands. Repeat the request: it resumes where it stopped.');
+  }
+  if (error instanceof ReadModelsIncompleteError) {
+    return new ApiError(
+      503,
+      'ReadModelsIncomplete',
+      `The projector could not apply ${error.parkedEvents} event(s) of this company, so its worksheets and period totals would miss them: nothing was decided or reported. An operator fixes the cause and runs \`projections retry\` (GET /health/projections lists them); then repeat the request.`,
+    );
   }
   // Input the engine cannot calculate is the caller's; broken content is ours (a 500, below).
   if (error instanceof TaxCalculationError && error.code !== 'InvalidContent') {

@@ -129,6 +129,7 @@ function reachable(schemas: Record<string, any>, name: string, seen = new Set<st
 export class RequestSchemas {
   private readonly validators = new Map<Function, ValidateFunction>();
   private readonly knownProperties = new Map<Function, ValidateFunction>();
+  private components: Record<string, any> = {};
 
   /**
    * Closes the schemas of every `@SchemaValidated` DTO (and what they reach) in `document` and compiles
@@ -160,7 +161,18 @@ export class RequestSchemas {
       }
     }
     ajv.addSchema({ $id: 'openapi-known', components: { schemas: lenient } });
+    this.components = lenient;
     for (const dto of KNOWN) this.knownProperties.set(dto, ajv.compile({ $ref: `openapi-known${REF_PREFIX}${dto.name}` }));
+  }
+
+  /**
+   * `body` with every property spelt as `dto`'s schema declares it where it differs only in case
+   * (`taxcode`, `Commit`): AvaTax reads JSON property names case-insensitively, and so do its clients'
+   * examples. A name the schema does not know, or one also sent as declared, stays as sent.
+   */
+  canonicalProperties(dto: Function, body: unknown): unknown {
+    if (!this.components[dto.name]) throw new Error(`No schema for ${dto.name}: RequestSchemas.compile did not run`);
+    return canonical(this.components, { $ref: `${REF_PREFIX}${dto.name}` }, body);
   }
 
   /** The paths of the properties in `body` that `dto` (a @KnownProperties DTO) does not declare, e.g. `lines[0].discount`. */
@@ -186,6 +198,31 @@ export class RequestSchemas {
     if (problems.length) throw invalidRequest(problems);
     return body as T;
   }
+}
+
+/** The schema a node stands for: through `$ref`, and the one-element `allOf` Nest writes for a described `$ref`. */
+function resolveSchema(schemas: Record<string, any>, node: any, depth = 0): any {
+  if (!node || typeof node !== 'object' || depth > 8) return node;
+  if (typeof node.$ref === 'string' && node.$ref.startsWith(REF_PREFIX)) return resolveSchema(schemas, schemas[node.$ref.slice(REF_PREFIX.length)], depth + 1);
+  if (Array.isArray(node.allOf) && node.allOf.length === 1) return resolveSchema(schemas, node.allOf[0], depth + 1);
+  return node;
+}
+
+function canonical(schemas: Record<string, any>, node: any, value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  const schema = resolveSchema(schemas, node);
+  if (Array.isArray(value)) return schema?.items ? value.map((item) => canonical(schemas, schema.items, item, depth + 1)) : value;
+  const declared: Record<string, any> | undefined = schema?.properties;
+  const open = schema?.additionalProperties && typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  if (!declared && !open) return value;
+  const byLowerCase = new Map(Object.keys(declared ?? {}).map((name) => [name.toLowerCase(), name]));
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const match = declared && !(key in declared) ? byLowerCase.get(key.toLowerCase()) : undefined;
+    const name = match !== undefined && !(match in value) ? match : key;
+    out[name] = canonical(schemas, declared?.[name] ?? open, child, depth + 1);
+  }
+  return out;
 }
 
 /** One detail per path and code (allErrors can report a rule twice through nullable/type). */

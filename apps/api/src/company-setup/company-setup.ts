@@ -63,6 +63,19 @@ export function companySetupOf(view: CompanySetupView): CompanySetup {
   }
   if (view.items.length) setup.items = view.items.map((i) => ({ ...i }));
   if (view.fallbackItemCode) setup.fallbackItemCode = view.fallbackItemCode;
+  if (view.locations?.length) {
+    setup.locations = view.locations.map((l) => ({
+      locationCode: l.locationCode,
+      address: {
+        line1: l.address.line1,
+        ...(l.address.line2 ? { line2: l.address.line2 } : {}),
+        ...(l.address.city ? { city: l.address.city } : {}),
+        state: l.address.region,
+        ...(l.address.postalCode ? { zipcode: l.address.postalCode } : {}),
+        country: l.address.country,
+      },
+    }));
+  }
   if (view.certificates.length) setup.certificates = view.certificates.map((c) => ({ ...c, regions: c.regions.map((r) => ({ ...r })) }));
   return setup;
 }

@@ -1,5 +1,5 @@
 import { withLatLong } from '@tax-ledger/addresses';
-import { calculateTax, type CalculatedTaxDocument, type CalculationResult, type TaxContent, type TaxDocument } from '@tax-ledger/tax-engine';
+import { calculateTax, type CalculatedTaxDocument, type CalculationResult, type TaxContent, type TaxDocument, withCompanyLocations } from '@tax-ledger/tax-engine';
 import { performance } from 'node:perf_hooks';
 import type { LedgerCompanySetup } from '../company-setup/company-setup';
 import { refuseUncovered, strictApplies } from '../company-setup/coverage-policy';
@@ -23,7 +23,9 @@ export function calculateDocument(
   options: CalculateOptions = {},
 ): { calculation: CalculationResult; calculationDuration: number } {
   const started = performance.now();
-  const calculation = calculateTax(options.latLong === false ? document : withLatLong(document), company, content);
+  // A location named only by its code takes the company location's address first (then its latlong, TNG).
+  const located = withCompanyLocations(document, company);
+  const calculation = calculateTax(options.latLong === false ? located : withLatLong(located), company, content);
   const calculationDuration = Number(((performance.now() - started) / 1000).toFixed(6));
   refuseUncovered(calculation.document, strictApplies(options.strict, company));
   return { calculation, calculationDuration };

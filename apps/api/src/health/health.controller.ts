@@ -18,24 +18,44 @@ export class HealthController {
   ) {}
 
   /**
-   * Open to anyone (load balancers, probes): says only that the stores answer, and 503 "degraded" while
-   * the projector has parked events (the read models miss them), nothing else about the ledger. In the
-   * distributed profile the event store is a server of its own: one cheap read (one event of $all)
-   * proves it answers; when it does not, 503 LedgerUnavailable.
+   * Open to anyone (monitors): says only that the stores answer, and 503 "degraded" while the projector has
+   * parked events (the read models miss them), nothing else about the ledger. This is the alerting probe;
+   * an orchestrator restarts on `/health/live` and routes on `/health/ready` (docs/decisions.md).
    */
   @Get()
-  @ApiOperation({ summary: '200 {"status":"ok"} when the service is ready: its stores answer; 503 {"status":"degraded"} while the projector has parked events' })
+  @ApiOperation({ summary: 'Monitoring: 200 {"status":"ok"} when the stores answer; 503 {"status":"degraded"} while the projector has parked events; 503 LedgerUnavailable when a store does not answer' })
   @ApiAnswers(200, HEALTH, 'ok: the stores answer')
   @ApiResponse({ status: 503, description: 'degraded: the projector parked events; or a store does not answer (LedgerUnavailable, in the error shape)', schema: { oneOf: [HEALTH, ERROR_RESPONSE] } })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const answer = await this.ready();
+    if (answer.status === 'degraded') void reply.status(503);
+    return answer;
+  }
+
+  /**
+   * Readiness (load balancers): 503 LedgerUnavailable only when a store does not answer. Parked events
+   * leave it 200 with `status: "degraded"`: every instance shares the stores, so taking them all out of
+   * the balancer would stop the writes too and cure nothing.
+   */
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when the stores answer ({"status":"degraded"} while events are parked); 503 LedgerUnavailable when a store does not answer' })
+  @ApiAnswers(200, HEALTH, 'the stores answer; degraded while the projector has parked events')
+  @ApiResponse({ status: 503, description: 'a store does not answer (LedgerUnavailable, in the error shape)', schema: ERROR_RESPONSE })
+  async ready(): Promise<{ status: 'ok' | 'degraded'; parkedEvents?: number }> {
+    // In the distributed profile the event store is a server of its own: one cheap read (one event of
+    // $all) proves it answers; when it does not, the error filter answers 503 LedgerUnavailable.
     await this.readStore.checkpoints();
     if (this.config.store === 'eventstoredb') await this.eventStore.readAll({ maxCount: 1 });
     const parked = (await this.readStore.parkedEvents?.()) ?? [];
-    if (parked.length > 0) {
-      void reply.status(503);
-      return { status: 'degraded', parkedEvents: parked.length };
-    }
-    return { status: 'ok' };
+    return parked.length > 0 ? { status: 'degraded', parkedEvents: parked.length } : { status: 'ok' };
+  }
+
+  /** Liveness (restart probes): the process answers; touches no store, so a store outage restarts nothing. */
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 {"status":"ok"} while the process answers; touches no store' })
+  @ApiAnswers(200, HEALTH, 'the process answers')
+  live() {
+    return { status: 'ok' as const };
   }
 
   /** Ledger-wide positions (how many events each projection has seen) and parked events: the operator's, behind the partner key. */

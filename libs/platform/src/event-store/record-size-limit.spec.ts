@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { assertRecordable, measureAppend, RecordTooLargeError, SizeLimitedEventStore } from './record-size-limit';
+import { BSON } from 'mongodb';
+import fc from 'fast-check';
+import { assertRecordable, BSON_TO_JSON_BOUND, measureAppend, RecordTooLargeError, SizeLimitedEventStore } from './record-size-limit';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 
 const metadata = { schemaVersion: 1, actor: 't', credentialId: 't', requestId: 'r', correlationId: 'r', causationId: 'r', userAgent: 'jest', occurredAt: '2026-12-07T00:00:00.000Z' };
@@ -22,6 +24,24 @@ describe('record size limit', () => {
     } catch (error) {
       expect(error).toMatchObject({ form: 'read-model document', sizeBytes: documentBytes, maxBytes: eventBytes + 100 });
     }
+  });
+
+  it('BSON is never more than BSON_TO_JSON_BOUND times the JSON (the bound that lets small appends skip the BSON measure)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 4 })), fc.array(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null), fc.boolean(), fc.constant([]), fc.constant({})), { maxLength: 2000 }), (object, array) => {
+        const data = { ...object, array };
+        const json = Buffer.byteLength(JSON.stringify(data));
+        expect(BSON.calculateObjectSize(data as BSON.Document, { ignoreUndefined: true })).toBeLessThanOrEqual(json * BSON_TO_JSON_BOUND);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a small append skips the BSON measure only where it could not refuse: a document near the limit is still measured', () => {
+    const data = { amounts: Array.from({ length: 1000 }, () => 0.5) }; // JSON "0.5," 4 bytes, BSON 1 + key + 8
+    const { eventBytes, documentBytes } = measureAppend([{ type: 'T', data, metadata: {} as never }]);
+    expect(() => assertRecordable([{ type: 'T', data, metadata: {} as never }], eventBytes * BSON_TO_JSON_BOUND)).not.toThrow();
+    expect(() => assertRecordable([{ type: 'T', data, metadata: {} as never }], documentBytes - 1)).toThrow(RecordTooLargeError);
   });
 
   it('the limited store writes nothing over the limit and everything under it', async () => {

@@ -14,7 +14,7 @@ import { GetTransactionQuery, GetTransactionVersionQuery } from '../../transacti
 import { RenameTransactionCommand } from '../../transactions/rename-transaction/rename-transaction.command';
 import { encodeAvataxCode, enumValue, invalidValue, v2Error, valueRequired, VOID_REASONS } from '../avatax-codes';
 import { RecordV2TransactionCommand } from '../avatax-v2.commands';
-import { amount as numberOf } from '../create-transaction.model';
+import { flag, amount as numberOf } from '../create-transaction.model';
 import { SingleQueryValues } from '../single-query-values.pipe';
 import { ApiV2Transaction } from '../transaction.openapi';
 import { INCLUDE_ALL, INCLUDE_NONE, parseInclude, presentStoredV2, v2Status } from '../transaction.presenter';
@@ -58,9 +58,9 @@ export class ChangeV2TransactionController {
   @ApiV2Transaction()
   async commit(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const current = await this.v2.find(caller, p, q.documentType);
-    const m = objectBody(body, 'CommitTransactionModel');
-    if (typeof m.commit !== 'boolean') throw valueRequired('commit');
-    return this.v2.flag(current, m.commit ? 'Commit' : 'Uncommit', caller, request, q.$include);
+    const commit = flag(objectBody(body, 'CommitTransactionModel').commit, 'commit');
+    if (commit === undefined) throw valueRequired('commit');
+    return this.v2.flag(current, commit ? 'Commit' : 'Uncommit', caller, request, q.$include);
   }
 
   @Post(`${DOC}/uncommit`)
@@ -132,7 +132,7 @@ export class ChangeV2TransactionController {
       const change = objectBody(m.changeCode, 'ChangeTransactionCodeModel');
       if (typeof change.newCode !== 'string' || change.newCode === '') throw valueRequired('changeCode.newCode');
     }
-    if (present('commit') && typeof objectBody(m.commit, 'CommitTransactionModel').commit !== 'boolean') throw valueRequired('commit.commit');
+    if (present('commit') && flag(objectBody(m.commit, 'CommitTransactionModel').commit, 'commit.commit') === undefined) throw valueRequired('commit.commit');
     let path = p;
     let answer = present('verify') ? await this.verify(path, m.verify, q, caller, request) : undefined;
     if (present('changeCode')) {

@@ -35,8 +35,10 @@ export class RecordV2TransactionController {
     @Req() request: FastifyRequest,
   ) {
     const strictRequested = parseStrict(strict, 'InvalidParameterValue');
-    const answer = await this.v2.record(toV2Create(body, { companyCode: await this.v2.onlyCompany(caller.accountId) }), 'create', caller, request, include, {}, strictRequested);
-    return withIgnoredProperties(answer, this.schemas.unknownProperties(CreateTransactionModelDto, body), 'CreateTransactionModel');
+    const model = this.schemas.canonicalProperties(CreateTransactionModelDto, body);
+    const create = toV2Create(model, { companyCode: await this.v2.onlyCompany(caller.accountId) });
+    const answer = await this.v2.record(create, 'create', caller, request, include, {}, strictRequested);
+    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(CreateTransactionModelDto, model), ...create.notices], 'CreateTransactionModel');
   }
 
   @Post('transactions/createoradjust')
@@ -53,12 +55,13 @@ export class RecordV2TransactionController {
     @Req() request: FastifyRequest,
   ) {
     const strictRequested = parseStrict(strict, 'InvalidParameterValue');
-    const m = objectBody(body, 'CreateOrAdjustTransactionModel');
+    const model = this.schemas.canonicalProperties(CreateOrAdjustTransactionModelDto, body);
+    const m = objectBody(model, 'CreateOrAdjustTransactionModel');
     if (m.createTransactionModel === undefined) throw valueRequired('createTransactionModel');
     const create = toV2Create(m.createTransactionModel, { companyCode: await this.v2.onlyCompany(caller.accountId) });
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
     const answer = await this.v2.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
-    return withIgnoredProperties(answer, this.schemas.unknownProperties(CreateOrAdjustTransactionModelDto, body), 'CreateOrAdjustTransactionModel');
+    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(CreateOrAdjustTransactionModelDto, model), ...create.notices.map((n) => ({ ...n, path: `createTransactionModel.${n.path}` }))], 'CreateOrAdjustTransactionModel');
   }
 
   @Post(`${DOC}/adjust`)
@@ -70,7 +73,8 @@ export class RecordV2TransactionController {
   async adjust(@Param() p: Record<string, string>, @Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const strictRequested = parseStrict(q.strict, 'InvalidParameterValue');
     const current = await this.v2.find(caller, p, q.documentType);
-    const m = objectBody(body, 'AdjustTransactionModel');
+    const model = this.schemas.canonicalProperties(AdjustTransactionModelDto, body);
+    const m = objectBody(model, 'AdjustTransactionModel');
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason');
     if (reason === 'Other' && !m.adjustmentDescription) throw valueRequired('adjustmentDescription');
     if (m.newTransaction === undefined) throw valueRequired('newTransaction');
@@ -82,7 +86,7 @@ export class RecordV2TransactionController {
       throw v2Error(400, 'CannotAdjustDocumentType', `A ${documentTypeOf(current)} cannot be adjusted into a ${create.documentType}.`, 'newTransaction.type');
     }
     const answer = await this.v2.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
-    return withIgnoredProperties(answer, this.schemas.unknownProperties(AdjustTransactionModelDto, body), 'AdjustTransactionModel');
+    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(AdjustTransactionModelDto, model), ...create.notices.map((n) => ({ ...n, path: `newTransaction.${n.path}` }))], 'AdjustTransactionModel');
   }
 
   @Post('companies/transactions/lines/add')

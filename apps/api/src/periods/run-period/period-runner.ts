@@ -20,7 +20,7 @@ import {
   type StateTransition,
   type TransactionState,
 } from '@tax-ledger/ledger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { assertCompanyReadModelsComplete, READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import { randomUUID } from 'node:crypto';
 import { decideAndAppend } from '../../common/decide-and-append';
 import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../../storage/tokens';
@@ -65,6 +65,9 @@ export class PeriodRunner {
   async run(key: FilingPeriodKey, operation: PeriodOperation, metadata: EventMetadata, actorRole: ActorRole, options: PeriodRunOptions = {}): Promise<PeriodRunResult> {
     const stream = filingPeriodStreamName(key);
     const newRunId = randomUUID();
+    // The run lists its documents and totals from the read models: never while they lack an event of
+    // this company (parked by the projector), before it starts and again before it records its totals.
+    await assertCompanyReadModelsComplete(this.readStore, key.accountId, key.companyCode);
     // Start (or find the run under way), decided on the period's stream as it is when appending: a
     // concurrent start or reopen is decided again, never overwritten.
     const start = await this.decideAndAppend(stream, (state) =>
@@ -92,6 +95,7 @@ export class PeriodRunner {
       }
     }
 
+    await assertCompanyReadModelsComplete(this.readStore, key.accountId, key.companyCode);
     const totals: PeriodTotalsSnapshot = {
       rows: (await this.readStore.listLiabilityRows(key.accountId, key.companyCode, key.period, key.region)).map((r) => ({
         level: r.level,

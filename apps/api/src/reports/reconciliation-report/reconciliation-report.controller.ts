@@ -1,7 +1,7 @@
 import { Body, HttpCode, Inject, type OnModuleInit, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiQuery } from '@nestjs/swagger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { assertCompanyReadModelsComplete, READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { ApiError, badRequest } from '../../common/api-error';
@@ -63,6 +63,7 @@ export class ReconciliationReportController implements OnModuleInit {
     const client = isCsv ? clientLedgerFromCsv((body as { csv: string }).csv) : clientLedgerFromJson(body);
     if (client.length > MAX_RECONCILED) throw badRequest('ClientLedgerTooLarge', `At most ${MAX_RECONCILED} documents can be reconciled at once.`, 'body');
     await assertCompany(this.readStore, caller.accountId, companyCode);
+    await assertCompanyReadModelsComplete(this.readStore, caller.accountId, companyCode);
     const ledger = await allPeriodDocuments(this.readStore, caller.accountId, companyCode, p, { committedOnly: true, states: ['Recorded', 'Reconciled', 'Filed', 'FiledByAvalara'], ...(r ? { region: r } : {}) }, MAX_RECONCILED);
     const report = reconcile(ledger, client, { companyCode, period: p, region: r });
     return sendReport(reply, f, report, reconciliationCsv, reconciliationHtml, `reconciliation-${companyCode}-${p}${r ? `-${r}` : ''}`);
