@@ -5,7 +5,7 @@ import type { TaxDocument } from './tax-document';
 const company = { companyCode: 'C1', locations: [{ locationCode: 'TEXASWAREHOUSE', address: { line1: '600 Congress Avenue', city: 'Austin', state: 'TX', zipcode: '78101', country: 'US' } }] };
 const doc = (shipFrom: object, lineShipTo?: object): TaxDocument => ({
   header: { companyCode: 'C1', transactionType: 'Sale', documentCode: 'D', transactionDate: '2024-03-15', defaultLocations: { shipFrom, shipTo: { address: { line1: '1 Main St', state: 'WA', zipcode: '98101' } } } },
-  lines: [{ lineCode: '1', itemCode: 'X', extendedAmount: 10, ...(lineShipTo ? { locations: { shipTo: lineShipTo } } : {}) }],
+  lines: [{ lineCode: '1', itemCode: 'X', itemDescription: 'X', extendedAmount: 10, ...(lineShipTo ? { locations: { shipTo: lineShipTo } } : {}) }],
 });
 
 describe('a location named only by its code takes the company location\'s address', () => {
