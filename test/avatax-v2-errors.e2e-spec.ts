@@ -111,8 +111,11 @@ describe('v2 error codes', () => {
     expect(batch.status).toBe(501);
     expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createBatches' });
     expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches');
-    const multi = await t.http.post('/api/v2/transactions/multidocument').set(a.auth).send({});
-    expect([multi.status, multi.body.error.target]).toEqual([501, 'createMultiDocumentTransaction']);
+    const taxCodes = await t.http.post(`/api/v2/companies/${a.companyId}/taxcodes`).set(a.auth).send([]);
+    expect([taxCodes.status, taxCodes.body.error.target]).toEqual([501, 'createTaxCodes']);
+    // MultiDocument transactions are served now: a body without lines is the route's own 400, not a 501.
+    const multi = await t.http.post('/api/v2/transactions/multidocument').set(a.auth).send({ customerCode: 'C', date: '2024-03-15' });
+    expect([multi.status, multi.body.error.code]).toEqual([400, 'MissingLine']);
     const variance = await t.http.get(`/api/v2/companies/${encodeURIComponent(a.companyCode)}/transactions/1/variance`).set(a.auth);
     expect([variance.status, variance.body.error.target]).toEqual([501, 'getVarianceReportByCompanyCodeByTransactionId']);
   });

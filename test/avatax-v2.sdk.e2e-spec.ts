@@ -267,6 +267,12 @@ describe('avatax SDK against the v2 transactions API', () => {
       const refused = await t.http.post('/api/v2/addresses/resolve').set(basic(a.accountId, a.licenseKey)).send({ line1: '1 Main St', region: 'WA', postalCode: '99201', country: 'US', [field]: value });
       expect({ field, status: refused.status, code: refused.body.error?.code, target: refused.body.error?.target }).toEqual({ field, status: 400, code: 'InvalidParameterValue', target: field });
     }
+    // A null text field is an absent one: the validated address says '' (it used to echo null, against the answer's schema).
+    for (const field of ['line1', 'line2', 'line3', 'city', 'region', 'postalCode']) {
+      const resolved = await t.http.post('/api/v2/addresses/resolve').set(basic(a.accountId, a.licenseKey)).send({ line1: '1 Main St', city: 'Nowhere', region: 'ZZ', postalCode: '00000', country: 'US', [field]: null });
+      expect({ field, status: resolved.status }).toEqual({ field, status: 200 });
+      expect(typeof resolved.body.validatedAddresses[0][field]).toBe('string');
+    }
   });
 
   it('creates companies, locations and an initialized company through the onboarding commands', async () => {

@@ -15,6 +15,8 @@ describe('Tenant isolation', () => {
   let b: OnboardedAccount;
   /** A's DOC-1 by its REST v2 numeric id. */
   let documentId: number;
+  /** A's MultiDocument MD-1 by its numeric id. */
+  let multiDocumentId: number;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -22,6 +24,12 @@ describe('Tenant isolation', () => {
     b = await onboard(t, 'Beta Co', SEATTLE);
     expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     documentId = (await t.http.get(`/api/v2/companies/${encodeURIComponent('Alpha Co')}/transactions/DOC-1`).set(a.auth)).body.id;
+    const multi = await t.http
+      .post('/api/v2/transactions/multidocument')
+      .set(a.auth)
+      .send({ code: 'MD-1', type: 'SalesInvoice', companyCode: 'Alpha Co', date: '2024-05-01', customerCode: 'CUST-1', addresses: { singleLocation: SEATTLE }, lines: [{ number: '1', amount: 10 }] });
+    expect(multi.status).toBe(201);
+    multiDocumentId = multi.body.id;
     expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
     // A customer and a certificate with v2 id 1 (a TNG id in digits), so A's own v2 reads of them answer 200.
@@ -56,6 +64,8 @@ describe('Tenant isolation', () => {
       documentType: 'SalesInvoice',
       username: a.username,
       customerCode: 'C',
+      code: 'MD-1',
+      type: 'SalesInvoice',
     };
     const nexusObject = a.body.nexus[0];
     /** A valid body for each write, so that the answer is about the resource, not the input. */
@@ -82,6 +92,7 @@ describe('Tenant isolation', () => {
         // getCompany's {id} is the company's id, not a nexus or certificate number.
         if (template === '/api/v2/companies/{id}') return String(a.companyId);
         if (template === '/api/v2/transactions/{id}') return String(documentId);
+        if (template === '/api/v2/transactions/multidocument/{id}') return String(multiDocumentId);
         if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
         return encodeURIComponent(values[name]);
       });

@@ -24,6 +24,12 @@ import { ListV2TransactionsController } from './avatax-v2/transactions/list-v2-t
 import { RecordV2TransactionController } from './avatax-v2/transactions/record-v2-transaction.controller';
 import { RefundV2TransactionController } from './avatax-v2/transactions/refund-v2-transaction.controller';
 import { V2Transactions } from './avatax-v2/transactions/v2-transactions';
+import { ChangeMultiDocumentController } from './avatax-v2/multidocument/change-multi-document/change-multi-document.controller';
+import { CreateMultiDocumentController } from './avatax-v2/multidocument/create-multi-document/create-multi-document.controller';
+import { GetMultiDocumentController } from './avatax-v2/multidocument/get-multi-document/get-multi-document.controller';
+import { MultiDocuments } from './avatax-v2/multidocument/multi-documents';
+import { RecordMultiDocumentHandler } from './avatax-v2/multidocument/record-multi-document.command';
+import { RefundMultiDocumentController } from './avatax-v2/multidocument/refund-multi-document/refund-multi-document.controller';
 import { AvataxV2UtilitiesController } from './avatax-v2/avatax-v2-utilities.controller';
 import { AvataxV2SetupController } from './avatax-v2/avatax-v2-setup.controller';
 import { CompaniesController } from './onboarding/companies/companies.controller';
@@ -94,6 +100,7 @@ export class AppModule {
         GetPeriodController, RunPeriodController,
         LiabilityReportController, ReconciliationReportController,
         RecordV2TransactionController, ChangeV2TransactionController, RefundV2TransactionController, GetV2TransactionController, ListV2TransactionsController,
+        CreateMultiDocumentController, ChangeMultiDocumentController, RefundMultiDocumentController, GetMultiDocumentController,
         AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
@@ -113,6 +120,7 @@ export class AppModule {
         CredentialVerifier, AccountAuthGuard, CompanyQueries,
         ...AVATAX_V2_COMMAND_HANDLERS,
         V2Transactions,
+        MultiDocuments, RecordMultiDocumentHandler,
         ...CUSTOMER_COMMAND_HANDLERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...GET_TRANSACTION_HANDLERS,

@@ -73,7 +73,7 @@ export function issueLicenseKey(
 
 export function revokeLicenseKey(state: Account, cmd: { accountId: string; credentialId: string; reason?: string }): AccountEvent[] {
   if (!state.exists) throw accountNotFound(cmd.accountId);
-  if (!(cmd.credentialId in state.activeKeys)) throw licenseKeyNotFound(cmd.credentialId);
+  if (!Object.hasOwn(state.activeKeys, cmd.credentialId)) throw licenseKeyNotFound(cmd.credentialId);
   return [{ type: 'LicenseKeyRevoked', data: { ...cmd } }];
 }
 
@@ -83,7 +83,8 @@ export function rotateLicenseKey(
   cmd: { accountId: string; credentialId: string; newCredentialId: string; keyHash: string; label?: string },
 ): AccountEvent[] {
   if (!state.exists) throw accountNotFound(cmd.accountId);
-  const role = state.activeKeys[cmd.credentialId];
+  // Own keys only: an id such as "constructor" must not name the object's prototype.
+  const role = Object.hasOwn(state.activeKeys, cmd.credentialId) ? state.activeKeys[cmd.credentialId] : undefined;
   if (!role) throw licenseKeyNotFound(cmd.credentialId);
   return [
     {

@@ -12,6 +12,7 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import type { CalculationListFilter, CalculationView } from '@tax-ledger/calculations';
 import type { PeriodReadStore } from '@tax-ledger/filing-periods';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
+import type { MultiDocumentListFilter, MultiDocumentView } from '@tax-ledger/multi-documents';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -43,6 +44,14 @@ export interface ReadStore extends PeriodReadStore {
   countCustomers(accountId: string, companyCode: string): Promise<number>;
   /** One company's customers ordered by customerCode. */
   listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]>;
+  /** A MultiDocument transaction by code and v2 type (read model multi_documents); null when not in this account. */
+  getMultiDocument(accountId: string, code: string, type: string): Promise<MultiDocumentView | null>;
+  /** A MultiDocument transaction by its numeric id. */
+  getMultiDocumentById(accountId: string, id: number): Promise<MultiDocumentView | null>;
+  /** How many MultiDocument transactions an account has. */
+  countMultiDocuments(accountId: string): Promise<number>;
+  /** An account's MultiDocument transactions ordered by id. */
+  listMultiDocuments(accountId: string, filter: MultiDocumentListFilter): Promise<MultiDocumentView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

@@ -45,6 +45,8 @@ export interface AvataxVersionInfo {
   refundOf?: { documentCode: string; documentType: string; refundType: string };
   /** Set on the first version of a document that `changecode` renamed: its code before. */
   renamedFrom?: string;
+  /** Set on a component of a MultiDocument transaction (libs/multi-documents): the MultiDocument's code and v2 type. */
+  multiDocument?: { code: string; type: string };
 }
 
 /** REST v2 flags that change neither the version nor the five-state filing state. */

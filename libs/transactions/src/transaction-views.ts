@@ -61,6 +61,8 @@ export interface TransactionView {
     refundOf?: { documentCode: string; documentType: string; refundType: string };
     /** The code a REST v2 changecode renamed this document from (its first version under this code). */
     renamedFrom?: string;
+    /** The MultiDocument (code, v2 type) this document is a component of (libs/multi-documents). */
+    multiDocument?: { code: string; type: string };
   };
 }
 

@@ -198,7 +198,8 @@ export class AvataxV2SetupController {
     const input = { line1: q.line1, line2: q.line2, line3: q.line3, city: q.city, state: q.region, zipcode: q.postalCode, country: q.country };
     const r = resolveAddress(input);
     const alpha2 = findCountry(r.country)?.alpha2 ?? str(q.country) ?? '';
-    const cased = (v: string | undefined) => (v === undefined ? '' : upper ? v.toUpperCase() : v);
+    // A null text field (allowed in the body) is an absent one.
+    const cased = (v: string | null | undefined) => (v === undefined || v === null ? '' : upper ? v.toUpperCase() : v);
     const validated = {
       // Street lines are not checked against a street database: never a standardised "StreetOrResidentialAddress".
       addressType: 'UnknownAddressType',

@@ -59,7 +59,7 @@ export class ChangeV2TransactionCommand {
 }
 
 /** v2 calculation: the company (404 EntityNotFoundError when not in the account), the customer's tax id, the engine. */
-async function calculate(versions: RecordDocumentVersion, readStore: ReadStore, accountId: string, given: TaxDocument, strict: boolean | undefined): Promise<CalculatedVersion> {
+export async function calculate(versions: RecordDocumentVersion, readStore: ReadStore, accountId: string, given: TaxDocument, strict: boolean | undefined): Promise<CalculatedVersion> {
   const companyCode = given.header.companyCode;
   const company = await versions.companyOf(accountId, companyCode, () =>
     new ApiError(404, 'EntityNotFoundError', `Company "${companyCode}" does not exist in this account.`, 'companyCode'),

@@ -27,6 +27,8 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { SqliteAccountsTables } from '@tax-ledger/accounts/sqlite';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { SqliteCustomersTable } from '@tax-ledger/customers/sqlite';
+import type { MultiDocumentListFilter, MultiDocumentView } from '@tax-ledger/multi-documents';
+import { SqliteMultiDocumentsTable } from '@tax-ledger/multi-documents/sqlite';
 import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -129,6 +131,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly accounts: SqliteAccountsTables;
   private readonly companies: SqliteCompaniesTables;
   private readonly customers: SqliteCustomersTable;
+  private readonly multiDocuments: SqliteMultiDocumentsTable;
   private readonly calculations: SqliteCalculationsTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: SqlitePeriodReadModels;
@@ -144,6 +147,7 @@ export class SqliteReadStore implements ReadStore {
     this.accounts = new SqliteAccountsTables(db);
     this.companies = new SqliteCompaniesTables(db);
     this.customers = new SqliteCustomersTable(db);
+    this.multiDocuments = new SqliteMultiDocumentsTable(db);
     this.calculations = new SqliteCalculationsTable(db);
     this.periods = new SqlitePeriodReadModels(db);
     this.advanceCheckpointStmt = db.prepare(`
@@ -363,6 +367,22 @@ export class SqliteReadStore implements ReadStore {
     return this.customers.list(accountId, filter);
   }
 
+  async getMultiDocument(accountId: string, code: string, type: string): Promise<MultiDocumentView | null> {
+    return this.multiDocuments.get(accountId, code, type);
+  }
+
+  async getMultiDocumentById(accountId: string, id: number): Promise<MultiDocumentView | null> {
+    return this.multiDocuments.byId(accountId, id);
+  }
+
+  async countMultiDocuments(accountId: string): Promise<number> {
+    return this.multiDocuments.count(accountId);
+  }
+
+  async listMultiDocuments(accountId: string, filter: MultiDocumentListFilter): Promise<MultiDocumentView[]> {
+    return this.multiDocuments.list(accountId, filter);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.accounts.credentials(accountId);
   }
@@ -443,6 +463,7 @@ export class SqliteReadStore implements ReadStore {
     this.accounts.apply(event);
     this.companies.apply(event);
     this.customers.apply(event);
+    this.multiDocuments.apply(event);
     this.calculations.apply(event);
     this.periods.apply(event);
   }

@@ -38,10 +38,10 @@ export class GetV2TransactionController {
   @ApiOperation({ summary: 'A transaction by its numeric id (getTransactionById; the `id` of every TransactionModel), $include=Lines,Details,Summary,Addresses' })
   @ApiParam({ name: 'id', description: 'The document\'s id: the log position of its first event, stable for the document\'s life', example: 1042 })
   @ApiV2Transaction()
-  @ApiErrors(501) // another AvaTax operation under /transactions (multidocument, …) that this server does not serve
+  @ApiErrors(501) // another AvaTax operation under /transactions that this server does not serve
   async getById(@Param('id') id: string, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     if (!/^\d{1,15}$/.test(id)) {
-      // GET transactions/multidocument and the like are other AvaTax operations, not an id.
+      // Another AvaTax operation under /transactions (not an id) that no route serves.
       const [operation] = operationsAt(request.url);
       if (operation && operation.operation !== 'getTransactionById') throw unsupportedOperation('GET', request.url.split('?')[0]);
       throw invalidValue('id', `A transaction id is a number; "${id}" is not.`);

@@ -1,5 +1,5 @@
-import { type TaxDocumentLine } from '@tax-ledger/tax-engine';
-import { type TransactionView } from '@tax-ledger/transactions';
+import { type TaxDocument, type TaxDocumentLine } from '@tax-ledger/tax-engine';
+import { type AvataxVersionInfo, type TransactionView, v2DocumentType } from '@tax-ledger/transactions';
 import Decimal from 'decimal.js';
 import { v2Error } from '../avatax-codes';
 
@@ -45,4 +45,30 @@ export function refundLines(original: TransactionView, refundType: string, m: Re
     return plain.map((l) => ({ ...strip(l), extendedAmount: 0, taxOverrideAmount: Math.abs(l.calculatedTax.appliedTax) }));
   }
   return plain.map(strip);
+}
+
+/**
+ * The ReturnInvoice refunding `original` with these lines, under `code`, dated `refundDate`, taxed as the
+ * original was (AvaTax: tax date override to the original's date), and what its version says it refunds.
+ */
+export function refundDocument(original: TransactionView, code: string, refundDate: string, lines: TaxDocumentLine[], refundType: string, m: Record<string, unknown>): { document: TaxDocument; avatax: AvataxVersionInfo } {
+  const source = original.document;
+  const { calculatedTaxSummary: _s, ...rest } = source;
+  const document: TaxDocument = {
+    header: {
+      ...rest.header,
+      documentCode: code,
+      transactionDate: refundDate,
+      taxCalculationDate: source.header.taxCalculationDate ?? source.header.transactionDate,
+      metadata: { ...rest.header.metadata, documentType: 'ReturnInvoice', ...(m.referenceCode ? { referenceCode: String(m.referenceCode) } : {}) },
+    },
+    lines,
+  };
+  delete document.header.totalTaxOverrideAmount;
+  const avatax: AvataxVersionInfo = {
+    documentType: 'ReturnInvoice',
+    request: m,
+    refundOf: { documentCode: original.documentCode, documentType: v2DocumentType(original), refundType },
+  };
+  return { document, avatax };
 }

@@ -1,8 +1,7 @@
 import { Body, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation } from '@nestjs/swagger';
-import { type TaxDocument } from '@tax-ledger/tax-engine';
-import { type AvataxVersionInfo, type TransactionKey } from '@tax-ledger/transactions';
+import { type TransactionKey } from '@tax-ledger/transactions';
 import type { FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { documentCodeProblem } from '../../common/document-code';
@@ -13,7 +12,7 @@ import { SingleQueryValues } from '../single-query-values.pipe';
 import { ApiV2Calculated } from '../transaction.openapi';
 import { INCLUDE_ALL, parseInclude, v2Status } from '../transaction.presenter';
 import { asV2 as asLedger } from '../v2-errors';
-import { refundLines } from './refund-lines';
+import { refundDocument, refundLines } from './refund-lines';
 import { DOC, documentTypeOf, objectBody, V2TransactionRoutes, V2Transactions } from './v2-transactions';
 
 /** REST v2 refund: a ReturnInvoice linked to the SalesInvoice it refunds. */
@@ -40,26 +39,7 @@ export class RefundV2TransactionController {
     const code = typeof m.refundTransactionCode === 'string' && m.refundTransactionCode !== '' ? m.refundTransactionCode : `${original.documentCode}-refund`;
     const problem = documentCodeProblem(code);
     if (problem) throw invalidValue('refundTransactionCode', `refundTransactionCode ${problem}.`);
-    const lines = refundLines(original, refundType, m);
-    const source = original.document;
-    const { calculatedTaxSummary: _s, ...rest } = source;
-    const document: TaxDocument = {
-      header: {
-        ...rest.header,
-        documentCode: code,
-        transactionDate: refundDate,
-        // The refund is taxed as the original was (AvaTax: tax date override to the original's date).
-        taxCalculationDate: source.header.taxCalculationDate ?? source.header.transactionDate,
-        metadata: { ...rest.header.metadata, documentType: 'ReturnInvoice', ...(m.referenceCode ? { referenceCode: String(m.referenceCode) } : {}) },
-      },
-      lines,
-    };
-    delete document.header.totalTaxOverrideAmount;
-    const avatax: AvataxVersionInfo = {
-      documentType: 'ReturnInvoice',
-      request: m,
-      refundOf: { documentCode: original.documentCode, documentType: originalType, refundType },
-    };
+    const { document, avatax } = refundDocument(original, code, refundDate, refundLines(original, refundType, m), refundType, m);
     const key: TransactionKey = { accountId: caller.accountId, companyCode: original.companyCode, transactionType: 'Sale', documentCode: code };
     const { view } = await asLedger('create', () =>
       this.commands.execute(new RecordV2TransactionCommand(key, document, 'create', true, avatax, eventMetadata(request, caller))),
