@@ -12,6 +12,7 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import type { CalculationListFilter, CalculationView } from '@tax-ledger/calculations';
 import type { PeriodReadStore } from '@tax-ledger/filing-periods';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -43,6 +44,18 @@ export interface ReadStore extends PeriodReadStore {
   countCustomers(accountId: string, companyCode: string): Promise<number>;
   /** One company's customers ordered by customerCode. */
   listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]>;
+
+  /** A batch of the account (read model batches), deleted ones included; null when not in this account. */
+  getBatch(accountId: string, batchId: number): Promise<BatchView | null>;
+  /** How many batches (not deleted) the account, or one company of it, has. */
+  countBatches(accountId: string, filter: { companyCode?: string }): Promise<number>;
+  /** The account's (or one company's) batches, newest first, deleted ones left out. */
+  listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]>;
+  /**
+   * Waiting and Processing batches of every account, oldest first: the batch worker's queue (the one
+   * query not scoped to an account: the server, not a caller, asks it).
+   */
+  listUnfinishedBatches(limit: number): Promise<BatchView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

@@ -4,6 +4,7 @@ import { FILING_PERIOD_EVENT_TYPES } from '@tax-ledger/filing-periods';
 import { TAX_CALCULATION_EVENT_TYPES } from '@tax-ledger/calculations';
 import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/transactions';
 import { CUSTOMER_EVENT_TYPES } from '@tax-ledger/customers';
+import { BATCH_EVENT_TYPES } from '@tax-ledger/batches';
 
 /** The read models every store maintains (their versions: see `ProjectionDefinition`). */
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
@@ -75,6 +76,13 @@ export const CUSTOMERS_PROJECTION: ProjectionDefinition = {
   eventTypes: CUSTOMER_EVENT_TYPES,
 };
 
+/** AvaTax v2 batches: status and counters (libs/batches/src/batches.projection.ts). */
+export const BATCHES_PROJECTION: ProjectionDefinition = {
+  name: 'batches',
+  version: 1,
+  eventTypes: BATCH_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -88,6 +96,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   PERIOD_LIABILITY_PROJECTION,
   FILING_PERIODS_PROJECTION,
   CUSTOMERS_PROJECTION,
+  BATCHES_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

@@ -19,6 +19,8 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { MongoAccountsCollections } from '@tax-ledger/accounts/mongodb';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { MongoCustomersCollection } from '@tax-ledger/customers/mongodb';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
+import { MongoBatchesCollection } from '@tax-ledger/batches/mongodb';
 import { PROJECTIONS, projectionVersion } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -87,6 +89,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
   private readonly accounts: MongoAccountsCollections;
   private readonly companies: MongoCompaniesCollections;
   private readonly customers: MongoCustomersCollection;
+  private readonly batches: MongoBatchesCollection;
   private readonly calculations: MongoCalculationsCollection;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: MongoPeriodReadModels;
@@ -105,6 +108,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
     this.accounts = new MongoAccountsCollections(db);
     this.companies = new MongoCompaniesCollections(db);
     this.customers = new MongoCustomersCollection(db);
+    this.batches = new MongoBatchesCollection(db);
     this.calculations = new MongoCalculationsCollection(db);
     this.periods = new MongoPeriodReadModels(db);
   }
@@ -127,6 +131,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
       this.accounts.ensureIndexes(),
       this.companies.ensureIndexes(),
       this.customers.ensureIndexes(),
+      this.batches.ensureIndexes(),
       this.calculations.ensureIndexes(),
       this.periods.ensureIndexes(),
     ]);
@@ -139,6 +144,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
     await this.accounts.applyBatch(events, session);
     await this.companies.applyBatch(events, session);
     await this.customers.applyBatch(events, session);
+    await this.batches.applyBatch(events, session);
     await this.calculations.applyBatch(events, session);
     await this.periods.applyBatch(events, session);
   }
@@ -438,6 +444,22 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
 
   listCustomers(accountId: string, filter: CustomerListFilter): Promise<CustomerView[]> {
     return this.customers.list(accountId, filter);
+  }
+
+  getBatch(accountId: string, batchId: number): Promise<BatchView | null> {
+    return this.batches.get(accountId, batchId);
+  }
+
+  countBatches(accountId: string, filter: { companyCode?: string }): Promise<number> {
+    return this.batches.count(accountId, filter);
+  }
+
+  listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]> {
+    return this.batches.list(accountId, filter);
+  }
+
+  listUnfinishedBatches(limit: number): Promise<BatchView[]> {
+    return this.batches.unfinished(limit);
   }
 
   listCredentials(accountId: string): Promise<CredentialView[]> {

@@ -27,6 +27,8 @@ import type { CredentialView, UserView } from '@tax-ledger/accounts';
 import { SqliteAccountsTables } from '@tax-ledger/accounts/sqlite';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { SqliteCustomersTable } from '@tax-ledger/customers/sqlite';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
+import { SqliteBatchesTable } from '@tax-ledger/batches/sqlite';
 import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -129,6 +131,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly accounts: SqliteAccountsTables;
   private readonly companies: SqliteCompaniesTables;
   private readonly customers: SqliteCustomersTable;
+  private readonly batches: SqliteBatchesTable;
   private readonly calculations: SqliteCalculationsTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: SqlitePeriodReadModels;
@@ -144,6 +147,7 @@ export class SqliteReadStore implements ReadStore {
     this.accounts = new SqliteAccountsTables(db);
     this.companies = new SqliteCompaniesTables(db);
     this.customers = new SqliteCustomersTable(db);
+    this.batches = new SqliteBatchesTable(db);
     this.calculations = new SqliteCalculationsTable(db);
     this.periods = new SqlitePeriodReadModels(db);
     this.advanceCheckpointStmt = db.prepare(`
@@ -363,6 +367,22 @@ export class SqliteReadStore implements ReadStore {
     return this.customers.list(accountId, filter);
   }
 
+  async getBatch(accountId: string, batchId: number): Promise<BatchView | null> {
+    return this.batches.get(accountId, batchId);
+  }
+
+  async countBatches(accountId: string, filter: { companyCode?: string }): Promise<number> {
+    return this.batches.count(accountId, filter);
+  }
+
+  async listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]> {
+    return this.batches.list(accountId, filter);
+  }
+
+  async listUnfinishedBatches(limit: number): Promise<BatchView[]> {
+    return this.batches.unfinished(limit);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.accounts.credentials(accountId);
   }
@@ -443,6 +463,7 @@ export class SqliteReadStore implements ReadStore {
     this.accounts.apply(event);
     this.companies.apply(event);
     this.customers.apply(event);
+    this.batches.apply(event);
     this.calculations.apply(event);
     this.periods.apply(event);
   }
