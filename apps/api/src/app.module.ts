@@ -39,6 +39,7 @@ import { AvataxV2CertificatesController } from './avatax-v2/avatax-v2-certificat
 import { AvataxV2CustomersController } from './avatax-v2/avatax-v2-customers.controller';
 import { CUSTOMER_COMMAND_HANDLERS } from './avatax-v2/customer.commands';
 import { AvataxV2UnsupportedController } from './avatax-v2/avatax-v2-unsupported.controller';
+import { BATCH_CONTROLLERS, BATCH_PROVIDERS } from './avatax-v2/batches/batches.module-parts';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -95,6 +96,7 @@ export class AppModule {
         LiabilityReportController, ReconciliationReportController,
         RecordV2TransactionController, ChangeV2TransactionController, RefundV2TransactionController, GetV2TransactionController, ListV2TransactionsController,
         AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
+        ...BATCH_CONTROLLERS,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
       providers: [
@@ -114,6 +116,7 @@ export class AppModule {
         ...AVATAX_V2_COMMAND_HANDLERS,
         V2Transactions,
         ...CUSTOMER_COMMAND_HANDLERS,
+        ...BATCH_PROVIDERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...GET_TRANSACTION_HANDLERS,
         ListTransactionsHandler,
