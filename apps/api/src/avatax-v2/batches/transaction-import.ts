@@ -78,9 +78,11 @@ export function transactionImportItems(text: string): BatchItem[] {
     if (last && documentKey(last[0]) === documentKey(row)) last.push(row);
     else groups.push([row]);
   }
+  // A document's lines are one run; a later run of the same document is another operation on it
+  // (adjust, void) only when its process code differs, else the file split the document (DocCodeNotContiguous).
   const seen = new Set<string>();
   return groups.map((group) => {
-    const key = documentKey(group[0]);
+    const key = `${documentKey(group[0])}\u0000${group[0].ProcessCode ?? ''}`;
     const item = toItem(group, seen.has(key));
     seen.add(key);
     return item;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type BatchCreated, type BatchItemResult, type BatchKey, type BatchState, batchStreamName, type BatchView, decideBatch, foldBatch } from '@tax-ledger/batches';
 import { LedgerError } from '@tax-ledger/ledger';
 import { EVENT_STORE, type EventMetadata, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '@tax-ledger/platform';
@@ -10,6 +10,8 @@ import { WAIT_FOR_PROJECTION, type WaitForProjection } from '../../../storage/to
 import { batchItems } from '../batch-file';
 import { BatchItemRunner } from './batch-item-runner';
 
+/** A worker's id, when given (else host:pid:random). */
+export const BATCH_WORKER_ID = Symbol('BATCH_WORKER_ID');
 /** How many unfinished batches one pass looks at. */
 const PASS_SIZE = 100;
 /** A progress append that lost a race decides again this many times (a cancel can interleave). */
@@ -42,7 +44,7 @@ export class BatchWorker implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(WAIT_FOR_PROJECTION) private readonly waitForProjection: WaitForProjection,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     private readonly runner: BatchItemRunner,
-    readonly workerId: string = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    @Optional() @Inject(BATCH_WORKER_ID) readonly workerId: string = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   ) {}
 
   /** Another worker on the same stores (tests: two servers on one store), with its own id and settings. */
