@@ -100,10 +100,10 @@ describe('v2 error codes', () => {
     const items = await errorOf(client.listItemsByCompany({ companyId: a.companyId }));
     expect(items.code).toBe('NotImplemented');
     expect(items.message).toContain('listItemsByCompany');
-    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches`).set(a.auth).send([]);
+    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches/items`).set(a.auth).send({});
     expect(batch.status).toBe(501);
-    expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createBatches' });
-    expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches');
+    expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createItemImportBatch' });
+    expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches/items');
     const multi = await t.http.post('/api/v2/transactions/multidocument').set(a.auth).send({});
     expect([multi.status, multi.body.error.target]).toEqual([501, 'createMultiDocumentTransaction']);
     const variance = await t.http.get(`/api/v2/companies/${encodeURIComponent(a.companyCode)}/transactions/1/variance`).set(a.auth);
