@@ -16,6 +16,13 @@ import { toV2Error } from '../../v2-errors';
 import { documentTypeOf, V2Transactions } from '../../transactions/v2-transactions';
 import type { BatchItem } from '../batch-items';
 
+/**
+ * Answers that say "not now" rather than "not this item": the same item still in flight under its
+ * Idempotency-Key elsewhere (a worker that took the batch over while the other finishes its item), or a
+ * race lost 64 times. The worker stops the batch and a later pass runs the item again.
+ */
+const RETRY_LATER = new Set(['IdempotencyKeyInFlight', 'ConcurrentModification']);
+
 /** What the runner needs of a batch: whose it is, which company, who created it. */
 export interface BatchContext {
   accountId: string;
@@ -35,9 +42,9 @@ export const batchItemKey = (batchId: number, item: number) => `tax-ledger:batch
 /**
  * Runs one batch item through the ordinary v2 write path (RecordV2TransactionCommand for create,
  * createOrAdjust and adjust, ChangeTransactionStateCommand for void: engine, coverage policy, period lock
- * and read models apply), as the batch's creator, under the item's Idempotency-Key. A refusal (any 4xx)
- * is the item's result; anything else (the store unavailable, a bug) is thrown, and the worker stops the
- * batch to try again later.
+ * and read models apply), as the batch's creator, under the item's Idempotency-Key. A refusal (a 4xx)
+ * is the item's result; anything else (the store unavailable, RETRY_LATER, a bug) is thrown, and the
+ * worker stops the batch to try again later.
  */
 @Injectable()
 export class BatchItemRunner {
@@ -56,7 +63,7 @@ export class BatchItemRunner {
     } catch (error) {
       const v2 = toV2Error(error, item.kind === 'void' ? 'void' : item.kind === 'adjust' ? 'adjust' : 'create');
       const answer = toAvataxError(toApiError(v2));
-      if (answer.status >= 500) throw error;
+      if (answer.status >= 500 || RETRY_LATER.has(answer.code)) throw error;
       return { ...base, status: 'Error', errorCode: answer.code, errorMessage: answer.message };
     }
   }
