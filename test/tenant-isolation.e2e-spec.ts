@@ -15,6 +15,8 @@ describe('Tenant isolation', () => {
   let b: OnboardedAccount;
   /** A's DOC-1 by its REST v2 numeric id. */
   let documentId: number;
+  /** A's batch (v2 batch ids are random). */
+  let batchId: number;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -23,6 +25,9 @@ describe('Tenant isolation', () => {
     expect((await t.http.post('/transactions').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
     documentId = (await t.http.get(`/api/v2/companies/${encodeURIComponent('Alpha Co')}/transactions/DOC-1`).set(a.auth)).body.id;
     expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
+    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches/transactions`).set(a.auth).send({ name: 'A batch', transactions: [{ memo: 'nothing' }] });
+    expect(batch.status).toBe(201);
+    batchId = batch.body.id;
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
     // A customer and a certificate with v2 id 1 (a TNG id in digits), so A's own v2 reads of them answer 200.
     expect((await t.http.post(`/api/v2/companies/${a.companyId}/customers`).set(a.auth).send([{ customerCode: 'C' }])).status).toBe(201);
@@ -82,6 +87,8 @@ describe('Tenant isolation', () => {
         // getCompany's {id} is the company's id, not a nexus or certificate number.
         if (template === '/api/v2/companies/{id}') return String(a.companyId);
         if (template === '/api/v2/transactions/{id}') return String(documentId);
+        // A batch's {id} (or {batchId} with a file's {id}) is A's batch.
+        if (name === 'batchId' || (name === 'id' && /\/batches\/\{id\}/.test(template))) return String(batchId);
         if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
         return encodeURIComponent(values[name]);
       });
