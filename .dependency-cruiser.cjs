@@ -7,7 +7,7 @@
  *   libs/ledger                          the shared kernel: roles, the document life cycle, who may change it, LedgerError
  *   libs/transactions, calculations,     one feature per stream family: its events, decider, domain rules and read
  *     filing-periods, companies,         models (view type, projection; SQLite and MongoDB persistence in its
- *     accounts, customers,               `sqlite/` and `mongodb/` folders, separate entries)
+ *     accounts, customers, batches       `sqlite/` and `mongodb/` folders, separate entries)
  *     multi-documents
  *   libs/platform                        no domain: the event store port and adapters, the projector runtime
  *   libs/read-models                     composition: the registry of read models in apply order, the ReadStore
@@ -16,7 +16,7 @@
  */
 const TESTS = '\\.(spec|e2e-spec|contract-spec|reliability-spec)\\.ts$|/test-fixtures\\.ts$';
 
-const FEATURES = ['transactions', 'calculations', 'filing-periods', 'companies', 'accounts', 'customers', 'multi-documents', 'content'];
+const FEATURES = ['transactions', 'calculations', 'filing-periods', 'companies', 'accounts', 'customers', 'multi-documents', 'batches', 'content'];
 /** Which libs each lib may import (by its entry, `@tax-ledger/<lib>`); the platform by types only in the core. */
 const LIB_MAY_IMPORT = {
   'tax-engine': [],
@@ -29,6 +29,7 @@ const LIB_MAY_IMPORT = {
   companies: ['ledger', 'tax-engine', 'platform'],
   customers: ['ledger', 'platform'],
   'multi-documents': ['ledger', 'platform'], // MultiDocument membership; its components are ordinary transactions
+  batches: ['ledger', 'platform'], // AvaTax v2 batches: the file, progress and results of a background import
   content: ['tax-engine', 'platform'], // tax content versions in the log
   accounts: ['companies', 'ledger', 'platform'], // provisioning an account creates its default company
   'read-models': [...FEATURES, 'ledger', 'tax-engine', 'platform'],

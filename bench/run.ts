@@ -10,7 +10,8 @@
  *   BENCH_STORE_SECONDS=4 seconds per event-store system and case
  *   BENCH_ENGINE_SECONDS=2 seconds per tax-engine document
  *   BENCH_ONLY=http,…     only these parts (taxEngine, eventStore, http, routes, replay, reads, liability; reads needs replay;
- *                         v2List runs only when named: bench/v2-list.ts, REST v2 list queries over 1M documents)
+ *                         v2List runs only when named: bench/v2-list.ts, REST v2 list queries over 1M documents;
+ *                         batches too: bench/batches.ts, AvaTax v2 batch throughput)
  *   BENCH_ROUTE_SECONDS=5 seconds measured per route in the routes part (server CPU per request, compared with bench/baseline.json)
  *   BENCH_LIABILITY_SIZES=… documents per liability run (default 10000,100000,1000000; quick: 10000,100000)
  *   BENCH_LOG_LEVEL=info  LOG_LEVEL of the API server under load (its default)
@@ -35,7 +36,10 @@ const PARTS = [
   { name: 'liability', script: 'liability.js' },
 ] as const;
 /** Parts that run only when BENCH_ONLY names them (long set-up). */
-const OPT_IN_PARTS = [{ name: 'v2List', script: 'v2-list.js' }] as const;
+const OPT_IN_PARTS = [
+  { name: 'v2List', script: 'v2-list.js' },
+  { name: 'batches', script: 'batches.js' },
+] as const;
 
 function git(args: string[]): string | undefined {
   try {

@@ -107,10 +107,10 @@ describe('v2 error codes', () => {
     const items = await errorOf(client.listItemsByCompany({ companyId: a.companyId }));
     expect(items.code).toBe('NotImplemented');
     expect(items.message).toContain('listItemsByCompany');
-    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches`).set(a.auth).send([]);
+    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches/items`).set(a.auth).send({});
     expect(batch.status).toBe(501);
-    expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createBatches' });
-    expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches');
+    expect(batch.body.error).toMatchObject({ code: 'NotImplemented', target: 'createItemImportBatch' });
+    expect(batch.body.error.message).toContain('POST /api/v2/companies/:companyId/batches/items');
     const taxCodes = await t.http.post(`/api/v2/companies/${a.companyId}/taxcodes`).set(a.auth).send([]);
     expect([taxCodes.status, taxCodes.body.error.target]).toEqual([501, 'createTaxCodes']);
     // MultiDocument transactions are served now: a body without lines is the route's own 400, not a 501.

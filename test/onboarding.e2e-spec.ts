@@ -195,9 +195,9 @@ describe('Onboarding acceptance scenario', () => {
       '/api/v2/companies/{companyId}/nexus/byaddress', '/licenseKeys/{credentialId}', '/licenseKeys/{credentialId}/rotate',
     ];
     // The v2 transaction and location routes (issue 7) are walked by tenant-isolation.e2e-spec.ts, which covers every route;
-    // customers, certificates, tax codes and getCompany by avatax-v2-customers / -certificates / -connect.e2e-spec.ts.
+    // customers, certificates, tax codes and getCompany by avatax-v2-customers / -certificates / -connect.e2e-spec.ts; batches by avatax-v2-batches.sdk.e2e-spec.ts.
     const walkedElsewhere = (p: string) =>
-      /^\/api\/v2\/companies\/\{(companyCode|companyId)\}\/(transactions|locations|customers|certificates|taxcodes)/.test(p) || p === '/api/v2/companies/{id}';
+      /^\/api\/v2\/companies\/\{(companyCode|companyId)\}\/(transactions|locations|customers|certificates|taxcodes|batches)/.test(p) || p === '/api/v2/companies/{id}';
     expect(paths.filter((p) => !covered.includes(p) && !walkedElsewhere(p))).toEqual([]);
   });
 

@@ -17,6 +17,8 @@ describe('Tenant isolation', () => {
   let documentId: number;
   /** A's MultiDocument MD-1 by its numeric id. */
   let multiDocumentId: number;
+  /** A's batch (v2 batch ids are random). */
+  let batchId: number;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -31,6 +33,9 @@ describe('Tenant isolation', () => {
     expect(multi.status).toBe(201);
     multiDocumentId = multi.body.id;
     expect((await t.http.post('/calculations').set(a.tng).send(sale('Alpha Co', 'DOC-1', '2024-05-01', SEATTLE))).status).toBe(201);
+    const batch = await t.http.post(`/api/v2/companies/${a.companyId}/batches/transactions`).set(a.auth).send({ name: 'A batch', transactions: [{ memo: 'nothing' }] });
+    expect(batch.status).toBe(201);
+    batchId = batch.body.id;
     expect((await t.http.post('/items').set(a.auth).send({ companyCode: 'Alpha Co', itemCode: 'SKU-1', taxCode: 'P0000000' })).status).toBe(201);
     // A customer and a certificate with v2 id 1 (a TNG id in digits), so A's own v2 reads of them answer 200.
     expect((await t.http.post(`/api/v2/companies/${a.companyId}/customers`).set(a.auth).send([{ customerCode: 'C' }])).status).toBe(201);
@@ -93,6 +98,8 @@ describe('Tenant isolation', () => {
         if (template === '/api/v2/companies/{id}') return String(a.companyId);
         if (template === '/api/v2/transactions/{id}') return String(documentId);
         if (template === '/api/v2/transactions/multidocument/{id}') return String(multiDocumentId);
+        // A batch's {id} (or {batchId} with a file's {id}) is A's batch.
+        if (name === 'batchId' || (name === 'id' && /\/batches\/\{id\}/.test(template))) return String(batchId);
         if (!(name in values)) throw new Error(`no value for {${name}} in ${template}: add one`);
         return encodeURIComponent(values[name]);
       });

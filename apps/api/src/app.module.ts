@@ -45,6 +45,7 @@ import { AvataxV2CertificatesController } from './avatax-v2/avatax-v2-certificat
 import { AvataxV2CustomersController } from './avatax-v2/avatax-v2-customers.controller';
 import { CUSTOMER_COMMAND_HANDLERS } from './avatax-v2/customer.commands';
 import { AvataxV2UnsupportedController } from './avatax-v2/avatax-v2-unsupported.controller';
+import { BATCH_CONTROLLERS, BATCH_PROVIDERS } from './avatax-v2/batches/batches.module-parts';
 import { ErrorResponseFilter } from './common/error-response.filter';
 import { LEDGER_CONFIG, type LedgerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -102,6 +103,7 @@ export class AppModule {
         RecordV2TransactionController, ChangeV2TransactionController, RefundV2TransactionController, GetV2TransactionController, ListV2TransactionsController,
         CreateMultiDocumentController, ChangeMultiDocumentController, RefundMultiDocumentController, GetMultiDocumentController,
         AvataxV2UtilitiesController, AvataxV2SetupController, AvataxV2CustomersController, AvataxV2CertificatesController, AvataxV2ConnectController,
+        ...BATCH_CONTROLLERS,
         // Last: the /api/v2 requests no other route serves (501 naming the AvaTax operation).
         AvataxV2UnsupportedController],
       providers: [
@@ -122,6 +124,7 @@ export class AppModule {
         V2Transactions,
         MultiDocuments, RecordMultiDocumentHandler,
         ...CUSTOMER_COMMAND_HANDLERS,
+        ...BATCH_PROVIDERS,
         RevokeLicenseKeyHandler, RotateLicenseKeyHandler, ...USER_COMMAND_HANDLERS, CreateCompanyHandler, ChangeCompanyHandler,
         ...GET_TRANSACTION_HANDLERS,
         ListTransactionsHandler,

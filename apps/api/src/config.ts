@@ -50,6 +50,14 @@ export interface LedgerConfig {
    * (16 MiB) and MongoDB's 16 MiB document limit, with margin.
    */
   maxRecordBytes: number;
+  /**
+   * The AvaTax v2 batch worker (avatax-v2/batches/process-batches): on (LEDGER_BATCH_WORKER, default
+   * true), looking for waiting batches every `pollMs` (LEDGER_BATCH_POLL_MS, default 1000) besides being
+   * woken by each new batch, recording results every `chunkSize` items (LEDGER_BATCH_CHUNK_SIZE, default
+   * 100), taking over a batch whose worker wrote nothing for `staleAfterMs` (LEDGER_BATCH_STALE_AFTER_MS,
+   * default 60000: its process died).
+   */
+  batchWorker: { enabled: boolean; pollMs: number; chunkSize: number; staleAfterMs: number };
 }
 
 /** A whole number from the environment, at least `min`. */
@@ -124,5 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     connectionTimeoutMs: wholeNumber(env, 'LEDGER_CONNECTION_TIMEOUT_MS', 120_000, 1),
     idempotencyKeyStream: keyStream === 'true',
     maxRecordBytes: wholeNumber(env, 'LEDGER_MAX_RECORD_BYTES', DEFAULT_MAX_RECORD_BYTES, 1024),
+    batchWorker: {
+      enabled: (env.LEDGER_BATCH_WORKER ?? 'true').toLowerCase() !== 'false',
+      pollMs: wholeNumber(env, 'LEDGER_BATCH_POLL_MS', 1000, 10),
+      chunkSize: wholeNumber(env, 'LEDGER_BATCH_CHUNK_SIZE', 100, 1),
+      staleAfterMs: wholeNumber(env, 'LEDGER_BATCH_STALE_AFTER_MS', 60_000),
+    },
   };
 }

@@ -13,6 +13,7 @@ import type { CalculationListFilter, CalculationView } from '@tax-ledger/calcula
 import type { PeriodReadStore } from '@tax-ledger/filing-periods';
 import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import type { MultiDocumentListFilter, MultiDocumentView } from '@tax-ledger/multi-documents';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
 
 /**
  * Query side of the read models. Every method takes the caller's accountId first: nothing crosses
@@ -52,6 +53,18 @@ export interface ReadStore extends PeriodReadStore {
   countMultiDocuments(accountId: string): Promise<number>;
   /** An account's MultiDocument transactions ordered by id. */
   listMultiDocuments(accountId: string, filter: MultiDocumentListFilter): Promise<MultiDocumentView[]>;
+
+  /** A batch of the account (read model batches), deleted ones included; null when not in this account. */
+  getBatch(accountId: string, batchId: number): Promise<BatchView | null>;
+  /** How many batches (not deleted) the account, or one company of it, has. */
+  countBatches(accountId: string, filter: { companyCode?: string }): Promise<number>;
+  /** The account's (or one company's) batches, newest first, deleted ones left out. */
+  listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]>;
+  /**
+   * Waiting and Processing batches of every account, oldest first: the batch worker's queue (the one
+   * query not scoped to an account: the server, not a caller, asks it).
+   */
+  listUnfinishedBatches(limit: number): Promise<BatchView[]>;
 
   getCompany(accountId: string, companyCode: string): Promise<CompanyView | null>;
   /** The command an Idempotency-Key produced in this account, if any. */

@@ -5,6 +5,7 @@ import { TAX_CALCULATION_EVENT_TYPES } from '@tax-ledger/calculations';
 import { TAX_TRANSACTION_EVENT_TYPES, TRANSACTION_VERSION_EVENT_TYPES } from '@tax-ledger/transactions';
 import { CUSTOMER_EVENT_TYPES } from '@tax-ledger/customers';
 import { MULTI_DOCUMENT_EVENT_TYPES } from '@tax-ledger/multi-documents';
+import { BATCH_EVENT_TYPES } from '@tax-ledger/batches';
 
 /** The read models every store maintains (their versions: see `ProjectionDefinition`). */
 export const TRANSACTIONS_PROJECTION: ProjectionDefinition = {
@@ -83,6 +84,13 @@ export const MULTI_DOCUMENTS_PROJECTION: ProjectionDefinition = {
   eventTypes: MULTI_DOCUMENT_EVENT_TYPES,
 };
 
+/** AvaTax v2 batches: status and counters (libs/batches/src/batches.projection.ts). */
+export const BATCHES_PROJECTION: ProjectionDefinition = {
+  name: 'batches',
+  version: 1,
+  eventTypes: BATCH_EVENT_TYPES,
+};
+
 /** Every projection the read stores maintain, in apply order. */
 export const PROJECTIONS: readonly ProjectionDefinition[] = [
   TRANSACTIONS_PROJECTION,
@@ -97,6 +105,7 @@ export const PROJECTIONS: readonly ProjectionDefinition[] = [
   FILING_PERIODS_PROJECTION,
   CUSTOMERS_PROJECTION,
   MULTI_DOCUMENTS_PROJECTION,
+  BATCHES_PROJECTION,
 ];
 
 export const PROJECTION_NAMES: readonly string[] = PROJECTIONS.map((p) => p.name);

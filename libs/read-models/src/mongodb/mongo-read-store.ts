@@ -21,6 +21,8 @@ import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { MongoCustomersCollection } from '@tax-ledger/customers/mongodb';
 import type { MultiDocumentListFilter, MultiDocumentView } from '@tax-ledger/multi-documents';
 import { MongoMultiDocumentsCollection } from '@tax-ledger/multi-documents/mongodb';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
+import { MongoBatchesCollection } from '@tax-ledger/batches/mongodb';
 import { PROJECTIONS, projectionVersion } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -90,6 +92,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
   private readonly companies: MongoCompaniesCollections;
   private readonly customers: MongoCustomersCollection;
   private readonly multiDocuments: MongoMultiDocumentsCollection;
+  private readonly batches: MongoBatchesCollection;
   private readonly calculations: MongoCalculationsCollection;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: MongoPeriodReadModels;
@@ -109,6 +112,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
     this.companies = new MongoCompaniesCollections(db);
     this.customers = new MongoCustomersCollection(db);
     this.multiDocuments = new MongoMultiDocumentsCollection(db);
+    this.batches = new MongoBatchesCollection(db);
     this.calculations = new MongoCalculationsCollection(db);
     this.periods = new MongoPeriodReadModels(db);
   }
@@ -132,6 +136,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
       this.companies.ensureIndexes(),
       this.customers.ensureIndexes(),
       this.multiDocuments.ensureIndexes(),
+      this.batches.ensureIndexes(),
       this.calculations.ensureIndexes(),
       this.periods.ensureIndexes(),
     ]);
@@ -145,6 +150,7 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
     await this.companies.applyBatch(events, session);
     await this.customers.applyBatch(events, session);
     await this.multiDocuments.applyBatch(events, session);
+    await this.batches.applyBatch(events, session);
     await this.calculations.applyBatch(events, session);
     await this.periods.applyBatch(events, session);
   }
@@ -460,6 +466,22 @@ export class MongoReadStore implements ReadStore, ProjectorTarget {
 
   listMultiDocuments(accountId: string, filter: MultiDocumentListFilter): Promise<MultiDocumentView[]> {
     return this.multiDocuments.list(accountId, filter);
+  }
+
+  getBatch(accountId: string, batchId: number): Promise<BatchView | null> {
+    return this.batches.get(accountId, batchId);
+  }
+
+  countBatches(accountId: string, filter: { companyCode?: string }): Promise<number> {
+    return this.batches.count(accountId, filter);
+  }
+
+  listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]> {
+    return this.batches.list(accountId, filter);
+  }
+
+  listUnfinishedBatches(limit: number): Promise<BatchView[]> {
+    return this.batches.unfinished(limit);
   }
 
   listCredentials(accountId: string): Promise<CredentialView[]> {

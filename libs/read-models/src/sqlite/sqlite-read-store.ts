@@ -29,6 +29,8 @@ import type { CustomerListFilter, CustomerView } from '@tax-ledger/customers';
 import { SqliteCustomersTable } from '@tax-ledger/customers/sqlite';
 import type { MultiDocumentListFilter, MultiDocumentView } from '@tax-ledger/multi-documents';
 import { SqliteMultiDocumentsTable } from '@tax-ledger/multi-documents/sqlite';
+import type { BatchListFilter, BatchView } from '@tax-ledger/batches';
+import { SqliteBatchesTable } from '@tax-ledger/batches/sqlite';
 import { IDEMPOTENCY_KEYS_PROJECTION, PROJECTIONS } from '../registry';
 import type { ParkedEvent, ReadStore } from '../read-store.port';
 
@@ -132,6 +134,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly companies: SqliteCompaniesTables;
   private readonly customers: SqliteCustomersTable;
   private readonly multiDocuments: SqliteMultiDocumentsTable;
+  private readonly batches: SqliteBatchesTable;
   private readonly calculations: SqliteCalculationsTable;
   /** Filing-period read models (period_documents, period_liability, filing_periods). */
   private readonly periods: SqlitePeriodReadModels;
@@ -148,6 +151,7 @@ export class SqliteReadStore implements ReadStore {
     this.companies = new SqliteCompaniesTables(db);
     this.customers = new SqliteCustomersTable(db);
     this.multiDocuments = new SqliteMultiDocumentsTable(db);
+    this.batches = new SqliteBatchesTable(db);
     this.calculations = new SqliteCalculationsTable(db);
     this.periods = new SqlitePeriodReadModels(db);
     this.advanceCheckpointStmt = db.prepare(`
@@ -383,6 +387,22 @@ export class SqliteReadStore implements ReadStore {
     return this.multiDocuments.list(accountId, filter);
   }
 
+  async getBatch(accountId: string, batchId: number): Promise<BatchView | null> {
+    return this.batches.get(accountId, batchId);
+  }
+
+  async countBatches(accountId: string, filter: { companyCode?: string }): Promise<number> {
+    return this.batches.count(accountId, filter);
+  }
+
+  async listBatches(accountId: string, filter: BatchListFilter): Promise<BatchView[]> {
+    return this.batches.list(accountId, filter);
+  }
+
+  async listUnfinishedBatches(limit: number): Promise<BatchView[]> {
+    return this.batches.unfinished(limit);
+  }
+
   async listCredentials(accountId: string): Promise<CredentialView[]> {
     return this.accounts.credentials(accountId);
   }
@@ -464,6 +484,7 @@ export class SqliteReadStore implements ReadStore {
     this.companies.apply(event);
     this.customers.apply(event);
     this.multiDocuments.apply(event);
+    this.batches.apply(event);
     this.calculations.apply(event);
     this.periods.apply(event);
   }

@@ -1,0 +1,3 @@
+export * from './batch.decider';
+export * from './batch.events';
+export * from './batches.projection';
