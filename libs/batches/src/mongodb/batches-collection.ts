@@ -1,14 +1,5 @@
+import { HIDE_ID, MONGO_READ_MAX_TIME_MS, projectStreamViews, type RecordedEvent } from '@tax-ledger/platform';
 import type { ClientSession, Collection, Db, Filter } from 'mongodb';
-import {
-  type DocumentRef,
-  foldDocuments,
-  HIDE_ID,
-  loadDocuments,
-  MONGO_READ_MAX_TIME_MS,
-  type RecordedEvent,
-  replaceDocuments,
-  uniqueRefs,
-} from '@tax-ledger/platform';
 import { type BatchListFilter, type BatchView, isBatchEvent, projectBatch } from '../batches.projection';
 
 /** `batches` document: the view keyed by its stream name. */
@@ -34,14 +25,8 @@ export class MongoBatchesCollection {
     ]);
   }
 
-  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
-    const batchEvents = events.filter(isBatchEvent);
-    if (batchEvents.length === 0) return;
-    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
-    const stored = await loadDocuments(this.collection, uniqueRefs(batchEvents, refOf), session);
-    const views = new Map([...stored].map(([id, doc]) => [id, withoutId(doc)]));
-    const changed = foldDocuments(views, batchEvents, refOf, projectBatch);
-    await replaceDocuments(this.collection, [...changed].map(([_id, view]) => ({ ...view, _id })), session);
+  applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    return projectStreamViews(this.collection, events.filter(isBatchEvent), projectBatch, session);
   }
 
   get(accountId: string, batchId: number): Promise<BatchView | null> {
@@ -75,8 +60,3 @@ export class MongoBatchesCollection {
   }
 }
 
-function withoutId(doc: BatchDoc): BatchView {
-  const { _id, ...view } = doc;
-  void _id;
-  return view;
-}

@@ -1,14 +1,5 @@
+import { HIDE_ID, MONGO_READ_MAX_TIME_MS, projectStreamViews, type RecordedEvent } from '@tax-ledger/platform';
 import type { ClientSession, Collection, Db } from 'mongodb';
-import {
-  type DocumentRef,
-  foldDocuments,
-  HIDE_ID,
-  loadDocuments,
-  MONGO_READ_MAX_TIME_MS,
-  type RecordedEvent,
-  replaceDocuments,
-  uniqueRefs,
-} from '@tax-ledger/platform';
 import { type CustomerListFilter, type CustomerView, isCustomerEvent, projectCustomer } from '../customers.projection';
 
 /** `customers` document: the view keyed by its stream name. */
@@ -30,14 +21,8 @@ export class MongoCustomersCollection {
     await this.collection.createIndexes([{ key: { accountId: 1, companyCode: 1, customerCode: 1 }, name: 'account_company_customer', unique: true }]);
   }
 
-  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
-    const customerEvents = events.filter(isCustomerEvent);
-    if (customerEvents.length === 0) return;
-    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
-    const stored = await loadDocuments(this.collection, uniqueRefs(customerEvents, refOf), session);
-    const views = new Map([...stored].map(([id, doc]) => [id, withoutId(doc)]));
-    const changed = foldDocuments(views, customerEvents, refOf, projectCustomer);
-    await replaceDocuments(this.collection, [...changed].map(([_id, view]) => ({ ...view, _id })), session);
+  applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    return projectStreamViews(this.collection, events.filter(isCustomerEvent), projectCustomer, session);
   }
 
   count(accountId: string, companyCode: string): Promise<number> {
@@ -59,8 +44,3 @@ export class MongoCustomersCollection {
   }
 }
 
-function withoutId(doc: CustomerDoc): CustomerView {
-  const { _id, ...view } = doc;
-  void _id;
-  return view;
-}

@@ -1,14 +1,5 @@
+import { HIDE_ID, MONGO_READ_MAX_TIME_MS, projectStreamViews, type RecordedEvent } from '@tax-ledger/platform';
 import type { ClientSession, Collection, Db } from 'mongodb';
-import {
-  type DocumentRef,
-  foldDocuments,
-  HIDE_ID,
-  loadDocuments,
-  MONGO_READ_MAX_TIME_MS,
-  type RecordedEvent,
-  replaceDocuments,
-  uniqueRefs,
-} from '@tax-ledger/platform';
 import { isMultiDocumentEvent, type MultiDocumentListFilter, type MultiDocumentView, projectMultiDocument } from '../multi-documents.projection';
 
 /** `multi_documents` document: the view keyed by its stream name. */
@@ -33,14 +24,8 @@ export class MongoMultiDocumentsCollection {
     ]);
   }
 
-  async applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
-    const ours = events.filter(isMultiDocumentEvent);
-    if (ours.length === 0) return;
-    const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
-    const stored = await loadDocuments(this.collection, uniqueRefs(ours, refOf), session);
-    const views = new Map([...stored].map(([id, doc]) => [id, withoutId(doc)]));
-    const changed = foldDocuments(views, ours, refOf, projectMultiDocument);
-    await replaceDocuments(this.collection, [...changed].map(([_id, view]) => ({ ...view, _id })), session);
+  applyBatch(events: readonly RecordedEvent[], session?: ClientSession): Promise<void> {
+    return projectStreamViews(this.collection, events.filter(isMultiDocumentEvent), projectMultiDocument, session);
   }
 
   get(accountId: string, code: string, type: string): Promise<MultiDocumentView | null> {
@@ -66,8 +51,3 @@ export class MongoMultiDocumentsCollection {
   }
 }
 
-function withoutId(doc: MultiDocumentDoc): MultiDocumentView {
-  const { _id, ...view } = doc;
-  void _id;
-  return view;
-}

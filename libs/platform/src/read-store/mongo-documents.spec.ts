@@ -1,6 +1,7 @@
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import type { RecordedEvent } from '../event-store/event-store.port';
-import { foldDocuments, foldDocumentsWithRemovals, isMongoUnavailable, uniqueRefs } from './mongo-documents';
+import type { Collection } from 'mongodb';
+import { foldDocuments, foldDocumentsWithRemovals, isMongoUnavailable, projectStreamViews, uniqueRefs } from './mongo-documents';
 
 const event = (streamName: string, revision: number, globalPosition: number): RecordedEvent =>
   ({ id: `${streamName}-${revision}`, streamName, revision, globalPosition, type: 'Counted', data: { accountId: 'acc' }, metadata: {} }) as unknown as RecordedEvent;
@@ -74,3 +75,40 @@ describe('foldDocumentsWithRemovals: a projection whose null means "removed" (a 
     expect(foldDocumentsWithRemovals(new Map(), [gone('a', 1, 2)], refOf, projectOrRemove)).toEqual({ changed: new Map(), removed: [] });
   });
 });
+
+describe('projectStreamViews: one projector batch into a collection of one view per stream', () => {
+  /** The two calls it makes, recorded (its MongoDB half runs in the contract suites with MONGODB_URI). */
+  function collectionHolding(docs: Record<string, unknown>[]) {
+    const calls = { finds: [] as unknown[], writes: [] as unknown[][] };
+    const collection = {
+      find: (filter: unknown) => (calls.finds.push(filter), { toArray: async () => docs }),
+      bulkWrite: async (operations: unknown[]) => void calls.writes.push(operations),
+    } as unknown as Collection<Counter & { accountId: string; _id: string }>;
+    return { collection, calls };
+  }
+  const counted = (current: (Counter & { accountId: string }) | null, e: RecordedEvent) => {
+    const next = project(current, e);
+    return next === current ? current : { ...next!, accountId: 'acc' };
+  };
+
+  it('reads the touched documents once, folds from them without their _id, and replaces the changed ones', async () => {
+    const { collection, calls } = collectionHolding([{ _id: 'S-1', accountId: 'acc', streamRevision: 0, count: 1 }]);
+    await projectStreamViews(collection, [event('S-1', 0, 1), event('S-1', 1, 2), event('S-2', 0, 3)], counted);
+    expect(calls.finds).toEqual([{ _id: { $in: ['S-1', 'S-2'] }, accountId: { $in: ['acc'] } }]);
+    expect(calls.writes).toEqual([
+      [
+        { replaceOne: { filter: { _id: 'S-1', accountId: 'acc' }, replacement: { _id: 'S-1', accountId: 'acc', streamRevision: 1, count: 2 }, upsert: true } },
+        { replaceOne: { filter: { _id: 'S-2', accountId: 'acc' }, replacement: { _id: 'S-2', accountId: 'acc', streamRevision: 0, count: 1 }, upsert: true } },
+      ],
+    ]);
+  });
+
+  it('a replayed batch and an empty one write nothing', async () => {
+    const { collection, calls } = collectionHolding([{ _id: 'S-1', accountId: 'acc', streamRevision: 1, count: 2 }]);
+    await projectStreamViews(collection, [event('S-1', 0, 1), event('S-1', 1, 2)], counted);
+    await projectStreamViews(collection, [], counted);
+    expect(calls.writes).toEqual([]);
+    expect(calls.finds).toHaveLength(1);
+  });
+});
+

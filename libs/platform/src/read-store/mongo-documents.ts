@@ -135,6 +135,26 @@ export async function replaceDocuments<D extends { _id: string; accountId: strin
   await collection.bulkWrite(operations, { ordered: true, session });
 }
 
+/**
+ * One projector batch into a collection of one view per stream (`_id` the stream name, `accountId` the
+ * shard key), the usual read-model write: the documents the events touch read in one query, the events
+ * folded in memory (the projection guards by stream revision), one bulk replace. `events`: only this
+ * read model's.
+ */
+export async function projectStreamViews<V extends { accountId: string }, E extends RecordedEvent>(
+  collection: Collection<V & { _id: string }>,
+  events: readonly E[],
+  project: (current: V | null, event: E) => V | null,
+  session?: ClientSession,
+): Promise<void> {
+  if (events.length === 0) return;
+  const refOf = (event: RecordedEvent): DocumentRef => ({ _id: event.streamName, accountId: (event.data as { accountId: string }).accountId });
+  const stored = await loadDocuments(collection, uniqueRefs(events, refOf), session);
+  const views = new Map([...stored].map(([id, { _id, ...view }]) => (void _id, [id, view as unknown as V])));
+  const changed = foldDocuments(views, events, refOf, project as (current: V | null, event: RecordedEvent) => V | null);
+  await replaceDocuments(collection, [...changed].map(([_id, view]) => ({ ...view, _id }) as V & { _id: string }), session);
+}
+
 /** Insert-if-absent for many documents with one `bulkWrite`: the first one of an `_id` wins, a replay changes nothing. */
 export async function insertManyIfAbsent<D extends { _id: string; accountId: string }>(
   collection: Collection<D>,
