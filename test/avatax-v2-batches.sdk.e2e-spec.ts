@@ -200,6 +200,14 @@ describe('AvaTax v2 batches through the SDK', () => {
     expect(await errorCode(client.getBatch({ companyId: a.companyId, id: 12345 }))).toBe('EntityNotFoundError');
   });
 
+  it('an item is read as createTransaction reads a body: property names in any case, "true" for true', async () => {
+    const model = { ...invoice('B-CASE', [100]), commit: 'true', lines: [{ Number: '1', Amount: 100, taxcode: 'NT' }] };
+    const created = await client.createTransactionBatch({ companyId: a.companyId, model: { name: 'spelling', transactions: [{ createTransactionModel: model }] } });
+    await worker.drain();
+    expect(await client.getBatch({ companyId: a.companyId, id: created.id })).toMatchObject({ status: 'Completed' });
+    expect(await transaction('B-CASE')).toMatchObject({ status: 'Committed', totalAmount: 100, totalTax: 0, lines: [expect.objectContaining({ taxCode: 'NT', tax: 0 })] });
+  });
+
   it('two workers on one store: a live claim keeps the other out; a worker taken over mid-batch backs off at its next progress append, and no item is written twice', async () => {
     const other = worker.sibling('worker-B', { staleAfterMs: 0 });
     const careful = worker.sibling('worker-C');

@@ -73,6 +73,13 @@ describe('avatax SDK: MultiDocument transactions', () => {
     expect(await errorOf(client.createMultiDocumentTransaction({ model: sale('MD-1', [['SELLER-A', 1]]) }))).toMatchObject({ code: 'DocumentCodeConflict' });
   });
 
+  it('a body is read as createTransaction reads one: property names in any case, "true" for true', async () => {
+    const model = sale('MD-CASE', [['SELLER-A', 100]], { Commit: 'true', allowAdjust: 'false' });
+    model.lines = [{ Number: '1', Amount: 100, taxcode: 'NT', companyCode: 'SELLER-A' } as never];
+    const md = await client.createMultiDocumentTransaction({ model });
+    expect(md.documents[0]).toMatchObject({ status: 'Committed', totalAmount: 100, totalTax: 0, lines: [expect.objectContaining({ taxCode: 'NT' })] });
+  });
+
   it('verify the totals over every document, then commit them all; adjust makes each seller\'s next version; void cancels all', async () => {
     expect(await errorOf(client.verifyMultiDocumentTransaction({ model: { code: 'MD-1', type: 'SalesInvoice', verifyTotalTax: 6.5 } }))).toMatchObject({ code: 'TotalTaxMismatch' });
     const verified = await client.verifyMultiDocumentTransaction({ model: { code: 'MD-1', type: 'SalesInvoice', verifyTransactionDate: '2024-03-15', verifyTotalAmount: 150, verifyTotalTax: 9.75 } });

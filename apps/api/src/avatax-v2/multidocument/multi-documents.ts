@@ -14,7 +14,9 @@ import { ChangeTransactionStateCommand } from '../../transactions/change-transac
 import { GetTransactionQuery } from '../../transactions/get-transaction/get-transaction.query';
 import { decodeAvataxCode, DOCUMENT_TYPES, type DocumentType, enumValue, isOrderType, v2Error, valueRequired } from '../avatax-codes';
 import { calculate, RecordV2TransactionCommand } from '../avatax-v2.commands';
-import { toV2Create } from '../create-transaction.model';
+import { RequestSchemas } from '../../common/request-schema';
+import { flag, toV2Create } from '../create-transaction.model';
+import { CreateTransactionModelDto } from '../create-transaction.schema';
 import { type Include, presentV2Transaction, v2Status } from '../transaction.presenter';
 import { documentTypeOf, objectBody, V2Transactions } from '../transactions/v2-transactions';
 import { asV2, toV2Error, type V2Operation } from '../v2-errors';
@@ -66,6 +68,7 @@ export class MultiDocuments {
     private readonly periodLock: PeriodLock,
     private readonly v2: V2Transactions,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly schemas: RequestSchemas,
   ) {}
 
   /** The MultiDocument of a path's code (AvaTax's escapes) and type, or 404 EntityNotFoundError. */
@@ -132,8 +135,10 @@ export class MultiDocuments {
    * `fixed`: the code and type an adjust keeps.
    */
   async plan(body: unknown, caller: Caller, fixed?: { code: string; type: string }): Promise<MultiDocumentPlan> {
-    const m = objectBody(body, 'CreateMultiDocumentModel');
-    if (m.allowAdjust !== undefined && m.allowAdjust !== null && typeof m.allowAdjust !== 'boolean') throw v2Error(400, 'InvalidParameterValue', 'allowAdjust must be true or false.', 'allowAdjust');
+    // Property names in any case, as createTransaction reads them (the transaction model's names; a line's
+    // companyCode is spelt as sent).
+    const m = objectBody(this.schemas.canonicalProperties(CreateTransactionModelDto, body), 'CreateMultiDocumentModel');
+    const allowAdjust = flag(m.allowAdjust, 'allowAdjust');
     const lines = Array.isArray(m.lines) ? (m.lines as unknown[]) : [];
     const sellerOf = (line: unknown): unknown => (line !== null && typeof line === 'object' ? (line as Record<string, unknown>).companyCode : undefined);
     lines.forEach((line, i) => {
@@ -171,7 +176,7 @@ export class MultiDocuments {
       key: { accountId: caller.accountId, code: whole.code, type: whole.documentType },
       documentType: whole.documentType,
       commit: whole.commit,
-      allowAdjust: m.allowAdjust === true,
+      allowAdjust: allowAdjust === true,
       request: whole.request as unknown as Record<string, unknown>,
       components,
     };

@@ -7,7 +7,7 @@ const item = {
   rows: [1],
   model: { type: 'SalesInvoice', code: 'A-1', date: '2024-03-15', customerCode: 'C', addresses: { singleLocation: { line1: '1 Main St', city: 'Seattle', region: 'WA', postalCode: '98104', country: 'US' } }, lines: [{ amount: 10 }] },
 };
-const runnerFailingWith = (error: unknown) => new BatchItemRunner({} as never, {} as never, { run: () => Promise.reject(error) } as never);
+const runnerFailingWith = (error: unknown) => new BatchItemRunner({} as never, {} as never, { run: () => Promise.reject(error) } as never, { canonicalProperties: (_dto: unknown, body: unknown) => body } as never);
 
 describe('BatchItemRunner', () => {
   it('a refusal of the item is its Error result, with the AvaTax code', async () => {

@@ -11,7 +11,9 @@ import { Idempotency } from '../../../common/idempotency';
 import { ChangeTransactionStateCommand } from '../../../transactions/change-transaction-state/change-transaction-state.command';
 import { ADJUSTMENT_REASONS, enumValue, isOrderType, v2Error, valueRequired, VOID_REASONS } from '../../avatax-codes';
 import { RecordV2TransactionCommand } from '../../avatax-v2.commands';
+import { RequestSchemas } from '../../../common/request-schema';
 import { toV2Create } from '../../create-transaction.model';
+import { CreateTransactionModelDto } from '../../create-transaction.schema';
 import { toV2Error } from '../../v2-errors';
 import { documentTypeOf, V2Transactions } from '../../transactions/v2-transactions';
 import type { BatchItem } from '../batch-items';
@@ -52,6 +54,7 @@ export class BatchItemRunner {
     private readonly commands: CommandBus,
     private readonly v2: V2Transactions,
     private readonly idempotency: Idempotency,
+    private readonly schemas: RequestSchemas,
   ) {}
 
   async run(batch: BatchContext, item: BatchItem, index: number): Promise<BatchItemResult> {
@@ -96,7 +99,8 @@ export class BatchItemRunner {
       adjustment = reasonOf(m);
       intent = 'revise';
     }
-    const create = toV2Create(model, { companyCode: batch.companyCode, ...(current ? { code: current.documentCode } : {}) });
+    // Property names in any case, as createTransaction reads them (AvaTax's JSON is case-insensitive).
+    const create = toV2Create(this.schemas.canonicalProperties(CreateTransactionModelDto, model), { companyCode: batch.companyCode, ...(current ? { code: current.documentCode } : {}) });
     this.companyOf(batch, create.companyCode);
     if (current) {
       create.code = create.document.header.documentCode = current.documentCode;
