@@ -27,23 +27,18 @@ export class SqliteBatchesTable {
   private readonly statements: SqliteStatements;
 
   constructor(db: BetterSqlite3.Database) {
-    if (!db.readonly) db.exec(SCHEMA);
-    this.statements = new SqliteStatements(db);
-  }
-
-  private statement(sql: string): BetterSqlite3.Statement {
-    return this.statements.get(sql);
+    this.statements = new SqliteStatements(db, SCHEMA);
   }
 
   /** Applies a batch event (idempotent: guarded by stream revision); false for any other event. */
   apply(event: RecordedEvent): boolean {
     if (!isBatchEvent(event)) return false;
     const params = { accountId: event.data.accountId, batchId: event.data.batchId };
-    const row = this.statement('SELECT view FROM batches WHERE account_id = @accountId AND batch_id = @batchId').get(params) as { view: string } | undefined;
+    const row = this.statements.get('SELECT view FROM batches WHERE account_id = @accountId AND batch_id = @batchId').get(params) as { view: string } | undefined;
     const current = row ? (JSON.parse(row.view) as BatchView) : null;
     const next = projectBatch(current, event);
     if (next && next !== current) {
-      this.statement(`
+      this.statements.get(`
         INSERT INTO batches (account_id, batch_id, company_code, status, created_at, stream_revision, view)
         VALUES (@accountId, @batchId, @companyCode, @status, @createdAt, @streamRevision, @view)
         ON CONFLICT (account_id, batch_id) DO UPDATE SET
@@ -61,7 +56,7 @@ export class SqliteBatchesTable {
   }
 
   get(accountId: string, batchId: number): BatchView | null {
-    const row = this.statement('SELECT view FROM batches WHERE account_id = @accountId AND batch_id = @batchId').get({ accountId, batchId }) as { view: string } | undefined;
+    const row = this.statements.get('SELECT view FROM batches WHERE account_id = @accountId AND batch_id = @batchId').get({ accountId, batchId }) as { view: string } | undefined;
     return row ? (JSON.parse(row.view) as BatchView) : null;
   }
 
@@ -70,12 +65,12 @@ export class SqliteBatchesTable {
   }
 
   count(accountId: string, filter: { companyCode?: string }): number {
-    return (this.statement(`SELECT COUNT(*) AS n FROM batches WHERE ${this.where(filter)}`).get({ accountId, ...filter }) as { n: number }).n;
+    return (this.statements.get(`SELECT COUNT(*) AS n FROM batches WHERE ${this.where(filter)}`).get({ accountId, ...filter }) as { n: number }).n;
   }
 
   list(accountId: string, filter: BatchListFilter): BatchView[] {
     if (!(filter.limit > 0)) return [];
-    const rows = this.statement(`SELECT view FROM batches WHERE ${this.where(filter)} ORDER BY batch_id DESC LIMIT @limit OFFSET @skip`).all({
+    const rows = this.statements.get(`SELECT view FROM batches WHERE ${this.where(filter)} ORDER BY batch_id DESC LIMIT @limit OFFSET @skip`).all({
       accountId,
       ...(filter.companyCode !== undefined ? { companyCode: filter.companyCode } : {}),
       skip: Math.max(0, Math.floor(filter.skip ?? 0)),
@@ -86,7 +81,7 @@ export class SqliteBatchesTable {
 
   /** Waiting and Processing batches of every account, oldest first: what the batch worker has to do. */
   unfinished(limit: number): BatchView[] {
-    const rows = this.statement(`SELECT view FROM batches WHERE ${UNFINISHED} ORDER BY created_at, account_id, batch_id LIMIT @limit`).all({ limit: Math.floor(limit) }) as { view: string }[];
+    const rows = this.statements.get(`SELECT view FROM batches WHERE ${UNFINISHED} ORDER BY created_at, account_id, batch_id LIMIT @limit`).all({ limit: Math.floor(limit) }) as { view: string }[];
     return rows.map((r) => JSON.parse(r.view) as BatchView);
   }
 }

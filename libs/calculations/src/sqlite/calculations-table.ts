@@ -49,23 +49,18 @@ export class SqliteCalculationsTable {
   private readonly statements: SqliteStatements;
 
   constructor(db: BetterSqlite3.Database) {
-    if (!db.readonly) db.exec(SCHEMA);
-    this.statements = new SqliteStatements(db);
-  }
-
-  private statement(sql: string): BetterSqlite3.Statement {
-    return this.statements.get(sql);
+    this.statements = new SqliteStatements(db, SCHEMA);
   }
 
   /** Applies a calculation event (idempotent: guarded by stream revision); false for any other event. */
   apply(event: RecordedEvent): boolean {
     if (!isCalculationEvent(event)) return false;
     const params = keyParams(event.data);
-    const row = this.statement(`SELECT view FROM calculations c WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
+    const row = this.statements.get(`SELECT view FROM calculations c WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
     const current = row ? (JSON.parse(row.view) as CalculationView) : null;
     const next = projectCalculation(current, event);
     if (next && next !== current) {
-      this.statement(`
+      this.statements.get(`
         INSERT INTO calculations (account_id, company_code, transaction_type, document_code, stream_id, transaction_date,
                                   version, stream_revision, document_revision, view)
         VALUES (@accountId, @companyCode, @transactionType, @documentCode, @streamId, @transactionDate,
@@ -87,7 +82,7 @@ export class SqliteCalculationsTable {
   }
 
   get(key: CalculationKey): CalculationView | null {
-    const row = this.statement(`${SELECT_WITH_DOCUMENT} WHERE ${KEY_WHERE}`).get(keyParams(key)) as RowWithEventData | undefined;
+    const row = this.statements.get(`${SELECT_WITH_DOCUMENT} WHERE ${KEY_WHERE}`).get(keyParams(key)) as RowWithEventData | undefined;
     return row ? withDocument(row) : null;
   }
 
@@ -105,6 +100,6 @@ export class SqliteCalculationsTable {
     if (filter.startDate !== undefined) (where.push('c.transaction_date >= @startDate'), (params.startDate = day(filter.startDate)));
     if (filter.endDate !== undefined) (where.push('c.transaction_date <= @endDate'), (params.endDate = day(filter.endDate)));
     const sql = `${SELECT_WITH_DOCUMENT} WHERE ${where.join(' AND ')} ORDER BY c.document_code, c.transaction_type LIMIT @limit`;
-    return (this.statement(sql).all(params) as RowWithEventData[]).map(withDocument);
+    return (this.statements.get(sql).all(params) as RowWithEventData[]).map(withDocument);
   }
 }

@@ -24,23 +24,18 @@ export class SqliteCustomersTable {
   private readonly statements: SqliteStatements;
 
   constructor(db: BetterSqlite3.Database) {
-    if (!db.readonly) db.exec(SCHEMA);
-    this.statements = new SqliteStatements(db);
-  }
-
-  private statement(sql: string): BetterSqlite3.Statement {
-    return this.statements.get(sql);
+    this.statements = new SqliteStatements(db, SCHEMA);
   }
 
   /** Applies a customer event (idempotent: guarded by stream revision); false for any other event. */
   apply(event: RecordedEvent): boolean {
     if (!isCustomerEvent(event)) return false;
     const params = { accountId: event.data.accountId, companyCode: event.data.companyCode, customerCode: event.data.customerCode };
-    const row = this.statement(`SELECT view FROM customers WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
+    const row = this.statements.get(`SELECT view FROM customers WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
     const current = row ? (JSON.parse(row.view) as CustomerView) : null;
     const next = projectCustomer(current, event);
     if (next && next !== current) {
-      this.statement(`
+      this.statements.get(`
         INSERT INTO customers (account_id, company_code, customer_code, stream_revision, view)
         VALUES (@accountId, @companyCode, @customerCode, @streamRevision, @view)
         ON CONFLICT (account_id, company_code, customer_code) DO UPDATE SET
@@ -51,17 +46,17 @@ export class SqliteCustomersTable {
   }
 
   count(accountId: string, companyCode: string): number {
-    return (this.statement('SELECT COUNT(*) AS n FROM customers WHERE account_id = @accountId AND company_code = @companyCode').get({ accountId, companyCode }) as { n: number }).n;
+    return (this.statements.get('SELECT COUNT(*) AS n FROM customers WHERE account_id = @accountId AND company_code = @companyCode').get({ accountId, companyCode }) as { n: number }).n;
   }
 
   get(accountId: string, companyCode: string, customerCode: string): CustomerView | null {
-    const row = this.statement(`SELECT view FROM customers WHERE ${KEY_WHERE}`).get({ accountId, companyCode, customerCode }) as { view: string } | undefined;
+    const row = this.statements.get(`SELECT view FROM customers WHERE ${KEY_WHERE}`).get({ accountId, companyCode, customerCode }) as { view: string } | undefined;
     return row ? (JSON.parse(row.view) as CustomerView) : null;
   }
 
   list(accountId: string, filter: CustomerListFilter): CustomerView[] {
     if (!(filter.limit > 0)) return [];
-    const rows = this.statement(
+    const rows = this.statements.get(
       'SELECT view FROM customers WHERE account_id = @accountId AND company_code = @companyCode ORDER BY customer_code LIMIT @limit OFFSET @skip',
     ).all({ accountId, companyCode: filter.companyCode, skip: Math.max(0, Math.floor(filter.skip ?? 0)), limit: Math.floor(filter.limit) }) as { view: string }[];
     return rows.map((r) => JSON.parse(r.view) as CustomerView);

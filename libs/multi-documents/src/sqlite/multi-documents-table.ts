@@ -23,23 +23,18 @@ export class SqliteMultiDocumentsTable {
   private readonly statements: SqliteStatements;
 
   constructor(db: BetterSqlite3.Database) {
-    if (!db.readonly) db.exec(SCHEMA);
-    this.statements = new SqliteStatements(db);
-  }
-
-  private statement(sql: string): BetterSqlite3.Statement {
-    return this.statements.get(sql);
+    this.statements = new SqliteStatements(db, SCHEMA);
   }
 
   /** Applies a MultiDocument event (idempotent: guarded by stream revision); false for any other event. */
   apply(event: RecordedEvent): boolean {
     if (!isMultiDocumentEvent(event)) return false;
     const params = { accountId: event.data.accountId, type: event.data.type, code: event.data.code };
-    const row = this.statement(`SELECT view FROM multi_documents WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
+    const row = this.statements.get(`SELECT view FROM multi_documents WHERE ${KEY_WHERE}`).get(params) as { view: string } | undefined;
     const current = row ? (JSON.parse(row.view) as MultiDocumentView) : null;
     const next = projectMultiDocument(current, event);
     if (next && next !== current) {
-      this.statement(`
+      this.statements.get(`
         INSERT INTO multi_documents (account_id, type, code, id, stream_revision, view)
         VALUES (@accountId, @type, @code, @id, @streamRevision, @view)
         ON CONFLICT (account_id, type, code) DO UPDATE SET
@@ -50,22 +45,22 @@ export class SqliteMultiDocumentsTable {
   }
 
   get(accountId: string, code: string, type: string): MultiDocumentView | null {
-    const row = this.statement(`SELECT view FROM multi_documents WHERE ${KEY_WHERE}`).get({ accountId, type, code }) as { view: string } | undefined;
+    const row = this.statements.get(`SELECT view FROM multi_documents WHERE ${KEY_WHERE}`).get({ accountId, type, code }) as { view: string } | undefined;
     return row ? (JSON.parse(row.view) as MultiDocumentView) : null;
   }
 
   byId(accountId: string, id: number): MultiDocumentView | null {
-    const row = this.statement('SELECT view FROM multi_documents WHERE account_id = @accountId AND id = @id').get({ accountId, id }) as { view: string } | undefined;
+    const row = this.statements.get('SELECT view FROM multi_documents WHERE account_id = @accountId AND id = @id').get({ accountId, id }) as { view: string } | undefined;
     return row ? (JSON.parse(row.view) as MultiDocumentView) : null;
   }
 
   count(accountId: string): number {
-    return (this.statement('SELECT COUNT(*) AS n FROM multi_documents WHERE account_id = @accountId').get({ accountId }) as { n: number }).n;
+    return (this.statements.get('SELECT COUNT(*) AS n FROM multi_documents WHERE account_id = @accountId').get({ accountId }) as { n: number }).n;
   }
 
   list(accountId: string, filter: MultiDocumentListFilter): MultiDocumentView[] {
     if (!(filter.limit > 0)) return [];
-    const rows = this.statement('SELECT view FROM multi_documents WHERE account_id = @accountId ORDER BY id LIMIT @limit OFFSET @skip').all({
+    const rows = this.statements.get('SELECT view FROM multi_documents WHERE account_id = @accountId ORDER BY id LIMIT @limit OFFSET @skip').all({
       accountId,
       skip: Math.max(0, Math.floor(filter.skip ?? 0)),
       limit: Math.floor(filter.limit),

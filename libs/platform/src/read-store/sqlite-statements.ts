@@ -4,7 +4,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 export class SqliteStatements {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  /** `schema`: the table's DDL (CREATE … IF NOT EXISTS), run once unless the database is read-only. */
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    schema?: string,
+  ) {
+    if (schema !== undefined && !db.readonly) db.exec(schema);
+  }
 
   get(sql: string): BetterSqlite3.Statement {
     let stmt = this.statements.get(sql);
