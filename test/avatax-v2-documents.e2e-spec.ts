@@ -255,6 +255,15 @@ describe('avatax SDK: orders kept, GET by id, $include, list queries in the read
       const audit = await client.auditTransaction({ companyCode: a.companyCode, transactionCode: 'LN-D' });
       expect(audit.reconstructed.request).toMatchObject({ discount: 10, lines: [{ amount: 100, discounted: true }, { amount: 50 }] });
     });
+
+    it('added lines are read as createTransaction reads lines: property names in any case, "true" for true', async () => {
+      await client.createTransaction({ model: documentationExample('LN-CASE') });
+      const added = await client.addLines({ model: { companyCode: a.companyCode, transactionCode: 'LN-CASE', renumber: 'true', lines: [{ Number: 'x', Amount: 40, taxcode: 'NT' }] } });
+      expect(added.lines.map((l: { lineNumber: string; lineAmount: number; taxCode: string; tax: number }) => [l.lineNumber, l.lineAmount, l.taxCode, l.tax])).toEqual([
+        ['1', 100, 'P0000000', 6.5],
+        ['2', 40, 'NT', 0],
+      ]);
+    });
   });
 
   describe('settle and uncommit', () => {

@@ -5,13 +5,16 @@ import { type Caller, CurrentCaller } from '../../auth/caller';
 import { RequestSchemas } from '../../common/request-schema';
 import { parseStrict, STRICT_QUERY } from '../../company-setup/coverage-policy';
 import { ADJUSTMENT_REASONS, enumValue, isOrderType, v2Error, valueRequired } from '../avatax-codes';
-import { toV2Create } from '../create-transaction.model';
-import { AdjustTransactionModelDto, CreateOrAdjustTransactionModelDto, CreateTransactionModelDto } from '../create-transaction.schema';
+import { flag, toV2Create, type V2Notice } from '../create-transaction.model';
+import { AdjustTransactionModelDto, CreateOrAdjustTransactionModelDto, CreateTransactionModelDto, V2LineDto } from '../create-transaction.schema';
 import { withIgnoredProperties } from '../ignored-properties';
 import { SingleQueryValues } from '../single-query-values.pipe';
 import { withLinesAdded, withLinesDeleted } from '../transaction-lines';
 import { ApiV2Calculated, ApiV2Transaction } from '../transaction.openapi';
 import { DOC, documentTypeOf, objectBody, V2TransactionRoutes, V2Transactions } from './v2-transactions';
+
+/** The warnings about a model nested in the request, named by their path in it. */
+const within = (model: string, notices: V2Notice[]): V2Notice[] => notices.map((n) => ({ ...n, path: `${model}.${n.path}` }));
 
 /** REST v2 create, createoradjust, adjust, lines/add, lines/delete: a new version of a transaction. */
 @V2TransactionRoutes()
@@ -61,7 +64,7 @@ export class RecordV2TransactionController {
     const create = toV2Create(m.createTransactionModel, { companyCode: await this.v2.onlyCompany(caller.accountId) });
     const reason = enumValue(ADJUSTMENT_REASONS, m.adjustmentReason, 'adjustmentReason', 'NotAdjusted');
     const answer = await this.v2.record(create, 'createOrRevise', caller, request, include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
-    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(CreateOrAdjustTransactionModelDto, model), ...create.notices.map((n) => ({ ...n, path: `createTransactionModel.${n.path}` }))], 'CreateOrAdjustTransactionModel');
+    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(CreateOrAdjustTransactionModelDto, model), ...within('createTransactionModel', create.notices)], 'CreateOrAdjustTransactionModel');
   }
 
   @Post(`${DOC}/adjust`)
@@ -86,7 +89,7 @@ export class RecordV2TransactionController {
       throw v2Error(400, 'CannotAdjustDocumentType', `A ${documentTypeOf(current)} cannot be adjusted into a ${create.documentType}.`, 'newTransaction.type');
     }
     const answer = await this.v2.record(create, 'revise', caller, request, q.$include, { adjustmentReason: reason, ...(m.adjustmentDescription ? { adjustmentDescription: String(m.adjustmentDescription) } : {}) }, strictRequested);
-    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(AdjustTransactionModelDto, model), ...create.notices.map((n) => ({ ...n, path: `newTransaction.${n.path}` }))], 'AdjustTransactionModel');
+    return withIgnoredProperties(answer, [...this.schemas.unknownProperties(AdjustTransactionModelDto, model), ...within('newTransaction', create.notices)], 'AdjustTransactionModel');
   }
 
   @Post('companies/transactions/lines/add')
@@ -98,7 +101,9 @@ export class RecordV2TransactionController {
   async addLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const m = objectBody(body, 'AddTransactionLineModel');
     const current = await this.v2.lineTarget(caller, m);
-    const document = withLinesAdded(current, documentTypeOf(current), m.lines, m.renumber === true);
+    // Lines read as createTransaction reads them: property names in any case.
+    const lines = Array.isArray(m.lines) ? m.lines.map((line: unknown) => this.schemas.canonicalProperties(V2LineDto, line)) : m.lines;
+    const document = withLinesAdded(current, documentTypeOf(current), lines, flag(m.renumber, 'renumber') === true);
     return this.v2.newVersion(current, document, m, `lines/add: ${(m.lines as unknown[]).length} line(s)`, caller, request, q.$include);
   }
 
@@ -111,7 +116,7 @@ export class RecordV2TransactionController {
   async deleteLines(@Body() body: unknown, @Query(SingleQueryValues) q: Record<string, string>, @CurrentCaller() caller: Caller, @Req() request: FastifyRequest) {
     const m = objectBody(body, 'RemoveTransactionLineModel');
     const current = await this.v2.lineTarget(caller, m);
-    const document = withLinesDeleted(current, m.lines, m.renumber === true);
+    const document = withLinesDeleted(current, m.lines, flag(m.renumber, 'renumber') === true);
     return this.v2.newVersion(current, document, m, `lines/delete: ${(m.lines as unknown[]).map(String).join(', ')}`, caller, request, q.$include);
   }
 }

@@ -1,6 +1,6 @@
 import { Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery } from '@nestjs/swagger';
-import { READ_STORE, type ReadStore } from '@tax-ledger/read-models';
+import { assertCompanyReadModelsComplete, READ_STORE, type ReadStore } from '@tax-ledger/read-models';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, CurrentCaller } from '../../auth/caller';
 import { assertCompany, parsePeriod, parseRegion } from '../../common/route-params';
@@ -34,6 +34,7 @@ export class LiabilityReportController {
     const r = parseRegion(region);
     const f = reportFormat(format, request.headers.accept);
     await assertCompany(this.readStore, caller.accountId, companyCode);
+    await assertCompanyReadModelsComplete(this.readStore, caller.accountId, companyCode);
     const report = await liabilityReport(this.readStore, caller.accountId, companyCode, p, r);
     return sendReport(reply, f, report, liabilityCsv, liabilityHtml, `liability-${companyCode}-${p}${r ? `-${r}` : ''}`);
   }

@@ -14,7 +14,7 @@ import {
   type StateCounts,
   zeroAmounts,
 } from '@tax-ledger/filing-periods';
-import { assertCompanyReadModelsComplete, type ReadStore } from '@tax-ledger/read-models';
+import type { ReadStore } from '@tax-ledger/read-models';
 
 /** Amounts on the wire: JSON numbers made from the exact decimal text. */
 export type Money = Record<LiabilityMeasure, number>;
@@ -185,7 +185,6 @@ export function adjustedDocument(doc: PeriodDocument): AdjustedDocument {
 }
 
 export async function liabilityReport(readStore: ReadStore, accountId: string, companyCode: string, period: string, region: string | undefined, now = new Date()): Promise<LiabilityReport> {
-  await assertCompanyReadModelsComplete(readStore, accountId, companyCode);
   const rows = await readStore.listLiabilityRows(accountId, companyCode, period, region);
   const periods = await readStore.listFilingPeriods(accountId, companyCode, period);
   const own: FilingPeriodView | undefined = periods.find((p) => p.region === (region ?? ''));
